@@ -1,0 +1,207 @@
+/**
+ * analyze(): text in, findings out. Parses once, computes the file's facts once, then walks the
+ * tree once, dispatching each node to the rules that subscribe to its kind. Never throws: a
+ * file that cannot be analysed returns a `skipped` reason, and a rule that throws is dropped for
+ * that file and reported in `ruleErrors`.
+ */
+import * as ts from 'typescript';
+import { FileFacts } from './facts';
+import { EMPTY_PROJECT, type ProjectFacts } from './project';
+import { DEFAULT_CONFIG, type EngineConfig } from './config';
+import { detectStyle, type Style } from './style';
+import { parseSuppressions, type Suppressions } from './suppress';
+import type { Finding, Rule, RuleContext, ReportDescriptor, Severity } from './types';
+import { ALL_RULES } from '../rules';
+
+export interface AnalyzeInput {
+  text: string;
+  fileName: string;
+  project?: ProjectFacts;
+  config?: EngineConfig;
+  /** Restrict to these rules (defaults to the registry). */
+  rules?: readonly Rule[];
+  /** Only run these rule ids (CLI `--rule`). */
+  only?: ReadonlySet<string>;
+}
+
+export interface AnalyzeResult {
+  findings: Finding[];
+  /** Number of syntax errors TypeScript reported while parsing. */
+  syntaxErrors: number;
+  /** Why the file was not analysed (binary, too large, too deeply nested), if it was not. */
+  skipped?: string;
+  /** Rules that threw on this file, with their error; they are skipped for the file. */
+  ruleErrors: { ruleId: string; error: string }[];
+  /** Suppression comments that silenced no finding (for --report-unused-disables). */
+  unusedSuppressions: { start: number; end: number; ruleIds: string[] }[];
+}
+
+const EXTENSIONS: Record<string, ts.ScriptKind> = {
+  '.ts': ts.ScriptKind.TS, '.mts': ts.ScriptKind.TS, '.cts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+  '.js': ts.ScriptKind.JS, '.mjs': ts.ScriptKind.JS, '.cjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+};
+
+export const SUPPORTED_EXTENSIONS = Object.freeze(Object.keys(EXTENSIONS));
+
+export function scriptKindFor(fileName: string): ts.ScriptKind | undefined {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.d.ts') || lower.endsWith('.d.mts') || lower.endsWith('.d.cts')) return undefined;
+  const dot = lower.lastIndexOf('.');
+  return dot === -1 ? undefined : EXTENSIONS[lower.slice(dot)];
+}
+
+/** Files above this size are skipped: they are bundles or generated data, not hand-written code. */
+export const MAX_FILE_CHARS = 8 * 1024 * 1024;
+
+export function parse(text: string, fileName: string): ts.SourceFile {
+  const kind = scriptKindFor(fileName) ?? ts.ScriptKind.TS;
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
+}
+
+export function syntaxErrorCount(sf: ts.SourceFile): number {
+  return (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
+}
+
+function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 8000);
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
+  return false;
+}
+
+export function resolveSeverity(rule: Rule, config: EngineConfig): Severity | 'off' {
+  const setting = config.rules[rule.id];
+  return setting?.severity ?? rule.severity;
+}
+
+type Entry = { rule: Rule; ctx: RuleContext; fn: (node: ts.Node, ctx: RuleContext) => void };
+
+export function analyze(input: AnalyzeInput): AnalyzeResult {
+  const result: AnalyzeResult = { findings: [], syntaxErrors: 0, ruleErrors: [], unusedSuppressions: [] };
+  const config = input.config ?? DEFAULT_CONFIG;
+  const { text, fileName } = input;
+  if (!config.enable) return result;
+  if (text.length > MAX_FILE_CHARS) return { ...result, skipped: `file is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB` };
+  if (looksBinary(text)) return { ...result, skipped: 'file looks binary (NUL bytes)' };
+
+  let sf: ts.SourceFile;
+  let facts: FileFacts;
+  try {
+    sf = parse(text, fileName);
+    facts = new FileFacts(sf, fileName, config.externalModules);
+  } catch (err) {
+    return { ...result, skipped: `could not parse: ${(err as Error).message}` };
+  }
+  result.syntaxErrors = syntaxErrorCount(sf);
+  const project = input.project ?? EMPTY_PROJECT;
+
+  let style: Style | undefined;
+  const rules = input.rules ?? ALL_RULES;
+  const enter: (Entry[] | undefined)[] = [];
+  const exit: (Entry[] | undefined)[] = [];
+  const active: { rule: Rule; ctx: RuleContext }[] = [];
+  const failed = new Set<Rule>();
+  const fail = (rule: Rule, err: unknown) => {
+    if (failed.has(rule)) return;
+    failed.add(rule);
+    result.ruleErrors.push({ ruleId: rule.id, error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
+  };
+
+  for (const rule of rules) {
+    if (input.only && !input.only.has(rule.id)) continue;
+    const severity = resolveSeverity(rule, config);
+    if (severity === 'off') continue;
+    const kinds = rule.fileKinds ?? ['server', 'browser', 'script'];
+    if (!kinds.includes(facts.kind)) continue;
+    const options = { ...(rule.defaultOptions ?? {}), ...(config.rules[rule.id]?.options ?? {}) };
+    const ctx: RuleContext = {
+      sourceFile: sf,
+      text,
+      fileName,
+      facts,
+      project,
+      config,
+      options,
+      get style() { return (style ??= detectStyle(sf)); },
+      report(d: ReportDescriptor) {
+        const start = d.start ?? (d.node ? d.node.getStart(sf) : 0);
+        const end = d.end ?? (d.node ? d.node.getEnd() : start);
+        result.findings.push({
+          ruleId: rule.id,
+          start,
+          end,
+          message: d.message,
+          severity: d.severity ?? severity,
+          checklist: rule.checklist,
+          fixes: d.fixes ?? [],
+        });
+      },
+    };
+    try {
+      if (rule.applies && !rule.applies(ctx)) continue;
+    } catch (err) {
+      fail(rule, err);
+      continue;
+    }
+    active.push({ rule, ctx });
+    for (const [key, fn] of Object.entries(rule.visit)) {
+      if (!fn) continue;
+      const isExit = key.endsWith(':exit');
+      const kindName = isExit ? key.slice(0, -5) : key;
+      const kind = (ts.SyntaxKind as unknown as Record<string, number>)[kindName];
+      if (kind === undefined) continue;
+      const table = isExit ? exit : enter;
+      (table[kind] ??= []).push({ rule, ctx, fn: fn as Entry['fn'] });
+    }
+  }
+
+  if (active.length > 0) {
+    const dispatch = (list: Entry[], node: ts.Node) => {
+      for (const e of list) {
+        if (failed.has(e.rule)) continue;
+        try {
+          e.fn(node, e.ctx);
+        } catch (err) {
+          fail(e.rule, err);
+        }
+      }
+    };
+    const visit = (node: ts.Node): void => {
+      const kind = node.kind;
+      if (kind === ts.SyntaxKind.VariableDeclaration && node.parent?.parent?.parent !== sf) {
+        facts.noteVariable(node as ts.VariableDeclaration);
+      }
+      const en = enter[kind];
+      if (en) dispatch(en, node);
+      ts.forEachChild(node, visit);
+      const ex = exit[kind];
+      if (ex) dispatch(ex, node);
+    };
+    try {
+      visit(sf);
+    } catch (err) {
+      // Only a stack overflow on pathological nesting can get here (rule errors are caught above).
+      return { ...result, findings: [], skipped: `could not walk the file: ${(err as Error).message}` };
+    }
+    for (const { rule, ctx } of active) {
+      if (!rule.finish || failed.has(rule)) continue;
+      try {
+        rule.finish(ctx);
+      } catch (err) {
+        fail(rule, err);
+      }
+    }
+  }
+
+  // drop findings of rules that failed part-way (their view of the file is incomplete)
+  let findings = failed.size ? result.findings.filter((f) => !result.ruleErrors.some((e) => e.ruleId === f.ruleId)) : result.findings;
+  const suppressions: Suppressions | undefined = text.includes('failpath-disable') ? parseSuppressions(sf) : undefined;
+  if (suppressions) {
+    findings = findings.filter((f) => !suppressions.suppresses(f.ruleId, f.start));
+    result.unusedSuppressions = suppressions.unused();
+  }
+  findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
+  result.findings = findings;
+  return result;
+}

@@ -1,0 +1,113 @@
+/**
+ * Project facts: what the nearest package.json says about the project's stack. The facts are
+ * plain data handed to the engine; `ProjectLoader` reads them from disk (with a cache keyed by
+ * directory) for the server and the CLI. Nothing in a workspace is ever executed: package.json
+ * is read as JSON and nothing else.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LOGGER_MODULES, FLAG_MODULES } from './modules';
+
+export interface ProjectFacts {
+  /** Folder of the package.json the facts came from, if any. */
+  root?: string;
+  /** dependencies + devDependencies + peerDependencies + optionalDependencies: name → range. */
+  dependencies: ReadonlyMap<string, string>;
+  /** The structured logger library the project depends on, if any (first match wins). */
+  loggerLibrary?: 'pino' | 'winston' | 'bunyan' | 'log4js' | 'nestjs';
+  /** The feature-flag SDK the project depends on, if any. */
+  flagSdk?: { provider: string; module: string };
+}
+
+export const EMPTY_PROJECT: ProjectFacts = Object.freeze({ dependencies: new Map() });
+
+export function hasDependency(project: ProjectFacts, name: string): boolean {
+  return project.dependencies.has(name);
+}
+
+/** Major version of a dependency from its semver range ("^7.2.0" → 7), when it can be read. */
+export function dependencyMajor(project: ProjectFacts, name: string): number | undefined {
+  const range = project.dependencies.get(name);
+  const m = range && /(\d+)(?:\.\d+)?/.exec(range);
+  return m ? Number(m[1]) : undefined;
+}
+
+const LOGGER_ORDER = ['pino', 'winston', 'bunyan', 'log4js'] as const;
+
+export function projectFactsFromPackageJson(pkg: unknown, root?: string): ProjectFacts {
+  const deps = new Map<string, string>();
+  if (pkg && typeof pkg === 'object') {
+    for (const key of ['peerDependencies', 'optionalDependencies', 'devDependencies', 'dependencies']) {
+      const section = (pkg as Record<string, unknown>)[key];
+      if (section && typeof section === 'object') {
+        for (const [name, range] of Object.entries(section as Record<string, unknown>)) {
+          deps.set(name, typeof range === 'string' ? range : '*');
+        }
+      }
+    }
+  }
+  let loggerLibrary: ProjectFacts['loggerLibrary'];
+  for (const lib of LOGGER_ORDER) if (deps.has(lib)) { loggerLibrary = LOGGER_MODULES[lib] as ProjectFacts['loggerLibrary']; break; }
+  if (!loggerLibrary && deps.has('@nestjs/common')) loggerLibrary = 'nestjs';
+  let flagSdk: ProjectFacts['flagSdk'];
+  for (const [module, provider] of Object.entries(FLAG_MODULES)) {
+    if (deps.has(module)) { flagSdk = { provider, module }; break; }
+  }
+  return { root, dependencies: deps, loggerLibrary, flagSdk };
+}
+
+/** Finds and reads the nearest package.json above a file, caching per directory. */
+export class ProjectLoader {
+  private readonly byDir = new Map<string, ProjectFacts>();
+  private readonly byPackageJson = new Map<string, { mtimeMs: number; facts: ProjectFacts }>();
+
+  constructor(private readonly onProblem: (message: string) => void = () => {}) {}
+
+  forFile(filePath: string): ProjectFacts {
+    return this.forDirectory(path.dirname(path.resolve(filePath)));
+  }
+
+  forDirectory(dir: string): ProjectFacts {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    let facts: ProjectFacts = EMPTY_PROJECT;
+    let current = dir;
+    for (;;) {
+      const candidate = path.join(current, 'package.json');
+      const read = this.read(candidate);
+      if (read) { facts = read; break; }
+      const parent = path.dirname(current);
+      if (parent === current || path.basename(current) === 'node_modules') break;
+      current = parent;
+    }
+    this.byDir.set(dir, facts);
+    return facts;
+  }
+
+  /** Forget cached facts (e.g. a package.json changed). */
+  invalidate(): void {
+    this.byDir.clear();
+    this.byPackageJson.clear();
+  }
+
+  private read(file: string): ProjectFacts | undefined {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+      if (!stat.isFile()) return undefined;
+    } catch {
+      return undefined;
+    }
+    const hit = this.byPackageJson.get(file);
+    if (hit && hit.mtimeMs === stat.mtimeMs) return hit.facts;
+    let facts: ProjectFacts;
+    try {
+      facts = projectFactsFromPackageJson(JSON.parse(fs.readFileSync(file, 'utf8')), path.dirname(file));
+    } catch (err) {
+      this.onProblem(`Could not read ${file}: ${(err as Error).message}; dependencies from it are ignored.`);
+      facts = { ...EMPTY_PROJECT, root: path.dirname(file) };
+    }
+    this.byPackageJson.set(file, { mtimeMs: stat.mtimeMs, facts });
+    return facts;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The rule registry: an explicit list, so that bundling keeps every rule and the catalog test
+ * can check each one has a doc page and tests. Add new rules here.
+ */
+import type { Rule } from '../engine/types';
+import { missingTimeout } from './missing-timeout';
+
+export const ALL_RULES: readonly Rule[] = [
+  missingTimeout,
+];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((r) => [r.id, r]));
+export const RULE_IDS: ReadonlySet<string> = new Set(RULES_BY_ID.keys());
