@@ -12,6 +12,7 @@ import { detectStyle, type Style } from './style';
 import { parseSuppressions, type Suppressions } from './suppress';
 import type { Finding, Rule, RuleContext, ReportDescriptor, Severity } from './types';
 import { ALL_RULES } from '../rules';
+import { createSummaryCollector, emptySummary, type FileSummary } from './summary';
 
 export interface AnalyzeInput {
   text: string;
@@ -22,6 +23,8 @@ export interface AnalyzeInput {
   rules?: readonly Rule[];
   /** Only run these rule ids (CLI `--rule`). */
   only?: ReadonlySet<string>;
+  /** Also collect the file's summary for the project index (same walk). */
+  summary?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -34,6 +37,8 @@ export interface AnalyzeResult {
   ruleErrors: { ruleId: string; error: string }[];
   /** Suppression comments that silenced no finding (for --report-unused-disables). */
   unusedSuppressions: { start: number; end: number; ruleIds: string[] }[];
+  /** The file's summary for the project index, when asked for. */
+  summary?: FileSummary;
 }
 
 const EXTENSIONS: Record<string, ts.ScriptKind> = {
@@ -97,7 +102,11 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   const project = input.project ?? EMPTY_PROJECT;
 
   let style: Style | undefined;
-  const rules = input.rules ?? ALL_RULES;
+  let rules = input.rules ?? ALL_RULES;
+  if (input.summary) {
+    result.summary = emptySummary();
+    rules = [...rules, createSummaryCollector(result.summary)];
+  }
   const enter: (Entry[] | undefined)[] = [];
   const exit: (Entry[] | undefined)[] = [];
   const active: { rule: Rule; ctx: RuleContext }[] = [];
@@ -109,8 +118,9 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   };
 
   for (const rule of rules) {
-    if (input.only && !input.only.has(rule.id)) continue;
-    const severity = resolveSeverity(rule, config);
+    const internal = rule.id === '__summary';
+    if (input.only && !internal && !input.only.has(rule.id)) continue;
+    const severity = internal ? rule.severity : resolveSeverity(rule, config);
     if (severity === 'off') continue;
     const kinds = rule.fileKinds ?? ['server', 'browser', 'script'];
     if (!kinds.includes(facts.kind)) continue;

@@ -1,0 +1,30 @@
+/**
+ * Builds index entries from source text: one analyze() call per file collects findings and the
+ * summary in the same walk. Used by the CLI (`failpath report`), the server's workspace scan and
+ * its worker.
+ */
+import { analyze, type AnalyzeInput } from '../analyze';
+import { RULES_BY_ID } from '../../rules';
+import type { IndexedFile, IndexedFinding } from './projectIndex';
+import { lineColumn } from './projectIndex';
+
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile {
+  const result = analyze({ ...input, summary: true });
+  const lineStarts = computeLineStarts(input.text);
+  const findings: IndexedFinding[] = result.findings.map((f) => {
+    const s = lineColumn(lineStarts, f.start);
+    const e = lineColumn(lineStarts, f.end);
+    return {
+      ruleId: f.ruleId, start: f.start, end: f.end, line: s.line, column: s.column, endLine: e.line, endColumn: e.column,
+      severity: f.severity, checklist: f.checklist, message: f.message,
+      fixable: f.fixes.some((x) => x.edits.length > 0) || (RULES_BY_ID.get(f.ruleId)?.fixable === true && f.fixes.length > 0),
+    };
+  });
+  return { file: input.fileName, summary: result.summary!, findings, lineStarts };
+}

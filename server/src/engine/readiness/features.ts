@@ -1,0 +1,100 @@
+/**
+ * Features: which files belong together. From `.failpath.json` `features` when present, otherwise
+ * inferred — src/features|modules|domains|services/<name>/, NestJS modules (a folder with a
+ * *.module.ts), Next.js app/ and pages/ route segments, and the HTTP routes a file registers.
+ * Every file belongs to one feature or to "shared".
+ */
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type { ProjectIndex } from './projectIndex';
+
+export interface FeatureConfig {
+  paths: string[];
+  flags?: string[];
+  owner?: string;
+}
+
+export interface Feature {
+  name: string;
+  /** Absolute paths. */
+  files: string[];
+  flags: string[];
+  owner?: string;
+  source: 'config' | 'folder' | 'nest-module' | 'next-route' | 'routes' | 'imports' | 'shared';
+}
+
+export const SHARED = 'shared';
+
+const FOLDER_FEATURE = /(?:^|\/)(?:src\/)?(?:features|modules|domains|services)\/([^/]+)\//;
+const NEXT_ROUTE = /(?:^|\/)(?:src\/)?(?:app|pages)\/(?:api\/)?((?:\([^/]+\)\/)*)([^/()[\]]+)\//;
+const GENERIC_SEGMENTS = new Set(['api', 'v1', 'v2', 'v3', 'v4', 'internal', 'public', 'admin', '']);
+
+function firstSegment(routePath: string): string | undefined {
+  for (const seg of routePath.split('/')) {
+    if (!seg || seg.startsWith(':') || seg.startsWith('{') || seg.startsWith('*') || GENERIC_SEGMENTS.has(seg.toLowerCase())) continue;
+    return seg.toLowerCase();
+  }
+  return undefined;
+}
+
+export function inferFeatures(index: ProjectIndex, configured?: Record<string, FeatureConfig>): Feature[] {
+  const root = index.root;
+  const byName = new Map<string, Feature>();
+  const owner = new Map<string, string>(); // file → feature name
+  const assign = (file: string, name: string, source: Feature['source'], cfg?: FeatureConfig) => {
+    if (owner.has(file)) return;
+    let f = byName.get(name);
+    if (!f) byName.set(name, (f = { name, files: [], flags: cfg?.flags ? [...cfg.flags] : [], owner: cfg?.owner, source }));
+    f.files.push(file);
+    owner.set(file, name);
+  };
+  const files = [...index.all()].map((f) => f.file).sort();
+  const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
+
+  if (configured && Object.keys(configured).length > 0) {
+    const matchers = Object.entries(configured).map(([name, cfg]) => ({ name, cfg, match: picomatch(cfg.paths, { dot: true }) }));
+    for (const file of files) {
+      const r = rel(file);
+      const m = matchers.find((x) => x.match(r));
+      if (m) assign(file, m.name, 'config', m.cfg);
+    }
+    for (const { name, cfg } of matchers) if (!byName.has(name)) byName.set(name, { name, files: [], flags: [...(cfg.flags ?? [])], owner: cfg.owner, source: 'config' });
+  } else {
+    // NestJS modules: the folder holding a *.module.ts
+    const nestDirs = files.filter((f) => /\.module\.[cm]?[jt]s$/.test(f)).map((f) => path.dirname(f)).filter((d) => d !== root && path.basename(d) !== 'src');
+    nestDirs.sort((a, b) => b.length - a.length); // deepest first
+    for (const file of files) {
+      const r = rel(file);
+      const folder = FOLDER_FEATURE.exec(r);
+      if (folder) { assign(file, folder[1].replace(/\.[^.]+$/, ''), 'folder'); continue; }
+      const nest = nestDirs.find((d) => file.startsWith(d + path.sep));
+      if (nest) { assign(file, path.basename(nest), 'nest-module'); continue; }
+      const next = NEXT_ROUTE.exec(r);
+      if (next && !next[2].startsWith('_')) { assign(file, next[2], 'next-route'); continue; }
+    }
+    // files that register routes: named by their routes' most common first segment
+    for (const entry of index.all()) {
+      if (owner.has(entry.file) || entry.summary.routes.length === 0) continue;
+      const counts = new Map<string, number>();
+      for (const r of entry.summary.routes) {
+        const seg = firstSegment(r.path);
+        if (seg) counts.set(seg, (counts.get(seg) ?? 0) + 1);
+      }
+      const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+      if (best) assign(entry.file, best[0], 'routes');
+    }
+    // files imported only by one feature's files join that feature (two passes reach helpers of helpers)
+    for (let pass = 0; pass < 2; pass++) {
+      for (const file of files) {
+        if (owner.has(file)) continue;
+        const feats = new Set(index.importersOf(file).map((i) => owner.get(i) ?? SHARED));
+        if (feats.size === 1) {
+          const only = [...feats][0];
+          if (only !== SHARED) assign(file, only, 'imports');
+        }
+      }
+    }
+  }
+  for (const file of files) if (!owner.has(file)) assign(file, SHARED, 'shared');
+  return [...byName.values()].sort((a, b) => (a.name === SHARED ? 1 : b.name === SHARED ? -1 : a.name.localeCompare(b.name)));
+}
