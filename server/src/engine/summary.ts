@@ -8,7 +8,7 @@
 import * as ts from 'typescript';
 import type { Rule, RuleContext } from './types';
 import { enclosingFunction, functionName, isFunctionLike, type FunctionLike } from './ast';
-import { LOGGER_MODULES, FLAG_MODULES } from './modules';
+import { LOGGER_MODULES } from './modules';
 import { skipOuter } from './facts';
 
 export type EvidenceKind = 'logger' | 'metrics' | 'tracing' | 'flag' | 'limiter' | 'health' | 'shutdown' | 'correlation' | 'errorHandler';
