@@ -4,6 +4,7 @@
  * file that cannot be analysed returns a `skipped` reason, and a rule that throws is dropped for
  * that file and reported in `ruleErrors`.
  */
+import * as path from 'node:path';
 import * as ts from 'typescript';
 import { FileFacts } from './facts';
 import { EMPTY_PROJECT, type ProjectFacts } from './project';
@@ -90,16 +91,18 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   if (text.length > MAX_FILE_CHARS) return { ...result, skipped: `file is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB` };
   if (looksBinary(text)) return { ...result, skipped: 'file looks binary (NUL bytes)' };
 
+  const project = input.project ?? EMPTY_PROJECT;
   let sf: ts.SourceFile;
   let facts: FileFacts;
   try {
     sf = parse(text, fileName);
-    facts = new FileFacts(sf, fileName, config.externalModules);
+    // classify by the path inside the project, so a project living under e.g. ~/tests/ is not "test code"
+    const inProject = project.root && path.isAbsolute(fileName) ? path.relative(project.root, fileName) : fileName;
+    facts = new FileFacts(sf, fileName, config.externalModules, inProject.startsWith('..') ? fileName : inProject);
   } catch (err) {
     return { ...result, skipped: `could not parse: ${(err as Error).message}` };
   }
   result.syntaxErrors = syntaxErrorCount(sf);
-  const project = input.project ?? EMPTY_PROJECT;
 
   let style: Style | undefined;
   let rules = input.rules ?? ALL_RULES;

@@ -66,6 +66,8 @@ export class FileFacts {
     readonly sourceFile: ts.SourceFile,
     readonly fileName: string,
     private readonly extraModules: readonly string[] = [],
+    /** The path used to classify the file (relative to its project root when known). */
+    classifyAs: string = fileName,
   ) {
     this.useClient = hasDirective(sourceFile, 'use client');
     let esm = false;
@@ -74,7 +76,7 @@ export class FileFacts {
       this.scanTopLevel(st);
     }
     this.isModuleSyntax = esm || /\.(mts|tsx?)$/.test(fileName) && !this.hasRequire();
-    this.kind = classifyFile(fileName, sourceFile, this);
+    this.kind = classifyFile(classifyAs, sourceFile, this);
     this.detectLogger();
   }
 

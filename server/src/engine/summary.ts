@@ -291,19 +291,45 @@ function calleeRef(callee: ts.Expression, ctx: RuleContext): string | undefined 
     }
     if (obj.kind === ts.SyntaxKind.ThisKeyword) {
       const cls = findClass(e);
-      return cls ? `local:${cls}.${e.name.text}` : undefined;
+      return cls?.name ? `local:${cls.name.text}.${e.name.text}` : undefined;
+    }
+    // this.billing.charge() where `billing: BillingService` is injected (NestJS and friends)
+    if (ts.isPropertyAccessExpression(obj) && obj.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = findClass(e);
+      const typeName = cls && memberTypes(cls).get(obj.name.text);
+      if (!typeName) return undefined;
+      const b = ctx.facts.bindings.get(typeName);
+      if (b && isProjectModule(b.module)) return `import:${b.module}#${b.imported === 'default' ? typeName : b.imported}.${e.name.text}`;
+      if (!b && ctx.facts.moduleNames.has(typeName)) return `local:${typeName}.${e.name.text}`;
     }
   }
   return undefined;
 }
 
-function findClass(n: ts.Node): string | undefined {
+function findClass(n: ts.Node): ts.ClassLikeDeclaration | undefined {
   let p = n.parent;
   while (p) {
-    if (ts.isClassLike(p)) return p.name?.text;
+    if (ts.isClassLike(p)) return p;
     p = p.parent;
   }
   return undefined;
+}
+
+const memberTypeCache = new WeakMap<ts.ClassLikeDeclaration, Map<string, string>>();
+/** Member name → the identifier of its declared type (constructor parameter properties and fields). */
+function memberTypes(cls: ts.ClassLikeDeclaration): Map<string, string> {
+  let m = memberTypeCache.get(cls);
+  if (m) return m;
+  m = new Map();
+  const note = (name: ts.Node, type: ts.TypeNode | undefined) => {
+    if (ts.isIdentifier(name) && type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) m!.set(name.text, type.typeName.text);
+  };
+  for (const member of cls.members) {
+    if (ts.isPropertyDeclaration(member)) note(member.name, member.type);
+    if (ts.isConstructorDeclaration(member)) for (const p of member.parameters) note(p.name, p.type);
+  }
+  memberTypeCache.set(cls, m);
+  return m;
 }
 
 export function isProjectModule(spec: string): boolean {

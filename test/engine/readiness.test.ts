@@ -1,0 +1,93 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ProjectIndex } from '../../server/src/engine/readiness/projectIndex';
+import { indexEntry } from '../../server/src/engine/readiness/build';
+import { buildReadiness, type FeatureReadiness } from '../../server/src/engine/readiness/checklist';
+import { ProjectLoader } from '../../server/src/engine/project';
+
+const repo = path.join(__dirname, '..', '..');
+
+function indexDir(dir: string): ProjectIndex {
+  const root = path.resolve(dir);
+  const loader = new ProjectLoader();
+  const index = new ProjectIndex(root);
+  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.name === 'node_modules' ? [] : e.isDirectory() ? walk(path.join(d, e.name)) : /\.[cm]?[jt]sx?$/.test(e.name) ? [path.join(d, e.name)] : []);
+  for (const f of walk(root)) index.set(indexEntry({ text: fs.readFileSync(f, 'utf8'), fileName: f, project: loader.forFile(f) }));
+  return index;
+}
+
+function item(f: FeatureReadiness | undefined, name: string) {
+  assert.ok(f, 'feature exists');
+  const i = f.items.find((x) => x.item === name);
+  assert.ok(i);
+  return i;
+}
+
+describe('readiness on examples/shop-api', () => {
+  const root = path.join(repo, 'examples/shop-api');
+  const index = indexDir(root);
+  const report = buildReadiness(index);
+  const byName = new Map(report.features.map((f) => [f.name, f]));
+
+  it('infers features from the routes files register, helpers join the feature that imports them', () => {
+    assert.deepEqual([...byName.keys()], ['orders', 'products', 'shared']);
+    const rel = (f: FeatureReadiness) => f.files.map((x) => path.relative(root, x)).sort();
+    assert.deepEqual(rel(byName.get('orders')!), ['src/clients/payments.ts', 'src/routes/orders.ts']);
+    assert.deepEqual(rel(byName.get('products')!), ['src/clients/rates.ts', 'src/lib/cache.ts', 'src/routes/catalog.ts']);
+    assert.deepEqual(byName.get('orders')!.routes.map((r) => `${r.method} ${r.path}`), ['GET /orders/:id', 'POST /orders']);
+  });
+
+  it('links a finding in a client module to the route that reaches it', () => {
+    const recover = item(byName.get('orders'), 'recover');
+    const timeout = recover.findings.find((f) => f.ruleId === 'missing-timeout');
+    assert.ok(timeout);
+    assert.equal(path.relative(root, timeout.file), 'src/clients/payments.ts');
+    assert.deepEqual(timeout.routes.map((r) => `${r.method} ${r.path}`), ['POST /orders']);
+    assert.equal(recover.status, 'warn');
+    assert.match(recover.why, /missing-timeout/);
+  });
+
+  it('answers disable=fail when no route is behind a flag, with the reason', () => {
+    const d = item(byName.get('orders'), 'disable');
+    assert.equal(d.status, 'fail');
+    assert.equal(d.why, 'none of its 2 routes is behind a feature flag');
+  });
+
+  it('sees positive evidence: structured logger, error middleware', () => {
+    assert.equal(item(byName.get('products'), 'monitor').status, 'pass');
+    assert.match(item(byName.get('shared'), 'understand').why, /error middleware/);
+  });
+});
+
+describe('readiness on fixtures', () => {
+  it('counts routes behind a flag check', () => {
+    const report = buildReadiness(indexDir(path.join(repo, 'test/fixtures/readiness/flags')));
+    const checkout = report.features.find((f) => f.name === 'checkout');
+    const d = item(checkout, 'disable');
+    assert.equal(d.status, 'warn');
+    assert.equal(d.why, '2 of 3 routes behind flag checkout-v2');
+    assert.equal(item(checkout, 'monitor').status, 'pass');
+  });
+
+  it('uses NestJS modules and controller routes', () => {
+    const root = path.join(repo, 'test/fixtures/readiness/nest');
+    const report = buildReadiness(indexDir(root));
+    const billing = report.features.find((f) => f.name === 'billing');
+    assert.ok(billing);
+    assert.deepEqual(billing.routes.map((r) => `${r.method} ${r.path}`), ['GET /billing/invoices', 'POST /billing/charge']);
+    const t = item(billing, 'recover').findings.find((f) => f.ruleId === 'missing-timeout');
+    assert.ok(t);
+    assert.deepEqual(t.routes.map((r) => `${r.method} ${r.path}`), ['POST /billing/charge']);
+  });
+
+  it('honours configured features and their declared flags', () => {
+    const root = path.join(repo, 'test/fixtures/readiness/nest');
+    const report = buildReadiness(indexDir(root), { payments: { paths: ['src/billing/**'], flags: ['billing-v2'], owner: 'payments-team' } });
+    assert.deepEqual(report.features.map((f) => f.name), ['payments']);
+    assert.equal(report.features[0].owner, 'payments-team');
+    assert.equal(item(report.features[0], 'disable').why, 'none of its 2 routes is behind a feature flag');
+  });
+});
