@@ -68,6 +68,8 @@ export class FileFacts {
     private readonly extraModules: readonly string[] = [],
     /** The path used to classify the file (relative to its project root when known). */
     classifyAs: string = fileName,
+    /** 'browser' when the file's package is a frontend package (see ProjectFacts.runtime). */
+    runtime?: 'browser' | 'server',
   ) {
     this.useClient = hasDirective(sourceFile, 'use client');
     let esm = false;
@@ -76,7 +78,8 @@ export class FileFacts {
       this.scanTopLevel(st);
     }
     this.isModuleSyntax = esm || /\.(mts|tsx?)$/.test(fileName) && !this.hasRequire();
-    this.kind = classifyFile(classifyAs, sourceFile, this);
+    const kind = classifyFile(classifyAs, sourceFile, this);
+    this.kind = kind === 'server' && runtime === 'browser' && !hasDirective(sourceFile, 'use server') ? 'browser' : kind;
     this.detectLogger();
   }
 

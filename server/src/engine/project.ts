@@ -17,7 +17,15 @@ export interface ProjectFacts {
   loggerLibrary?: 'pino' | 'winston' | 'bunyan' | 'log4js' | 'nestjs';
   /** The feature-flag SDK the project depends on, if any. */
   flagSdk?: { provider: string; module: string };
+  /**
+   * 'browser' when the package depends on a UI framework and on no server framework (a frontend
+   * package: its files run in the browser even when they do not import React themselves).
+   */
+  runtime?: 'browser' | 'server';
 }
+
+const UI_DEPS = ['react', 'react-dom', 'vue', '@angular/core', 'svelte', 'solid-js', 'preact', '@remix-run/react'];
+const SERVER_DEPS = ['express', 'fastify', 'koa', '@nestjs/core', '@nestjs/common', 'hono', 'next', '@hapi/hapi', 'restify', 'nuxt', '@sveltejs/kit', '@remix-run/node', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', '@prisma/client', 'bullmq', 'typeorm', 'sequelize', 'knex'];
 
 export const EMPTY_PROJECT: ProjectFacts = Object.freeze({ dependencies: new Map() });
 
@@ -53,7 +61,8 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
   for (const [module, provider] of Object.entries(FLAG_MODULES)) {
     if (deps.has(module)) { flagSdk = { provider, module }; break; }
   }
-  return { root, dependencies: deps, loggerLibrary, flagSdk };
+  const runtime = UI_DEPS.some((d) => deps.has(d)) && !SERVER_DEPS.some((d) => deps.has(d)) ? 'browser' : undefined;
+  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime };
 }
 
 /** Finds and reads the nearest package.json above a file, caching per directory. */
