@@ -33,6 +33,7 @@ runRuleTests(missingTimeout, {
     { code: `await fetch(url);`, filename: 'src/users.test.ts' },
     { code: `'use client';\nexport function C() { fetch('/api'); return null; }`, filename: 'app/page.tsx' },
     { code: `#!/usr/bin/env node\nawait fetch(url);`, filename: 'bin/sync.ts' },
+    { name: 'a frontend package (React, no server framework) is browser code', code: `export const load = () => fetch('/api/users');`, filename: '/project/src/hooks/useUsers.ts', deps: ['react', 'react-dom', 'swr'] },
     // suppressed
     `// failpath-disable-next-line missing-timeout -- the proxy enforces a 2 s deadline\nawait fetch(url);`,
   ],
@@ -197,6 +198,14 @@ runRuleTests(missingTimeout, {
       errors: [{ line: 3, column: 9 }, { line: 4, column: 9 }],
       fixFor: 1,
       output: `import axios from "axios";\r\nexport async function a() {\r\n  await fetch("x");\r\n  await axios.get("y", { timeout: 10000 });\r\n}\r\n`,
+    },
+    {
+      name: 'a package with React and Express is still server code',
+      code: `export const load = () => fetch(API);`,
+      filename: '/project/src/api.ts',
+      deps: ['react', 'express'],
+      errors: [{ line: 1, column: 26 }],
+      output: `export const load = () => fetch(API, { signal: AbortSignal.timeout(10000) });`,
     },
     {
       name: 'fetch inside an Express handler in a JS file',
