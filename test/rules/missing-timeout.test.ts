@@ -204,7 +204,7 @@ runRuleTests(missingTimeout, {
       code: `export const load = () => fetch(API);`,
       filename: '/project/src/api.ts',
       deps: ['react', 'express'],
-      errors: [{ line: 1, column: 26 }],
+      errors: [{ line: 1, column: 27 }],
       output: `export const load = () => fetch(API, { signal: AbortSignal.timeout(10000) });`,
     },
     {
