@@ -1,0 +1,219 @@
+/**
+ * `.failpath.json` — the project's shared configuration, read by the editor and the CLI alike.
+ * JSONC (comments and trailing commas allowed), parsed with jsonc-parser; never executed.
+ * Every problem carries the offset range of the bad spot so the editor can underline it; bad
+ * values fall back to defaults and nothing else breaks.
+ *
+ * Precedence: defaults < .failpath.json files from the outermost folder to the nearest one <
+ * editor settings (`failpath.*`), so a developer can still silence a rule in their own editor.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node as JsonNode } from 'jsonc-parser';
+import { normalizeConfig } from './config';
+import type { FeatureConfig } from './readiness/features';
+
+export const CONFIG_FILE = '.failpath.json';
+
+export interface FlagRegistryEntry {
+  owner?: string;
+  /** ISO date (YYYY-MM-DD) after which the flag should be gone. */
+  expires?: string;
+  /** The flag was removed from the flag service; code must not use it any more. */
+  removed?: boolean;
+  description?: string;
+}
+
+export interface ConfigFileProblem {
+  message: string;
+  start: number;
+  end: number;
+  severity: 'error' | 'warning';
+}
+
+export interface ParsedConfigFile {
+  /** Settings in the shape of the `failpath` settings section (rules, timeoutMs, logger, …). */
+  settings: Record<string, unknown>;
+  features?: Record<string, FeatureConfig>;
+  flags?: Record<string, FlagRegistryEntry>;
+  ignore?: string[];
+  problems: ConfigFileProblem[];
+}
+
+const SETTINGS_KEYS = new Set(['enable', 'rules', 'timeoutMs', 'cacheTtlSeconds', 'externalModules', 'logger']);
+const TOP_KEYS = new Set([...SETTINGS_KEYS, '$schema', 'features', 'flags', 'flagProvider', 'ignore']);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A glob or path that stays inside the folder of the config file. */
+export function isContainedPattern(p: string): boolean {
+  if (p.length === 0 || path.isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('~')) return false;
+  return !p.split(/[\\/]+/).includes('..');
+}
+
+export function parseConfigFile(text: string, knownRules?: ReadonlySet<string>): ParsedConfigFile {
+  const problems: ConfigFileProblem[] = [];
+  const errors: ParseError[] = [];
+  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  for (const e of errors) problems.push({ message: `Invalid JSON: ${printParseErrorCode(e.error)}`, start: e.offset, end: e.offset + Math.max(e.length, 1), severity: 'error' });
+  const tree = parseTree(text, [], { allowTrailingComma: true });
+  const at = (segments: (string | number)[], preferKey = false): { start: number; end: number } => {
+    const node = tree && findNodeAtLocation(tree, segments);
+    if (!node) return tree ? { start: tree.offset, end: tree.offset + 1 } : { start: 0, end: Math.min(1, text.length) };
+    const target: JsonNode = preferKey && node.parent?.type === 'property' && node.parent.children?.[0] ? node.parent.children[0] : node;
+    return { start: target.offset, end: target.offset + target.length };
+  };
+  const bad = (segments: (string | number)[], message: string, severity: 'error' | 'warning' = 'error', preferKey = false) =>
+    problems.push({ message, severity, ...at(segments, preferKey) });
+
+  const result: ParsedConfigFile = { settings: {}, problems };
+  if (errors.length > 0 && !isObject(value)) return result;
+  if (!isObject(value)) {
+    if (value !== undefined) bad([], 'A .failpath.json file holds one JSON object');
+    return result;
+  }
+  for (const key of Object.keys(value)) {
+    if (!TOP_KEYS.has(key)) bad([key], `Unknown key "${key}"; expected one of ${[...TOP_KEYS].filter((k) => k !== '$schema').join(', ')}`, 'warning', true);
+    else if (SETTINGS_KEYS.has(key)) result.settings[key] = value[key];
+  }
+  if (value.flagProvider !== undefined) result.settings.flags = value.flagProvider;
+
+  // reuse the settings validator, then map its dotted paths to JSON locations
+  const { problems: settingProblems } = normalizeConfig(result.settings, knownRules, '');
+  for (const p of settingProblems) {
+    const segs = p.path.replace(/^\./, '').split('.').filter(Boolean).map((s) => (s === 'flags' ? 'flagProvider' : s));
+    bad(segs, p.message, segs[0] === 'rules' && /unknown rule id/.test(p.message) ? 'warning' : 'error', /unknown rule id/.test(p.message));
+  }
+
+  if (value.features !== undefined) {
+    if (!isObject(value.features)) bad(['features'], 'expected an object mapping feature names to { "paths": [...] }');
+    else {
+      const features: Record<string, FeatureConfig> = {};
+      for (const [name, f] of Object.entries(value.features)) {
+        if (!isObject(f) || !Array.isArray(f.paths) || f.paths.length === 0 || !f.paths.every((p) => typeof p === 'string')) {
+          bad(['features', name], `feature "${name}" needs "paths": a non-empty array of globs relative to this file`);
+          continue;
+        }
+        const escaping = (f.paths as string[]).findIndex((p) => !isContainedPattern(p));
+        if (escaping !== -1) {
+          bad(['features', name, 'paths', escaping], `"${(f.paths as string[])[escaping]}" must stay inside this folder (no absolute paths, no "..")`);
+          continue;
+        }
+        if (f.flags !== undefined && !(Array.isArray(f.flags) && f.flags.every((x) => typeof x === 'string'))) { bad(['features', name, 'flags'], 'expected an array of flag keys'); continue; }
+        if (f.owner !== undefined && typeof f.owner !== 'string') { bad(['features', name, 'owner'], 'expected a team or person name'); continue; }
+        features[name] = { paths: f.paths as string[], flags: f.flags as string[] | undefined, owner: f.owner as string | undefined };
+      }
+      result.features = features;
+    }
+  }
+  if (value.flags !== undefined) {
+    if (!isObject(value.flags)) bad(['flags'], 'expected an object mapping flag keys to { "owner", "expires" }');
+    else {
+      const flags: Record<string, FlagRegistryEntry> = {};
+      for (const [key, f] of Object.entries(value.flags)) {
+        if (!isObject(f)) { bad(['flags', key], `flag "${key}" needs an object like { "owner": "team", "expires": "2027-01-31" }`); continue; }
+        if (f.expires !== undefined && (typeof f.expires !== 'string' || !ISO_DATE.test(f.expires) || Number.isNaN(Date.parse(f.expires)))) {
+          bad(['flags', key, 'expires'], 'expected a date as YYYY-MM-DD');
+          continue;
+        }
+        if (f.removed !== undefined && typeof f.removed !== 'boolean') { bad(['flags', key, 'removed'], 'expected true or false'); continue; }
+        if (f.owner !== undefined && typeof f.owner !== 'string') { bad(['flags', key, 'owner'], 'expected a team or person name'); continue; }
+        flags[key] = { owner: f.owner as string | undefined, expires: f.expires as string | undefined, removed: f.removed as boolean | undefined, description: typeof f.description === 'string' ? f.description : undefined };
+      }
+      result.flags = flags;
+    }
+  }
+  if (value.ignore !== undefined) {
+    if (!Array.isArray(value.ignore) || !value.ignore.every((g) => typeof g === 'string')) bad(['ignore'], 'expected an array of globs');
+    else {
+      const ok: string[] = [];
+      value.ignore.forEach((g: string, i: number) => (isContainedPattern(g) ? ok.push(g) : bad(['ignore', i], `"${g}" must stay inside this folder (no absolute paths, no "..")`)));
+      result.ignore = ok;
+    }
+  }
+  return result;
+}
+
+/** Merges parsed files, outermost first: later files override keys; rules and maps merge per id. */
+export function mergeConfigFiles(files: readonly ParsedConfigFile[]): Omit<ParsedConfigFile, 'problems'> {
+  const out: Omit<ParsedConfigFile, 'problems'> = { settings: {} };
+  for (const f of files) {
+    const { rules, ...rest } = f.settings;
+    Object.assign(out.settings, rest);
+    if (isObject(rules)) out.settings.rules = { ...(isObject(out.settings.rules) ? out.settings.rules : {}), ...rules };
+    if (f.features) out.features = { ...(out.features ?? {}), ...f.features };
+    if (f.flags) out.flags = { ...(out.flags ?? {}), ...f.flags };
+    if (f.ignore) out.ignore = [...(out.ignore ?? []), ...f.ignore];
+  }
+  return out;
+}
+
+/** Layers editor settings over file settings (editor wins, rules merge per id). */
+export function layerSettings(fileSettings: Record<string, unknown>, editorSettings: unknown): Record<string, unknown> {
+  if (!isObject(editorSettings)) return { ...fileSettings };
+  const merged: Record<string, unknown> = { ...fileSettings };
+  for (const [k, v] of Object.entries(editorSettings)) {
+    if (v === undefined || v === null) continue;
+    if (k === 'rules' && isObject(v)) merged.rules = { ...(isObject(fileSettings.rules) ? fileSettings.rules : {}), ...v };
+    else merged[k] = v;
+  }
+  return merged;
+}
+
+export interface LoadedConfigFile extends ParsedConfigFile {
+  file: string;
+}
+
+/**
+ * Finds the `.failpath.json` files that apply to a path (from `stopAt` down to the file's folder),
+ * parsing each once per modification time.
+ */
+export class ConfigFileLoader {
+  private readonly cache = new Map<string, { mtimeMs: number; parsed: LoadedConfigFile } | null>();
+
+  constructor(private readonly knownRules?: ReadonlySet<string>) {}
+
+  /** Parsed config files for `filePath`, outermost first. */
+  chainFor(filePath: string, stopAt?: string): LoadedConfigFile[] {
+    const chain: LoadedConfigFile[] = [];
+    let dir = path.dirname(path.resolve(filePath));
+    const stop = stopAt ? path.resolve(stopAt) : undefined;
+    for (;;) {
+      const loaded = this.load(path.join(dir, CONFIG_FILE));
+      if (loaded) chain.unshift(loaded);
+      if (stop && dir === stop) break;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return chain;
+  }
+
+  load(file: string): LoadedConfigFile | undefined {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+      if (!stat.isFile()) return undefined;
+    } catch {
+      return undefined;
+    }
+    const hit = this.cache.get(file);
+    if (hit && hit.mtimeMs === stat.mtimeMs) return hit.parsed;
+    let parsed: LoadedConfigFile;
+    try {
+      parsed = { file, ...parseConfigFile(fs.readFileSync(file, 'utf8'), this.knownRules) };
+    } catch (err) {
+      parsed = { file, settings: {}, problems: [{ message: `Could not read ${CONFIG_FILE}: ${(err as Error).message}`, start: 0, end: 0, severity: 'error' }] };
+    }
+    this.cache.set(file, { mtimeMs: stat.mtimeMs, parsed });
+    return parsed;
+  }
+
+  invalidate(file?: string): void {
+    if (file) this.cache.delete(file);
+    else this.cache.clear();
+  }
+}

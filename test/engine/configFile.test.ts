@@ -1,0 +1,89 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as os from 'node:os';
+import Ajv from 'ajv';
+import { parse as parseJsonc } from 'jsonc-parser';
+import { parseConfigFile, mergeConfigFiles, layerSettings, ConfigFileLoader, isContainedPattern } from '../../server/src/engine/configFile';
+import { RULE_IDS } from '../../server/src/rules';
+
+const repo = path.join(__dirname, '..', '..');
+const schema = JSON.parse(fs.readFileSync(path.join(repo, 'schemas/failpath.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+function spot(text: string, p: { start: number; end: number }): string {
+  return text.slice(p.start, p.end);
+}
+
+describe('.failpath.json', () => {
+  it('the example config is valid for the parser and the JSON schema', () => {
+    const text = fs.readFileSync(path.join(repo, 'examples/shop-api/.failpath.json'), 'utf8');
+    const parsed = parseConfigFile(text, RULE_IDS);
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(Object.keys(parsed.features ?? {}), ['orders', 'catalog']);
+    assert.equal(parsed.flags?.['orders-v2'].expires, '2027-06-30');
+    assert.equal(parsed.settings.timeoutMs, 5000);
+    assert.ok(validate(parseJsonc(text)), JSON.stringify(validate.errors));
+  });
+
+  it('reports invalid JSON at the bad spot and keeps going with defaults', () => {
+    const text = '{\n  "timeoutMs": 5000,\n  "rules": { "missing-timeout": "error" \n}';
+    const parsed = parseConfigFile(text, RULE_IDS);
+    assert.ok(parsed.problems.length >= 1);
+    assert.match(parsed.problems[0].message, /^Invalid JSON/);
+    assert.equal(parsed.problems[0].severity, 'error');
+  });
+
+  it('points at wrong types and unknown ids', () => {
+    const text = '{ "timeoutMs": "soon", "rules": { "no-such-rule": "error", "missing-timeout": "loud" }, "colour": 1 }';
+    const parsed = parseConfigFile(text, RULE_IDS);
+    const byText = parsed.problems.map((p) => [spot(text, p), p.severity, p.message.slice(0, 40)]);
+    assert.deepEqual(byText.map((b) => b[0]).sort(), ['"colour"', '"loud"', '"no-such-rule"', '"soon"'].sort());
+    assert.equal(byText.find((b) => b[0] === '"no-such-rule"')![1], 'warning');
+    assert.equal(byText.find((b) => b[0] === '"soon"')![1], 'error');
+    assert.equal(validate(parseJsonc(text)), false, 'the schema rejects it too');
+  });
+
+  it('rejects globs that leave the folder', () => {
+    for (const bad of ['/etc/**', '../other/**', 'src/../../x', 'C:\\x', '~/x']) assert.equal(isContainedPattern(bad), false, bad);
+    for (const good of ['src/**', 'packages/*/src/**', '**/*.ts']) assert.equal(isContainedPattern(good), true, good);
+    const text = '{ "features": { "a": { "paths": ["src/**", "../secrets/**"] } }, "ignore": ["/tmp/**"] }';
+    const parsed = parseConfigFile(text);
+    assert.deepEqual(parsed.problems.map((p) => spot(text, p)), ['"../secrets/**"', '"/tmp/**"']);
+    assert.deepEqual(parsed.features, {});
+    assert.equal(validate(parseJsonc(text)), false, 'the schema rejects it too');
+  });
+
+  it('checks flag registry dates', () => {
+    const text = '{ "flags": { "a": { "expires": "next week" }, "b": { "owner": "x", "expires": "2027-01-31" } } }';
+    const parsed = parseConfigFile(text);
+    assert.deepEqual(parsed.problems.map((p) => spot(text, p)), ['"next week"']);
+    assert.deepEqual(Object.keys(parsed.flags ?? {}), ['b']);
+  });
+
+  it('merges nested files (nearest wins, rules per id) and lets editor settings win', () => {
+    const outer = parseConfigFile('{ "timeoutMs": 1000, "rules": { "missing-timeout": "error", "no-fallback": "off" } }');
+    const inner = parseConfigFile('{ "rules": { "missing-timeout": "warning" }, "ignore": ["gen/**"] }');
+    const merged = mergeConfigFiles([outer, inner]);
+    assert.deepEqual(merged.settings, { timeoutMs: 1000, rules: { 'missing-timeout': 'warning', 'no-fallback': 'off' } });
+    assert.deepEqual(merged.ignore, ['gen/**']);
+    assert.deepEqual(layerSettings(merged.settings, { rules: { 'no-fallback': 'info' }, timeoutMs: null }), { timeoutMs: 1000, rules: { 'missing-timeout': 'warning', 'no-fallback': 'info' } });
+  });
+
+  it('loads the chain of files from disk and re-reads a changed file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-config-'));
+    fs.mkdirSync(path.join(dir, 'pkg', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.failpath.json'), '{ "timeoutMs": 1000 }');
+    fs.writeFileSync(path.join(dir, 'pkg', '.failpath.json'), '{ "timeoutMs": 2000 }');
+    const loader = new ConfigFileLoader(RULE_IDS);
+    const chain = loader.chainFor(path.join(dir, 'pkg', 'src', 'a.ts'), dir);
+    assert.deepEqual(chain.map((c) => path.relative(dir, c.file)), ['.failpath.json', path.join('pkg', '.failpath.json')]);
+    assert.equal(mergeConfigFiles(chain).settings.timeoutMs, 2000);
+    fs.writeFileSync(path.join(dir, 'pkg', '.failpath.json'), '{ "timeoutMs": 3000 }');
+    const t = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(dir, 'pkg', '.failpath.json'), t, t);
+    assert.equal(mergeConfigFiles(loader.chainFor(path.join(dir, 'pkg', 'src', 'a.ts'), dir)).settings.timeoutMs, 3000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
