@@ -87,3 +87,16 @@ describe('.failpath.json', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('resolveConfig', () => {
+  it('layers editor settings over the file chain and carries flags, features and ignore globs', async () => {
+    const { resolveConfig } = await import('../../server/src/engine/configFile');
+    const file = { file: '/ws/.failpath.json', ...parseConfigFile('{ "timeoutMs": 4000, "rules": { "missing-timeout": "error" }, "flags": { "f": { "expires": "2026-01-01" } }, "features": { "a": { "paths": ["src/a/**"] } }, "ignore": ["gen/**"] }') };
+    const { config, problems } = resolveConfig([file], { rules: { 'missing-timeout': 'off' }, timeoutMs: -1 }, RULE_IDS);
+    assert.deepEqual(problems.map((p) => p.path), ['failpath.timeoutMs']);
+    assert.equal(config.rules['missing-timeout'].severity, 'off');
+    assert.equal(config.flagRegistry?.f.expires, '2026-01-01');
+    assert.deepEqual(config.features?.a.paths, ['src/a/**']);
+    assert.deepEqual(config.ignore, [{ base: '/ws', patterns: ['gen/**'] }]);
+  });
+});

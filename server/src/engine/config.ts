@@ -41,6 +41,12 @@ export interface EngineConfig {
   /** Extra module names whose calls count as external (DB/cache/SDK) calls. */
   externalModules: string[];
   cacheTtlSeconds: number;
+  /** From .failpath.json: the flag registry (key → owner, expiry, removed). */
+  flagRegistry?: Record<string, { owner?: string; expires?: string; removed?: boolean; description?: string }>;
+  /** From .failpath.json: configured features for the readiness model. */
+  features?: Record<string, { paths: string[]; flags?: string[]; owner?: string }>;
+  /** From .failpath.json: globs (relative to the config file's folder) of files to skip. */
+  ignore?: { base: string; patterns: string[] }[];
 }
 
 export const DEFAULT_CONFIG: EngineConfig = Object.freeze({

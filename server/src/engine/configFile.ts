@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node as JsonNode } from 'jsonc-parser';
-import { normalizeConfig } from './config';
+import { normalizeConfig, type EngineConfig, type ConfigProblem } from './config';
 import type { FeatureConfig } from './readiness/features';
 
 export const CONFIG_FILE = '.failpath.json';
@@ -216,4 +216,20 @@ export class ConfigFileLoader {
     if (file) this.cache.delete(file);
     else this.cache.clear();
   }
+}
+
+/**
+ * The effective configuration for a file: its .failpath.json chain merged, editor settings layered
+ * on top, validated. Problems of the settings layer are returned; file problems stay on the files.
+ */
+export function resolveConfig(chain: readonly LoadedConfigFile[], editorSettings: unknown, knownRules?: ReadonlySet<string>): { config: EngineConfig; problems: ConfigProblem[] } {
+  const merged = mergeConfigFiles(chain);
+  // the files' own problems are reported on the files; here only the editor layer's problems are new
+  const editorProblems = normalizeConfig(editorSettings, knownRules).problems;
+  const layered = normalizeConfig(layerSettings(merged.settings, editorSettings), knownRules).config;
+  if (merged.flags) layered.flagRegistry = merged.flags;
+  if (merged.features) layered.features = merged.features;
+  const ignore = chain.filter((c) => c.ignore && c.ignore.length).map((c) => ({ base: path.dirname(c.file), patterns: c.ignore! }));
+  if (ignore.length) layered.ignore = ignore;
+  return { config: layered, problems: editorProblems };
 }
