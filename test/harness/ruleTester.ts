@@ -8,7 +8,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, parse, syntaxErrorCount } from '../../server/src/engine/analyze';
-import { normalizeConfig } from '../../server/src/engine/config';
+import { parseConfigFile, resolveConfig } from '../../server/src/engine/configFile';
 import { projectFactsFromPackageJson, type ProjectFacts } from '../../server/src/engine/project';
 import { applyEdits } from '../../server/src/fixes/edits';
 import type { Finding, Fix, Rule } from '../../server/src/engine/types';
@@ -22,6 +22,8 @@ export interface CaseBase {
   deps?: string[] | Record<string, string>;
   /** Raw `failpath` settings, as the client would send them. */
   settings?: Record<string, unknown>;
+  /** Text of a .failpath.json that applies to the file (JSONC). */
+  configFile?: string;
   name?: string;
 }
 
@@ -57,7 +59,9 @@ export function projectFrom(deps: CaseBase['deps']): ProjectFacts {
 }
 
 export function runRule(rule: Rule, c: CaseBase): Finding[] {
-  const { config, problems } = normalizeConfig(c.settings ?? {}, RULE_IDS);
+  const file = c.configFile === undefined ? [] : [{ file: '/project/.failpath.json', ...parseConfigFile(c.configFile, RULE_IDS) }];
+  for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
+  const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
   assert.deepEqual(problems, [], 'test settings must be valid');
   const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: projectFrom(c.deps), config, rules: [rule] });
   assert.deepEqual(result.ruleErrors, [], `rule ${rule.id} threw`);

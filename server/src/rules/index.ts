@@ -4,9 +4,11 @@
  */
 import type { Rule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
+import { staleFlag } from './stale-flag';
 
 export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
+  staleFlag,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((r) => [r.id, r]));
