@@ -214,7 +214,44 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
     findings = findings.filter((f) => !suppressions.suppresses(f.ruleId, f.start));
     result.unusedSuppressions = suppressions.unused();
   }
+  if (result.syntaxErrors > 0) dropFixesNearSyntaxErrors(findings, sf);
   findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
   result.findings = findings;
   return result;
+}
+
+/**
+ * While the user types, the code around a finding may not parse yet (`fetch({`). A fix computed
+ * from a recovered tree there can make things worse, so fixes whose span (finding + edits) touches
+ * a syntax error are withheld until the code parses; the finding itself stays.
+ */
+function dropFixesNearSyntaxErrors(findings: Finding[], sf: ts.SourceFile): void {
+  const diags = (sf as unknown as { parseDiagnostics?: { start: number; length: number }[] }).parseDiagnostics ?? [];
+  if (diags.length === 0) return;
+  for (const f of findings) {
+    if (f.fixes.length === 0) continue;
+    f.fixes = f.fixes.filter((fix) => {
+      let lo = f.start;
+      let hi = f.end;
+      for (const e of fix.edits) { lo = Math.min(lo, e.start); hi = Math.max(hi, e.end); }
+      // widen to the statement around the finding: an unclosed bracket is reported where it ends
+      const stmt = statementSpan(sf, f.start);
+      lo = Math.min(lo, stmt.start);
+      hi = Math.max(hi, stmt.end);
+      return !diags.some((d) => d.start + d.length >= lo && d.start <= hi + 1);
+    });
+  }
+}
+
+function statementSpan(sf: ts.SourceFile, offset: number): { start: number; end: number } {
+  // the innermost statement or class member containing the offset
+  let node: ts.Node = sf;
+  let span = { start: offset, end: offset };
+  for (let depth = 0; depth < 500; depth++) {
+    const child = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
+    if (!child) break;
+    node = child;
+    if (ts.isStatement(child) || ts.isClassElement(child)) span = { start: child.pos, end: child.end };
+  }
+  return span;
 }
