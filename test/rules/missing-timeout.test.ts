@@ -30,6 +30,11 @@ runRuleTests(missingTimeout, {
     `this.store.fetch(id);`,
     `import { createServer } from 'http';\ncreateServer(handler).listen(3000);`,
     // tests, browser code and scripts are out of scope
+    { name: 'a relative URL only resolves in a browser', code: `const res = await fetch('/api/files/upload', { method: 'POST', body });` },
+    { name: 'relative template URL', code: 'const res = await fetch(`/api/users/${id}`);' },
+    { name: 'client-only folder', code: `await fetch(downloadUrl);`, filename: 'packages/lib/client-only/download.ts' },
+    { name: 'examples folder', code: `await fetch(uploadUrl);`, filename: 'packages/api/examples/upload.ts' },
+    { name: 'testing helpers library', code: `await fetch(url);`, filename: 'libs/testing/src/notify.ts' },
     { code: `await fetch(url);`, filename: 'src/users.test.ts' },
     { code: `'use client';\nexport function C() { fetch('/api'); return null; }`, filename: 'app/page.tsx' },
     { code: `#!/usr/bin/env node\nawait fetch(url);`, filename: 'bin/sync.ts' },

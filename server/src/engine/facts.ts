@@ -402,8 +402,9 @@ function hasDirective(sf: ts.SourceFile, directive: string): boolean {
   return false;
 }
 
-const TEST_PATH = /(^|[\\/])(__tests__|__mocks__|tests?|e2e|spec|fixtures?|cypress|playwright)[\\/]|[._-](test|spec|e2e|stories|story)\.[cm]?[jt]sx?$/i;
-const SCRIPT_PATH = /(^|[\\/])(scripts?|bin|migrations?|seeds?|seeders|tools)[\\/]|(^|[\\/])[\w.-]*\.config\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
+const TEST_PATH = /(^|[\\/])(__tests__|__mocks__|tests?|testing|test-utils|e2e|spec|fixtures?|cypress|playwright|mocks?)[\\/]|[._-](test|spec|e2e|stories|story)\.[cm]?[jt]sx?$/i;
+const SCRIPT_PATH = /(^|[\\/])(scripts?|bin|migrations?|seeds?|seeders|tools|examples?)[\\/]|(^|[\\/])[\w.-]*\.config\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
+const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend)[\\/]/i;
 const BROWSER_MODULES = new Set(['react-dom', 'react-dom/client', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact']);
 
 export function classifyFile(fileName: string, sf: ts.SourceFile, facts: FileFacts): FileKind {
@@ -411,7 +412,7 @@ export function classifyFile(fileName: string, sf: ts.SourceFile, facts: FileFac
   if (TEST_PATH.test(normalized)) return 'test';
   if (sf.text.startsWith('#!') || SCRIPT_PATH.test(normalized)) return 'script';
   if (hasDirective(sf, 'use server')) return 'server';
-  if (facts.useClient) return 'browser';
+  if (facts.useClient || BROWSER_PATH.test(normalized)) return 'browser';
   for (const b of facts.bindings.values()) if (BROWSER_MODULES.has(b.module)) return 'browser';
   if (/\.[jt]sx$/.test(normalized) && !/(^|\/)(api|server)\//.test(normalized) && !/(^|\/)route\.[jt]sx?$/.test(normalized)) {
     return 'browser';

@@ -185,6 +185,8 @@ export const missingTimeout = defineRule({
 
       const args = call.arguments;
       if (args.some((a) => ts.isSpreadElement(a))) return;
+      // fetch('/api/…'): a relative URL only resolves in a browser; this is browser code
+      if (t.family === 'fetch' && args[0] && isRelativeUrl(args[0])) return;
       const optArg = t.slot >= 0 ? args[t.slot] : undefined;
       const opts = optArg ? skipOuter(optArg) : undefined;
       if (opts && !ts.isObjectLiteralExpression(opts)) {
@@ -221,6 +223,12 @@ export const missingTimeout = defineRule({
     },
   },
 });
+
+function isRelativeUrl(arg: ts.Expression): boolean {
+  const a = skipOuter(arg);
+  const text = ts.isStringLiteralLike(a) ? a.text : ts.isTemplateExpression(a) ? a.head.text : undefined;
+  return text !== undefined && text.startsWith('/') && !text.startsWith('//');
+}
 
 function rootName(call: ts.CallExpression): string {
   let e: ts.Expression = call.expression;
