@@ -1,0 +1,25 @@
+/**
+ * The language client: starts dist/server.js over Node IPC (with --inspect when debugging),
+ * for TypeScript/JavaScript files and untitled documents, and hands it the `failpath` settings.
+ * Knows nothing of rules.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Commands, LANGUAGE_IDS, SETTINGS_SECTION, type InitializationOptions } from '../../shared/protocol';
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const initializationOptions: InitializationOptions = { clientCommands: [Commands.showDocumentation] };
+  const clientOptions: LanguageClientOptions = {
+    // .mts/.cts/.mjs/.cjs are typescript/javascript documents to VS Code
+    documentSelector: LANGUAGE_IDS.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    outputChannel: output,
+    initializationOptions,
+  };
+  return new LanguageClient('failpath', 'Failpath', serverOptions, clientOptions);
+}

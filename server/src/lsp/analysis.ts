@@ -1,0 +1,137 @@
+/**
+ * The last analysis of each open document, keyed by URI and stamped with the document version
+ * and the settings generation it was made with. Diagnostics are published from it and code
+ * actions are built from it (vscode-eslint keeps its fixes the same way), so a quick fix always
+ * edits the text its diagnostic was computed on: a request for a newer version re-analyses first.
+ */
+import type * as ts from 'typescript';
+import type { Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, parse } from '../engine/analyze';
+import { EMPTY_PROJECT, type ProjectFacts, type ProjectLoader } from '../engine/project';
+import type { EngineConfig } from '../engine/config';
+import type { Finding } from '../engine/types';
+import type { SettingsCache } from './settings';
+import { fileNameFor, fsPathOf, toDiagnostic } from './convert';
+
+export interface DocumentAnalysis {
+  uri: string;
+  version: number;
+  /** Settings/project generation the analysis was made with. */
+  generation: number;
+  fileName: string;
+  config: EngineConfig;
+  project: ProjectFacts;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  skipped?: string;
+}
+
+export interface AnalyzerHost {
+  settings: SettingsCache;
+  projects: ProjectLoader;
+  /** Workspace folder paths (for documents that are not files, e.g. untitled). */
+  roots(): string[];
+  isOpen(uri: string): boolean;
+  log: { info(message: string): void; error(message: string): void };
+}
+
+/** Analyses slower than this are logged once per document. */
+const SLOW_MS = 1500;
+
+export class DocumentAnalyzer {
+  private readonly last = new Map<string, DocumentAnalysis>();
+  private readonly parsed = new Map<string, { version: number; sf: ts.SourceFile }>();
+  private readonly logged = new Set<string>();
+  /** Bumped when settings or package.json change: every stored analysis becomes stale. */
+  private generation = 0;
+
+  constructor(private readonly host: AnalyzerHost) {}
+
+  /** Settings or project facts changed. */
+  invalidate(): void {
+    this.generation++;
+    this.host.settings.reset();
+    this.host.projects.invalidate();
+  }
+
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  /** The stored analysis of `doc` when it is current (same version and generation). */
+  current(doc: TextDocument): DocumentAnalysis | undefined {
+    const hit = this.last.get(doc.uri);
+    return hit && hit.version === doc.version && hit.generation === this.generation ? hit : undefined;
+  }
+
+  /**
+   * The analysis of the document as it is when this resolves. Between resolution and the
+   * caller's next `await` the document cannot change, so ranges computed from `doc` match.
+   */
+  async analysisFor(doc: TextDocument, signal?: AbortSignal): Promise<DocumentAnalysis | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const generation = this.generation;
+      const config = await this.host.settings.get(doc.uri);
+      if (signal?.aborted) return undefined;
+      if (generation !== this.generation) continue; // settings changed while we waited
+      return this.current(doc) ?? this.run(doc, config);
+    }
+    return undefined;
+  }
+
+  /** The parsed text of `doc` at its current version (for refactors), cached per version. */
+  sourceFile(doc: TextDocument, fileName: string): ts.SourceFile {
+    const hit = this.parsed.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit.sf;
+    const sf = parse(doc.getText(), fileName);
+    this.parsed.set(doc.uri, { version: doc.version, sf });
+    return sf;
+  }
+
+  forget(uri: string): void {
+    this.last.delete(uri);
+    this.parsed.delete(uri);
+    this.host.settings.forget(uri);
+  }
+
+  projectFor(uri: string): ProjectFacts {
+    const file = fsPathOf(uri);
+    if (file) return this.host.projects.forFile(file);
+    const root = this.host.roots()[0];
+    return root ? this.host.projects.forDirectory(root) : EMPTY_PROJECT;
+  }
+
+  private run(doc: TextDocument, config: EngineConfig): DocumentAnalysis {
+    const fileName = fileNameFor(doc.uri, doc.languageId);
+    const project = this.projectFor(doc.uri);
+    const started = Date.now();
+    const result = analyze({ text: doc.getText(), fileName, project, config });
+    const ms = Date.now() - started;
+    if (result.skipped) this.once(`skip:${doc.uri}:${result.skipped}`, () => this.host.log.info(`Not analysing ${doc.uri}: ${result.skipped}.`));
+    for (const e of result.ruleErrors) {
+      const first = e.error.split('\n')[0];
+      this.once(`rule:${e.ruleId}:${first}`, () => this.host.log.error(`Rule ${e.ruleId} failed on ${doc.uri} and was skipped for it: ${e.error}`));
+    }
+    if (ms > SLOW_MS) this.once(`slow:${doc.uri}`, () => this.host.log.info(`Analysing ${doc.uri} took ${ms} ms.`));
+    const analysis: DocumentAnalysis = {
+      uri: doc.uri,
+      version: doc.version,
+      generation: this.generation,
+      fileName,
+      config,
+      project,
+      findings: result.findings,
+      diagnostics: result.findings.map((f) => toDiagnostic(doc, f)),
+      skipped: result.skipped,
+    };
+    if (this.host.isOpen(doc.uri)) this.last.set(doc.uri, analysis);
+    return analysis;
+  }
+
+  private once(key: string, log: () => void): void {
+    if (this.logged.has(key)) return;
+    this.logged.add(key);
+    log();
+  }
+}

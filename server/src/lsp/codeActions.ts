@@ -1,0 +1,110 @@
+/**
+ * Code actions from the stored analysis of a document (never from a fresh guess): each finding's
+ * fixes as quick fixes (the preferred one `isPreferred`), "Disable <rule> for this line", "Show
+ * documentation for <rule>", `source.fixAll.failpath`, and the flag-guard refactor. Honours
+ * `context.only`; source actions are computed only when asked for.
+ */
+import {
+  CodeAction, CodeActionKind, CodeActionTriggerKind, Command, type CodeActionParams, type Diagnostic,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { docUrl, type Finding, type Fix, type TextEdit } from '../engine/types';
+import { disableNextLineEdit, flagGuardRefactor } from '../engine/refactors';
+import { fixAll, fixAllFixOf } from '../engine/fixAll';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DocumentationArgs } from '../../../shared/protocol';
+import type { DocumentAnalysis } from './analysis';
+import { sameRange, touches, workspaceEdit } from './convert';
+import type * as ts from 'typescript';
+
+export interface CodeActionOptions {
+  /** The client applies versioned `documentChanges`. */
+  documentChanges: boolean;
+  /** The command that shows a rule's documentation (client-side, or the server's fallback). */
+  docCommand: string;
+  /** The parsed document, for the refactor (cached by the caller). */
+  sourceFile: () => ts.SourceFile;
+}
+
+/** Whether an action of `kind` is wanted. Source actions only when `only` asks for them. */
+export function wanted(only: readonly string[] | undefined, kind: string): boolean {
+  if (!only || only.length === 0) return !kind.startsWith(CodeActionKind.Source);
+  return only.some((o) => o === '' || kind === o || kind.startsWith(`${o}.`));
+}
+
+/** The findings a request is about: those of its failpath diagnostics, and those at its range. */
+function findingsFor(doc: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams): { finding: Finding; diagnostic: Diagnostic }[] {
+  const ours = (params.context?.diagnostics ?? []).filter((d) => d && d.source === DIAGNOSTIC_SOURCE && d.range);
+  const out: { finding: Finding; diagnostic: Diagnostic }[] = [];
+  analysis.findings.forEach((finding, i) => {
+    const diagnostic = analysis.diagnostics[i];
+    const named = ours.some((d) => d.code === finding.ruleId && sameRange(d.range, diagnostic.range));
+    if (named || touches(doc, params.range, finding.start, finding.end)) out.push({ finding, diagnostic });
+  });
+  return out;
+}
+
+export function buildCodeActions(doc: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams, opts: CodeActionOptions): CodeAction[] {
+  const only = params.context?.only;
+  const actions: CodeAction[] = [];
+  const edit = (edits: readonly TextEdit[]) => workspaceEdit(doc, edits, opts.documentChanges);
+
+  if (wanted(only, CodeActionKind.QuickFix)) {
+    const found = findingsFor(doc, analysis, params);
+    for (const { finding, diagnostic } of found) {
+      for (const fix of finding.fixes) {
+        const kind = fix.kind ?? 'quickfix';
+        if (!wanted(only, kind)) continue;
+        actions.push(fixAction(fix, kind, diagnostic, edit));
+      }
+    }
+    const seen = new Set<string>();
+    for (const { finding, diagnostic } of found) {
+      const line = doc.positionAt(finding.start).line;
+      if (seen.has(`${finding.ruleId}:${line}`)) continue;
+      seen.add(`${finding.ruleId}:${line}`);
+      const suppress = disableNextLineEdit({ text: doc.getText(), fileName: analysis.fileName, offset: finding.start, ruleId: finding.ruleId, sourceFile: opts.sourceFile() });
+      if (suppress) {
+        actions.push({ title: `Disable ${finding.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: edit([suppress]) });
+      }
+    }
+    for (const ruleId of new Set(found.map((f) => f.finding.ruleId))) {
+      const args: DocumentationArgs = { ruleId, url: docUrl(ruleId) };
+      actions.push({
+        title: `Show documentation for ${ruleId}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: found.filter((f) => f.finding.ruleId === ruleId).map((f) => f.diagnostic),
+        command: Command.create(`Show documentation for ${ruleId}`, opts.docCommand, args),
+      });
+    }
+  }
+
+  if (wanted(only, CodeActionKind.RefactorRewrite) && analysis.config.enable && !analysis.skipped) {
+    const start = doc.offsetAt(params.range.start);
+    const end = doc.offsetAt(params.range.end);
+    // an automatic request at a bare cursor (the editor moving) gets no refactor: no light bulb on every line
+    const automatic = params.context?.triggerKind === CodeActionTriggerKind.Automatic && start === end;
+    if (!automatic) {
+      const fix = flagGuardRefactor({
+        text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config,
+        start, end, sourceFile: opts.sourceFile(),
+      });
+      if (fix) actions.push({ title: fix.title, kind: CodeActionKind.RefactorRewrite, edit: edit(fix.edits) });
+    }
+  }
+
+  if (only && only.length > 0 && wanted(only, FIX_ALL_KIND) && analysis.findings.some((f) => fixAllFixOf(f))) {
+    const result = fixAll({ text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config });
+    if (result.edits.length > 0) {
+      actions.push({ title: 'Fix all safe Failpath problems', kind: FIX_ALL_KIND, edit: edit(result.edits) });
+    }
+  }
+  return actions;
+}
+
+function fixAction(fix: Fix, kind: string, diagnostic: Diagnostic, edit: (edits: readonly TextEdit[]) => CodeAction['edit']): CodeAction {
+  const action: CodeAction = { title: fix.title, kind, diagnostics: [diagnostic] };
+  if (fix.edits.length > 0) action.edit = edit(fix.edits);
+  if (fix.isPreferred) action.isPreferred = true;
+  if (fix.command) action.command = Command.create(fix.command.title, fix.command.command, ...(fix.command.arguments ?? []));
+  return action;
+}

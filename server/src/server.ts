@@ -1,0 +1,242 @@
+/**
+ * The Failpath language server: wiring only. LSP in, engine calls, LSP out. Runs over stdio
+ * (`--stdio`) or Node IPC (`--node-ipc`); the engine knows nothing of LSP.
+ *
+ * Diagnostics are pushed (publishDiagnostics, debounced per document, stale work aborted) unless
+ * the client supports pull diagnostics, which it then asks for. Settings are pulled per resource
+ * with workspace/configuration and cached per URI (lsp/settings.ts); code actions are built from
+ * the analysis the diagnostics came from (lsp/analysis.ts, lsp/codeActions.ts).
+ */
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
+  LSPErrorCodes, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind,
+  type InitializeParams, type InitializeResult, type CancellationToken, type DocumentDiagnosticReport, type DiagnosticServerCancellationData,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ProjectLoader } from './engine/project';
+import { RULE_IDS } from './rules';
+import { SettingsCache, type SettingsSource } from './lsp/settings';
+import { Debouncer } from './lsp/debounce';
+import { DocumentAnalyzer } from './lsp/analysis';
+import { buildCodeActions } from './lsp/codeActions';
+import { fsPathOf, isSupportedDocument } from './lsp/convert';
+import { Commands, FIX_ALL_KIND, SETTINGS_SECTION, type DocumentationArgs, type InitializationOptions } from '../../shared/protocol';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+const client = {
+  configuration: false,
+  documentChanges: false,
+  showDocument: false,
+  pull: false,
+  refresh: false,
+  configurationRegistration: false,
+  watchedFilesRegistration: false,
+  workspaceFolders: false,
+  clientCommands: [] as string[],
+  debounceMs: 200,
+};
+let roots: string[] = [];
+
+const settingsSource: SettingsSource = { warn: (m) => connection.console.warn(m) };
+const settings = new SettingsCache(settingsSource, RULE_IDS);
+const projects = new ProjectLoader((m) => connection.console.warn(m));
+const analyzer = new DocumentAnalyzer({
+  settings,
+  projects,
+  roots: () => roots,
+  isOpen: (uri) => documents.get(uri) !== undefined,
+  log: { info: (m) => connection.console.info(m), error: (m) => connection.console.error(m) },
+});
+const debouncer = new Debouncer((uri, err) => connection.console.error(`Validating ${uri} failed: ${stack(err)}`));
+const justOpened = new Set<string>();
+
+function stack(err: unknown): string {
+  return err instanceof Error ? err.stack ?? err.message : String(err);
+}
+
+function readOptions(raw: unknown): InitializationOptions {
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const out: InitializationOptions = {};
+  if (Array.isArray(o.clientCommands)) out.clientCommands = o.clientCommands.filter((c): c is string => typeof c === 'string');
+  if (typeof o.debounceMs === 'number' && o.debounceMs >= 0 && o.debounceMs <= 10_000) out.debounceMs = o.debounceMs;
+  if (o.diagnosticMode === 'push' || o.diagnosticMode === 'pull') out.diagnosticMode = o.diagnosticMode;
+  return out;
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities ?? {};
+  const options = readOptions(params.initializationOptions);
+  client.configuration = caps.workspace?.configuration === true;
+  client.documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
+  client.showDocument = caps.window?.showDocument?.support === true;
+  client.pull = caps.textDocument?.diagnostic !== undefined && options.diagnosticMode !== 'push';
+  client.refresh = caps.workspace?.diagnostics?.refreshSupport === true;
+  client.configurationRegistration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  client.watchedFilesRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  client.workspaceFolders = caps.workspace?.workspaceFolders === true;
+  client.clientCommands = options.clientCommands ?? [];
+  if (options.debounceMs !== undefined) client.debounceMs = options.debounceMs;
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  roots = folders.map(fsPathOf).filter((p): p is string => !!p);
+  if (client.configuration) {
+    settingsSource.pull = async (uri) => (await connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })) as unknown;
+  }
+  const result: InitializeResult = {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND] },
+      executeCommandProvider: { commands: [Commands.openDocumentation] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'failpath' },
+  };
+  if (client.pull) {
+    result.capabilities.diagnosticProvider = { identifier: 'failpath', interFileDependencies: false, workspaceDiagnostics: false };
+  }
+  return result;
+});
+
+connection.onInitialized(() => {
+  if (client.configurationRegistration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+  }
+  if (client.watchedFilesRegistration) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/package.json' }] });
+  }
+  if (client.workspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => fsPathOf(f.uri)));
+      roots = [...roots.filter((r) => !removed.has(r)), ...e.added.map((f) => fsPathOf(f.uri)).filter((p): p is string => !!p)];
+      refreshAll();
+    });
+  }
+});
+
+// ---- validation (push) ------------------------------------------------------------------------
+
+function supported(doc: TextDocument): boolean {
+  return isSupportedDocument(doc.uri, doc.languageId);
+}
+
+function schedule(doc: TextDocument, delayMs: number): void {
+  if (client.pull || !supported(doc)) return;
+  const uri = doc.uri;
+  debouncer.schedule(uri, delayMs, async (signal) => {
+    const current = documents.get(uri);
+    if (!current) return;
+    const analysis = await analyzer.analysisFor(current, signal);
+    if (!analysis || signal.aborted || documents.get(uri) !== current) return;
+    await connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: analysis.diagnostics });
+  });
+}
+
+/** Large files wait a little longer after a keystroke. */
+function delayFor(doc: TextDocument): number {
+  return client.debounceMs + Math.min(1000, Math.floor(doc.getText().length / 4000));
+}
+
+/** Settings or package.json changed: everything open is stale. */
+function refreshAll(): void {
+  analyzer.invalidate();
+  if (client.pull) {
+    if (client.refresh) void connection.languages.diagnostics.refresh();
+    return;
+  }
+  for (const doc of documents.all()) schedule(doc, 0);
+}
+
+documents.onDidOpen((e) => justOpened.add(e.document.uri));
+documents.onDidChangeContent((e) => {
+  const opened = justOpened.delete(e.document.uri);
+  schedule(e.document, opened ? 0 : delayFor(e.document));
+});
+documents.onDidClose((e) => {
+  const uri = e.document.uri;
+  justOpened.delete(uri);
+  debouncer.cancel(uri);
+  analyzer.forget(uri);
+  if (!client.pull) void connection.sendDiagnostics({ uri, diagnostics: [] });
+});
+
+connection.onDidChangeConfiguration((params) => {
+  const pushed = params?.settings && typeof params.settings === 'object' ? (params.settings as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
+  settings.reset(client.configuration ? undefined : pushed);
+  refreshAll();
+});
+
+connection.onDidChangeWatchedFiles(() => refreshAll());
+
+// ---- validation (pull) ------------------------------------------------------------------------
+
+const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+
+function waitOrCancel(ms: number, token: CancellationToken): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (token.isCancellationRequested) return resolve(false);
+    const timer = setTimeout(() => { sub.dispose(); resolve(true); }, ms);
+    const sub = token.onCancellationRequested(() => { clearTimeout(timer); sub.dispose(); resolve(false); });
+  });
+}
+
+const pullCancelled = () => new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.RequestCancelled, 'The request was cancelled.', { retriggerRequest: false });
+
+connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport | ResponseError<DiagnosticServerCancellationData>> => {
+  const doc = documents.get(params.textDocument?.uri);
+  if (!doc || !supported(doc)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  if (!analyzer.current(doc) && !(await waitOrCancel(delayFor(doc), token))) return pullCancelled();
+  const live = documents.get(doc.uri);
+  if (!live) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  const analysis = await analyzer.analysisFor(live);
+  if (token.isCancellationRequested) return pullCancelled();
+  if (!analysis) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  const resultId = `${analysis.generation}:${analysis.version}`;
+  if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+  return { kind: DocumentDiagnosticReportKind.Full, resultId, items: analysis.diagnostics };
+});
+
+// ---- code actions and commands ------------------------------------------------------------------
+
+connection.onCodeAction(async (params, token) => {
+  const doc = params?.textDocument?.uri ? documents.get(params.textDocument.uri) : undefined;
+  if (!doc || !supported(doc)) return [];
+  const r = params.range;
+  if (!r || !r.start || !r.end || typeof r.start.line !== 'number' || typeof r.end.line !== 'number') {
+    throw new ResponseError(ErrorCodes.InvalidParams, 'codeAction needs a range');
+  }
+  const analysis = await analyzer.analysisFor(doc);
+  if (token.isCancellationRequested) return cancelled();
+  if (!analysis || documents.get(doc.uri) !== doc) return [];
+  const docCommand = client.clientCommands.includes(Commands.showDocumentation) ? Commands.showDocumentation : Commands.openDocumentation;
+  try {
+    return buildCodeActions(doc, analysis, params, {
+      documentChanges: client.documentChanges,
+      docCommand,
+      sourceFile: () => analyzer.sourceFile(doc, analysis.fileName),
+    });
+  } catch (err) {
+    connection.console.error(`Code actions for ${doc.uri} failed: ${stack(err)}`);
+    return [];
+  }
+});
+
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== Commands.openDocumentation) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command ${params.command}`);
+  }
+  const args = params.arguments?.[0] as DocumentationArgs | undefined;
+  if (!args || typeof args.url !== 'string' || !/^https:\/\//.test(args.url)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, 'Expected { ruleId, url }');
+  }
+  if (client.showDocument) await connection.window.showDocument({ uri: args.url, external: true });
+  else void connection.window.showInformationMessage(`Failpath ${args.ruleId}: ${args.url}`);
+  return null;
+});
+
+connection.onShutdown(() => debouncer.dispose());
+
+process.on('unhandledRejection', (err) => connection.console.error(`Unhandled rejection: ${stack(err)}`));
+
+documents.listen(connection);
+connection.listen();
