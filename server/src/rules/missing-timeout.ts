@@ -10,12 +10,15 @@
  * Silent when a deadline exists (signal, timeout option, an instance created with a timeout,
  * `axios.defaults.timeout` set in the file) or when the options cannot be seen (a variable or a
  * spread): we prefer silence to noise. ky has a 10 s default, so only `timeout: false` is reported.
+ * Calls through an instance made by `axios.create()` without a timeout in this file are left to
+ * missing-client-timeout, which reports the create once (unless that rule is turned off).
  */
 import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter, type Resolved } from '../engine/facts';
 import { findProperty, hasSpread } from '../engine/ast';
 import { insertProperty, appendArguments } from '../fixes/edits';
+import { coversAxiosInstance } from './missing-client-timeout';
 
 const AXIOS_SLOT: Record<string, number> = {
   request: 0,
@@ -168,6 +171,8 @@ export const missingTimeout = defineRule({
           if (t.family !== 'ky') return;
         }
         if (t.family === 'axios' && fileSetsDefaultTimeout(ctx, inst.name)) return;
+        // one finding for one problem: missing-client-timeout reports the instance's axios.create()
+        if (t.family === 'axios' && coversAxiosInstance(ctx, inst)) return;
       } else if (t.family === 'axios' && fileSetsDefaultTimeout(ctx, rootName(call))) {
         return;
       }

@@ -1,0 +1,186 @@
+import { runRuleTests } from '../harness/ruleTester';
+import { missingClientTimeout } from '../../server/src/rules/missing-client-timeout';
+
+runRuleTests(missingClientTimeout, {
+  valid: [
+    // pg with a deadline
+    `import { Pool } from 'pg';\nexport const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5000 });`,
+    `import pg from 'pg';\nexport const pool = new pg.Pool({ host, statement_timeout: 10000, query_timeout: 12000 });`,
+    `const { Client } = require('pg');\nconst client = new Client({ connectionString: 'postgres://db/app?connect_timeout=5' });`,
+    `import { Pool } from 'pg';\nconst pool = new Pool({ options: '-c statement_timeout=5000' });`,
+    // pg options we cannot see
+    `import { Pool } from 'pg';\nexport const pool = new Pool(config.database);`,
+    `import { Pool } from 'pg';\nexport const pool = new Pool({ ...baseConfig, max: 20 });`,
+    // ioredis with a deadline, or a blocking/queue connection
+    `import Redis from 'ioredis';\nexport const redis = new Redis(process.env.REDIS_URL, { commandTimeout: 2000 });`,
+    `import Redis from 'ioredis';\nexport const redis = new Redis({ host: 'cache', connectTimeout: 10000 });`,
+    { name: 'BullMQ connection (maxRetriesPerRequest: null) must not get a command timeout', code: `import IORedis from 'ioredis';\nconst connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });` },
+    `import Redis from 'ioredis';\nexport const redis = new Redis(port, host, options);`,
+    `import Redis from 'ioredis';\nconst redis = new Redis({ host, port, ...(password && { password }), commandTimeout: 1000 });`,
+    `import Redis from 'ioredis';\nconst redis = new Redis({ host, ...sharedOptions });`,
+    // clients whose defaults already have a deadline
+    `import { createClient } from 'redis';\nexport const client = createClient({ url: process.env.REDIS_URL });`,
+    `import mysql from 'mysql2/promise';\nexport const pool = mysql.createPool({ host: 'db', user: 'app' });`,
+    // mongo with deadlines
+    `import mongoose from 'mongoose';\nawait mongoose.connect(uri, { serverSelectionTimeoutMS: 5000 });`,
+    `import { MongoClient } from 'mongodb';\nconst client = new MongoClient(uri, { timeoutMS: 10000 });`,
+    `import mongoose from 'mongoose';\nawait mongoose.connect('mongodb://db/app?socketTimeoutMS=45000');`,
+    `import mongoose from 'mongoose';\nawait mongoose.connect(uri, mongoOptions);`,
+    // axios instances with deadlines
+    `import axios from 'axios';\nexport const api = axios.create({ baseURL: 'https://api', timeout: 5000 });`,
+    `import axios from 'axios';\nexport const api = axios.create(buildConfig());`,
+    `import axios from 'axios';\naxios.defaults.timeout = 8000;\nexport const api = axios.create({ baseURL });`,
+    `import axios from 'axios';\nexport const api = axios.create({ baseURL });\napi.defaults.timeout = 8000;`,
+    `import axios from 'axios';\nexport function client() {\n  const api = axios.create({ baseURL });\n  api.defaults.timeout = 3000;\n  return api;\n}`,
+    { name: 'every call on the instance brings its own deadline', code: `import axios from 'axios';\nconst api = axios.create({ baseURL });\nexport const a = () => api.get('/a', { timeout: 1000 });\nexport const b = (x: unknown) => api.post('/b', x, { signal: AbortSignal.timeout(1000) });` },
+    { name: 'inline instance with a per-call timeout', code: `import axios from 'axios';\nawait axios.create().post(url, body, { timeout: 5000 });` },
+    // NestJS HttpModule with a deadline
+    `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.register({ timeout: 5000, maxRedirects: 5 })] })\nexport class AppModule {}`,
+    `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.registerAsync({ useFactory: () => ({ timeout: 5000 }) })], exports: [HttpModule] })\nexport class AppModule {}`,
+    // not these modules / not server code
+    `import { Pool } from './pool';\nconst pool = new Pool();`,
+    { code: `import { Pool } from 'pg';\nconst pool = new Pool();`, filename: 'test/db.test.ts' },
+    { code: `import axios from 'axios';\nexport const api = axios.create({ baseURL: '/api' });`, filename: 'src/client/api.ts', deps: ['react', 'axios'] },
+    `import { Pool } from 'pg';\n// failpath-disable-next-line missing-client-timeout -- pgbouncer enforces query_wait_timeout\nconst pool = new Pool();`,
+  ],
+  invalid: [
+    {
+      name: 'pg Pool from a connection string',
+      code: `import { Pool } from 'pg';\nexport const pool = new Pool({ connectionString: process.env.DATABASE_URL });\n`,
+      errors: [{ line: 2, column: 25, endLine: 2, endColumn: 29, message: 'new Pool() has no connectionTimeoutMillis' }],
+      output: `import { Pool } from 'pg';\nexport const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 10000 });\n`,
+    },
+    {
+      name: 'pg Pool without arguments',
+      code: `import pg from 'pg';\nconst pool = new pg.Pool();`,
+      errors: [{ line: 2, column: 18, endColumn: 25 }],
+      output: `import pg from 'pg';\nconst pool = new pg.Pool({ connectionTimeoutMillis: 10000 });`,
+    },
+    {
+      name: 'pg Client from a url string, multi-line file with require',
+      code: `const { Client } = require('pg');\nconst client = new Client(process.env.DATABASE_URL);\n`,
+      filename: 'src/db.js',
+      errors: [{ line: 2, column: 20, message: 'new Client() has no connectionTimeoutMillis' }],
+      output: `const { Client } = require('pg');\nconst client = new Client({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 10000 });\n`,
+    },
+    {
+      name: 'pg multi-line options keep their layout; timeout from settings',
+      code: `import { Pool } from 'pg';\nconst pool = new Pool({\n  host: 'db',\n  max: 20,\n});\n`,
+      settings: { timeoutMs: 3000 },
+      errors: [{ line: 2, column: 18, message: '3000 ms' }],
+      output: `import { Pool } from 'pg';\nconst pool = new Pool({\n  host: 'db',\n  max: 20,\n  connectionTimeoutMillis: 3000,\n});\n`,
+    },
+    {
+      name: 'pg connection string literal without timeouts',
+      code: `import { Pool } from 'pg';\nconst pool = new Pool({ connectionString: 'postgres://db/app' });`,
+      errors: [{ line: 2, column: 18 }],
+    },
+    {
+      name: 'ioredis from a url',
+      code: `import Redis from 'ioredis';\nexport const redis = new Redis(process.env.REDIS_URL);`,
+      errors: [{ line: 2, column: 26, endColumn: 31, message: 'no commandTimeout' }],
+      output: `import Redis from 'ioredis';\nexport const redis = new Redis(process.env.REDIS_URL, { commandTimeout: 10000 });`,
+    },
+    {
+      name: 'ioredis with options lacking deadlines',
+      code: `import { Redis } from 'ioredis';\nconst redis = new Redis({ host: 'cache', port: 6379 });`,
+      errors: [{ line: 2, column: 19 }],
+      output: `import { Redis } from 'ioredis';\nconst redis = new Redis({ host: 'cache', port: 6379, commandTimeout: 10000 });`,
+    },
+    {
+      name: 'ioredis with a visible conditional spread',
+      code: `const Redis = require('ioredis');\nconst client = new Redis({\n  host: env.REDIS_HOST,\n  ...(env.REDIS_PASSWORD && { password: env.REDIS_PASSWORD })\n});`,
+      filename: 'src/redis.js',
+      errors: [{ line: 2, column: 20 }],
+      output: `const Redis = require('ioredis');\nconst client = new Redis({\n  host: env.REDIS_HOST,\n  ...(env.REDIS_PASSWORD && { password: env.REDIS_PASSWORD }),\n  commandTimeout: 10000\n});`,
+    },
+    {
+      name: 'ioredis without arguments, class member',
+      code: `import Redis from 'ioredis';\nexport class Cache {\n  private redis = new Redis();\n}`,
+      errors: [{ line: 3, column: 23 }],
+      output: `import Redis from 'ioredis';\nexport class Cache {\n  private redis = new Redis({ commandTimeout: 10000 });\n}`,
+    },
+    {
+      name: 'mongoose.connect with only a uri',
+      code: `import mongoose from 'mongoose';\nawait mongoose.connect(process.env.MONGO_URI!);`,
+      errors: [{ line: 2, column: 7, endColumn: 23, message: 'socketTimeoutMS' }],
+      output: `import mongoose from 'mongoose';\nawait mongoose.connect(process.env.MONGO_URI!, { serverSelectionTimeoutMS: 10000, socketTimeoutMS: 45000 });`,
+    },
+    {
+      name: 'mongoose options without deadlines',
+      code: `const mongoose = require('mongoose');\nmongoose.connect(url, { autoIndex: false });`,
+      filename: 'src/db.js',
+      errors: [{ line: 2, column: 1 }],
+      output: `const mongoose = require('mongoose');\nmongoose.connect(url, { autoIndex: false, serverSelectionTimeoutMS: 10000, socketTimeoutMS: 45000 });`,
+    },
+    {
+      name: 'new MongoClient',
+      code: `import { MongoClient } from 'mongodb';\nconst client = new MongoClient(uri);`,
+      errors: [{ line: 2, column: 20, message: 'new MongoClient()' }],
+      output: `import { MongoClient } from 'mongodb';\nconst client = new MongoClient(uri, { serverSelectionTimeoutMS: 10000, socketTimeoutMS: 45000 });`,
+    },
+    {
+      name: 'NestJS MongooseModule.forRoot',
+      code: `import { MongooseModule } from '@nestjs/mongoose';\n@Module({ imports: [MongooseModule.forRoot(process.env.MONGO_URL)] })\nexport class AppModule {}`,
+      errors: [{ line: 2, column: 21, message: 'MongooseModule.forRoot()' }],
+    },
+    {
+      name: 'axios.create without timeout, one finding with the calls counted',
+      code: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b);\nexport const refund = (b: unknown) => api.post('/refunds', b);`,
+      errors: [{ line: 2, column: 13, endColumn: 25, message: '(2 calls in this file without their own, first on line 3)' }],
+      output: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments', timeout: 10000 });\nexport const charge = (b: unknown) => api.post('/charges', b);\nexport const refund = (b: unknown) => api.post('/refunds', b);`,
+    },
+    {
+      name: 'axios.create() with no config, class member used before its declaration',
+      code: `import axios from 'axios';\nexport class Slack {\n  send(m: string) { return this.http.post(url, { m }); }\n  private http = axios.create();\n}`,
+      errors: [{ line: 4, column: 18, message: 'first on line 3' }],
+      output: `import axios from 'axios';\nexport class Slack {\n  send(m: string) { return this.http.post(url, { m }); }\n  private http = axios.create({ timeout: 10000 });\n}`,
+    },
+    {
+      name: 'exported instance with no calls in the file',
+      code: `import axios from 'axios';\n\nexport const github = axios.create({\n  baseURL: 'https://api.github.com',\n  headers: { accept: 'application/json' },\n});\n`,
+      errors: [{ line: 3, column: 23, message: 'axios.create() without a timeout' }],
+      output: `import axios from 'axios';\n\nexport const github = axios.create({\n  baseURL: 'https://api.github.com',\n  headers: { accept: 'application/json' },\n  timeout: 10000,\n});\n`,
+    },
+    {
+      name: 'one call with a deadline, one without',
+      code: `import axios from 'axios';\nconst api = axios.create({ baseURL });\nexport const a = () => api.get('/a', { timeout: 1000 });\nexport const b = () => api.get('/b');`,
+      errors: [{ line: 2, column: 13, message: '(1 call in this file without their own, first on line 4)' }],
+    },
+    {
+      name: 'inline axios.create().post without a per-call timeout',
+      code: `import axios from 'axios';\nawait axios.create().post(url, data);`,
+      errors: [{ line: 2, column: 7, endColumn: 19 }],
+      output: `import axios from 'axios';\nawait axios.create({ timeout: 10000 }).post(url, data);`,
+    },
+    {
+      name: 'timeout: 0 disables the deadline',
+      code: `import axios from 'axios';\nexport const api = axios.create({ baseURL, timeout: 0 });`,
+      errors: [{ line: 2, column: 53, endColumn: 54, message: 'timeout: 0 disables' }],
+      output: `import axios from 'axios';\nexport const api = axios.create({ baseURL, timeout: 10000 });`,
+    },
+    {
+      name: 'axios.defaults.timeout set after the create is not inherited',
+      code: `import axios from 'axios';\nexport const api = axios.create({ baseURL });\naxios.defaults.timeout = 5000;`,
+      errors: [{ line: 2, column: 20 }],
+    },
+    {
+      name: 'NestJS HttpModule imported bare',
+      code: `import { Module } from '@nestjs/common';\nimport { HttpModule } from '@nestjs/axios';\n\n@Module({ imports: [SharedModule, HttpModule], exports: [HttpModule] })\nexport class AnalyticsModule {}\n`,
+      errors: [{ line: 4, column: 35, endColumn: 45, message: 'HttpModule is imported' }],
+      output: `import { Module } from '@nestjs/common';\nimport { HttpModule } from '@nestjs/axios';\n\n@Module({ imports: [SharedModule, HttpModule.register({ timeout: 10000 })], exports: [HttpModule] })\nexport class AnalyticsModule {}\n`,
+    },
+    {
+      name: 'NestJS HttpModule in a module list constant',
+      code: `import { HttpModule } from '@nestjs/axios';\nconst MODULES = [ScheduleModule.forRoot(), HttpModule];`,
+      errors: [{ line: 2, column: 44 }],
+      output: `import { HttpModule } from '@nestjs/axios';\nconst MODULES = [ScheduleModule.forRoot(), HttpModule.register({ timeout: 10000 })];`,
+    },
+    {
+      name: 'HttpModule.register without timeout',
+      code: `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.register({ maxRedirects: 3 })] })\nexport class M {}`,
+      errors: [{ line: 2, column: 21, message: 'HttpModule.register()' }],
+      output: `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.register({ maxRedirects: 3, timeout: 10000 })] })\nexport class M {}`,
+    },
+  ],
+});
