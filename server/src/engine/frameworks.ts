@@ -1,0 +1,960 @@
+/**
+ * Web frameworks in a file: which names are apps and routers, which calls register routes and
+ * middleware, which functions are request handlers and what their request/response parameters
+ * are called. Covers Express, Fastify, Koa (+ koa-router / @koa/router), Hono, NestJS
+ * controllers and Next.js route handlers (app router `route.ts` exports, `pages/api` default
+ * exports).
+ *
+ * Pure and cheap: every question is answered from the node asked about, its ancestors and the
+ * direct statements of the blocks around it (bounded look-ups, never a tree walk), with results
+ * cached per node. Rules call it from their visitors.
+ *
+ *   routeOf(call, facts)        app.post('/login', limiter, handler) → { framework, method, path, handlers, … }
+ *   handlerOf(fn, facts)        (req, res, next) => … → { framework, kind, reqName, resName, nextName, route }
+ *   appOf(expr, facts)          is `app` / `router` / `this.app` / `fastify` an app or a router?
+ *   responseOf(call, facts)     res.status(500).json(x), reply.send(x), c.json(x), NextResponse.json(x) …
+ *   nestRouteOf(method, facts)  @Post('login') on a @Controller('auth') method → route, guards, throttling
+ */
+import * as ts from 'typescript';
+import type { FileFacts } from './facts';
+import { skipOuter } from './facts';
+import { isFunctionLike, type FunctionLike } from './ast';
+import type { ProjectFacts } from './project';
+
+export type Framework = 'express' | 'fastify' | 'koa' | 'hono' | 'nestjs' | 'next';
+
+export interface AppInstance {
+  /** How the code refers to it: `app`, `router`, `this.app`, `fastify`. */
+  name: string;
+  framework: Framework;
+  /** An application (owns the middleware chain and listens) or a router mounted into one. */
+  role: 'app' | 'router';
+  /** Created in this file (`express()`), a typed/known parameter, or a class member. */
+  source: 'created' | 'parameter' | 'member';
+  /** The creating call when created in this file. */
+  creation?: ts.CallExpression | ts.NewExpression;
+  /** The declaration (variable, parameter, property) when there is one. */
+  declaration?: ts.Node;
+  /** Path prefix known from the receiver (`router.route('/x')`, Hono `basePath('/api')`). */
+  prefix?: string;
+}
+
+export interface RouteRegistration {
+  framework: Framework;
+  /** Upper-case HTTP method; 'ALL' for all/any; 'USE' for middleware mounts; 'REGISTER' for Fastify plugins. */
+  method: string;
+  /** Literal path (or mount prefix for USE); undefined when dynamic or absent. */
+  path?: string;
+  /** Middleware and handlers in registration order; for Fastify, its preHandler/onRequest hooks then the handler. */
+  handlers: ts.Expression[];
+  /** Fastify route options (`{ schema, preHandler, config }` or the `route({...})` object). */
+  options?: ts.ObjectLiteralExpression;
+  /** Source text of the receiver, e.g. `app`, `router`, `this.app`. */
+  receiver: string;
+  app: AppInstance;
+  call: ts.CallExpression;
+}
+
+export type HandlerKind = 'route' | 'middleware' | 'error' | 'controller' | 'next-app' | 'next-pages' | 'plain';
+
+export interface RequestHandlerInfo {
+  framework: Framework;
+  kind: HandlerKind;
+  /** Request object (Express/Fastify/Next/Nest `@Req()`). */
+  reqName?: string;
+  /** Response object (Express `res`, Fastify `reply`, Nest `@Res()`, pages `res`). */
+  resName?: string;
+  nextName?: string;
+  /** Koa `ctx` / Hono `c`. */
+  ctxName?: string;
+  /** The error parameter of an error handler. */
+  errName?: string;
+  route?: RouteRegistration;
+  /** For Nest/Next handlers: the HTTP method and path when known. */
+  method?: string;
+  path?: string;
+  /** True when recognised only by the shape of its parameters `(req, res)`, not by registration or types. */
+  guessed?: boolean;
+}
+
+// ---- module tables ---------------------------------------------------------------------------
+
+const EXPRESS_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head', 'use']);
+const FASTIFY_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'head']);
+const KOA_ROUTER_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'delete', 'all', 'options', 'head', 'use']);
+const HONO_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'on', 'use']);
+const HONO_MODULES = new Set(['hono', 'hono/tiny', 'hono/quick', '@hono/zod-openapi']);
+
+/** What a creating call/`new` makes, from the callee's binding. */
+function creationKind(node: ts.CallExpression | ts.NewExpression, facts: FileFacts): { framework: Framework; role: 'app' | 'router' } | undefined {
+  const callee = skipOuter(node.expression);
+  const isNew = ts.isNewExpression(node);
+  // require('express')() / require('express').Router()
+  const req = requireOf(callee);
+  if (req) {
+    if (req.module === 'express' && !isNew) return req.member === 'Router' ? { framework: 'express', role: 'router' } : req.member ? undefined : { framework: 'express', role: 'app' };
+    if (req.module === 'fastify' && !isNew && (!req.member || req.member === 'fastify' || req.member === 'default')) return { framework: 'fastify', role: 'app' };
+    return undefined;
+  }
+  let base: string | undefined;
+  let member: string | undefined;
+  if (ts.isIdentifier(callee)) base = callee.text;
+  else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) { base = callee.expression.text; member = callee.name.text; }
+  if (!base) return undefined;
+  const b = facts.bindings.get(base);
+  if (!b) return undefined;
+  const whole = b.imported === 'default' || b.imported === '*';
+  const name = member ? (whole ? member : undefined) : (whole ? '' : b.imported);
+  if (name === undefined) return undefined;
+  switch (b.module) {
+    case 'express':
+      if (name === '' && !isNew) return { framework: 'express', role: 'app' };
+      if (name === 'Router' && !isNew) return { framework: 'express', role: 'router' };
+      return undefined;
+    case 'fastify':
+      return !isNew && (name === '' || name === 'fastify' || name === 'default') ? { framework: 'fastify', role: 'app' } : undefined;
+    case 'koa':
+      return isNew && (name === '' || name === 'Koa' || name === 'default') ? { framework: 'koa', role: 'app' } : undefined;
+    case 'koa-router':
+    case '@koa/router':
+      return isNew && (name === '' || name === 'Router' || name === 'default') ? { framework: 'koa', role: 'router' } : undefined;
+    case '@nestjs/core':
+      return !isNew && name === 'NestFactory' ? undefined : undefined;
+    default:
+      if (HONO_MODULES.has(b.module) && isNew && (name === 'Hono' || name === 'OpenAPIHono')) return { framework: 'hono', role: 'app' };
+      return undefined;
+  }
+}
+
+function requireOf(e: ts.Expression): { module: string; member?: string } | undefined {
+  let x = skipOuter(e);
+  let member: string | undefined;
+  if (ts.isPropertyAccessExpression(x)) { member = x.name.text; x = skipOuter(x.expression); }
+  if (ts.isCallExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'require' && x.arguments.length === 1 &&
+    ts.isStringLiteralLike(x.arguments[0])) {
+    const m = x.arguments[0].text;
+    return { module: m.startsWith('node:') ? m.slice(5) : m, member: member === 'default' ? undefined : member };
+  }
+  return undefined;
+}
+
+/** `await NestFactory.create(AppModule)` — the Nest application in main.ts. */
+export function isNestAppCreation(e: ts.Expression, facts: FileFacts): ts.CallExpression | undefined {
+  let x = skipOuter(e);
+  if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
+  if (!ts.isCallExpression(x) || !ts.isPropertyAccessExpression(x.expression) || x.expression.name.text !== 'create') return undefined;
+  const obj = x.expression.expression;
+  if (!ts.isIdentifier(obj)) return undefined;
+  const b = facts.bindings.get(obj.text);
+  return b && b.module === '@nestjs/core' && b.imported === 'NestFactory' ? x : undefined;
+}
+
+/** The framework and role an initializer creates: `express()`, `Router()`, `new Hono()`, `await NestFactory.create()`. */
+export function creationOf(init: ts.Expression, facts: FileFacts): { framework: Framework; role: 'app' | 'router'; creation: ts.CallExpression | ts.NewExpression } | undefined {
+  let x = skipOuter(init);
+  if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
+  const nest = isNestAppCreation(x, facts);
+  if (nest) return { framework: 'nestjs', role: 'app', creation: nest };
+  if (!ts.isCallExpression(x) && !ts.isNewExpression(x)) return undefined;
+  const direct = creationKind(x, facts);
+  if (direct) return { ...direct, creation: x };
+  // new Hono().basePath('/api') / express.Router({ mergeParams: true }) handled above; chains of route calls:
+  if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression)) {
+    const inner = creationOf(x.expression.expression, facts);
+    const m = x.expression.name.text;
+    if (inner && (m === 'basePath' || HONO_METHODS.has(m) || EXPRESS_METHODS.has(m) || m === 'route')) return inner;
+  }
+  return undefined;
+}
+
+// ---- type names of parameters ---------------------------------------------------------------
+
+const TYPE_APPS: Record<string, Record<string, { framework: Framework; role: 'app' | 'router' }>> = {
+  express: { Express: { framework: 'express', role: 'app' }, Application: { framework: 'express', role: 'app' }, Router: { framework: 'express', role: 'router' }, IRouter: { framework: 'express', role: 'router' } },
+  fastify: { FastifyInstance: { framework: 'fastify', role: 'app' } },
+  koa: { Koa: { framework: 'koa', role: 'app' }, default: { framework: 'koa', role: 'app' } },
+  'koa-router': { Router: { framework: 'koa', role: 'router' }, default: { framework: 'koa', role: 'router' } },
+  '@koa/router': { Router: { framework: 'koa', role: 'router' }, default: { framework: 'koa', role: 'router' } },
+  hono: { Hono: { framework: 'hono', role: 'app' } },
+  '@hono/zod-openapi': { OpenAPIHono: { framework: 'hono', role: 'app' } },
+};
+
+/** Resolves a type reference (`Express`, `express.Router`, `FastifyInstance`, `Koa`) to its module and exported name. */
+function typeRef(type: ts.TypeNode | undefined, facts: FileFacts): { module: string; name: string } | undefined {
+  if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+  const tn = type.typeName;
+  if (ts.isIdentifier(tn)) {
+    const b = facts.bindings.get(tn.text);
+    if (!b) return undefined;
+    return { module: b.module, name: b.imported === '*' || b.imported === 'default' ? 'default' : b.imported };
+  }
+  if (ts.isIdentifier(tn.left)) {
+    const b = facts.bindings.get(tn.left.text);
+    if (!b || (b.imported !== '*' && b.imported !== 'default')) return undefined;
+    return { module: b.module, name: tn.right.text };
+  }
+  return undefined;
+}
+
+function appFromType(type: ts.TypeNode | undefined, facts: FileFacts): { framework: Framework; role: 'app' | 'router' } | undefined {
+  const r = typeRef(type, facts);
+  if (!r) return undefined;
+  const table = TYPE_APPS[r.module];
+  return table?.[r.name] ?? (r.module === 'koa' && r.name === 'default' ? table.default : undefined);
+}
+
+/** The single server framework the project depends on, for recognising untyped `app`/`fastify` parameters. */
+export function projectFramework(project: ProjectFacts | undefined): Framework | undefined {
+  if (!project) return undefined;
+  const found: Framework[] = [];
+  if (project.dependencies.has('express')) found.push('express');
+  if (project.dependencies.has('fastify')) found.push('fastify');
+  if (project.dependencies.has('koa')) found.push('koa');
+  if (project.dependencies.has('hono')) found.push('hono');
+  return found.length === 1 ? found[0] : undefined;
+}
+
+const UNTYPED_APP_NAMES: Record<string, 'app' | 'router'> = { app: 'app', server: 'app', fastify: 'app', instance: 'app', router: 'router', routes: 'router', api: 'router' };
+
+// ---- receiver resolution --------------------------------------------------------------------
+
+const NOT_DECLARED = 0 as const;
+const scopeCache = new WeakMap<ts.Node, Map<string, AppInstance | null | typeof NOT_DECLARED>>();
+
+/**
+ * Is `expr` an app or router? Identifiers are looked up in the enclosing scopes (variables
+ * declared in the blocks around, parameters typed with the framework's types or — with
+ * `project` — untyped parameters named like `app`/`router`/`fastify` in a project that uses
+ * exactly one framework), `this.x` in the class, chains of route calls on an app.
+ */
+export function appOf(expr: ts.Expression, facts: FileFacts, project?: ProjectFacts): AppInstance | undefined {
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) return lookupName(e, e.text, facts, project);
+  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) return memberApp(e, facts);
+  if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
+    const created = creationKind(e, facts);
+    if (created) return { name: e.getText(), ...created, source: 'created', creation: e };
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+      const m = e.expression.name.text;
+      const inner = appOf(e.expression.expression, facts, project);
+      if (!inner) return undefined;
+      // router.route('/x').get(…), app.basePath('/api').get(…), chained app.get(…).post(…)
+      const first = e.arguments[0];
+      const literal = first && ts.isStringLiteralLike(first) ? first.text : undefined;
+      if (m === 'route' && inner.framework === 'express') return { ...inner, prefix: literal };
+      if (m === 'basePath' && inner.framework === 'hono') return { ...inner, prefix: literal };
+      if (m === 'register' && inner.framework === 'fastify') return inner;
+      if (methodSet(inner.framework, inner.role).has(m)) return inner;
+    }
+  }
+  return undefined;
+}
+
+function methodSet(fw: Framework, role: 'app' | 'router'): ReadonlySet<string> {
+  switch (fw) {
+    case 'express': return EXPRESS_METHODS;
+    case 'fastify': return FASTIFY_METHODS;
+    case 'koa': return role === 'router' ? KOA_ROUTER_METHODS : new Set(['use']);
+    case 'hono': return HONO_METHODS;
+    case 'nestjs': return new Set(['use']);
+    default: return new Set();
+  }
+}
+
+function lookupName(at: ts.Node, name: string, facts: FileFacts, project?: ProjectFacts): AppInstance | undefined {
+  let n: ts.Node | undefined = at.parent;
+  while (n) {
+    if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) {
+      const hit = scopeLookup(n, name, facts);
+      if (hit !== undefined) return hit ?? undefined;
+    } else if (isFunctionLike(n)) {
+      const hit = paramLookup(n, name, facts, project);
+      if (hit !== undefined) return hit ?? undefined;
+    }
+    n = n.parent;
+  }
+  return undefined;
+}
+
+/** Declarations of `name` among a block's direct statements: AppInstance, null (declared, not an app) or undefined (not declared here). */
+function scopeLookup(block: ts.Node, name: string, facts: FileFacts): AppInstance | null | undefined {
+  let map = scopeCache.get(block);
+  if (!map) { map = new Map(); scopeCache.set(block, map); }
+  const hit = map.get(name);
+  if (hit !== undefined) return hit === NOT_DECLARED ? undefined : hit;
+  let result: AppInstance | null | undefined;
+  const statements: readonly ts.Statement[] = (block as ts.Block).statements ?? [];
+  for (const st of statements) {
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name) || d.name.text !== name) continue;
+        const c = d.initializer ? creationOf(d.initializer, facts) : undefined;
+        if (c) result = { name, framework: c.framework, role: c.role, source: 'created', creation: c.creation, declaration: d };
+        else {
+          const t = appFromType(d.type, facts);
+          result = t ? { name, ...t, source: 'parameter', declaration: d } : null;
+        }
+      }
+    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === name) result = null;
+    if (result !== undefined) break;
+  }
+  // imports and requires are not apps (an app imported from another file is unknown here)
+  if (result === undefined && ts.isSourceFile(block) && facts.bindings.has(name)) result = null;
+  map.set(name, result === undefined ? NOT_DECLARED : result);
+  return result;
+}
+
+function paramLookup(fn: FunctionLike, name: string, facts: FileFacts, project?: ProjectFacts): AppInstance | null | undefined {
+  for (const p of fn.parameters) {
+    if (!ts.isIdentifier(p.name) || p.name.text !== name) continue;
+    const t = appFromType(p.type, facts);
+    if (t) return { name, ...t, source: 'parameter', declaration: p };
+    if (!p.type || isAnyType(p.type)) {
+      // `module.exports = async function (fastify, opts)`, `export default (app) => { app.get(…) }`
+      const fw = projectFramework(project) ?? fileFramework(facts);
+      const role = UNTYPED_APP_NAMES[name];
+      if (fw && role && (fw !== 'koa' || role === 'router')) return { name, framework: fw, role: fw === 'fastify' ? 'app' : role, source: 'parameter', declaration: p };
+    }
+    return null;
+  }
+  return undefined;
+}
+
+function isAnyType(t: ts.TypeNode): boolean {
+  return t.kind === ts.SyntaxKind.AnyKeyword;
+}
+
+/** The framework this file imports, when exactly one. */
+export function fileFramework(facts: FileFacts): Framework | undefined {
+  const cache = facts as unknown as { __fileFramework?: Framework | null };
+  if (cache.__fileFramework !== undefined) return cache.__fileFramework ?? undefined;
+  const found = new Set<Framework>();
+  for (const b of facts.bindings.values()) {
+    if (b.module === 'express') found.add('express');
+    else if (b.module === 'fastify' || b.module === 'fastify-plugin') found.add('fastify');
+    else if (b.module === 'koa' || b.module === 'koa-router' || b.module === '@koa/router') found.add('koa');
+    else if (HONO_MODULES.has(b.module)) found.add('hono');
+  }
+  const fw = found.size === 1 ? [...found][0] : undefined;
+  cache.__fileFramework = fw ?? null;
+  return fw;
+}
+
+function memberApp(e: ts.PropertyAccessExpression, facts: FileFacts): AppInstance | undefined {
+  const cls = enclosingClass(e);
+  if (!cls) return undefined;
+  const name = e.name.text;
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name) {
+      const c = m.initializer ? creationOf(m.initializer, facts) : undefined;
+      if (c) return { name: `this.${name}`, framework: c.framework, role: c.role, source: 'member', creation: c.creation, declaration: m };
+      const t = appFromType(m.type, facts);
+      if (t) return { name: `this.${name}`, ...t, source: 'member', declaration: m };
+    }
+    if (ts.isConstructorDeclaration(m)) {
+      for (const p of m.parameters) {
+        if (ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length) {
+          const t = appFromType(p.type, facts);
+          if (t) return { name: `this.${name}`, ...t, source: 'member', declaration: p };
+        }
+      }
+      for (const st of m.body?.statements ?? []) {
+        if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+          const l = st.expression.left;
+          if (ts.isPropertyAccessExpression(l) && l.expression.kind === ts.SyntaxKind.ThisKeyword && l.name.text === name) {
+            const c = creationOf(st.expression.right, facts);
+            if (c) return { name: `this.${name}`, framework: c.framework, role: c.role, source: 'member', creation: c.creation, declaration: st };
+          }
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function enclosingClass(n: ts.Node): ts.ClassLikeDeclaration | undefined {
+  let p = n.parent;
+  while (p) {
+    if (ts.isClassLike(p)) return p;
+    p = p.parent;
+  }
+  return undefined;
+}
+
+// ---- route registrations --------------------------------------------------------------------
+
+const routeCache = new WeakMap<ts.CallExpression, RouteRegistration | null>();
+
+/**
+ * A route or middleware registration: `app.get('/x', mw, handler)`, `router.use(mw)`,
+ * `router.route('/x').post(h)`, `fastify.post('/x', { schema }, h)`, `fastify.route({ method, url, handler })`,
+ * `fastify.register(plugin, opts)`, Koa router `router.post('/x', h)`, `app.use(mw)`, Hono `app.post('/x', mw, h)`.
+ * Calls on things that are not known apps/routers (`map.get('/x')`, `axios.post('/x', …)`) are not routes.
+ */
+export function routeOf(call: ts.CallExpression, facts: FileFacts, project?: ProjectFacts): RouteRegistration | undefined {
+  const cached = routeCache.get(call);
+  if (cached !== undefined) return cached ?? undefined;
+  const r = computeRoute(call, facts, project);
+  routeCache.set(call, r ?? null);
+  return r;
+}
+
+function computeRoute(call: ts.CallExpression, facts: FileFacts, project?: ProjectFacts): RouteRegistration | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const m = callee.name.text;
+  if (!ALL_METHODS.has(m)) return undefined;
+  const app = appOf(callee.expression, facts, project);
+  if (!app) return undefined;
+  const receiver = callee.expression.getText();
+  const args = call.arguments;
+  const first = args[0] && skipOuter(args[0]);
+  const literalPath = first && ts.isStringLiteralLike(first) ? first.text : undefined;
+  const base = { framework: app.framework, receiver, app, call };
+
+  if (app.framework === 'fastify') {
+    if (m === 'route') {
+      const opts = first && ts.isObjectLiteralExpression(first) ? first : undefined;
+      if (!opts) return undefined;
+      const method = stringProp(opts, 'method');
+      const url = stringProp(opts, 'url') ?? stringProp(opts, 'path');
+      return { ...base, method: method ? method.toUpperCase() : 'ALL', path: url, handlers: fastifyHandlers(opts), options: opts };
+    }
+    if (m === 'register') return { ...base, method: 'REGISTER', path: undefined, handlers: first ? [first] : [], options: objectArg(args[1]) };
+    if (m === 'use') return { ...base, method: 'USE', path: literalPath, handlers: args.slice(literalPath !== undefined ? 1 : 0) };
+    if (!FASTIFY_METHODS.has(m) || literalPath === undefined || args.length < 2) return undefined;
+    // fastify.get(path, handler) | fastify.get(path, opts, handler) | fastify.get(path, { handler, … })
+    const opts = objectArg(args[1]);
+    if (args.length === 2 && opts) return { ...base, method: m.toUpperCase(), path: literalPath, handlers: fastifyHandlers(opts), options: opts };
+    const handler = args[args.length - 1];
+    return { ...base, method: m.toUpperCase(), path: literalPath, handlers: [...(opts ? fastifyHooks(opts) : []), handler], options: opts };
+  }
+
+  if (!methodSet(app.framework, app.role).has(m) && !(app.framework === 'express' && m === 'route')) return undefined;
+  if (m === 'route') return undefined; // router.route('/x') itself registers nothing
+  if (m === 'use') {
+    const handlers = args.slice(literalPath !== undefined ? 1 : 0);
+    if (handlers.length === 0) return undefined;
+    return { ...base, method: 'USE', path: literalPath ?? app.prefix, handlers };
+  }
+  if (app.framework === 'hono' && m === 'on') {
+    // app.on('GET', '/x', h) / app.on(['GET','POST'], '/x', h)
+    const second = args[1] && skipOuter(args[1]);
+    if (!second || !ts.isStringLiteralLike(second) || args.length < 3) return undefined;
+    const method = first && ts.isStringLiteralLike(first) ? first.text.toUpperCase() : 'ALL';
+    return { ...base, method, path: second.text, handlers: args.slice(2) };
+  }
+  // app.get('/x', …handlers) — or, on router.route('/x'), app.get(…handlers) without a path
+  if (app.prefix !== undefined && app.framework === 'express' && literalPath === undefined) {
+    if (args.length === 0) return undefined;
+    return { ...base, method: m === 'del' ? 'DELETE' : m.toUpperCase(), path: app.prefix, handlers: [...args] };
+  }
+  // Express `app.get('setting')` reads a setting: a route needs a handler
+  if (args.length < 2) return undefined;
+  const pathOk = literalPath !== undefined || (first && isPathLike(first));
+  if (!pathOk) return undefined;
+  const prefix = app.framework === 'hono' && app.prefix && literalPath !== undefined ? joinPath(app.prefix, literalPath) : literalPath;
+  return { ...base, method: m === 'del' ? 'DELETE' : m.toUpperCase(), path: prefix, handlers: args.slice(1) };
+}
+
+const ALL_METHODS = new Set([...EXPRESS_METHODS, ...FASTIFY_METHODS, ...KOA_ROUTER_METHODS, ...HONO_METHODS, 'route', 'register']);
+
+function isPathLike(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  // a template `/${prefix}/x`, a regexp, an array of paths, or a constant — anything but a function
+  return ts.isTemplateExpression(x) || ts.isRegularExpressionLiteral(x) || ts.isArrayLiteralExpression(x) ||
+    ts.isIdentifier(x) && /path|route|url|prefix/i.test(x.text) || ts.isPropertyAccessExpression(x) && /path|route|url|prefix/i.test(x.name.text);
+}
+
+function joinPath(a: string, b: string): string {
+  return (a.replace(/\/$/, '') + '/' + b.replace(/^\//, '')).replace(/\/$/, '') || '/';
+}
+
+function objectArg(e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined {
+  const x = e && skipOuter(e);
+  return x && ts.isObjectLiteralExpression(x) ? x : undefined;
+}
+
+function stringProp(obj: ts.ObjectLiteralExpression, name: string): string | undefined {
+  for (const p of obj.properties) {
+    if (ts.isPropertyAssignment(p) && propName(p.name) === name) {
+      const v = skipOuter(p.initializer);
+      if (ts.isStringLiteralLike(v)) return v.text;
+      if (ts.isArrayLiteralExpression(v) && v.elements.length === 1 && ts.isStringLiteralLike(v.elements[0])) return v.elements[0].text;
+    }
+  }
+  return undefined;
+}
+
+function propName(n: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(n) || ts.isStringLiteral(n) ? n.text : undefined;
+}
+
+/** Property value by name in an object literal (`{ handler }` shorthand included). */
+export function objectProp(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const p of obj.properties) {
+    if (ts.isPropertyAssignment(p) && propName(p.name) === name) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
+    if (ts.isMethodDeclaration(p) && p.name && propName(p.name) === name) return p as unknown as ts.Expression;
+  }
+  return undefined;
+}
+
+const FASTIFY_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler'];
+
+function fastifyHooks(opts: ts.ObjectLiteralExpression): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  for (const h of FASTIFY_HOOKS) {
+    const v = objectProp(opts, h);
+    if (!v) continue;
+    const x = skipOuter(v);
+    if (ts.isArrayLiteralExpression(x)) out.push(...x.elements);
+    else out.push(v);
+  }
+  return out;
+}
+
+function fastifyHandlers(opts: ts.ObjectLiteralExpression): ts.Expression[] {
+  const handler = objectProp(opts, 'handler');
+  return [...fastifyHooks(opts), ...(handler ? [handler] : [])];
+}
+
+// ---- request handlers -----------------------------------------------------------------------
+
+const handlerCache = new WeakMap<ts.Node, RequestHandlerInfo | null>();
+
+/**
+ * Is `fn` a request handler (or middleware / error handler), and what are its parameters called?
+ * Recognised, in order: a function passed to a route registration (also through one wrapper call
+ * such as `asyncHandler(fn)`), a Fastify `handler:`/hook, error handlers (`app.use((err, req, res, next) => …)`,
+ * `setErrorHandler`, Hono `onError`), NestJS controller methods, Next.js route exports, functions
+ * typed with the framework's request/response types, and — marked `guessed` — functions whose
+ * parameters are named `(req, res[, next])`.
+ */
+export function handlerOf(fn: FunctionLike, facts: FileFacts, project?: ProjectFacts): RequestHandlerInfo | undefined {
+  const cached = handlerCache.get(fn);
+  if (cached !== undefined) return cached ?? undefined;
+  const info = computeHandler(fn, facts, project);
+  handlerCache.set(fn, info ?? null);
+  return info;
+}
+
+function paramNames(fn: FunctionLike): (string | undefined)[] {
+  return fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : undefined));
+}
+
+function computeHandler(fn: FunctionLike, facts: FileFacts, project?: ProjectFacts): RequestHandlerInfo | undefined {
+  // 1. an argument of a route registration (directly, or wrapped once: asyncHandler(fn), catchAsync(fn))
+  let arg: ts.Node = fn;
+  while (arg.parent && (ts.isParenthesizedExpression(arg.parent) || ts.isAsExpression(arg.parent))) arg = arg.parent;
+  let host = arg.parent;
+  if (host && ts.isArrayLiteralExpression(host)) { arg = host; host = host.parent; } // app.get('/x', [mw, h])
+  if (host && ts.isCallExpression(host) && host.arguments.includes(arg as ts.Expression)) {
+    let route = routeOf(host, facts, project);
+    if (!route && host.parent && ts.isCallExpression(host.parent) && host.parent.arguments.includes(host) && host.arguments.length === 1) {
+      route = routeOf(host.parent, facts, project); // wrapper(fn) passed to a route
+    }
+    if (route && route.method !== 'REGISTER') return fromRoute(fn, route);
+    const special = errorHandlerHost(host, facts, project);
+    if (special) return withParams(fn, special.framework, 'error');
+  }
+  // 2. Fastify `{ handler }` / hooks in route options
+  if (host && ts.isPropertyAssignment(host) && ts.isObjectLiteralExpression(host.parent)) {
+    const key = propName(host.name);
+    const call = host.parent.parent;
+    if (key && (key === 'handler' || FASTIFY_HOOKS.includes(key)) && call && ts.isCallExpression(call)) {
+      const route = routeOf(call, facts, project);
+      if (route && route.framework === 'fastify') return fromRoute(fn, route, key === 'handler' ? 'route' : 'middleware');
+    }
+  }
+  // 3. NestJS controller method
+  if (ts.isMethodDeclaration(fn)) {
+    const nest = nestRouteOf(fn, facts);
+    if (nest) {
+      const p = nest.params;
+      return { framework: 'nestjs', kind: 'controller', reqName: p.Req ?? p.Request, resName: p.Res ?? p.Response, nextName: p.Next, method: nest.method, path: nest.path };
+    }
+  }
+  // 4. Next.js route handlers
+  const next = nextHandler(fn, facts);
+  if (next) return next;
+  // 5. typed parameters / handler type annotations
+  const typed = typedHandler(fn, facts);
+  if (typed) return typed;
+  // 6. by parameter names
+  const names = paramNames(fn);
+  if (names.length >= 2 && names.length <= 4) {
+    const [a, b, c, d] = names;
+    if (names.length === 4 && a && /^(err|error|e)$/.test(a) && b && /^req(uest)?$/.test(b) && c && /^res(ponse)?$/.test(c)) {
+      return { framework: 'express', kind: 'error', errName: a, reqName: b, resName: c, nextName: d, guessed: true };
+    }
+    if (a && /^req(uest)?$/.test(a) && b && /^(res|response)$/.test(b) && names.length <= 3) {
+      return { framework: 'express', kind: 'plain', reqName: a, resName: b, nextName: c, guessed: true };
+    }
+    if (a && /^req(uest)?$/.test(a) && b === 'reply' && names.length === 2) {
+      return { framework: 'fastify', kind: 'plain', reqName: a, resName: b, guessed: true };
+    }
+  }
+  return undefined;
+}
+
+function errorHandlerHost(call: ts.CallExpression, facts: FileFacts, project?: ProjectFacts): { framework: Framework } | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const m = callee.name.text;
+  if (m !== 'setErrorHandler' && m !== 'onError') return undefined;
+  const app = appOf(callee.expression, facts, project);
+  if (!app) return undefined;
+  if (m === 'setErrorHandler' && app.framework === 'fastify') return { framework: 'fastify' };
+  if (m === 'onError' && app.framework === 'hono') return { framework: 'hono' };
+  return undefined;
+}
+
+function withParams(fn: FunctionLike, framework: Framework, kind: HandlerKind, route?: RouteRegistration): RequestHandlerInfo {
+  const names = paramNames(fn);
+  const info: RequestHandlerInfo = { framework, kind, route, method: route?.method, path: route?.path };
+  switch (framework) {
+    case 'express':
+      if (kind === 'error' || names.length === 4) {
+        info.kind = 'error';
+        [info.errName, info.reqName, info.resName, info.nextName] = names;
+      } else [info.reqName, info.resName, info.nextName] = names;
+      break;
+    case 'fastify':
+      if (kind === 'error') [info.errName, info.reqName, info.resName] = names;
+      else [info.reqName, info.resName] = names;
+      break;
+    case 'koa':
+      [info.ctxName, info.nextName] = names;
+      break;
+    case 'hono':
+      if (kind === 'error') [info.errName, info.ctxName] = names;
+      else [info.ctxName, info.nextName] = names;
+      break;
+    default:
+      [info.reqName, info.resName] = names;
+  }
+  return info;
+}
+
+function fromRoute(fn: FunctionLike, route: RouteRegistration, kind?: HandlerKind): RequestHandlerInfo {
+  const isLast = route.handlers.length > 0 && containsNode(route.handlers[route.handlers.length - 1], fn);
+  const k: HandlerKind = kind ?? (route.method === 'USE' || !isLast ? 'middleware' : 'route');
+  return withParams(fn, route.framework, k, route);
+}
+
+function containsNode(outer: ts.Node, inner: ts.Node): boolean {
+  return outer.pos <= inner.pos && inner.end <= outer.end;
+}
+
+const REQ_TYPES: Record<string, Record<string, 'req' | 'res' | 'next' | 'ctx' | 'handler' | 'error-handler'>> = {
+  express: { Request: 'req', Response: 'res', NextFunction: 'next', RequestHandler: 'handler', ErrorRequestHandler: 'error-handler' },
+  fastify: { FastifyRequest: 'req', FastifyReply: 'res' },
+  koa: { Context: 'ctx', ParameterizedContext: 'ctx', DefaultContext: 'ctx', Middleware: 'handler', Next: 'next' },
+  'koa-router': { RouterContext: 'ctx', IRouterContext: 'ctx' },
+  '@koa/router': { RouterContext: 'ctx' },
+  hono: { Context: 'ctx' },
+  next: { NextApiRequest: 'req', NextApiResponse: 'res', NextApiHandler: 'handler' },
+  'next/server': { NextRequest: 'req' },
+};
+const TYPE_FRAMEWORK: Record<string, Framework> = { express: 'express', fastify: 'fastify', koa: 'koa', 'koa-router': 'koa', '@koa/router': 'koa', hono: 'hono', next: 'next', 'next/server': 'next' };
+
+function typedRole(type: ts.TypeNode | undefined, facts: FileFacts): { framework: Framework; role: string } | undefined {
+  const r = typeRef(type, facts);
+  if (!r) return undefined;
+  const role = REQ_TYPES[r.module]?.[r.name];
+  return role ? { framework: TYPE_FRAMEWORK[r.module], role } : undefined;
+}
+
+function typedHandler(fn: FunctionLike, facts: FileFacts): RequestHandlerInfo | undefined {
+  // const h: RequestHandler = (req, res) => …
+  const decl = fn.parent;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer === fn) {
+    const t = typedRole(decl.type, facts);
+    if (t && (t.role === 'handler' || t.role === 'error-handler')) {
+      return withParams(fn, t.framework, t.role === 'error-handler' ? 'error' : 'plain');
+    }
+  }
+  const roles = fn.parameters.map((p) => typedRole(p.type, facts));
+  const names = paramNames(fn);
+  const fw = roles.find((r) => r)?.framework;
+  if (!fw) return undefined;
+  const info: RequestHandlerInfo = { framework: fw, kind: 'plain' };
+  roles.forEach((r, i) => {
+    if (!r || r.framework !== fw) return;
+    if (r.role === 'req') info.reqName ??= names[i];
+    if (r.role === 'res') info.resName ??= names[i];
+    if (r.role === 'next') info.nextName ??= names[i];
+    if (r.role === 'ctx') info.ctxName ??= names[i];
+  });
+  // (err, req: Request, res: Response, next) — an error middleware
+  if (fw === 'express' && fn.parameters.length === 4 && !roles[0] && roles[1]?.role === 'req') {
+    info.kind = 'error';
+    info.errName = names[0];
+  }
+  if (!info.reqName && !info.resName && !info.ctxName) return undefined;
+  return info;
+}
+
+// ---- Next.js --------------------------------------------------------------------------------
+
+const NEXT_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** Where a Next.js file routes: app router `route.ts` or a `pages/api` module. */
+export function nextFileKind(fileName: string): 'app-route' | 'pages-api' | undefined {
+  const f = fileName.replace(/\\/g, '/');
+  if (/(^|\/)app\/(.*\/)?route\.[cm]?[jt]sx?$/.test(f)) return 'app-route';
+  if (/(^|\/)pages\/api\//.test(f)) return 'pages-api';
+  return undefined;
+}
+
+function nextHandler(fn: FunctionLike, facts: FileFacts): RequestHandlerInfo | undefined {
+  const kind = nextFileKind(facts.fileName);
+  if (!kind) return undefined;
+  const names = paramNames(fn);
+  if (kind === 'app-route') {
+    const name = exportedName(fn);
+    if (!name || !NEXT_METHODS.has(name)) return undefined;
+    return { framework: 'next', kind: 'next-app', reqName: names[0], method: name };
+  }
+  if (!isDefaultExport(fn)) return undefined;
+  return { framework: 'next', kind: 'next-pages', reqName: names[0], resName: names[1] };
+}
+
+function exportedName(fn: FunctionLike): string | undefined {
+  if (ts.isFunctionDeclaration(fn) && fn.name && hasExport(fn)) return fn.name.text;
+  const d = fn.parent;
+  if (d && ts.isVariableDeclaration(d) && d.initializer === fn && ts.isIdentifier(d.name)) {
+    const st = d.parent?.parent;
+    if (st && ts.isVariableStatement(st) && hasExport(st)) return d.name.text;
+  }
+  return undefined;
+}
+
+function hasExport(n: ts.Node): boolean {
+  return (ts.canHaveModifiers(n) ? ts.getModifiers(n) : undefined)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+}
+
+function isDefaultExport(fn: FunctionLike): boolean {
+  if (ts.isFunctionDeclaration(fn)) {
+    const mods = ts.getModifiers(fn);
+    if (mods?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) return true;
+  }
+  let p: ts.Node = fn;
+  while (p.parent && (ts.isParenthesizedExpression(p.parent) || ts.isAsExpression(p.parent))) p = p.parent;
+  if (p.parent && ts.isExportAssignment(p.parent)) return true;
+  // export default withAuth(handler) / const handler = …; export default handler
+  const name = ts.isFunctionDeclaration(fn) ? fn.name?.text : fn.parent && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name.text : undefined;
+  if (!name) return false;
+  const sf = fn.getSourceFile();
+  for (const st of sf.statements) {
+    if (!ts.isExportAssignment(st)) continue;
+    let e = skipOuter(st.expression);
+    for (let i = 0; i < 3 && ts.isCallExpression(e); i++) e = skipOuter(e.arguments[e.arguments.length - 1] ?? e.expression);
+    if (ts.isIdentifier(e) && e.text === name) return true;
+  }
+  return false;
+}
+
+// ---- NestJS ---------------------------------------------------------------------------------
+
+const NEST_VERBS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', All: 'ALL', Options: 'OPTIONS', Head: 'HEAD' };
+
+export interface NestRoute {
+  method: string;
+  path: string;
+  controller: ts.ClassLikeDeclaration;
+  /** The HTTP-method decorator (`@Post('login')`). */
+  decorator: ts.Decorator;
+  /** Parameter decorator name → parameter name: `{ Body: 'dto', Req: 'req', Headers: 'headers' }`. */
+  params: Record<string, string>;
+  /** Per parameter: its decorator name and argument (e.g. `@Body('email')`), and its type node. */
+  paramList: { name: string; decorator?: string; arg?: string; type?: ts.TypeNode; node: ts.ParameterDeclaration }[];
+  /** Names used in `@UseGuards(…)` on the method or the class. */
+  guards: string[];
+  /** `@Throttle` on the method or class. */
+  throttled: boolean;
+  /** `@SkipThrottle()` (without `false`) on the method or class. */
+  skipThrottle: boolean;
+}
+
+const nestCache = new WeakMap<ts.MethodDeclaration, NestRoute | null>();
+
+function nestDecorator(d: ts.Decorator, facts: FileFacts): { name: string; call?: ts.CallExpression } | undefined {
+  const e = d.expression;
+  const call = ts.isCallExpression(e) ? e : undefined;
+  const id = call ? call.expression : e;
+  if (!ts.isIdentifier(id)) return undefined;
+  const b = facts.bindings.get(id.text);
+  if (!b || (b.module !== '@nestjs/common' && b.module !== '@nestjs/throttler')) return undefined;
+  return { name: b.imported === 'default' || b.imported === '*' ? id.text : b.imported, call };
+}
+
+/** A NestJS controller method with an HTTP-method decorator. */
+export function nestRouteOf(method: ts.MethodDeclaration, facts: FileFacts): NestRoute | undefined {
+  const cached = nestCache.get(method);
+  if (cached !== undefined) return cached ?? undefined;
+  let result: NestRoute | undefined;
+  const cls = method.parent;
+  if (ts.isClassLike(cls)) {
+    for (const d of ts.getDecorators(method) ?? []) {
+      const nd = nestDecorator(d, facts);
+      const verb = nd && NEST_VERBS[nd.name];
+      if (!verb) continue;
+      const sub = nd.call?.arguments[0] && ts.isStringLiteralLike(nd.call.arguments[0]) ? nd.call.arguments[0].text : '';
+      const prefix = controllerPrefix(cls, facts);
+      const path = ('/' + [prefix, sub].filter(Boolean).join('/')).replace(/\/+/g, '/');
+      const params: Record<string, string> = {};
+      const paramList: NestRoute['paramList'] = [];
+      for (const p of method.parameters) {
+        if (!ts.isIdentifier(p.name)) continue;
+        let decorator: string | undefined;
+        let arg: string | undefined;
+        for (const pd of ts.getDecorators(p) ?? []) {
+          const n = nestDecorator(pd, facts);
+          if (!n) continue;
+          decorator = n.name;
+          const a = n.call?.arguments[0];
+          arg = a && ts.isStringLiteralLike(a) ? a.text : undefined;
+          if (!params[n.name]) params[n.name] = p.name.text;
+        }
+        paramList.push({ name: p.name.text, decorator, arg, type: p.type, node: p });
+      }
+      const guards: string[] = [];
+      let throttled = false;
+      let skipThrottle = false;
+      for (const holder of [method, cls]) {
+        for (const hd of ts.getDecorators(holder as ts.HasDecorators) ?? []) {
+          const n = nestDecorator(hd, facts);
+          if (!n) continue;
+          if (n.name === 'UseGuards' && n.call) for (const a of n.call.arguments) guards.push(a.getText());
+          if (n.name === 'Throttle') throttled = true;
+          if (n.name === 'SkipThrottle') {
+            const a = n.call?.arguments[0];
+            // @SkipThrottle() or @SkipThrottle({ default: true }); @SkipThrottle(false) re-enables
+            if (!a || a.kind !== ts.SyntaxKind.FalseKeyword) skipThrottle = holder === method || !skipThrottle ? true : skipThrottle;
+          }
+        }
+      }
+      result = { method: verb, path, controller: cls, decorator: d, params, paramList, guards, throttled, skipThrottle };
+      break;
+    }
+  }
+  nestCache.set(method, result ?? null);
+  return result;
+}
+
+function controllerPrefix(cls: ts.ClassLikeDeclaration, facts: FileFacts): string {
+  for (const d of ts.getDecorators(cls) ?? []) {
+    const nd = nestDecorator(d, facts);
+    if (!nd || nd.name !== 'Controller' || !nd.call) continue;
+    const a = nd.call.arguments[0];
+    if (a && ts.isStringLiteralLike(a)) return a.text.replace(/^\/|\/$/g, '');
+    if (a && ts.isObjectLiteralExpression(a)) {
+      const p = objectProp(a, 'path');
+      if (p && ts.isStringLiteralLike(p)) return p.text.replace(/^\/|\/$/g, '');
+    }
+  }
+  return '';
+}
+
+// ---- responses ------------------------------------------------------------------------------
+
+export interface ResponseSend {
+  framework: Framework | 'node';
+  /** The method that sends: json, send, end, text, html, body, redirect… */
+  method: string;
+  /** The payload argument(s) that reach the client. */
+  payload: ts.Expression[];
+  /** The status code expression when set in the same chain or init (`res.status(500)`, `{ status: 500 }`, `c.json(x, 500)`). */
+  status?: ts.Expression;
+  call: ts.CallExpression | ts.NewExpression;
+}
+
+const RES_SEND = new Set(['send', 'json', 'end', 'jsonp', 'write']);
+const HONO_SEND = new Set(['json', 'text', 'html', 'body']);
+
+/**
+ * A call that sends a response body to the client, given the handler it runs in:
+ * Express/pages `res.json(x)`/`res.status(500).send(x)`/`res.end(x)`, Fastify `reply.send(x)`/`reply.code(500).send(x)`,
+ * Hono `c.json(x, 500)`/`c.text(x)`, Next/Web `NextResponse.json(x, { status })`, `Response.json(x)`, `new Response(x)`.
+ * Koa's `ctx.body = x` is an assignment; see `koaBodyAssignment`.
+ */
+export function responseOf(call: ts.CallExpression | ts.NewExpression, handler: RequestHandlerInfo | undefined, facts: FileFacts): ResponseSend | undefined {
+  const callee = skipOuter(call.expression);
+  const args = call.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+  if (ts.isNewExpression(call)) {
+    // new Response(body, { status }) / new NextResponse(body, init)
+    if (ts.isIdentifier(callee) && isWebResponse(callee.text, facts) && args.length >= 1) {
+      return { framework: 'next', method: 'new', payload: [args[0]], status: initStatus(args[1]), call };
+    }
+    return undefined;
+  }
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const m = callee.name.text;
+  const recv = skipOuter(callee.expression);
+  // NextResponse.json(x, init) / Response.json(x, init)
+  if (ts.isIdentifier(recv) && isWebResponse(recv.text, facts)) {
+    if (m === 'json' && args.length >= 1) return { framework: 'next', method: m, payload: [args[0]], status: initStatus(args[1]), call };
+    return undefined;
+  }
+  // res.status(500).json(x): find the root receiver and a status call in the chain
+  let root: ts.Expression = recv;
+  let status: ts.Expression | undefined;
+  while (ts.isCallExpression(root) && ts.isPropertyAccessExpression(root.expression)) {
+    const n = root.expression.name.text;
+    if ((n === 'status' || n === 'code') && root.arguments[0]) status = root.arguments[0];
+    else if (!['set', 'header', 'headers', 'type', 'cookie', 'clearCookie', 'vary', 'append', 'contentType', 'setHeader'].includes(n)) return undefined;
+    root = skipOuter(root.expression.expression);
+  }
+  if (!ts.isIdentifier(root)) return undefined;
+  const name = root.text;
+  if (handler) {
+    if (handler.ctxName === name && handler.framework === 'hono' && HONO_SEND.has(m)) {
+      return { framework: 'hono', method: m, payload: args.length ? [args[0]] : [], status: status ?? args[1], call };
+    }
+    if (handler.resName === name && (RES_SEND.has(m) || (handler.framework === 'fastify' && m === 'send'))) {
+      if (m === 'end' && args.length === 0) return undefined;
+      return { framework: handler.framework, method: m, payload: args.length ? [args[0]] : [], status, call };
+    }
+  }
+  return undefined;
+}
+
+function isWebResponse(name: string, facts: FileFacts): boolean {
+  if (name === 'Response') return !facts.moduleNames.has('Response') || facts.bindings.get('Response')?.module === 'undici';
+  const b = facts.bindings.get(name);
+  return !!b && b.module === 'next/server' && b.imported === 'NextResponse';
+}
+
+function initStatus(init: ts.Expression | undefined): ts.Expression | undefined {
+  const o = init && skipOuter(init);
+  if (o && ts.isObjectLiteralExpression(o)) return objectProp(o, 'status');
+  return undefined;
+}
+
+/** Koa `ctx.body = x` / `ctx.response.body = x` inside a Koa handler: the payload expression. */
+export function koaBodyAssignment(bin: ts.BinaryExpression, handler: RequestHandlerInfo | undefined): ts.Expression | undefined {
+  if (!handler || handler.framework !== 'koa' || !handler.ctxName) return undefined;
+  if (bin.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const l = skipOuter(bin.left);
+  if (!ts.isPropertyAccessExpression(l) || l.name.text !== 'body') return undefined;
+  let o = skipOuter(l.expression);
+  if (ts.isPropertyAccessExpression(o) && o.name.text === 'response') o = skipOuter(o.expression);
+  return ts.isIdentifier(o) && o.text === handler.ctxName ? bin.right : undefined;
+}
+
+// ---- walking up to the handler --------------------------------------------------------------
+
+/** The nearest enclosing function that is a request handler, with the function itself. */
+export function enclosingHandler(node: ts.Node, facts: FileFacts, project?: ProjectFacts): { fn: FunctionLike; info: RequestHandlerInfo } | undefined {
+  let p = node.parent;
+  while (p) {
+    if (isFunctionLike(p)) {
+      const info = handlerOf(p, facts, project);
+      if (info) return { fn: p, info };
+    }
+    p = p.parent;
+  }
+  return undefined;
+}
