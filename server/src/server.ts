@@ -10,6 +10,7 @@
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
   LSPErrorCodes, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind,
+  ShowMessageNotification, MessageType,
   type InitializeParams, type InitializeResult, type CancellationToken, type DocumentDiagnosticReport, type DiagnosticServerCancellationData,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -117,7 +118,8 @@ connection.onInitialized(() => {
 // ---- validation (push) ------------------------------------------------------------------------
 
 function supported(doc: TextDocument): boolean {
-  return isSupportedDocument(doc.uri, doc.languageId);
+  // a malformed didOpen (no text) yields a document without text: nothing to analyse
+  return typeof doc.getText() === 'string' && typeof doc.uri === 'string' && isSupportedDocument(doc.uri, doc.languageId);
 }
 
 function schedule(doc: TextDocument, delayMs: number): void {
@@ -230,7 +232,7 @@ connection.onExecuteCommand(async (params) => {
     throw new ResponseError(ErrorCodes.InvalidParams, 'Expected { ruleId, url }');
   }
   if (client.showDocument) await connection.window.showDocument({ uri: args.url, external: true });
-  else void connection.window.showInformationMessage(`Failpath ${args.ruleId}: ${args.url}`);
+  else void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Failpath ${args.ruleId}: ${args.url}` });
   return null;
 });
 
