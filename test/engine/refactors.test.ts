@@ -437,7 +437,7 @@ export async function syncInventory(items: Item[]) {
 `,
       },
       {
-        name: 'env switch: the comparison is flipped',
+        name: 'env switch: the comparison is flipped; an Express handler still answers (404)',
         code: `app.post('/checkout', (req, res) => {
   const total = sum(req.body);
   $0res.json({ total });
@@ -445,7 +445,7 @@ export async function syncInventory(items: Item[]) {
 `,
         output: `app.post('/checkout', (req, res) => {
   const total = sum(req.body);
-  if (process.env.FF_CHECKOUT === 'off') return;
+  if (process.env.FF_CHECKOUT === 'off') return res.status(404).end();
   res.json({ total });
 });
 `,
@@ -592,7 +592,7 @@ function flush(buffer) {
         output: null,
       },
       {
-        name: 'Express-style handler returning res.json() on some paths and falling off the end: plain return',
+        name: 'Express-style handler answering on several paths: the guard answers too',
         code: `router.get('/orders/:id', async (req, res) => {
   if (!req.params.id) return res.status(400).end();
   $0res.json(await orders.get(req.params.id));
@@ -600,9 +600,199 @@ function flush(buffer) {
 `,
         output: `router.get('/orders/:id', async (req, res) => {
   if (!req.params.id) return res.status(400).end();
-  if (process.env.FF_ORDERS_ID === 'off') return;
+  if (process.env.FF_ORDERS_ID === 'off') return res.status(404).end();
   res.json(await orders.get(req.params.id));
 });
+`,
+      },
+    ]);
+  });
+
+  describe('request handlers and callbacks: the caller is never left waiting', () => {
+    guardCases([
+      {
+        name: 'Express route with next: flag off passes to the next route',
+        code: `import express from 'express';
+const router = express.Router();
+
+router.put('/user', auth.required, async (req, res, next) => {
+  $0try {
+    res.json({ user: await updateUser(req.body.user) });
+  } catch (error) {
+    next(error);
+  }
+});
+`,
+        output: `import express from 'express';
+const router = express.Router();
+
+router.put('/user', auth.required, async (req, res, next) => {
+  if (process.env.FF_USER === 'off') return next();
+  try {
+    res.json({ user: await updateUser(req.body.user) });
+  } catch (error) {
+    next(error);
+  }
+});
+`,
+      },
+      {
+        name: 'Express middleware: guarding its work and next() keeps the chain going',
+        code: `import express from 'express';
+const app = express();
+
+app.use((req, res, next) => {
+  $0audit(req);
+  next();$0
+});
+`,
+        output: `import express from 'express';
+const app = express();
+
+app.use((req, res, next) => {
+  if (process.env.FF_FEATURE === 'off') return next();
+  audit(req);
+  next();
+});
+`,
+      },
+      {
+        name: 'Express middleware: guarding only its work wraps it',
+        code: `import express from 'express';
+const app = express();
+
+app.use((req, res, next) => {
+  $0audit(req);
+  next();
+});
+`,
+        output: `import express from 'express';
+const app = express();
+
+app.use((req, res, next) => {
+  if (process.env.FF_FEATURE !== 'off') {
+    audit(req);
+  }
+  next();
+});
+`,
+      },
+      {
+        name: 'wrapping the response in the middle of a handler: not offered (no answer when off)',
+        code: `import express from 'express';
+const app = express();
+
+app.get('/report', async (req, res) => {
+  $0res.json(await report());
+  await analytics.track('report');
+});
+`,
+        output: null,
+      },
+      {
+        name: 'wrapping next() in the middle of a middleware: not offered',
+        code: `import express from 'express';
+const app = express();
+
+app.use((req, res, next) => {
+  $0next();
+  audit(req);
+});
+`,
+        output: null,
+      },
+      {
+        name: 'Fastify route: reply.code(404).send()',
+        code: `import Fastify from 'fastify';
+const fastify = Fastify();
+
+fastify.get('/stats', async (request, reply) => {
+  $0return reply.send(await stats());
+});
+`,
+        output: `import Fastify from 'fastify';
+const fastify = Fastify();
+
+fastify.get('/stats', async (request, reply) => {
+  if (process.env.FF_STATS === 'off') return reply.code(404).send();
+  return reply.send(await stats());
+});
+`,
+      },
+      {
+        name: 'Koa route: a plain return answers 404 by itself',
+        code: `import Router from '@koa/router';
+const router = new Router();
+
+router.get('/stats', async (ctx) => {
+  $0ctx.body = await stats();
+});
+`,
+        output: `import Router from '@koa/router';
+const router = new Router();
+
+router.get('/stats', async (ctx) => {
+  if (process.env.FF_STATS === 'off') return;
+  ctx.body = await stats();
+});
+`,
+      },
+      {
+        name: 'Hono route: c.notFound()',
+        code: `import { Hono } from 'hono';
+const app = new Hono();
+
+app.get('/stats', async (c) => {
+  $0return c.json(await stats());
+});
+`,
+        output: `import { Hono } from 'hono';
+const app = new Hono();
+
+app.get('/stats', async (c) => {
+  if (process.env.FF_STATS === 'off') return c.notFound();
+  return c.json(await stats());
+});
+`,
+      },
+      {
+        name: 'Next.js app route: a 404 Response',
+        filename: 'app/api/stats/route.ts',
+        code: `export async function GET(request: Request) {
+  const data = await stats();
+  $0return Response.json(data);
+}
+`,
+        output: `export async function GET(request: Request) {
+  const data = await stats();
+  if (process.env.FF_GET === 'off') return new Response(null, { status: 404 });
+  return Response.json(data);
+}
+`,
+      },
+      {
+        name: 'a callback called inside the guarded code (even from a nested function): not offered',
+        code: `function load(id, cb) {
+  $0db.query('select 1', (err, rows) => {
+    cb(err, rows);
+  });
+}
+`,
+        output: null,
+      },
+      {
+        name: 'a callback not called by the guarded code: offered',
+        code: `function load(id, cb) {
+  $0warm(id);
+  db.query('select 1', cb);
+}
+`,
+        output: `function load(id, cb) {
+  if (process.env.FF_LOAD !== 'off') {
+    warm(id);
+  }
+  db.query('select 1', cb);
+}
 `,
       },
     ]);

@@ -19,13 +19,18 @@
  *
  * When the statements run to the end of the function body, the guard returns early instead:
  * `if (!(await client.getBooleanValue('send-receipt', false))) return;` — with the function's
- * obvious empty value (`false`, `0`, `''`, `[]`, `null`) when it visibly returns values.
+ * obvious empty value (`false`, `0`, `''`, `[]`, `null`) when it visibly returns values. In a
+ * request handler whose guarded code answers the request (or calls `next`), the early return
+ * answers too, so no request hangs: `return next()`, Express `return res.status(404).end()`,
+ * Fastify `return reply.code(404).send()`, Hono `return c.notFound()`, Next.js
+ * `return new Response(null, { status: 404 })`, Koa a plain return (Koa answers 404 itself).
  *
  * Not offered (precision over recall) when: the statements are not inside a function body; the
  * flag SDK needs `await` and the function is not async; a wrapped `const`/`let`/`function`/`class`
  * is used after the selection (wrapping would put it out of scope); an early return would need a
  * value and none is obvious; the SDK client the guard calls is not in scope (configure
- * `failpath.flags` with its name and import).
+ * `failpath.flags` with its name and import); the guarded code calls a callback parameter
+ * (`done()`, `cb(err)`) or answers the request and the guard could not answer in its place.
  */
 import * as ts from 'typescript';
 import { parse } from './analyze';
@@ -35,6 +40,7 @@ import { DEFAULT_CONFIG, type EngineConfig, type FlagProvider } from './config';
 import { detectStyle, quoteString, semi, type Style } from './style';
 import { enclosingFunction, functionName, isAsyncFunction, lineIndentAt, type FunctionLike } from './ast';
 import { FLAG_MODULES } from './modules';
+import { handlerOf, koaBodyAssignment, responseOf, type RequestHandlerInfo } from './frameworks';
 import { buildFlagGuard, flagKeyFrom } from '../fixes/flags';
 import type { Fix, RuleContext, TextEdit } from './types';
 
@@ -99,13 +105,25 @@ export function flagGuardRefactor(input: RefactorInput): Fix | undefined {
   const lead = atLineStart ? '' : eol + indent;
 
   const toEnd = block === fn.body && last === statements.length - 1;
+  // guarding a response or a callback must not leave the caller waiting when the flag is off
+  const handler = safeHandlerOf(fn, facts, project);
+  const effects = regionEffects(covered, fn, handler, facts);
   let main: TextEdit;
   if (toEnd) {
-    const value = emptyReturnValue(fn, sf, ctx.style);
-    if (value === undefined) return undefined;
-    const ret = `return${value ? ` ${value}` : ''}${semi(ctx.style)}`;
+    let ret: string;
+    if (handler && (effects.answers || effects.callsCallback)) {
+      const off = offReturn(handler);
+      if (off === undefined) return undefined;
+      ret = off + semi(ctx.style);
+    } else {
+      if (effects.callsCallback) return undefined;
+      const value = emptyReturnValue(fn, sf, ctx.style);
+      if (value === undefined) return undefined;
+      ret = `return${value ? ` ${value}` : ''}${semi(ctx.style)}`;
+    }
     main = { start: leadFrom, end: start, newText: `${lead}if (${negate(guard.condition)}) ${ret}${eol}${indent}` };
   } else {
+    if (effects.answers || effects.callsCallback) return undefined;
     if (declaresNamesUsedLater(covered, statements.slice(last + 1))) return undefined;
     let end = covered[covered.length - 1].end;
     for (const c of ts.getTrailingCommentRanges(text, end) ?? []) {
@@ -263,6 +281,80 @@ function nameInScope(name: string, node: ts.Node, facts: FileFacts): boolean {
     }
   }
   return false;
+}
+
+// ---- what the guarded code does for the caller ----------------------------------------------
+
+function safeHandlerOf(fn: FunctionLike, facts: FileFacts, project: ProjectFacts): RequestHandlerInfo | undefined {
+  try {
+    return handlerOf(fn, facts, project);
+  } catch {
+    return undefined;
+  }
+}
+
+interface RegionEffects {
+  /** Calls a parameter of the function or of an enclosing one: `next()`, `done()`, `cb(err)`. */
+  callsCallback: boolean;
+  /** Sends (or shapes) the HTTP response of the handler it runs in. */
+  answers: boolean;
+}
+
+function regionEffects(covered: readonly ts.Statement[], fn: FunctionLike, handler: RequestHandlerInfo | undefined, facts: FileFacts): RegionEffects {
+  const params = new Set<string>();
+  for (let f: FunctionLike | undefined = fn; f; f = enclosingFunction(f)) {
+    for (const p of f.parameters) for (const n of bindingNames(p.name)) params.add(n);
+  }
+  const responder = new Set([handler?.resName, handler?.ctxName].filter((n): n is string => !!n));
+  const effects: RegionEffects = { callsCallback: false, answers: false };
+  const rootName = (e: ts.Expression): string | undefined => {
+    let x = skipOuter(e);
+    while (ts.isPropertyAccessExpression(x) || ts.isCallExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
+    return ts.isIdentifier(x) ? x.text : undefined;
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const callee = skipOuter(n.expression);
+      if (ts.isIdentifier(callee) && params.has(callee.text)) effects.callsCallback = true;
+      if (responseOf(n, handler, facts)) effects.answers = true;
+      else if (ts.isPropertyAccessExpression(callee)) {
+        const root = rootName(callee);
+        if (root && responder.has(root)) effects.answers = true;
+      }
+    } else if (ts.isNewExpression(n)) {
+      if (responseOf(n, handler, facts)) effects.answers = true;
+    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const root = rootName(n.left);
+      if (koaBodyAssignment(n, handler) || (root && responder.has(root) && root !== skipOuter(n.left).getText())) effects.answers = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  covered.forEach(visit);
+  return effects;
+}
+
+/**
+ * What a handler does when the flag is off, so that the request is still answered: pass to the
+ * next middleware/route, or answer 404 the framework's way (Koa answers 404 by itself when no
+ * body is set). Undefined when there is no such obvious answer (NestJS).
+ */
+function offReturn(h: RequestHandlerInfo): string | undefined {
+  if (h.nextName) return h.kind === 'error' && h.errName ? `return ${h.nextName}(${h.errName})` : `return ${h.nextName}()`;
+  switch (h.framework) {
+    case 'express':
+      return h.resName ? `return ${h.resName}.status(404).end()` : undefined;
+    case 'next':
+      if (h.kind === 'next-app') return 'return new Response(null, { status: 404 })';
+      return h.resName ? `return ${h.resName}.status(404).end()` : undefined;
+    case 'fastify':
+      return h.resName ? `return ${h.resName}.code(404).send()` : undefined;
+    case 'koa':
+      return h.ctxName ? 'return' : undefined;
+    case 'hono':
+      return h.ctxName ? `return ${h.ctxName}.notFound()` : undefined;
+    default:
+      return undefined;
+  }
 }
 
 // ---- how: edits ----------------------------------------------------------------------------
