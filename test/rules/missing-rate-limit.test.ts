@@ -1,0 +1,551 @@
+import { runRuleTests } from '../harness/ruleTester';
+import { missingRateLimit } from '../../server/src/rules/missing-rate-limit';
+
+const EXPRESS = { express: '^4.18.2' };
+const EXPRESS_RL7 = { express: '^4.18.2', 'express-rate-limit': '^7.1.5' };
+
+runRuleTests(missingRateLimit, {
+  valid: [
+    {
+      name: 'global express-rate-limit on the app',
+      code: `import express from 'express';
+import rateLimit from 'express-rate-limit';
+const app = express();
+app.use(rateLimit({ windowMs: 60_000, limit: 100 }));
+app.post('/login', login);
+app.listen(3000);`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'a limiter from the project, named like one',
+      code: `import express from 'express';
+import { apiLimiter } from './middleware/limits';
+const app = express();
+app.use('/api', apiLimiter);
+app.post('/api/orders', createOrder);
+app.listen(3000);`,
+      deps: EXPRESS,
+    },
+    {
+      name: 'a limiter built from express-rate-limit under a neutral name',
+      code: `const express = require('express');
+const app = express();
+const apiLimits = require('./limits').apiLimits;
+app.use(guardrails);
+app.get('/x', h);
+app.listen(3000);
+const guardrails = slowDown({ delayAfter: 10 });`,
+      deps: EXPRESS,
+    },
+    {
+      name: 'the app is handed to project code that may mount the limiter',
+      code: `import express from 'express';
+import { setupMiddleware } from './middleware';
+const app = express();
+setupMiddleware(app);
+app.get('/users', listUsers);
+app.listen(3000);`,
+      deps: EXPRESS,
+    },
+    {
+      name: 'a router file: the app (and its limiter) live elsewhere',
+      code: `import { Router } from 'express';
+const router = Router();
+router.post('/login', login);
+router.post('/signup', signup);
+export default router;`,
+      deps: EXPRESS,
+    },
+    {
+      name: 'an exported app that this file does not start may be mounted under a limiter',
+      code: `import express from 'express';
+const app = express();
+app.get('/items', list);
+export default app;`,
+      deps: EXPRESS,
+    },
+    {
+      name: 'only routers from other files are mounted, and the project has a limiter they may use',
+      code: `import express from 'express';
+import apiRouter from './routes/api';
+const app = express();
+app.use(express.json());
+app.use('/api', apiRouter);
+app.listen(3000);`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'a workspace package.json without the framework: its dependencies are elsewhere',
+      code: `import express from 'express';
+const app = express();
+app.get('/', h);
+app.listen(3000);`,
+      deps: {},
+    },
+    {
+      name: 'Cloudflare Workers: rate limiting is platform configuration',
+      code: `import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+const app = new Hono();
+app.get('/', (c) => c.text('hi'));
+serve({ fetch: app.fetch, port: 8787 });`,
+      deps: { hono: '^4.0.0', wrangler: '^3.0.0' },
+    },
+    {
+      name: 'Next.js edge runtime',
+      code: `import { Hono } from 'hono';
+import { handle } from 'hono/vercel';
+export const runtime = 'edge';
+const app = new Hono().basePath('/api');
+app.post('/hello', (c) => c.json({}));
+export const POST = handle(app);`,
+      filename: 'app/api/[[...route]]/route.ts',
+      deps: { hono: '^4.0.0', next: '^14.0.0' },
+    },
+    {
+      name: 'Fastify with @fastify/rate-limit registered',
+      code: `import Fastify from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+const app = Fastify();
+await app.register(rateLimit, { max: 100, timeWindow: '1 minute' });
+app.post('/login', login);
+await app.listen({ port: 3000 });`,
+      deps: { fastify: '^4.0.0', '@fastify/rate-limit': '^9.0.0' },
+    },
+    {
+      name: 'Fastify with the limiter loaded by a dynamic import',
+      code: `import Fastify from 'fastify';
+const app = Fastify();
+await app.register(import('@fastify/rate-limit'), { max: 100 });
+app.get('/', h);
+await app.listen({ port: 3000 });`,
+      deps: { fastify: '^4.0.0', '@fastify/rate-limit': '^9.0.0' },
+    },
+    {
+      name: 'Koa with koa-ratelimit',
+      code: `import Koa from 'koa';
+import ratelimit from 'koa-ratelimit';
+const app = new Koa();
+app.use(ratelimit({ driver: 'memory', db: new Map(), duration: 60000, max: 100 }));
+app.listen(3000);`,
+      deps: { koa: '^2.0.0', 'koa-ratelimit': '^5.0.0' },
+    },
+    {
+      name: 'Nest with @nestjs/throttler in the project (ThrottlerModule lives in a module file)',
+      code: `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  await app.listen(3000);
+}
+bootstrap();`,
+      filename: 'src/main.ts',
+      deps: { '@nestjs/core': '^10.0.0', '@nestjs/common': '^10.0.0', '@nestjs/throttler': '^5.0.0' },
+    },
+    {
+      name: 'test files are out of scope',
+      code: `import express from 'express';
+const app = express();
+app.get('/', h);
+app.listen(0);`,
+      filename: 'test/server.test.ts',
+      deps: EXPRESS,
+    },
+    {
+      name: 'every sensitive route carries the limiter its siblings use',
+      code: `import { Router } from 'express';
+import { authLimiter } from '../limits';
+const router = Router();
+router.post('/login', authLimiter, login);
+router.post('/reset-password', authLimiter, reset);
+router.get('/profile', profile);`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'a sensitive-looking route behind authentication',
+      code: `import { Router } from 'express';
+import { authLimiter } from '../limits';
+const router = Router();
+router.post('/login', authLimiter, login);
+router.post('/password', requireAuth, changePassword);`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'router.use(limiter) covers every route of the router',
+      code: `import { Router } from 'express';
+import rateLimit from 'express-rate-limit';
+const router = Router();
+router.use(rateLimit({ windowMs: 60000, limit: 20 }));
+router.post('/login', login);
+router.post('/signup', signup);`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'Nest: the throttler guard on the controller covers every route',
+      code: `import { Controller, Post, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+@Controller('auth')
+@UseGuards(ThrottlerGuard)
+export class AuthController {
+  @Post('login') login() {}
+  @Post('reset') reset() {}
+}`,
+      deps: { '@nestjs/common': '^10.0.0', '@nestjs/throttler': '^5.0.0' },
+    },
+    {
+      name: 'Nest: a sensitive route behind a JWT guard',
+      code: `import { Controller, Post, UseGuards } from '@nestjs/common';
+import { Throttle } from '@nestjs/throttler';
+@Controller('auth')
+export class AuthController {
+  @Post('login')
+  @Throttle({ default: { limit: 5, ttl: 60000 } })
+  login() {}
+  @Post('webauthn/verify-attestation')
+  @UseGuards(AuthGuard('jwt'))
+  verify() {}
+}`,
+      deps: { '@nestjs/common': '^10.0.0', '@nestjs/throttler': '^5.0.0' },
+    },
+    {
+      name: 'an app created in a function and configured by project code',
+      code: `import express from 'express';
+import { registerRoutes } from './routes';
+export function start() {
+  const app = express();
+  registerRoutes(app);
+  app.listen(3000);
+}`,
+      deps: EXPRESS,
+    },
+    {
+      name: 'Hono with hono-rate-limiter',
+      code: `import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { rateLimiter } from 'hono-rate-limiter';
+const app = new Hono();
+app.use(rateLimiter({ windowMs: 60000, limit: 100, keyGenerator: (c) => 'k' }));
+app.get('/', (c) => c.text('ok'));
+serve(app);`,
+      deps: { hono: '^4.0.0', 'hono-rate-limiter': '^0.4.0' },
+    },
+  ],
+  invalid: [
+    {
+      name: 'an Express app with no limiter in a project without one: reported, no fix to install',
+      code: `import express from 'express';
+const app = express();
+app.get('/', (req, res) => res.send('ok'));
+app.listen(3000);`,
+      deps: EXPRESS,
+      errors: [{ line: 2, column: 13, endLine: 2, endColumn: 22, message: 'Express app `app` has no rate limiter in its middleware chain and the project depends on none' }],
+      output: null,
+    },
+    {
+      name: 'sensitive routes are named in the message',
+      code: `const express = require('express');
+const app = express();
+app.post('/api/login', login);
+app.post('/api/payments/checkout', pay);
+app.listen(process.env.PORT);`,
+      filename: 'src/server.js',
+      deps: EXPRESS,
+      errors: [{ line: 2, column: 13, message: 'sensitive routes (POST /api/login, POST /api/payments/checkout)' }],
+    },
+    {
+      name: 'express-rate-limit v7 installed but not mounted: add it with `limit`',
+      code: `import express from 'express';
+import { login } from './auth';
+
+const app = express();
+app.post('/login', login);
+app.listen(3000);
+`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 4, column: 13, message: 'the project has express-rate-limit but this app never mounts it' }],
+      output: `import express from 'express';
+import { login } from './auth';
+import rateLimit from 'express-rate-limit';
+
+const app = express();
+app.use(rateLimit({ windowMs: 60 * 1000, limit: 100 }));
+app.post('/login', login);
+app.listen(3000);
+`,
+    },
+    {
+      name: 'express-rate-limit v6 takes `max`',
+      code: `import express from 'express';
+const app = express();
+app.get('/search', search);
+app.listen(3000);`,
+      deps: { express: '^4.18.2', 'express-rate-limit': '^6.11.0' },
+      errors: [{ line: 2, column: 13 }],
+      output: `import express from 'express';
+import rateLimit from 'express-rate-limit';
+const app = express();
+app.use(rateLimit({ windowMs: 60 * 1000, max: 100 }));
+app.get('/search', search);
+app.listen(3000);`,
+    },
+    {
+      name: 'CommonJS, v7: the named export, no semicolons kept',
+      code: `const express = require('express')
+const app = express()
+app.get('/search', search)
+app.listen(3000)`,
+      filename: 'src/server.js',
+      deps: EXPRESS_RL7,
+      errors: [{ line: 2, column: 13 }],
+      output: `const express = require('express')
+const { rateLimit } = require('express-rate-limit')
+const app = express()
+app.use(rateLimit({ windowMs: 60 * 1000, limit: 100 }))
+app.get('/search', search)
+app.listen(3000)`,
+    },
+    {
+      name: 'CommonJS, v5: the module itself is the function',
+      code: `const express = require('express');
+const app = express();
+app.get('/search', search);
+app.listen(3000);`,
+      filename: 'src/server.js',
+      deps: { express: '^4.17.0', 'express-rate-limit': '^5.5.1' },
+      errors: [{ line: 2, column: 13 }],
+      output: `const express = require('express');
+const rateLimit = require('express-rate-limit');
+const app = express();
+app.use(rateLimit({ windowMs: 60 * 1000, max: 100 }));
+app.get('/search', search);
+app.listen(3000);`,
+    },
+    {
+      name: 'an app created and started inside a function keeps its indentation',
+      code: `import express from 'express';
+export async function main() {
+    const app = express();
+    app.post('/orders', createOrder);
+    app.listen(3000);
+}`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 3, column: 17 }],
+      output: `import express from 'express';
+import rateLimit from 'express-rate-limit';
+export async function main() {
+    const app = express();
+    app.use(rateLimit({ windowMs: 60 * 1000, limit: 100 }));
+    app.post('/orders', createOrder);
+    app.listen(3000);
+}`,
+    },
+    {
+      name: 'http.createServer(app) starts the app',
+      code: `import express from 'express';
+import http from 'node:http';
+const app = express();
+app.get('/', h);
+http.createServer(app).listen(8080);`,
+      deps: EXPRESS,
+      errors: [{ line: 3, column: 13 }],
+      output: null,
+    },
+    {
+      name: 'Fastify in an async function: await the plugin before the routes',
+      code: `import Fastify from 'fastify';
+async function start() {
+  const app = Fastify({ logger: true });
+  app.post('/login', login);
+  await app.listen({ port: 3000 });
+}
+start();`,
+      deps: { fastify: '^4.26.0', '@fastify/rate-limit': '^9.1.0' },
+      errors: [{ line: 3, column: 15 }],
+      output: `import Fastify from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+async function start() {
+  const app = Fastify({ logger: true });
+  await app.register(rateLimit, { max: 100, timeWindow: '1 minute' });
+  app.post('/login', login);
+  await app.listen({ port: 3000 });
+}
+start();`,
+    },
+    {
+      name: 'Fastify at the top level of a TypeScript file: no fix (await may not be allowed)',
+      code: `import Fastify from 'fastify';
+const app = Fastify();
+app.get('/', h);
+app.listen({ port: 3000 });`,
+      deps: { fastify: '^4.26.0', '@fastify/rate-limit': '^9.1.0' },
+      errors: [{ line: 2, column: 13, message: 'Fastify app `app` registers 1 route here' }],
+      output: null,
+    },
+    {
+      name: 'Koa with a router created and mounted here',
+      code: `import Koa from 'koa';
+import Router from '@koa/router';
+const app = new Koa();
+const router = new Router();
+router.post('/login', login);
+app.use(router.routes());
+app.listen(3000);`,
+      deps: { koa: '^2.15.0', '@koa/router': '^12.0.0', 'koa-ratelimit': '^5.1.0' },
+      errors: [{ line: 3, column: 13, message: 'sensitive routes (POST /login)' }],
+      output: `import Koa from 'koa';
+import Router from '@koa/router';
+import ratelimit from 'koa-ratelimit';
+const app = new Koa();
+app.use(ratelimit({ driver: 'memory', db: new Map(), duration: 60 * 1000, max: 100 }));
+const router = new Router();
+router.post('/login', login);
+app.use(router.routes());
+app.listen(3000);`,
+    },
+    {
+      name: 'Hono served by @hono/node-server',
+      code: `import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+const app = new Hono();
+app.get('/', (c) => c.text('ok'));
+serve({ fetch: app.fetch, port: 3000 });`,
+      deps: { hono: '^4.0.0', 'hono-rate-limiter': '^0.4.0' },
+      errors: [{ line: 3, column: 13 }],
+      output: `import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { rateLimiter } from 'hono-rate-limiter';
+const app = new Hono();
+app.use(rateLimiter({ windowMs: 60 * 1000, limit: 100, keyGenerator: (c) => c.req.header('x-forwarded-for') ?? '' }));
+app.get('/', (c) => c.text('ok'));
+serve({ fetch: app.fetch, port: 3000 });`,
+    },
+    {
+      name: 'a Nest application in a project with no limiter at all',
+      code: `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  await app.listen(3000);
+}
+bootstrap();`,
+      filename: 'src/main.ts',
+      deps: { '@nestjs/core': '^10.0.0', '@nestjs/common': '^10.0.0' },
+      errors: [{ line: 4, column: 21, message: 'Add @nestjs/throttler' }],
+      output: null,
+    },
+    {
+      name: 'a sensitive route left out of the limiter its sibling gets',
+      code: `import { Router } from 'express';
+import { loginLimiter } from '../middleware/limits';
+const router = Router();
+router.post('/login', loginLimiter, login);
+router.post('/forgot-password', forgotPassword);
+router.get('/me', me);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 5, column: 13, endLine: 5, endColumn: 31, message: 'POST /forgot-password is a sensitive route without the rate limiter that POST /login gets' }],
+      output: `import { Router } from 'express';
+import { loginLimiter } from '../middleware/limits';
+const router = Router();
+router.post('/login', loginLimiter, login);
+router.post('/forgot-password', loginLimiter, forgotPassword);
+router.get('/me', me);
+export default router;`,
+    },
+    {
+      name: 'an inline sibling limiter is copied',
+      code: `const router = require('express').Router();
+const rateLimit = require('express-rate-limit');
+router.post('/signup', rateLimit({ windowMs: 3600000, limit: 5 }), signup);
+router.post('/otp/verify', asyncHandler(verifyOtp));
+module.exports = router;`,
+      filename: 'src/routes/auth.js',
+      deps: EXPRESS_RL7,
+      errors: [{ line: 4, column: 13, message: 'POST /otp/verify' }],
+      output: `const router = require('express').Router();
+const rateLimit = require('express-rate-limit');
+router.post('/signup', rateLimit({ windowMs: 3600000, limit: 5 }), signup);
+router.post('/otp/verify', rateLimit({ windowMs: 3600000, limit: 5 }), asyncHandler(verifyOtp));
+module.exports = router;`,
+    },
+    {
+      name: 'Nest: add the throttler guard its siblings use',
+      code: `import { Controller, Post, UseGuards } from '@nestjs/common';
+import { CustomThrottlerGuard } from '../guards/custom-throttler.guard';
+@Controller('auth')
+export class AuthController {
+  @Post('anonymous')
+  @UseGuards(CustomThrottlerGuard)
+  anonymous() {}
+
+  @Post('reset-password')
+  resetPassword() {}
+}`,
+      deps: { '@nestjs/common': '^10.0.0', '@nestjs/throttler': '^5.0.0' },
+      errors: [{ line: 9, column: 3, endLine: 9, endColumn: 26, message: 'POST /auth/reset-password is a sensitive route without the throttling that POST /auth/anonymous gets' }],
+      output: `import { Controller, Post, UseGuards } from '@nestjs/common';
+import { CustomThrottlerGuard } from '../guards/custom-throttler.guard';
+@Controller('auth')
+export class AuthController {
+  @Post('anonymous')
+  @UseGuards(CustomThrottlerGuard)
+  anonymous() {}
+
+  @Post('reset-password')
+  @UseGuards(CustomThrottlerGuard)
+  resetPassword() {}
+}`,
+    },
+    {
+      name: 'Nest: merge into an existing @UseGuards',
+      code: `import { Controller, Post, UseGuards } from '@nestjs/common';
+@Controller()
+export class AuthController {
+  @Post('login')
+  @UseGuards(LocalAuthGuard, LoginThrottlerGuard)
+  login() {}
+  @Post('signup')
+  @UseGuards(CaptchaGuard)
+  signup() {}
+}`,
+      deps: { '@nestjs/common': '^10.0.0' },
+      errors: [{ line: 7, column: 3 }],
+      output: `import { Controller, Post, UseGuards } from '@nestjs/common';
+@Controller()
+export class AuthController {
+  @Post('login')
+  @UseGuards(LocalAuthGuard, LoginThrottlerGuard)
+  login() {}
+  @Post('signup')
+  @UseGuards(CaptchaGuard, LoginThrottlerGuard)
+  signup() {}
+}`,
+    },
+    {
+      name: 'Nest: copy the sibling @Throttle',
+      code: `import { Controller, Post } from '@nestjs/common';
+import { Throttle } from '@nestjs/throttler';
+@Controller('users')
+export class UsersController {
+  @Post('login')
+  @Throttle({ default: { limit: 5, ttl: 60000 } })
+  login() {}
+  @Post('register')
+  register() {}
+}`,
+      deps: { '@nestjs/common': '^10.0.0', '@nestjs/throttler': '^5.0.0' },
+      errors: [{ line: 8, column: 3 }],
+      output: `import { Controller, Post } from '@nestjs/common';
+import { Throttle } from '@nestjs/throttler';
+@Controller('users')
+export class UsersController {
+  @Post('login')
+  @Throttle({ default: { limit: 5, ttl: 60000 } })
+  login() {}
+  @Post('register')
+  @Throttle({ default: { limit: 5, ttl: 60000 } })
+  register() {}
+}`,
+    },
+  ],
+});
