@@ -15,6 +15,9 @@ const common = {
   minify: production,
   logLevel: 'info',
   legalComments: 'none',
+  // prefer packages' ESM builds: jsonc-parser's UMD build requires its own files dynamically,
+  // which a bundle cannot resolve
+  mainFields: ['module', 'main'],
 };
 
 const builds = [

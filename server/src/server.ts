@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ProjectLoader } from './engine/project';
+import { ConfigFileLoader } from './engine/configFile';
 import { RULE_IDS } from './rules';
 import { SettingsCache, type SettingsSource } from './lsp/settings';
 import { Debouncer } from './lsp/debounce';
@@ -46,9 +47,11 @@ const projects = new ProjectLoader((m) => connection.console.warn(m));
 const analyzer = new DocumentAnalyzer({
   settings,
   projects,
+  configFiles: new ConfigFileLoader(RULE_IDS),
+  knownRules: RULE_IDS,
   roots: () => roots,
   isOpen: (uri) => documents.get(uri) !== undefined,
-  log: { info: (m) => connection.console.info(m), error: (m) => connection.console.error(m) },
+  log: { info: (m) => connection.console.info(m), warn: (m) => connection.console.warn(m), error: (m) => connection.console.error(m) },
 });
 const debouncer = new Debouncer((uri, err) => connection.console.error(`Validating ${uri} failed: ${stack(err)}`));
 const justOpened = new Set<string>();
@@ -104,7 +107,7 @@ connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   }
   if (client.watchedFilesRegistration) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/package.json' }] });
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/package.json' }, { globPattern: '**/.failpath.json' }] });
   }
   if (client.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {

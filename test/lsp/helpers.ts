@@ -43,7 +43,8 @@ export function ensureBuilt(): void {
   // esbuild.mjs stops at the first bundle that fails (another entry point may be mid-change):
   // bundle the server alone, with the same settings
   const r = spawnSync(process.execPath, ['-e', `require('esbuild').buildSync({ entryPoints: { server: 'server/src/server.ts' },
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', outdir: 'dist', legalComments: 'none', logLevel: 'error' })`],
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', outdir: 'dist', legalComments: 'none', logLevel: 'error',
+    mainFields: ['module', 'main'] })`],
   { cwd: REPO, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`could not build dist/server.js:\n${r.stderr}`);
 }
@@ -125,7 +126,7 @@ export class TestClient {
   readonly configRequests = new Stream<string | undefined>();
   readonly showDocuments = new Stream<ShowDocumentParams>();
   readonly messages = new Stream<ShowMessageParams>();
-  readonly registrations: string[] = [];
+  readonly registrations = new Stream<string>();
   settings: StartOptions['settings'];
   /** When set, workspace/configuration answers wait for it. */
   configGate?: Promise<void>;

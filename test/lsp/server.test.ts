@@ -6,8 +6,10 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
-  DiagnosticSeverity, DocumentDiagnosticRequest, ExecuteCommandRequest,
+  DiagnosticSeverity, DocumentDiagnosticRequest, ExecuteCommandRequest, DidChangeWatchedFilesNotification, FileChangeType,
   type CodeAction, type Range, type ClientCapabilities, type FullDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
 import { startServer, workspace, byTitle, titles, PUSH_CLIENT, type TestClient } from './helpers';
@@ -289,6 +291,81 @@ describe('language server: settings', () => {
       'Setting failpath.timeoutMs: expected a whole number of milliseconds between 1 and 3600000; using 10000',
     ]);
     assert.deepEqual(warnings.filter((m) => m.includes('no-such-rule')), ['Setting failpath.rules.no-such-rule: unknown rule id "no-such-rule"; ignoring']);
+  });
+});
+
+describe('language server: project files (.failpath.json, package.json)', () => {
+  let client: TestClient;
+  const ws = workspace();
+  let editor: Record<string, unknown> = {};
+  const caps: ClientCapabilities = { ...PUSH_CLIENT, workspace: { ...PUSH_CLIENT.workspace, didChangeWatchedFiles: { dynamicRegistration: true } } };
+  before(async () => {
+    fs.writeFileSync(path.join(ws.root, '.failpath.json'), `{
+  // shared by the team
+  "rules": { "missing-timeout": "error" },
+  "timeoutMs": 3000,
+  "ignore": ["generated/**"],
+}
+`);
+    client = await startServer({ capabilities: caps, settings: () => editor });
+  });
+  after(async () => { await client.shutdown(); });
+
+  it('watches package.json and .failpath.json', async () => {
+    await client.registrations.wait((m) => m === 'workspace/didChangeWatchedFiles', 'the file watcher registration');
+  });
+
+  it('.failpath.json applies (severity, timeoutMs, ignore) and editor settings win over it', async () => {
+    const uri = ws.uri('src/a.ts');
+    client.open(uri, 'await fetch(url);\n');
+    const { diagnostics } = await client.diagnosticsAt(uri, 1);
+    assert.equal(diagnostics[0].severity, DiagnosticSeverity.Error);
+    let actions = await client.codeActions(uri, range(0, 8), { only: ['quickfix'] });
+    assert.ok(byTitle(actions, 'Add signal: AbortSignal.timeout(3000)'));
+
+    const generated = ws.uri('generated/client.ts');
+    client.open(generated, 'await fetch(url);\n');
+    assert.deepEqual((await client.diagnosticsAt(generated, 1)).diagnostics, []);
+
+    editor = { timeoutMs: 2000 };
+    const seen = client.diagnostics.items.length;
+    client.changeSettings(editor);
+    await client.waitForDiagnostics(uri, () => true, undefined, seen);
+    actions = await client.codeActions(uri, range(0, 8), { only: ['quickfix'] });
+    assert.ok(byTitle(actions, 'Add signal: AbortSignal.timeout(2000)'));
+  });
+
+  it('a changed package.json or .failpath.json re-validates with the new facts', async () => {
+    const uri = ws.uri('src/flags.ts');
+    client.open(uri, 'export async function checkout(cart: Cart) {\n  await charge(cart);\n  done();\n}\n');
+    await client.diagnosticsAt(uri, 1);
+    assert.deepEqual(titles(await client.codeActions(uri, range(1, 4), { only: ['refactor'] })),
+      ['Wrap in feature flag guard (env FF_CHECKOUT=off disables it; no flag SDK found)']);
+    fs.writeFileSync(path.join(ws.root, 'package.json'), JSON.stringify({ dependencies: { 'unleash-client': '^6.0.0' } }));
+    fs.writeFileSync(path.join(ws.root, '.failpath.json'), '{ "rules": { "missing-timeout": "off" } }');
+    const a = ws.uri('src/a.ts');
+    const seen = client.diagnostics.items.length;
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [
+      { uri: ws.uri('package.json'), type: FileChangeType.Changed },
+      { uri: ws.uri('.failpath.json'), type: FileChangeType.Changed },
+    ] });
+    assert.deepEqual((await client.waitForDiagnostics(a, () => true, undefined, seen)).diagnostics, []);
+    assert.deepEqual(titles(await client.codeActions(uri, range(1, 4), { only: ['refactor'] })), ['Wrap in feature flag guard (Unleash)']);
+  });
+
+  it('a broken .failpath.json is reported once in the log; defaults are used', async () => {
+    fs.writeFileSync(path.join(ws.root, '.failpath.json'), '{ "timeoutMs": "soon" }');
+    const seen = client.diagnostics.items.length;
+    void client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ws.uri('.failpath.json'), type: FileChangeType.Changed }] });
+    const uri = ws.uri('src/a.ts');
+    await client.waitForDiagnostics(uri, () => true, undefined, seen);
+    const warnings = client.logs.items.filter((l) => l.message.startsWith(path.join(ws.root, '.failpath.json')));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0].message, /\.failpath\.json:1:16: expected a whole number of milliseconds/);
+    editor = {};
+    client.changeSettings(editor);
+    const actions = await client.codeActions(uri, range(0, 8), { only: ['quickfix'] });
+    assert.ok(byTitle(actions, 'Add signal: AbortSignal.timeout(10000)'));
   });
 });
 

@@ -79,7 +79,7 @@ describe('SettingsCache', () => {
   it('pulls once per URI until reset, and normalises', async () => {
     const pulled: string[] = [];
     const cache = new SettingsCache({ pull: async (uri) => { pulled.push(uri); return { timeoutMs: 3000 }; }, warn: () => {} }, RULE_IDS);
-    assert.equal((await cache.get('file:///a.ts')).timeoutMs, 3000);
+    assert.equal((await cache.get('file:///a.ts')).config.timeoutMs, 3000);
     await cache.get('file:///a.ts');
     await cache.get('file:///b.ts');
     assert.deepEqual(pulled, ['file:///a.ts', 'file:///b.ts']);
@@ -91,7 +91,7 @@ describe('SettingsCache', () => {
   it('reports each bad value once and uses the default', async () => {
     const warnings: string[] = [];
     const cache = new SettingsCache({ pull: async () => ({ timeoutMs: -1, logger: { name: 'log', style: 'loud' } }), warn: (m) => warnings.push(m) }, RULE_IDS);
-    const a = await cache.get('file:///a.ts');
+    const a = (await cache.get('file:///a.ts')).config;
     await cache.get('file:///b.ts');
     cache.reset();
     await cache.get('file:///a.ts');
@@ -106,18 +106,18 @@ describe('SettingsCache', () => {
   it('a failing pull gives the defaults, reported once', async () => {
     const warnings: string[] = [];
     const cache = new SettingsCache({ pull: async () => { throw new Error('no workspace'); }, warn: (m) => warnings.push(m) }, RULE_IDS);
-    assert.equal((await cache.get('file:///a.ts')).enable, true);
+    assert.equal((await cache.get('file:///a.ts')).config.enable, true);
     await cache.get('file:///b.ts');
     assert.deepEqual(warnings, ['Could not read the failpath settings: no workspace; using the defaults.']);
   });
 
   it('without pull, pushed settings apply to every document and survive a plain reset', async () => {
     const cache = new SettingsCache({ warn: () => {} }, RULE_IDS);
-    assert.equal((await cache.get('file:///a.ts')).timeoutMs, 10000);
+    assert.equal((await cache.get('file:///a.ts')).config.timeoutMs, 10000);
     cache.reset({ timeoutMs: 1234 });
-    assert.equal((await cache.get('file:///a.ts')).timeoutMs, 1234);
+    assert.deepEqual(await cache.get('file:///a.ts').then((s) => [s.raw, s.config.timeoutMs]), [{ timeoutMs: 1234 }, 1234]);
     cache.reset();
-    assert.equal((await cache.get('file:///b.ts')).timeoutMs, 1234);
+    assert.equal((await cache.get('file:///b.ts')).config.timeoutMs, 1234);
   });
 });
 

@@ -3,15 +3,23 @@
  * and the settings generation it was made with. Diagnostics are published from it and code
  * actions are built from it (vscode-eslint keeps its fixes the same way), so a quick fix always
  * edits the text its diagnostic was computed on: a request for a newer version re-analyses first.
+ *
+ * Configuration of a file on disk: its .failpath.json chain (outermost first) with the editor
+ * settings layered on top (engine/configFile.ts); files matched by an `ignore` glob get no
+ * findings.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type * as ts from 'typescript';
+import ignore from 'ignore';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, parse } from '../engine/analyze';
 import { EMPTY_PROJECT, type ProjectFacts, type ProjectLoader } from '../engine/project';
 import type { EngineConfig } from '../engine/config';
+import { resolveConfig, type ConfigFileLoader } from '../engine/configFile';
 import type { Finding } from '../engine/types';
-import type { SettingsCache } from './settings';
+import type { EditorSettings, SettingsCache } from './settings';
 import { fileNameFor, fsPathOf, toDiagnostic } from './convert';
 
 export interface DocumentAnalysis {
@@ -30,10 +38,12 @@ export interface DocumentAnalysis {
 export interface AnalyzerHost {
   settings: SettingsCache;
   projects: ProjectLoader;
+  configFiles: ConfigFileLoader;
+  knownRules: ReadonlySet<string>;
   /** Workspace folder paths (for documents that are not files, e.g. untitled). */
   roots(): string[];
   isOpen(uri: string): boolean;
-  log: { info(message: string): void; error(message: string): void };
+  log: { info(message: string): void; warn(message: string): void; error(message: string): void };
 }
 
 /** Analyses slower than this are logged once per document. */
@@ -53,6 +63,7 @@ export class DocumentAnalyzer {
     this.generation++;
     this.host.settings.reset();
     this.host.projects.invalidate();
+    this.host.configFiles.invalidate();
   }
 
   get currentGeneration(): number {
@@ -72,10 +83,10 @@ export class DocumentAnalyzer {
   async analysisFor(doc: TextDocument, signal?: AbortSignal): Promise<DocumentAnalysis | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const generation = this.generation;
-      const config = await this.host.settings.get(doc.uri);
+      const settings = await this.host.settings.get(doc.uri);
       if (signal?.aborted) return undefined;
       if (generation !== this.generation) continue; // settings changed while we waited
-      return this.current(doc) ?? this.run(doc, config);
+      return this.current(doc) ?? this.run(doc, settings);
     }
     return undefined;
   }
@@ -102,11 +113,28 @@ export class DocumentAnalyzer {
     return root ? this.host.projects.forDirectory(root) : EMPTY_PROJECT;
   }
 
-  private run(doc: TextDocument, config: EngineConfig): DocumentAnalysis {
+  /** Editor settings over the file's .failpath.json chain; file problems logged once each. */
+  configFor(uri: string, settings: EditorSettings): EngineConfig {
+    const file = fsPathOf(uri);
+    const chain = file ? this.host.configFiles.chainFor(file) : [];
+    if (chain.length === 0) return settings.config;
+    for (const c of chain) {
+      for (const p of c.problems) {
+        this.once(`cfg:${c.file}:${p.start}:${p.message}`, () => this.host.log.warn(`${c.file}:${lineColumn(c.file, p.start)}: ${p.message}`));
+      }
+    }
+    return resolveConfig(chain, settings.raw, this.host.knownRules).config;
+  }
+
+  private run(doc: TextDocument, settings: EditorSettings): DocumentAnalysis {
     const fileName = fileNameFor(doc.uri, doc.languageId);
     const project = this.projectFor(doc.uri);
+    const config = this.configFor(doc.uri, settings);
     const started = Date.now();
-    const result = analyze({ text: doc.getText(), fileName, project, config });
+    const ignoredBy = isIgnored(fsPathOf(doc.uri), config);
+    const result = ignoredBy
+      ? { findings: [], ruleErrors: [], skipped: `ignored by ${ignoredBy}` }
+      : analyze({ text: doc.getText(), fileName, project, config });
     const ms = Date.now() - started;
     if (result.skipped) this.once(`skip:${doc.uri}:${result.skipped}`, () => this.host.log.info(`Not analysing ${doc.uri}: ${result.skipped}.`));
     for (const e of result.ruleErrors) {
@@ -134,4 +162,27 @@ export class DocumentAnalyzer {
     this.logged.add(key);
     log();
   }
+}
+
+/** 1-based `line:column` of an offset in a file (for log messages that point at a spot). */
+function lineColumn(file: string, offset: number): string {
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8').slice(0, offset);
+  } catch {
+    return '1:1';
+  }
+  const lines = text.split('\n');
+  return `${lines.length}:${lines[lines.length - 1].length + 1}`;
+}
+
+/** The .failpath.json folder whose `ignore` globs match the file, if any. */
+function isIgnored(file: string | undefined, config: EngineConfig): string | undefined {
+  if (!file || !config.ignore) return undefined;
+  for (const { base, patterns } of config.ignore) {
+    const rel = path.relative(base, file);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    if (ignore().add(patterns).ignores(rel.split(path.sep).join('/'))) return path.join(base, '.failpath.json');
+  }
+  return undefined;
 }

@@ -1,8 +1,9 @@
 /**
- * Settings per resource, vscode-eslint style: pulled with workspace/configuration (scoped to the
- * document's URI), normalised once, cached per URI and dropped on didChangeConfiguration. Clients
- * without workspace/configuration push their settings in didChangeConfiguration instead; those
- * apply to every document. A bad value is logged once and its default is used.
+ * Editor settings per resource, vscode-eslint style: pulled with workspace/configuration (scoped
+ * to the document's URI), validated once, cached per URI and dropped on didChangeConfiguration.
+ * Clients without workspace/configuration push their settings in didChangeConfiguration instead;
+ * those apply to every document. A bad value is logged once and its default is used. The raw
+ * values are kept too: they are layered over the project's .failpath.json files (analysis.ts).
  */
 import { normalizeConfig, type EngineConfig } from '../engine/config';
 
@@ -13,8 +14,15 @@ export interface SettingsSource {
   warn: (message: string) => void;
 }
 
+export interface EditorSettings {
+  /** The `failpath` section as the client sent it. */
+  raw: unknown;
+  /** The same, validated (defaults where values were bad). */
+  config: EngineConfig;
+}
+
 export class SettingsCache {
-  private readonly byUri = new Map<string, Promise<EngineConfig>>();
+  private readonly byUri = new Map<string, Promise<EditorSettings>>();
   private pushed: unknown = undefined;
   private readonly reported = new Set<string>();
 
@@ -23,8 +31,8 @@ export class SettingsCache {
     private readonly knownRules: ReadonlySet<string>,
   ) {}
 
-  /** The engine configuration for a document. Never rejects. */
-  get(uri: string): Promise<EngineConfig> {
+  /** The editor settings for a document. Never rejects. */
+  get(uri: string): Promise<EditorSettings> {
     let hit = this.byUri.get(uri);
     if (!hit) {
       hit = this.load(uri);
@@ -47,7 +55,7 @@ export class SettingsCache {
     this.byUri.delete(uri);
   }
 
-  private async load(uri: string): Promise<EngineConfig> {
+  private async load(uri: string): Promise<EditorSettings> {
     let raw: unknown;
     if (this.source.pull) {
       try {
@@ -59,7 +67,7 @@ export class SettingsCache {
     } else {
       raw = this.pushed;
     }
-    return this.normalize(raw);
+    return { raw, config: this.normalize(raw) };
   }
 
   /** Normalises raw settings, reporting each problem once per server session. */
