@@ -190,7 +190,8 @@ const pullCancelled = () => new ResponseError<DiagnosticServerCancellationData>(
 connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport | ResponseError<DiagnosticServerCancellationData>> => {
   const doc = documents.get(params.textDocument?.uri);
   if (!doc || !supported(doc)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-  if (!analyzer.current(doc) && !(await waitOrCancel(delayFor(doc), token))) return pullCancelled();
+  // while typing, wait for a pause (the client cancels this pull when the next change comes)
+  if (!analyzer.current(doc) && analyzer.hasAnalysis(doc.uri) && !(await waitOrCancel(delayFor(doc), token))) return pullCancelled();
   const live = documents.get(doc.uri);
   if (!live) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
   const analysis = await analyzer.analysisFor(live);

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   DiagnosticSeverity, DocumentDiagnosticRequest, ExecuteCommandRequest, DidChangeWatchedFilesNotification, FileChangeType,
+  CancellationTokenSource, LSPErrorCodes,
   type CodeAction, type Range, type ClientCapabilities, type FullDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
 import { startServer, workspace, byTitle, titles, PUSH_CLIENT, type TestClient } from './helpers';
@@ -404,7 +405,10 @@ describe('language server: pull diagnostics', () => {
   let client: TestClient;
   const ws = workspace();
   before(async () => {
-    client = await startServer({ capabilities: { ...PUSH_CLIENT, textDocument: { ...PUSH_CLIENT.textDocument, diagnostic: { relatedDocumentSupport: false } } } });
+    client = await startServer({
+      capabilities: { ...PUSH_CLIENT, textDocument: { ...PUSH_CLIENT.textDocument, diagnostic: { relatedDocumentSupport: false } } },
+      initializationOptions: { debounceMs: 500 },
+    });
   });
   after(async () => { await client.shutdown(); });
 
@@ -426,6 +430,19 @@ describe('language server: pull diagnostics', () => {
     const actions = await client.codeActions(uri, range(0, 0), { only: ['source.fixAll'] });
     assert.deepEqual(actions, []);
     assert.deepEqual(client.diagnostics.items, []);
+  });
+
+  it('a pull waiting for a pause in typing is cancelled with RequestCancelled', async () => {
+    const uri = ws.uri('src/typing.ts');
+    client.open(uri, 'await fetch(a);\n');
+    await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    client.setText(uri, 2, 'await fetch(b);\n');
+    const source = new CancellationTokenSource();
+    const pending = client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }, source.token);
+    source.cancel();
+    await assert.rejects(pending, (err: { code?: number }) => err.code === LSPErrorCodes.RequestCancelled);
+    const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }) as FullDocumentDiagnosticReport;
+    assert.deepEqual(report.items.map((d) => d.range), [range(0, 6, 0, 11)]);
   });
 });
 

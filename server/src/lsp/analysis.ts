@@ -76,6 +76,11 @@ export class DocumentAnalyzer {
     return hit && hit.version === doc.version && hit.generation === this.generation ? hit : undefined;
   }
 
+  /** Whether the document was analysed before (at any version): a newer version means typing. */
+  hasAnalysis(uri: string): boolean {
+    return this.last.has(uri);
+  }
+
   /**
    * The analysis of the document as it is when this resolves. Between resolution and the
    * caller's next `await` the document cannot change, so ranges computed from `doc` match.
