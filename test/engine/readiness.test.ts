@@ -35,7 +35,7 @@ describe('readiness on examples/shop-api', () => {
   it('infers features from the routes files register, helpers join the feature that imports them', () => {
     assert.deepEqual([...byName.keys()], ['orders', 'products', 'shared']);
     const rel = (f: FeatureReadiness) => f.files.map((x) => path.relative(root, x)).sort();
-    assert.deepEqual(rel(byName.get('orders')!), ['src/clients/payments.ts', 'src/routes/orders.ts']);
+    assert.deepEqual(rel(byName.get('orders')!), ['src/clients/payments.ts', 'src/clients/warehouse.ts', 'src/routes/orders.ts']);
     assert.deepEqual(rel(byName.get('products')!), ['src/clients/rates.ts', 'src/lib/cache.ts', 'src/routes/catalog.ts']);
     assert.deepEqual(byName.get('orders')!.routes.map((r) => `${r.method} ${r.path}`), ['GET /orders/:id', 'POST /orders']);
   });
@@ -44,10 +44,11 @@ describe('readiness on examples/shop-api', () => {
     const recover = item(byName.get('orders'), 'recover');
     const timeout = recover.findings.find((f) => f.ruleId === 'missing-timeout');
     assert.ok(timeout);
-    assert.equal(path.relative(root, timeout.file), 'src/clients/payments.ts');
+    assert.equal(path.relative(root, timeout.file), 'src/clients/warehouse.ts');
     assert.deepEqual(timeout.routes.map((r) => `${r.method} ${r.path}`), ['POST /orders']);
-    assert.equal(recover.status, 'warn');
-    assert.match(recover.why, /missing-timeout/);
+    assert.equal(recover.status, 'fail');
+    assert.match(recover.why, /1 missing-timeout/);
+    assert.match(recover.why, /1 missing-client-timeout/);
   });
 
   it('answers disable=fail when no route is behind a flag, with the reason', () => {

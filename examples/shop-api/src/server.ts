@@ -3,7 +3,7 @@ import { logger } from './lib/logger.js';
 import { orders } from './routes/orders.js';
 import { catalog } from './routes/catalog.js';
 
-const app = express();
+const app = express(); // planted: missing-rate-limit
 app.use(express.json({ limit: '100kb' }));
 app.use(catalog);
 app.use(orders);

@@ -4,10 +4,26 @@
  */
 import type { Rule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
+import { missingRateLimit } from './missing-rate-limit';
+import { leakedErrorDetails } from './leaked-error-details';
+import { sequentialAwaits } from './sequential-awaits';
+import { awaitInLoop } from './await-in-loop';
+import { cacheWithoutTtl } from './cache-without-ttl';
+import { floatingPromise } from './floating-promise';
+import { unmonitoredJob } from './unmonitored-job';
+import { missingClientTimeout } from './missing-client-timeout';
 import { staleFlag } from './stale-flag';
 
 export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
+  missingRateLimit,
+  leakedErrorDetails,
+  sequentialAwaits,
+  awaitInLoop,
+  cacheWithoutTtl,
+  floatingPromise,
+  unmonitoredJob,
+  missingClientTimeout,
   staleFlag,
 ];
 

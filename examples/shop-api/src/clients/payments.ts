@@ -1,7 +1,7 @@
 import axios from 'axios';
 
 /** The payment provider's HTTP API. */
-const payments = axios.create({
+const payments = axios.create({ // planted: missing-client-timeout
   baseURL: process.env.PAYMENTS_URL ?? 'https://payments.example.com',
   headers: { Authorization: `Bearer ${process.env.PAYMENTS_KEY ?? ''}` },
 });
@@ -12,7 +12,7 @@ export interface Charge {
 }
 
 export async function createCharge(orderId: string, amountCents: number): Promise<Charge> {
-  const { data } = await payments.post<Charge>('/charges', { orderId, amountCents }); // planted: missing-timeout
+  const { data } = await payments.post<Charge>('/charges', { orderId, amountCents });
   return data;
 }
 

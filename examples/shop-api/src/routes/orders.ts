@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { pool } from '../lib/db.js';
 import { createCharge } from '../clients/payments.js';
+import { reserveStock } from '../clients/warehouse.js';
 
 export const orders = Router();
 
@@ -17,6 +18,7 @@ orders.post('/orders', async (req, res) => {
   console.log('creating order', req.body); // planted: unstructured-log
   try {
     const { rows } = await pool.query('INSERT INTO orders (items) VALUES ($1) RETURNING id', [req.body.items]);
+    await reserveStock(rows[0].id, req.body.items);
     const charge = await createCharge(rows[0].id, req.body.totalCents);
     res.status(201).json({ id: rows[0].id, charge: charge.status });
   } catch (err) { // planted: swallowed-error
