@@ -1,0 +1,85 @@
+/**
+ * LSP latency, measured against the bundled server (dist/server.js) over stdio:
+ *  - keystroke → publishDiagnostics for that version, 200 edits on a 2,000-line file, with the
+ *    server's debounce set to 0 (the per-size debounce it adds is reported and subtracted);
+ *  - open → first diagnostics of a file in a 5,000-file workspace (the corpus), while the server
+ *    is busy with whatever it starts for that workspace.
+ * Prints one JSON line.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startServer } from '../test/lsp/helpers';
+import { generateCorpus } from './corpus';
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function keystrokes(): Promise<Record<string, number>> {
+  const dir = path.join(__dirname, 'out', 'lsp-big');
+  generateCorpus(dir, 60, 3);
+  const routes = fs.readdirSync(path.join(dir, 'src/routes')).map((f) => fs.readFileSync(path.join(dir, 'src/routes', f), 'utf8'));
+  let lines: string[] = [];
+  let k = 0;
+  while (lines.length < 2000) {
+    // rename top-level names per copy so the file stays valid TypeScript
+    lines = lines.concat(routes[k % routes.length].replace(/\bexport const router\b/g, `export const router${k}`).replace(/^import .*$/gm, (m) => (k === 0 ? m : '')).split('\n'));
+    k++;
+  }
+  lines = lines.slice(0, 2000);
+  const text = lines.join('\n');
+  const file = path.join(dir, 'src', 'big.ts');
+  fs.writeFileSync(file, text);
+  const client = await startServer({ rootUri: pathToFileURL(dir).href, initializationOptions: { debounceMs: 0 } });
+  const uri = pathToFileURL(file).href;
+  client.open(uri, text, 'typescript', 1);
+  await client.diagnosticsAt(uri, 1, 30_000);
+  const latencies: number[] = [];
+  let version = 1;
+  for (let i = 0; i < 200; i++) {
+    version++;
+    const line = 20 + ((i * 37) % 1900);
+    const t0 = performance.now();
+    // type a character into a comment at the end of a line, then the next edit removes it
+    client.change(uri, version, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: i % 2 === 0 ? '// x\n' : '' }]);
+    await client.diagnosticsAt(uri, version, 30_000);
+    latencies.push(performance.now() - t0);
+  }
+  const debounce = Math.min(1000, Math.floor(text.length / 4000));
+  await client.shutdown();
+  const adj = latencies.map((l) => Math.max(0, l - debounce));
+  return {
+    fileLines: 2000,
+    fileChars: text.length,
+    sizeDebounceMs: debounce,
+    p50Ms: percentile(adj, 50),
+    p95Ms: percentile(adj, 95),
+    maxMs: Math.max(...adj),
+    rawP95Ms: percentile(latencies, 95),
+  };
+}
+
+async function firstDiagnostics(): Promise<Record<string, number>> {
+  const dir = path.join(__dirname, 'out', 'corpus-5000');
+  if (!fs.existsSync(path.join(dir, 'package.json'))) generateCorpus(dir, 5000, 42);
+  const t0 = performance.now();
+  const client = await startServer({ rootUri: pathToFileURL(dir).href, initializationOptions: { debounceMs: 0 } });
+  const file = path.join(dir, 'src', 'routes', fs.readdirSync(path.join(dir, 'src/routes'))[0]);
+  const uri = pathToFileURL(file).href;
+  const tOpen = performance.now();
+  client.open(uri, fs.readFileSync(file, 'utf8'), 'typescript', 1);
+  await client.diagnosticsAt(uri, 1, 30_000);
+  const ms = performance.now() - tOpen;
+  const startup = tOpen - t0;
+  await client.shutdown();
+  return { workspaceFiles: 5000, openToFirstDiagnosticsMs: ms, serverStartupMs: startup };
+}
+
+async function main() {
+  const ks = await keystrokes();
+  const first = await firstDiagnostics();
+  console.log(JSON.stringify({ keystroke: ks, open: first }));
+}
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
