@@ -34,6 +34,9 @@ runRuleTests(awaitInLoop, {
     `import { notify } from './notify';\nexport async function f(ids: string[]) {\n  for (const id of ids) {\n    await notify(id);\n  }\n}`,
     // a Mongo transaction: its operations must run in order
     `import mongoose from 'mongoose';\nconst User = mongoose.model('User', schema);\nexport async function f(ids: string[], session: any) {\n  for (const id of ids) {\n    await User.updateOne({ _id: id }, { a: 1 }, { session });\n  }\n}`,
+    // a loop over batches is the batched form already
+    `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(batches: number[][]) {\n  for (const batch of batches) {\n    await pool.query('DELETE FROM t WHERE id = ANY($1)', [batch]);\n  }\n}`,
+    `${AXIOS}export async function f(chunks: string[][]) {\n  for (let i = 0; i < chunks.length; i++) {\n    await axios.post('/bulk', chunks[i]);\n  }\n}`,
     // a counted loop that is not over a collection
     `${REDIS}export async function f() {\n  for (let i = 0; i < 10; i++) {\n    await redis.incr('n');\n  }\n}`,
     // test files, scripts and browser code are out of scope

@@ -27,6 +27,7 @@ runRuleTests(floatingPromise, {
     `async function bootstrap() {}\nbootstrap().then(() => console.log('up'));`,
     // mongoose reports the initial connection failure on the connection's 'error' listener too
     { code: `const mongoose = require('mongoose');\nmongoose.connect(process.env.MONGODB_URI);\nmongoose.connection.on('error', (err) => {\n  console.error(err);\n  process.exit(1);\n});`, filename: 'app.js' },
+    { code: `const mongoose = require('mongoose');\nmongoose.connect(url);\nvar db = mongoose.connection;\ndb.on('error', console.error.bind(console, 'connection error:'));`, filename: 'app.js' },
     // not promises: sync functions, callback-style clients, query builders, streams
     `function sync() { return 1; }\nexport function f() {\n  sync();\n}`,
     `import { Pool } from 'pg';\nconst pool = new Pool();\nexport function f() {\n  pool.query('SELECT 1', (err, res) => {});\n}`,
@@ -41,6 +42,7 @@ runRuleTests(floatingPromise, {
     `import { send } from './mail';\nexport function f() {\n  send();\n}`,
     // test files and client components are out of scope
     { code: `async function send() {}\nit('works', () => {\n  send();\n});`, filename: 'src/mail.test.ts' },
+    { code: `async function send(p: unknown) {\n  await fetch('/api/send', { method: 'POST', body: JSON.stringify(p) });\n}\nexport function track() {\n  send({ url: window.location.href });\n}`, filename: 'src/tracker/index.ts' },
     { code: `import { useEffect } from 'react';\nexport function useData() {\n  useEffect(() => {\n    const load = async () => { await fetch('/api'); };\n    load();\n  }, []);\n}`, filename: 'src/hooks/useData.ts' },
   ],
   invalid: [

@@ -37,6 +37,8 @@ runRuleTests(unmonitoredJob, {
     `${RATES}const worker = { process(fn: () => Promise<void>) { return fn(); } };\nworker.process(async () => {\n  await syncRates();\n});`,
     // setInterval from timers/promises is an async iterator, not a callback scheduler
     `import { setInterval } from 'node:timers/promises';\nexport async function loop() {\n  for await (const _ of setInterval(1000)) {\n    await fetch('https://x');\n  }\n}`,
+    // a file that touches browser globals polls from a browser
+    `export function poll() {\n  setInterval(async () => {\n    const r = await fetch('/api/status');\n    document.title = (await r.json()).status;\n  }, 5000);\n}`,
     // test files and browser code are out of scope
     { code: `${RATES}setInterval(async () => {\n  await syncRates();\n}, 1000);`, filename: 'src/rates.test.ts' },
     { code: `'use client';\nexport function poll() {\n  setInterval(async () => {\n    await fetch('/api/rates');\n  }, 1000);\n}`, filename: 'app/rates/page.tsx' },
@@ -132,6 +134,12 @@ runRuleTests(unmonitoredJob, {
       code: `import { Worker } from 'bullmq';\nnew Worker('thumbs', async (job) => {\n  const res = await fetch(job.data.url);\n  return res.status;\n});\n`,
       errors: [{ line: 2, column: 5 }],
       output: null,
+    },
+    {
+      name: 'a catch that only rethrows handles nothing',
+      code: `${RATES}setInterval(async () => {\n  try {\n    await syncRates();\n  } catch (error) {\n    throw error;\n  }\n}, 60000);\n`,
+      errors: [{ line: 4, column: 1 }],
+      output: `${RATES}setInterval(async () => {\n  const started = Date.now();\n  try {\n    try {\n      await syncRates();\n    } catch (error) {\n      throw error;\n    }\n    console.info('job done', { job: 'interval job', ms: Date.now() - started });\n  } catch (err) {\n    console.error('job failed', err, { job: 'interval job', ms: Date.now() - started });\n  }\n}, 60000);\n`,
     },
     {
       name: '`started` already taken: reported without a fix',

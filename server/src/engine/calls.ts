@@ -491,3 +491,17 @@ export function doesExternalIo(fn: FunctionLike, facts: FileFacts, project: Proj
   visit(fn.body);
   return found;
 }
+
+// ---- where the file runs ------------------------------------------------------------------------
+
+const BROWSER_GLOBALS = new Set(['window', 'document', 'navigator', 'localStorage', 'sessionStorage']);
+
+/**
+ * `window.location`, `document.getElementById`, `navigator.sendBeacon`: an access to a browser
+ * global the file does not declare itself. A file that does this runs in a browser, whatever its
+ * path and package say.
+ */
+export function isBrowserGlobalAccess(pa: ts.PropertyAccessExpression, facts: FileFacts): boolean {
+  const e = pa.expression;
+  return ts.isIdentifier(e) && BROWSER_GLOBALS.has(e.text) && !facts.moduleNames.has(e.text) && !facts.bindings.has(e.text);
+}

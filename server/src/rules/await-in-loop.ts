@@ -72,6 +72,26 @@ function iteratesCollection(loop: ts.ForStatement): boolean {
   return ts.isPropertyAccessExpression(right) && right.name.text === 'length';
 }
 
+/**
+ * A loop over batches or chunks already is the batched form: one call per batch is the
+ * advice applied (often kept sequential on purpose, to bound concurrency downstream).
+ */
+function overBatches(loop: Loop): boolean {
+  let coll: ts.Expression | undefined;
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) coll = loop.expression;
+  else {
+    const c = loop.condition && skipOuter(loop.condition);
+    if (c && ts.isBinaryExpression(c)) {
+      let right = skipOuter(c.right);
+      if (ts.isBinaryExpression(right)) right = skipOuter(right.left);
+      if (ts.isPropertyAccessExpression(right)) coll = right.expression;
+    }
+  }
+  const x = coll && skipOuter(coll);
+  const name = x && (ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : undefined);
+  return !!name && /(batch|chunk)(es|s)?$/i.test(name);
+}
+
 interface BodyFacts {
   exits: boolean;
   sleeps: boolean;
@@ -380,6 +400,7 @@ export const awaitInLoop = defineRule({
       if (!loop) return;
       if (!(ts.isForOfStatement(loop) || ts.isForInStatement(loop) || (ts.isForStatement(loop) && iteratesCollection(loop)))) return;
       if (ts.isForOfStatement(loop) && ts.isArrayLiteralExpression(skipOuter(loop.expression))) return;
+      if (overBatches(loop)) return;
       const awaited = skipOuter(node.expression);
       const ext = externalCall(awaited, ctx.facts, ctx.project, ctx.config.externalModules);
       let hit: Hit | undefined;

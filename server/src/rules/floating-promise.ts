@@ -33,7 +33,7 @@ import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isAsyncFunction, type FunctionLike } from '../engine/ast';
-import { calleeLabel, calledLocalFunction, externalCall, promiseKindOf, returnsPromise, type PromiseKind } from '../engine/calls';
+import { calleeLabel, calledLocalFunction, externalCall, isBrowserGlobalAccess, promiseKindOf, returnsPromise, type PromiseKind } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
 
 interface Floating {
@@ -157,6 +157,15 @@ function connectionErrorsObserved(expr: ts.Expression): boolean {
   const st = expr.parent;
   const block = st?.parent;
   if (!block || !(ts.isBlock(block) || ts.isSourceFile(block))) return false;
+  // `const db = mongoose.connection;` aliases
+  const aliases = new Set<string>();
+  for (const s of block.statements) {
+    if (!ts.isVariableStatement(s)) continue;
+    for (const d of s.declarationList.declarations) {
+      const init = d.initializer && skipOuter(d.initializer);
+      if (ts.isIdentifier(d.name) && init && ts.isPropertyAccessExpression(init) && init.name.text === 'connection') aliases.add(d.name.text);
+    }
+  }
   return block.statements.some((s) => {
     if (!ts.isExpressionStatement(s)) return false;
     const c = skipOuter(s.expression);
@@ -164,9 +173,36 @@ function connectionErrorsObserved(expr: ts.Expression): boolean {
     const m = c.expression.name.text;
     const recv = skipOuter(c.expression.expression);
     const ev = c.arguments[0];
-    return (m === 'on' || m === 'once') && ts.isPropertyAccessExpression(recv) && recv.name.text === 'connection' &&
-      !!ev && ts.isStringLiteralLike(ev) && ev.text === 'error';
+    const isConnection = (ts.isPropertyAccessExpression(recv) && recv.name.text === 'connection') || (ts.isIdentifier(recv) && aliases.has(recv.text));
+    return (m === 'on' || m === 'once') && isConnection && !!ev && ts.isStringLiteralLike(ev) && ev.text === 'error';
   });
+}
+
+interface FileState {
+  pending: { st: ts.ExpressionStatement; f: Floating }[];
+  /** The file touches browser globals: it is client code whatever its path says. */
+  browser: boolean;
+}
+const state = new WeakMap<RuleContext, FileState>();
+
+function fileState(ctx: RuleContext): FileState {
+  let s = state.get(ctx);
+  if (!s) state.set(ctx, (s = { pending: [], browser: false }));
+  return s;
+}
+
+function messageFor(f: Floating): string {
+  const call = `\`${f.label}()\``;
+  if (f.kind === 'lazy') {
+    const lib = f.module === '@prisma/client' ? 'Prisma' : 'Mongoose';
+    return f.chained
+      ? `${call} is chained with .then()/.finally() but has no .catch(): if the query fails, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it or add .catch().`
+      : `${call} builds a query that is never awaited: ${lib} queries are lazy, so this one never runs. Await it (or chain .catch(), which also runs it).`;
+  }
+  if (f.chained) {
+    return `${call} is chained with .then()/.finally() but has no .catch(): if it rejects, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it or add .catch().`;
+  }
+  return `${call} returns a promise that is neither awaited nor handled: if it rejects, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it, or handle the error with .catch().`;
 }
 
 function isTopLevel(st: ts.Statement): boolean {
@@ -213,19 +249,20 @@ export const floatingPromise = defineRule({
       if (!f) return;
       if (f.local && !f.chained && neverRejects(f.local)) return;
       if (f.local && isTopLevel(st)) return; // main(); bootstrap();
-      const call = `\`${f.label}()\``;
-      let message: string;
-      if (f.kind === 'lazy') {
-        const lib = f.module === '@prisma/client' ? 'Prisma' : f.module === 'mongoose' ? 'Mongoose' : 'knex';
-        message = f.chained
-          ? `${call} is chained with .then()/.finally() but has no .catch(): if the query fails, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it or add .catch().`
-          : `${call} builds a query that is never awaited: ${lib} queries are lazy, so this one never runs. Await it (or chain .catch(), which also runs it).`;
-      } else if (f.chained) {
-        message = `${call} is chained with .then()/.finally() but has no .catch(): if it rejects, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it or add .catch().`;
-      } else {
-        message = `${call} returns a promise that is neither awaited nor handled: if it rejects, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it, or handle the error with .catch().`;
-      }
-      ctx.report({ node: st.expression, message, fixes: fixesFor(st, f, ctx) });
+      fileState(ctx).pending.push({ st, f });
     },
+    PropertyAccessExpression(pa, ctx) {
+      // window.location, document.getElementById, navigator.sendBeacon: this file runs in a browser
+      if (isBrowserGlobalAccess(pa, ctx.facts)) fileState(ctx).browser = true;
+    },
+  },
+  finish(ctx) {
+    const s = state.get(ctx);
+    if (!s) return;
+    state.delete(ctx);
+    if (s.browser) return;
+    for (const { st, f } of s.pending) {
+      ctx.report({ node: st.expression, message: messageFor(f), fixes: fixesFor(st, f, ctx) });
+    }
   },
 });

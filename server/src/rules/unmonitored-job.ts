@@ -38,7 +38,7 @@ import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { findProperty, isAsyncFunction, isFunctionLike, lineIndentAt, functionName, type FunctionLike } from '../engine/ast';
-import { calledLocalFunction, externalCall, localFunction, mentions, thisMethod } from '../engine/calls';
+import { calledLocalFunction, externalCall, isBrowserGlobalAccess, localFunction, mentions, thisMethod } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall, type LoggerChoice } from '../fixes/logger';
 import { quoteString, semi } from '../engine/style';
 
@@ -58,6 +58,8 @@ interface Job {
 interface FileState {
   jobs: Job[];
   failureListeners: boolean;
+  /** The file touches browser globals: client-side polling, not a server job. */
+  browser: boolean;
 }
 
 const state = new WeakMap<RuleContext, FileState>();
@@ -65,7 +67,7 @@ const FAILURE_EVENTS = /^(failed|error|fail|fail:.+|task-failed|execution:failed
 
 function fileState(ctx: RuleContext): FileState {
   let s = state.get(ctx);
-  if (!s) state.set(ctx, (s = { jobs: [], failureListeners: false }));
+  if (!s) state.set(ctx, (s = { jobs: [], failureListeners: false, browser: false }));
   return s;
 }
 
@@ -145,13 +147,18 @@ interface Work {
   name?: string;
 }
 
+/** `catch (e) { throw e; }` handles nothing. */
+function onlyRethrows(block: ts.Block): boolean {
+  return block.statements.length > 0 && block.statements.every((st) => ts.isThrowStatement(st));
+}
+
 /** Handles its own errors: a try/catch (or a `.catch()`) anywhere in its body outside nested functions. */
 function handlesErrors(fn: FunctionLike): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
     if (n !== fn && (isFunctionLike(n) || ts.isClassLike(n))) return;
-    if (ts.isTryStatement(n) && n.catchClause) { found = true; return; }
+    if (ts.isTryStatement(n) && n.catchClause && !onlyRethrows(n.catchClause.block)) { found = true; return; }
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'catch') { found = true; return; }
     ts.forEachChild(n, visit);
   };
@@ -443,6 +450,9 @@ export const unmonitoredJob = defineRule({
         st.jobs.push({ kind: 'processor', lib: method === 'define' ? 'agenda' : 'bull', at: callee, callback: cb, explicitName, holder });
       }
     },
+    PropertyAccessExpression(pa, ctx) {
+      if (isBrowserGlobalAccess(pa, ctx.facts)) fileState(ctx).browser = true;
+    },
     NewExpression(node, ctx) {
       const r = ctx.facts.resolveCall(node);
       if (!r) return;
@@ -470,6 +480,7 @@ export const unmonitoredJob = defineRule({
     const st = state.get(ctx);
     if (!st) return;
     state.delete(ctx);
+    if (st.browser) return;
     for (const job of st.jobs) {
       if (job.kind === 'processor' || job.kind === 'node-cron') {
         if (st.failureListeners) continue;
