@@ -34,6 +34,7 @@ runRuleTests(missingClientTimeout, {
     `import axios from 'axios';\nexport function client() {\n  const api = axios.create({ baseURL });\n  api.defaults.timeout = 3000;\n  return api;\n}`,
     { name: 'every call on the instance brings its own deadline', code: `import axios from 'axios';\nconst api = axios.create({ baseURL });\nexport const a = () => api.get('/a', { timeout: 1000 });\nexport const b = (x: unknown) => api.post('/b', x, { signal: AbortSignal.timeout(1000) });` },
     { name: 'inline instance with a per-call timeout', code: `import axios from 'axios';\nawait axios.create().post(url, body, { timeout: 5000 });` },
+    { name: 'instance handed to a wrapper: its uses are the wrapper\'s', code: `import axios from 'axios';\nimport { wrapper } from 'axios-cookiejar-support';\nexport const client = wrapper(axios.create());` },
     // NestJS HttpModule with a deadline
     `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.register({ timeout: 5000, maxRedirects: 5 })] })\nexport class AppModule {}`,
     `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.registerAsync({ useFactory: () => ({ timeout: 5000 }) })], exports: [HttpModule] })\nexport class AppModule {}`,

@@ -350,6 +350,10 @@ function noteAxiosCreate(call: ts.CallExpression, ctx: RuleContext): void {
     const block = st?.parent;
     if (block && (ts.isBlock(block) || ts.isSourceFile(block)) && setsDefaultsTimeout(ctx, block.statements, name)) return;
   }
+  // wrapped (`axiosCookieJarSupport(axios.create())`): the wrapper decides how it is used; stay silent
+  let outer: ts.Node = call;
+  while (outer.parent && (ts.isParenthesizedExpression(outer.parent) || ts.isAsExpression(outer.parent))) outer = outer.parent;
+  if ((ts.isCallExpression(outer.parent) || ts.isNewExpression(outer.parent)) && outer.parent.arguments?.includes(outer as ts.Expression)) return;
   const entry: AxiosCreate = { call, bindingNode, obj: o, calls: 0, callsWithoutDeadline: 0 };
   // axios.create().post(url, body, { timeout }) — the instance is used once, right here
   const p = call.parent;
