@@ -97,7 +97,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   try {
     sf = parse(text, fileName);
     // classify by the path inside the project, so a project living under e.g. ~/tests/ is not "test code"
-    const inProject = project.root && path.isAbsolute(fileName) ? path.relative(project.root, fileName) : fileName;
+    const inProject = project.root ? path.relative(project.root, path.resolve(fileName)) : fileName;
     facts = new FileFacts(sf, fileName, config.externalModules, inProject.startsWith('..') ? fileName : inProject, project.runtime);
   } catch (err) {
     return { ...result, skipped: `could not parse: ${(err as Error).message}` };

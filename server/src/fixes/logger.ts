@@ -113,7 +113,11 @@ export type Level = 'error' | 'warn' | 'info' | 'debug';
  * `key: expr` source snippets; `errExpr` is the error variable, if any.
  */
 export function logCall(ctx: RuleContext, logger: LoggerChoice, level: Level, message: string, errExpr?: string, fields: string[] = []): string {
-  const msg = quoteString(ctx.style, message);
+  return logCallExpr(logger, level, quoteString(ctx.style, message), errExpr, fields);
+}
+
+/** Like logCall, with the message given as source code (a string or template literal, kept as written). */
+export function logCallExpr(logger: LoggerChoice, level: Level, msg: string, errExpr?: string, fields: string[] = []): string {
   const lv = logger.style === 'nestjs' && level === 'info' ? 'log' : level;
   switch (logger.style) {
     case 'pino':

@@ -4,7 +4,10 @@
  */
 import type { Rule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
+import { unstructuredLog } from './unstructured-log';
+import { unboundedRetry } from './unbounded-retry';
 import { missingRateLimit } from './missing-rate-limit';
+import { missingIdempotency } from './missing-idempotency';
 import { leakedErrorDetails } from './leaked-error-details';
 import { sequentialAwaits } from './sequential-awaits';
 import { awaitInLoop } from './await-in-loop';
@@ -16,7 +19,10 @@ import { staleFlag } from './stale-flag';
 
 export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
+  unstructuredLog,
+  unboundedRetry,
   missingRateLimit,
+  missingIdempotency,
   leakedErrorDetails,
   sequentialAwaits,
   awaitInLoop,

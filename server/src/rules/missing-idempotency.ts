@@ -234,7 +234,8 @@ function postRoute(h: RequestHandlerInfo, fn: FunctionLike, ctx: RuleContext): {
   }
   const route = h.route;
   if (!route || route.method !== 'POST' || !route.path || !ORDER_PATH.test(route.path) || h.kind !== 'route') return undefined;
-  if (route.handlers.some((m) => /idempot/i.test(m.getText(ctx.sourceFile)))) return undefined;
+  // an idempotency middleware in the chain (its name, not comments inside the final handler)
+  if (route.handlers.slice(0, -1).some((m) => /idempot/i.test(ts.isCallExpression(m) ? m.expression.getText(ctx.sourceFile) : ts.isIdentifier(m) || ts.isPropertyAccessExpression(m) ? m.getText(ctx.sourceFile) : ''))) return undefined;
   return { node: route.call.arguments[0] ?? route.call, label: `POST ${route.path}` };
 }
 

@@ -14,7 +14,7 @@ orders.get('/orders/:id', async (req, res) => {
   res.json(rows[0]);
 });
 
-orders.post('/orders', async (req, res) => {
+orders.post('/orders', async (req, res) => { // planted: missing-idempotency
   console.log('creating order', req.body); // planted: unstructured-log
   try {
     const { rows } = await pool.query('INSERT INTO orders (items) VALUES ($1) RETURNING id', [req.body.items]);
