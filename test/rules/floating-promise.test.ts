@@ -43,6 +43,7 @@ runRuleTests(floatingPromise, {
     // test files and client components are out of scope
     { code: `async function send() {}\nit('works', () => {\n  send();\n});`, filename: 'src/mail.test.ts' },
     { code: `async function send(p: unknown) {\n  await fetch('/api/send', { method: 'POST', body: JSON.stringify(p) });\n}\nexport function track() {\n  send({ url: window.location.href });\n}`, filename: 'src/tracker/index.ts' },
+    { code: `async function refresh() {\n  const { entries } = await chrome.storage.local.get('entries');\n  await fetch('/refresh', { method: 'POST', body: JSON.stringify(entries) });\n}\nchrome.alarms.onAlarm.addListener(() => {\n  refresh();\n});`, filename: 'extension/src/background.ts' },
     { code: `import { useEffect } from 'react';\nexport function useData() {\n  useEffect(() => {\n    const load = async () => { await fetch('/api'); };\n    load();\n  }, []);\n}`, filename: 'src/hooks/useData.ts' },
   ],
   invalid: [

@@ -494,12 +494,12 @@ export function doesExternalIo(fn: FunctionLike, facts: FileFacts, project: Proj
 
 // ---- where the file runs ------------------------------------------------------------------------
 
-const BROWSER_GLOBALS = new Set(['window', 'document', 'navigator', 'localStorage', 'sessionStorage']);
+const BROWSER_GLOBALS = new Set(['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'chrome']);
 
 /**
- * `window.location`, `document.getElementById`, `navigator.sendBeacon`: an access to a browser
- * global the file does not declare itself. A file that does this runs in a browser, whatever its
- * path and package say.
+ * `window.location`, `document.getElementById`, `navigator.sendBeacon`, `chrome.storage` (an
+ * extension): an access to a browser global the file does not declare itself. A file that does
+ * this runs in a browser, whatever its path and package say.
  */
 export function isBrowserGlobalAccess(pa: ts.PropertyAccessExpression, facts: FileFacts): boolean {
   const e = pa.expression;
