@@ -5,6 +5,7 @@
 import type { Rule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
 import { unstructuredLog } from './unstructured-log';
+import { swallowedError } from './swallowed-error';
 import { unboundedRetry } from './unbounded-retry';
 import { missingRateLimit } from './missing-rate-limit';
 import { missingIdempotency } from './missing-idempotency';
@@ -20,6 +21,7 @@ import { staleFlag } from './stale-flag';
 export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
   unstructuredLog,
+  swallowedError,
   unboundedRetry,
   missingRateLimit,
   missingIdempotency,

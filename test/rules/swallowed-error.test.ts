@@ -1,0 +1,125 @@
+import { runRuleTests } from '../harness/ruleTester';
+import { swallowedError } from '../../server/src/rules/swallowed-error';
+
+const pino = `import { logger } from './lib/logger';\n`;
+
+runRuleTests(swallowedError, {
+  valid: [
+    `try { await save(); } catch (err) { logger.error({ err }, 'save failed'); }`,
+    `try { await save(); } catch (err) { throw new AppError('save failed', { cause: err }); }`,
+    `try { await save(); } catch (e) { next(e); }`,
+    { name: 'a comment explains the silence', code: `try { await cache.del(key); } catch {\n  // best effort: the key expires anyway\n}` },
+    { name: 'best-effort cleanup', code: `try { fs.unlinkSync(tmp); } catch {}` },
+    { name: 'best-effort close', code: `try { await conn.close(); } catch (e) {}` },
+    { name: 'parsing idiom without I/O', code: `function parse(s: string) {\n  try { return JSON.parse(s); } catch { return null; }\n}` },
+    { name: 'existence check idiom', code: `try { fs.statSync(p); return true; } catch (e) { return false; }` },
+    { name: 'error used in the response', code: `try { await run(); } catch (err) { res.status(500).json({ id: errorId(err) }); }` },
+    { name: 'reported to Sentry', code: `try { await run(); } catch (e) { Sentry.captureException(e); }` },
+    { name: 'console counts as a record here (unstructured-log owns it)', code: `try { await run(); } catch (e) { console.error('run failed'); }` },
+    { name: 'promise rejection handed on', code: `new Promise((resolve, reject) => { try { resolve(x()); } catch (e) { reject(e); } });` },
+    { name: '.catch that logs', code: `job.run().catch((err) => logger.error({ err }, 'job failed'));` },
+    { name: '.catch that rethrows a wrapped error', code: `p.catch((e) => { throw wrap(e); });` },
+    { name: '.catch with a non-trivial handler', code: `p.catch(handleError);` },
+    { name: '.catch using the error', code: `p.catch((e) => (e.code === 'ENOENT' ? null : Promise.reject(e)));` },
+    { name: 'an underscore binding declares the intent', code: `try { await x(); } catch (_err) { return fallback; }` },
+    { name: 'browser code (UI shows its own feedback)', code: `'use client';\nasync function save() { try { await api.save(); } catch { toast('failed'); } }`, filename: 'app/form.tsx' },
+    { name: 'test files', code: `try { await x(); } catch {}`, filename: 'src/a.spec.ts' },
+    { name: 'suppressed', code: `// failpath-disable-next-line swallowed-error\ntry { await x(); } catch {}` },
+    { name: 'destructured catch binding uses the error', code: `try { await x(); } catch ({ message }) { return message; }` },
+  ],
+  invalid: [
+    {
+      name: 'empty catch around I/O, pino logger in the file: log and continue',
+      code: `${pino}export async function syncInventory() {\n  for (const level of levels) {\n    try {\n      await pool.query(sql, [level.sku]);\n    } catch (err) {}\n  }\n}\n`,
+      errors: [{ line: 6, column: 7, endColumn: 18, message: 'This empty catch drops the error' }],
+      output: `${pino}export async function syncInventory() {\n  for (const level of levels) {\n    try {\n      await pool.query(sql, [level.sku]);\n    } catch (err) { logger.error({ err }, 'syncInventory failed'); }\n  }\n}\n`,
+    },
+    {
+      name: 'empty catch: log and rethrow',
+      code: `${pino}async function load() {\n  try {\n    await fetchAll();\n  } catch (e) {}\n}`,
+      errors: [{ line: 5, column: 5 }],
+      fixTitle: /and rethrow$/,
+      output: `${pino}async function load() {\n  try {\n    await fetchAll();\n  } catch (e) {\n    logger.error({ err: e }, 'load failed');\n    throw e;\n  }\n}`,
+    },
+    {
+      name: 'catch without a binding gets one',
+      code: `${pino}async function ping() {\n  try { await redis.ping(); } catch {}\n}`,
+      errors: [{ line: 3, column: 31, endColumn: 36 }],
+      output: `${pino}async function ping() {\n  try { await redis.ping(); } catch (err) { logger.error({ err }, 'ping failed'); }\n}`,
+    },
+    {
+      name: 'binding name avoids an outer err',
+      code: `${pino}async function f(err: Error) {\n  try { await x(); } catch {}\n}`,
+      errors: [{ line: 3, column: 22 }],
+      output: `${pino}async function f(err: Error) {\n  try { await x(); } catch (error) { logger.error({ err: error }, 'f failed'); }\n}`,
+    },
+    {
+      name: 'error never looked at, response sent (the shop-api case)',
+      code: `${pino}orders.post('/orders', async (req, res) => {\n  try {\n    await createOrder(req.body);\n  } catch (err) {\n    res.status(502).json({ error: 'could not place the order' });\n  }\n});`,
+      errors: [{ line: 5, column: 5, message: 'The catch never looks at `err`' }],
+      output: `${pino}orders.post('/orders', async (req, res) => {\n  try {\n    await createOrder(req.body);\n  } catch (err) {\n    logger.error({ err }, 'POST /orders failed');\n    res.status(502).json({ error: 'could not place the order' });\n  }\n});`,
+    },
+    {
+      name: 'fallback without the error around an external call',
+      code: `import axios from 'axios';\nasync function rates() {\n  try {\n    return (await axios.get(URL, { timeout: 1000 })).data;\n  } catch {\n    return DEFAULT_RATES;\n  }\n}`,
+      deps: ['winston'],
+      errors: [{ line: 5, column: 5 }],
+      output: `import axios from 'axios';\nimport winston from 'winston';\n\nconst logger = winston.createLogger({ format: winston.format.json(), defaultMeta: { module: 'service' }, transports: [new winston.transports.Console()] });\nasync function rates() {\n  try {\n    return (await axios.get(URL, { timeout: 1000 })).data;\n  } catch (err) {\n    logger.error('rates failed', { error: err });\n    return DEFAULT_RATES;\n  }\n}`,
+    },
+    {
+      name: 'no logger known: console.error, and the title says so',
+      code: `async function f() {\n  try { await x(); } catch (e) {}\n}`,
+      errors: [{ line: 2, column: 22 }],
+      fixTitle: 'Log the error with console.error (no structured logger configured) and continue',
+      output: `async function f() {\n  try { await x(); } catch (e) { console.error('f failed', e); }\n}`,
+    },
+    {
+      name: 'NestJS service logger',
+      code: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Billing {\n  private readonly logger = new Logger(Billing.name);\n  async charge() {\n    try {\n      await this.stripe.charges.create({});\n    } catch (e) {}\n  }\n}`,
+      errors: [{ line: 8, column: 7 }],
+      output: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Billing {\n  private readonly logger = new Logger(Billing.name);\n  async charge() {\n    try {\n      await this.stripe.charges.create({});\n    } catch (e) { this.logger.error('charge failed', e instanceof Error ? e.stack : String(e)); }\n  }\n}`,
+    },
+    {
+      name: '.catch(() => {})',
+      code: `${pino}export function warm() {\n  cache.refresh().catch(() => {});\n}`,
+      errors: [{ line: 3, column: 19, endColumn: 24, message: 'swallows the rejection' }],
+      output: `${pino}export function warm() {\n  cache.refresh().catch((err) => logger.warn({ err }, 'cache.refresh failed'));\n}`,
+    },
+    {
+      name: '.catch(() => null) keeps the fallback',
+      code: `${pino}const user = await getUser(id).catch(() => null);`,
+      errors: [{ line: 2, column: 32, message: 'returns null' }],
+      output: `${pino}const user = await getUser(id).catch((err) => { logger.warn({ err }, 'getUser failed'); return null; });`,
+    },
+    {
+      name: '.catch(() => []) in a CommonJS file without semicolons',
+      code: `const { logger } = require("./log")\nconst rows = await db.list().catch(() => [])\n`,
+      filename: 'src/a.js',
+      errors: [{ line: 2, column: 30 }],
+      output: `const { logger } = require("./log")\nconst rows = await db.list().catch((err) => { logger.warn({ err }, "db.list failed"); return [] })\n`,
+    },
+    {
+      name: '.catch(noop)',
+      code: `${pino}sendEmail(to).catch(noop);`,
+      errors: [{ line: 2, column: 15 }],
+      output: `${pino}sendEmail(to).catch((err) => logger.warn({ err }, 'sendEmail failed'));`,
+    },
+    {
+      name: '.catch with an unused named parameter',
+      code: `${pino}publish(evt).catch((e) => {});`,
+      errors: [{ line: 2, column: 14 }],
+      output: `${pino}publish(evt).catch((err) => logger.warn({ err }, 'publish failed'));`,
+    },
+    {
+      name: 'empty catch in a function expression with tabs',
+      code: `${pino}const run = async function () {\n\ttry {\n\t\tawait step();\n\t} catch (err) {\n\t}\n};`,
+      errors: [{ line: 5, column: 4 }],
+      output: `${pino}const run = async function () {\n\ttry {\n\t\tawait step();\n\t} catch (err) {\n\t\tlogger.error({ err }, 'run failed');\n\t}\n};`,
+    },
+    {
+      name: 'empty catch around a sync call that is not cleanup',
+      code: `try { doWork(); } catch (e) {}`,
+      errors: [{ line: 1, column: 19 }],
+    },
+  ],
+});
