@@ -18,6 +18,7 @@ runRuleTests(missingClientTimeout, {
     `import Redis from 'ioredis';\nexport const redis = new Redis(port, host, options);`,
     `import Redis from 'ioredis';\nconst redis = new Redis({ host, port, ...(password && { password }), commandTimeout: 1000 });`,
     `import Redis from 'ioredis';\nconst redis = new Redis({ host, ...sharedOptions });`,
+    { name: 'a pub/sub subscriber connection: nothing awaits its commands', code: `import Redis from 'ioredis';\nconst redisSubscriber = new Redis(env.REDIS_URL);\nredisSubscriber.subscribe('events');` },
     // clients whose defaults already have a deadline
     `import { createClient } from 'redis';\nexport const client = createClient({ url: process.env.REDIS_URL });`,
     `import mysql from 'mysql2/promise';\nexport const pool = mysql.createPool({ host: 'db', user: 'app' });`,

@@ -25,6 +25,10 @@ runRuleTests(unboundedRetry, {
     `function startServer(port: number) {\n  const server = app.listen(port);\n  server.on('error', () => startServer(port + 1));\n}`,
     `function connect(attempt = 0) {\n  const s = net.connect(opts);\n  s.on('error', () => setTimeout(() => connect(attempt + 1), Math.random() * Math.min(30000, 100 * 2 ** attempt)));\n}`,
     { name: 'recursion on a different input is a search, not a retry', code: `const statFile = async (filename: string, limit: number): Promise<Date | null> => {\n  try {\n    return (await fs.stat(filename)).mtime;\n  } catch (err) {\n    return statFile(path.dirname(filename), limit - 1);\n  }\n};` },
+    { name: 'a job-queue driver calls itself after success and failure alike', code: `class Pool {\n  runNext(): void {\n    const job = this.queue.pop();\n    if (!job) return;\n    job().then(() => this.runNext()).catch(() => this.runNext());\n  }\n}` },
+    { name: 'a poll: the try can complete and loop again', code: `export async function waitForMessage(id: string) {\n  for (let attempt = 0; attempt < 5; attempt++) {\n    try {\n      const page = await provider.list();\n      if (page.includes(id)) return id;\n    } catch {}\n    await sleep(1000);\n  }\n}` },
+    { name: 'a state machine: the loop reads state before trying', code: `export async function waitForBridge() {\n  while (Date.now() - startedAt < TIMEOUT) {\n    const vm = await getVm();\n    if (!vm) return 'gone';\n    try { await probe(vm); return 'ready'; } catch { await sleep(500); }\n  }\n}` },
+    { name: 'a backoff computed into a local const', code: `async function backfill(org: Org, attempt = 1): Promise<void> {\n  try { await stripe.sync(org); } catch (e) {\n    if (attempt < 5) {\n      const delayMs = Math.min(500 * Math.pow(2, attempt - 1), 8000);\n      await new Promise((resolve) => setTimeout(resolve, delayMs));\n      return backfill(org, attempt + 1);\n    }\n    throw e;\n  }\n}` },
     `function launch() {\n  const child = spawn(process.execPath, ['worker.js']);\n  child.on('exit', () => setTimeout(launch, 5000));\n}`,
     `function commitTx(session: Session) {\n  const commit = (retries: number): Promise<void> => session.commitTransaction().catch((error) => {\n    if (error.hasErrorLabel('TransientTransactionError') && retries > 0) return commit(retries - 1);\n    throw error;\n  });\n  return commit(5);\n}`,
     // libraries configured well
@@ -115,7 +119,7 @@ runRuleTests(unboundedRetry, {
     {
       name: 'setTimeout(self, fixed) reconnect from a catch',
       code: `async function subscribe() {\n  try {\n    await broker.subscribe('events');\n  } catch (err) {\n    setTimeout(subscribe, 5000);\n  }\n}\n`,
-      errors: [{ line: 5, column: 16, endColumn: 25, message: 'subscribe() calls itself on failure and retries forever at a fixed interval' }],
+      errors: [{ line: 5, column: 16, endColumn: 25, message: 'subscribe() calls itself on failure and retries at a fixed interval (no backoff, no jitter)' }],
     },
     {
       name: 'counted recursion with a fixed delay',

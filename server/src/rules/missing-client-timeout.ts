@@ -199,7 +199,12 @@ function checkPg(node: ts.NewExpression, ctx: RuleContext, kind: 'Pool' | 'Clien
 
 // ---- ioredis -----------------------------------------------------------------------------------
 
+/** Names of pub/sub connections: nothing awaits their commands, so a command timeout buys nothing. */
+const SUBSCRIBER_NAME = /subscri|pubsub|(^|[^a-z])sub([^a-z]|$)|listener/i;
+
 function checkIoredis(node: ts.NewExpression, ctx: RuleContext): void {
+  const name = bindingName(ctx, bindingNodeOf(node));
+  if (name && SUBSCRIBER_NAME.test(name)) return;
   const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
   if (args.length > 3 || args.some((a) => ts.isSpreadElement(a))) return;
   let obj: ts.ObjectLiteralExpression | undefined;
@@ -298,7 +303,7 @@ function callHasDeadline(call: ts.CallExpression, method: string | undefined): b
   return hasAnyKey(o, ['timeout', 'signal']);
 }
 
-function bindingNodeOf(call: ts.CallExpression): ts.Node | undefined {
+function bindingNodeOf(call: ts.CallExpression | ts.NewExpression): ts.Node | undefined {
   let n: ts.Node = call;
   while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isAwaitExpression(n.parent) ||
     ts.isNonNullExpression(n.parent) || ts.isSatisfiesExpression(n.parent))) n = n.parent;

@@ -282,13 +282,35 @@ function findDelay(root: ts.Node, varying: Set<string>): Delay {
   return found ?? { kind: 'none' };
 }
 
+/** The initializer of a local `const`/`let` named by `id`, declared earlier in an enclosing block (closures included). */
+function localInitializer(id: ts.Identifier): ts.Expression | undefined {
+  for (let n: ts.Node = id; n.parent && !ts.isFunctionDeclaration(n) && !ts.isMethodDeclaration(n); n = n.parent) {
+    const p = n.parent;
+    if (!ts.isBlock(p)) continue;
+    for (const st of p.statements) {
+      if (st.pos >= id.pos) break;
+      if (!ts.isVariableStatement(st)) continue;
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.name.text === id.text) return d.initializer;
+      }
+    }
+  }
+  return undefined;
+}
+
 function isFixedExpression(e: ts.Expression, varying: Set<string>): boolean {
   let fixed = true;
+  let depth = 0;
   const visit = (n: ts.Node): void => {
     if (!fixed) return;
     if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isConditionalExpression(n)) { fixed = false; return; }
     const name = nameOfRef(n);
     if (name && varying.has(name)) { fixed = false; return; }
+    if (ts.isIdentifier(n) && depth < 3) {
+      // `const delayMs = Math.min(500 * 2 ** attempt, 8000)` declared in the failure path
+      const init = localInitializer(n);
+      if (init) { depth++; visit(skipOuter(init)); depth--; return; }
+    }
     if (ts.isPropertyAccessExpression(n)) {
       if (n.expression.kind === ts.SyntaxKind.ThisKeyword) return;
       visit(n.expression);
@@ -395,7 +417,22 @@ function analyseLoop(loop: Loop): RetryLoop | undefined {
   const catchBlock = tryStmt.catchClause!.block;
   if (!containsAwait(tryStmt.tryBlock)) return undefined;
   const flagged = flagCondition(loop, tryStmt.tryBlock);
-  if (!flagged && !leavesLoop(tryStmt.tryBlock, loop)) return undefined; // a worker/poll loop, not a retry
+  // a retry's try leaves the loop whenever it completes (a poll may complete and loop again)
+  const last = tryStmt.tryBlock.statements[tryStmt.tryBlock.statements.length - 1];
+  const endsWithExit = !!last && (ts.isReturnStatement(last) || ts.isBreakStatement(last) || ts.isThrowStatement(last) ||
+    (flagged && ts.isExpressionStatement(last) && ts.isBinaryExpression(last.expression) && skipOuter(last.expression.right).kind === ts.SyntaxKind.TrueKeyword));
+  if (!endsWithExit || (!flagged && !leavesLoop(tryStmt.tryBlock, loop))) return undefined; // a worker/poll loop, not a retry
+  // other awaited work in the loop (read state, then try): a state machine or a poll, not a plain retry
+  for (const st of body.statements) {
+    if (st === tryStmt) continue;
+    let otherWork = false;
+    const visitSt = (n: ts.Node): boolean => {
+      if (ts.isAwaitExpression(n) && !delayArgument(n.expression)) otherWork = true;
+      return otherWork;
+    };
+    if (!visitSt(st)) forEachLocal(st, visitSt);
+    if (otherWork) return undefined;
+  }
   if (alwaysExits(catchBlock)) return undefined;
   if (tryStmt.finallyBlock && leavesLoop(tryStmt.finallyBlock, loop)) return undefined;
 
@@ -785,6 +822,29 @@ function guardedPath(call: ts.Node, fn: FunctionLike, counters: Set<string>): bo
   return false;
 }
 
+/** Does `fn` call itself (by the same callee text as `site`) outside any failure path? Bounded to its body. */
+function selfCallOnSuccess(fn: FunctionLike, site: ts.Node): boolean {
+  const text = site.getText();
+  let found = false;
+  const visit = (n: ts.Node, failure: boolean): void => {
+    if (found) return;
+    if (ts.isCatchClause(n)) failure = true;
+    if (ts.isCallExpression(n)) {
+      const pc = skipOuter(n.expression);
+      const method = ts.isPropertyAccessExpression(pc) ? pc.name.text : undefined;
+      const isSelf = n.expression.getText() === text || (calleeName(n) === 'setTimeout' && n.arguments[0]?.getText() === text);
+      if (isSelf && !failure) { found = true; return; }
+      if (method === 'catch' || ((method === 'on' || method === 'once') && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0]) && ERROR_EVENTS.has(n.arguments[0].text))) {
+        ts.forEachChild(n, (c) => visit(c, failure || n.arguments.includes(c as ts.Expression)));
+        return;
+      }
+    }
+    ts.forEachChild(n, (c) => visit(c, failure));
+  };
+  if (fn.body) visit(fn.body, false);
+  return found;
+}
+
 function checkRecursion(call: ts.CallExpression, ctx: RuleContext): void {
   let target: Recursion | undefined;
   let site: ts.Node;
@@ -803,6 +863,8 @@ function checkRecursion(call: ts.CallExpression, ctx: RuleContext): void {
   }
   if (!target) return;
   const fn = target.fn;
+  // a function that also calls itself when things go well is a loop driver (next job, next page)
+  if (selfCallOnSuccess(fn, site)) return;
   // a catch-based retry retries an async operation
   if (target.catchClause && !containsAwait(target.catchClause.parent.tryBlock)) return;
   // refresh-and-retry: something is repaired before the retry (within the failure handler)
@@ -835,9 +897,11 @@ function checkRecursion(call: ts.CallExpression, ctx: RuleContext): void {
   }
   const background = !!target.timer || target.viaEvent;
   if (delay.kind === 'dynamic' && (capped || background)) return;
+  // a background refresher/reconnector that keeps trying is a choice; its fixed interval is the issue
+  const bounded = capped || (background && delay.kind === 'fixed');
   if (capped && delay.kind !== 'dynamic' &&
     (handlesConcurrencyError(fn.body ?? fn, fn) || (handler && handler !== fn && handlesConcurrencyError(handler.body ?? handler, undefined)))) return;
-  const d = describe(capped, delay, `${functionName(fn) ?? 'This function'}() calls itself on failure and`);
+  const d = describe(bounded, delay, `${functionName(fn) ?? 'This function'}() calls itself on failure and`);
   if (!d) return;
   report(ctx, site, d, []);
 }
