@@ -59,7 +59,10 @@ describe('readiness on examples/shop-api', () => {
 
   it('sees positive evidence: structured logger, error middleware', () => {
     assert.equal(item(byName.get('products'), 'monitor').status, 'pass');
-    assert.match(item(byName.get('shared'), 'understand').why, /error middleware/);
+    const understand = item(byName.get('shared'), 'understand');
+    assert.deepEqual(understand.evidence.map((e) => `${path.relative(root, e.file)}:${e.line} ${e.kind}`), ['src/server.ts:11 errorHandler']);
+    assert.equal(understand.status, 'warn');
+    assert.equal(understand.why, '1 swallowed-error');
   });
 });
 

@@ -76,8 +76,43 @@ export function externalCall(expr: ts.Expression, facts: FileFacts, project: Pro
 function classifyCall(call: ts.CallExpression, facts: FileFacts, project: ProjectFacts, extraModules: readonly string[]): ExternalCall | undefined {
   const sf = facts.sourceFile;
   const r = facts.resolveCall(call);
-  if (r) return fromResolved(call, r, sf, extraModules);
-  return inferPrisma(call, project, sf);
+  const known = r ? fromResolved(call, r, sf, extraModules) : undefined;
+  if (known) return known;
+  if (r && !(r.module.startsWith('.') || r.module.startsWith('@/') || r.module.startsWith('~/'))) return undefined;
+  return inferPrisma(call, project, sf) ?? inferSharedClient(call, facts, project, sf);
+}
+
+const SQL_RECEIVER = /^(pool|db|pg|sql|database|knex|mysql|conn|connection|dbPool|pgPool)$/i;
+const SQL_METHODS = new Set(['query', 'execute', 'one', 'many', 'any', 'none', 'oneOrNone', 'manyOrNone', 'result']);
+const SQL_LIBS = ['pg', 'mysql2', 'mysql', 'pg-promise', 'mssql', 'oracledb'];
+const CACHE_RECEIVER = /^(redis|redisClient|cache|cacheClient)$/i;
+const CACHE_METHODS = new Set(['get', 'set', 'del', 'mget', 'mset', 'hget', 'hset', 'hgetall', 'hdel', 'expire', 'incr', 'decr', 'exists', 'setex', 'lpush', 'rpush', 'lrange', 'sadd', 'smembers', 'zadd', 'zrange', 'publish', 'eval']);
+const CACHE_LIBS = ['ioredis', 'redis'];
+
+/**
+ * `pool.query()` / `redis.get()` on a client shared from another project module
+ * (`import { pool } from './db'`): recognised by the receiver's conventional name, the method,
+ * and the driver in package.json. The project index would know for sure; the name and the
+ * dependency together are precise enough in practice.
+ */
+function inferSharedClient(call: ts.CallExpression, facts: FileFacts, project: ProjectFacts, sf: ts.SourceFile): ExternalCall | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const recv = skipOuter(callee.expression);
+  let name: string | undefined;
+  if (ts.isIdentifier(recv)) {
+    const b = facts.bindings.get(recv.text);
+    if (!b || !(b.module.startsWith('.') || b.module.startsWith('@/') || b.module.startsWith('~/'))) return undefined;
+    name = recv.text;
+  } else return undefined;
+  const method = callee.name.text;
+  if (SQL_RECEIVER.test(name) && SQL_METHODS.has(method) && SQL_LIBS.some((l) => hasDependency(project, l))) {
+    return { call, module: SQL_LIBS.find((l) => hasDependency(project, l))!, kind: 'db', path: [method], label: calleeLabel(callee, sf), inferred: true, instance: true };
+  }
+  if (CACHE_RECEIVER.test(name) && CACHE_METHODS.has(method) && CACHE_LIBS.some((l) => hasDependency(project, l))) {
+    return { call, module: CACHE_LIBS.find((l) => hasDependency(project, l))!, kind: 'cache', path: [method], label: calleeLabel(callee, sf), inferred: true, instance: true };
+  }
+  return undefined;
 }
 
 function fromResolved(call: ts.CallExpression, r: Resolved, sf: ts.SourceFile, extraModules: readonly string[]): ExternalCall | undefined {

@@ -6,6 +6,7 @@ import type { Rule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
 import { unstructuredLog } from './unstructured-log';
 import { swallowedError } from './swallowed-error';
+import { noFallback } from './no-fallback';
 import { unboundedRetry } from './unbounded-retry';
 import { missingRateLimit } from './missing-rate-limit';
 import { missingIdempotency } from './missing-idempotency';
@@ -22,6 +23,7 @@ export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
   unstructuredLog,
   swallowedError,
+  noFallback,
   unboundedRetry,
   missingRateLimit,
   missingIdempotency,

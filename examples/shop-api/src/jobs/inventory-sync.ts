@@ -10,23 +10,23 @@ export async function syncInventory(): Promise<number> {
   const levels = (await res.json()) as { sku: string; quantity: number }[];
   for (const level of levels) {
     try {
-      await pool.query('UPDATE products SET stock = $1 WHERE sku = $2', [level.quantity, level.sku]);
+      await pool.query('UPDATE products SET stock = $1 WHERE sku = $2', [level.quantity, level.sku]); // planted: await-in-loop
       updated++;
     } catch (err) {} // planted: swallowed-error
   }
   return updated;
 }
 
-/** The fixed twin: a failed row is logged with its context and the sync goes on. */
+/** The fixed twin: one batched statement instead of a query per sku, and a failure is logged with its context. */
 export async function syncInventoryLogged(levels: { sku: string; quantity: number }[]): Promise<number> {
-  let updated = 0;
-  for (const level of levels) {
-    try {
-      await pool.query('UPDATE products SET stock = $1 WHERE sku = $2', [level.quantity, level.sku]);
-      updated++;
-    } catch (err) {
-      logger.error({ err, sku: level.sku }, 'stock update failed; continuing with the next sku');
-    }
+  try {
+    const { rowCount } = await pool.query(
+      'UPDATE products AS p SET stock = l.quantity FROM unnest($1::text[], $2::int[]) AS l(sku, quantity) WHERE p.sku = l.sku',
+      [levels.map((l) => l.sku), levels.map((l) => l.quantity)],
+    );
+    return rowCount ?? 0;
+  } catch (err) {
+    logger.error({ err, skus: levels.length }, 'stock update failed');
+    return 0;
   }
-  return updated;
 }
