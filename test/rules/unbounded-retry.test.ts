@@ -29,6 +29,7 @@ runRuleTests(unboundedRetry, {
     { name: 'a poll: the try can complete and loop again', code: `export async function waitForMessage(id: string) {\n  for (let attempt = 0; attempt < 5; attempt++) {\n    try {\n      const page = await provider.list();\n      if (page.includes(id)) return id;\n    } catch {}\n    await sleep(1000);\n  }\n}` },
     { name: 'a state machine: the loop reads state before trying', code: `export async function waitForBridge() {\n  while (Date.now() - startedAt < TIMEOUT) {\n    const vm = await getVm();\n    if (!vm) return 'gone';\n    try { await probe(vm); return 'ready'; } catch { await sleep(500); }\n  }\n}` },
     { name: 'a backoff computed into a local const', code: `async function backfill(org: Org, attempt = 1): Promise<void> {\n  try { await stripe.sync(org); } catch (e) {\n    if (attempt < 5) {\n      const delayMs = Math.min(500 * Math.pow(2, attempt - 1), 8000);\n      await new Promise((resolve) => setTimeout(resolve, delayMs));\n      return backfill(org, attempt + 1);\n    }\n    throw e;\n  }\n}` },
+    { name: 'a periodic job rescheduling itself after a failed run', code: `class Monitor {\n  start() {\n    const safeBeat = async () => {\n      try { await this.beat(); } catch (e) {\n        log.error(e);\n        this.timer = setTimeout(safeBeat, this.interval * 1000);\n      }\n    };\n    safeBeat();\n  }\n}` },
     `function launch() {\n  const child = spawn(process.execPath, ['worker.js']);\n  child.on('exit', () => setTimeout(launch, 5000));\n}`,
     `function commitTx(session: Session) {\n  const commit = (retries: number): Promise<void> => session.commitTransaction().catch((error) => {\n    if (error.hasErrorLabel('TransientTransactionError') && retries > 0) return commit(retries - 1);\n    throw error;\n  });\n  return commit(5);\n}`,
     // libraries configured well
@@ -120,6 +121,11 @@ runRuleTests(unboundedRetry, {
       name: 'setTimeout(self, fixed) reconnect from a catch',
       code: `async function subscribe() {\n  try {\n    await broker.subscribe('events');\n  } catch (err) {\n    setTimeout(subscribe, 5000);\n  }\n}\n`,
       errors: [{ line: 5, column: 16, endColumn: 25, message: 'subscribe() calls itself on failure and retries at a fixed interval (no backoff, no jitter)' }],
+    },
+    {
+      name: 'a reconnect at a fixed RECONNECT_INTERVAL is not a schedule',
+      code: `function connect() {\n  const ws = new WebSocket(url);\n  ws.on('close', () => setTimeout(connect, RECONNECT_INTERVAL));\n}\n`,
+      errors: [{ line: 3, column: 35, endColumn: 42, message: 'connect() calls itself on failure and retries at a fixed interval (no backoff, no jitter)' }],
     },
     {
       name: 'counted recursion with a fixed delay',

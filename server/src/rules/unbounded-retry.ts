@@ -53,6 +53,22 @@ const DELAY_NAME = /sleep|delay|wait|pause|timeout|backoff|timer/i;
 const CONCURRENCY_ERRORS = /unique|duplicate|conflict|concurren|optimistic|version|transaction|deadlock|serializ|race\b/i;
 /** Calls that repair something before the retry (new token, new connection): not a blind retry. */
 const CORRECTIVE = /refresh|reconnect|connect|login|reauth|renew|reset|rollback|invalidate|recycle|rotate/i;
+/** Names of periodic jobs: their next run after a failure is their schedule, not a retry. */
+const PERIODIC = /poll|tick|beat|schedul|cron|period/i;
+/** A delay that is the job's own schedule: `this.interval * 1000`, `pollInterval` (not `RECONNECT_INTERVAL`). */
+const SCHEDULE_NAME = /^(interval|pollInterval|pollingInterval|checkInterval|heartbeatInterval)$/i;
+
+function namesSchedule(e: ts.Expression | undefined): boolean {
+  if (!e) return false;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && SCHEDULE_NAME.test(n.text)) { found = true; return; }
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return found;
+}
 const ERROR_EVENTS = new Set(['error', 'close', 'end', 'disconnect', 'disconnected', 'failed']);
 
 type Loop = ts.WhileStatement | ts.ForStatement | ts.DoStatement;
@@ -895,6 +911,8 @@ function checkRecursion(call: ts.CallExpression, ctx: RuleContext): void {
   } else if (target.block) {
     delay = findDelay(target.block, counters);
   }
+  // a periodic job rescheduling itself after a failed run (`setTimeout(safeBeat, this.interval)`)
+  if (target.timer && (PERIODIC.test(functionName(fn) ?? '') || namesSchedule(target.timer.arguments[1]))) return;
   const background = !!target.timer || target.viaEvent;
   if (delay.kind === 'dynamic' && (capped || background)) return;
   // a background refresher/reconnector that keeps trying is a choice; its fixed interval is the issue
