@@ -4,9 +4,9 @@
  */
 import type { Rule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
+import { noFallback } from './no-fallback';
 import { unstructuredLog } from './unstructured-log';
 import { swallowedError } from './swallowed-error';
-import { noFallback } from './no-fallback';
 import { unboundedRetry } from './unbounded-retry';
 import { missingRateLimit } from './missing-rate-limit';
 import { missingIdempotency } from './missing-idempotency';
@@ -16,14 +16,15 @@ import { awaitInLoop } from './await-in-loop';
 import { cacheWithoutTtl } from './cache-without-ttl';
 import { floatingPromise } from './floating-promise';
 import { unmonitoredJob } from './unmonitored-job';
+import { unvalidatedInput } from './unvalidated-input';
 import { missingClientTimeout } from './missing-client-timeout';
 import { staleFlag } from './stale-flag';
 
 export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
+  noFallback,
   unstructuredLog,
   swallowedError,
-  noFallback,
   unboundedRetry,
   missingRateLimit,
   missingIdempotency,
@@ -33,6 +34,7 @@ export const ALL_RULES: readonly Rule[] = [
   cacheWithoutTtl,
   floatingPromise,
   unmonitoredJob,
+  unvalidatedInput,
   missingClientTimeout,
   staleFlag,
 ];

@@ -434,6 +434,8 @@ export const leakedErrorDetails = defineRule({
         while (n) { if (s.taint.get(n)?.delete(bin.left.text)) break; n = n.parent; }
         return;
       }
+      // only `<x>.body = …` can be a Koa response: check that before the (parent-walking) handler look-up
+      if (bin.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(bin.left) || bin.left.name.text !== 'body') return;
       const h = enclosingHandler(bin, ctx.facts, ctx.project);
       const payload = koaBodyAssignment(bin, h?.info);
       if (!payload) return;
