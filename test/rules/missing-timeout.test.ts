@@ -83,6 +83,13 @@ runRuleTests(missingTimeout, {
       output: `await fetch(url, { signal: AbortSignal.timeout(2500) });`,
     },
     {
+      name: 'with missing-client-timeout off, calls through an instance without timeout are reported again',
+      code: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b);`,
+      settings: { rules: { 'missing-client-timeout': 'off' } },
+      errors: [{ line: 3, column: 39, message: 'api.post() has no timeout' }],
+      output: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b, { timeout: 10000 });`,
+    },
+    {
       name: 'globalThis.fetch',
       code: `await globalThis.fetch(url);`,
       errors: [{ line: 1, column: 7, endColumn: 23 }],
