@@ -7,6 +7,24 @@ const EXPRESS_RL7 = { express: '^4.18.2', 'express-rate-limit': '^7.1.5' };
 runRuleTests(missingRateLimit, {
   valid: [
     {
+      name: 'a temporary server closed by the function that starts it (setup wizard)',
+      code: `import express from 'express';
+export function runSetup(port: number) {
+  const app = express();
+  app.post('/setup-database', (req, res) => { save(req.body); res.json({ ok: true }); server.close(); });
+  const server = app.listen(port);
+}`,
+      deps: EXPRESS,
+    },
+    {
+      name: 'a keep-alive page is not worth a limiter',
+      code: `import express from 'express';
+const app = express();
+app.get('/', (req, res) => res.send('Let the game begin!'));
+app.listen(process.env.PORT);`,
+      deps: EXPRESS,
+    },
+    {
       name: 'global express-rate-limit on the app',
       code: `import express from 'express';
 import rateLimit from 'express-rate-limit';
@@ -235,7 +253,7 @@ serve(app);`,
       name: 'an Express app with no limiter in a project without one: reported, no fix to install',
       code: `import express from 'express';
 const app = express();
-app.get('/', (req, res) => res.send('ok'));
+app.post('/items', (req, res) => res.send('ok'));
 app.listen(3000);`,
       deps: EXPRESS,
       errors: [{ line: 2, column: 13, endLine: 2, endColumn: 22, message: 'Express app `app` has no rate limiter in its middleware chain and the project depends on none' }],
@@ -277,7 +295,7 @@ app.listen(3000);
       name: 'express-rate-limit v6 takes `max`',
       code: `import express from 'express';
 const app = express();
-app.get('/search', search);
+app.post('/search', search);
 app.listen(3000);`,
       deps: { express: '^4.18.2', 'express-rate-limit': '^6.11.0' },
       errors: [{ line: 2, column: 13 }],
@@ -285,14 +303,14 @@ app.listen(3000);`,
 import rateLimit from 'express-rate-limit';
 const app = express();
 app.use(rateLimit({ windowMs: 60 * 1000, max: 100 }));
-app.get('/search', search);
+app.post('/search', search);
 app.listen(3000);`,
     },
     {
       name: 'CommonJS, v7: the named export, no semicolons kept',
       code: `const express = require('express')
 const app = express()
-app.get('/search', search)
+app.post('/search', search)
 app.listen(3000)`,
       filename: 'src/server.js',
       deps: EXPRESS_RL7,
@@ -301,14 +319,14 @@ app.listen(3000)`,
 const { rateLimit } = require('express-rate-limit')
 const app = express()
 app.use(rateLimit({ windowMs: 60 * 1000, limit: 100 }))
-app.get('/search', search)
+app.post('/search', search)
 app.listen(3000)`,
     },
     {
       name: 'CommonJS, v5: the module itself is the function',
       code: `const express = require('express');
 const app = express();
-app.get('/search', search);
+app.post('/search', search);
 app.listen(3000);`,
       filename: 'src/server.js',
       deps: { express: '^4.17.0', 'express-rate-limit': '^5.5.1' },
@@ -317,7 +335,7 @@ app.listen(3000);`,
 const rateLimit = require('express-rate-limit');
 const app = express();
 app.use(rateLimit({ windowMs: 60 * 1000, max: 100 }));
-app.get('/search', search);
+app.post('/search', search);
 app.listen(3000);`,
     },
     {
@@ -344,7 +362,7 @@ export async function main() {
       code: `import express from 'express';
 import http from 'node:http';
 const app = express();
-app.get('/', h);
+app.post('/', h);
 http.createServer(app).listen(8080);`,
       deps: EXPRESS,
       errors: [{ line: 3, column: 13 }],
@@ -375,7 +393,7 @@ start();`,
       name: 'Fastify at the top level of a TypeScript file: no fix (await may not be allowed)',
       code: `import Fastify from 'fastify';
 const app = Fastify();
-app.get('/', h);
+app.post('/', h);
 app.listen({ port: 3000 });`,
       deps: { fastify: '^4.26.0', '@fastify/rate-limit': '^9.1.0' },
       errors: [{ line: 2, column: 13, message: 'Fastify app `app` registers 1 route here' }],
@@ -407,7 +425,7 @@ app.listen(3000);`,
       code: `import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 const app = new Hono();
-app.get('/', (c) => c.text('ok'));
+app.post('/', (c) => c.text('ok'));
 serve({ fetch: app.fetch, port: 3000 });`,
       deps: { hono: '^4.0.0', 'hono-rate-limiter': '^0.4.0' },
       errors: [{ line: 3, column: 13 }],
@@ -416,7 +434,7 @@ import { serve } from '@hono/node-server';
 import { rateLimiter } from 'hono-rate-limiter';
 const app = new Hono();
 app.use(rateLimiter({ windowMs: 60 * 1000, limit: 100, keyGenerator: (c) => c.req.header('x-forwarded-for') ?? '' }));
-app.get('/', (c) => c.text('ok'));
+app.post('/', (c) => c.text('ok'));
 serve({ fetch: app.fetch, port: 3000 });`,
     },
     {

@@ -54,6 +54,15 @@ const FRAMEWORK_DEPS: Record<Framework, string[]> = {
   express: ['express'], fastify: ['fastify'], koa: ['koa'], hono: ['hono'], nestjs: ['@nestjs/core', '@nestjs/common'], next: ['next'],
 };
 
+/**
+ * A package that lives in a repository's examples/playground folder is a demo, not a service
+ * (the file's own path is classified relative to its package, so this looks at the package root).
+ */
+function exampleProject(ctx: RuleContext): boolean {
+  const root = ctx.project.root;
+  return !!root && /[\\/](examples?|playgrounds?|sandbox(es)?|demos?|samples?|starters?|templates?)([\\/]|$)/i.test(root);
+}
+
 /** `export const runtime = 'edge'` / `export const config = { runtime: 'edge' }` (Next.js, Vercel). */
 function edgeRuntime(ctx: RuleContext): boolean {
   for (const st of ctx.sourceFile.statements) {
@@ -97,12 +106,14 @@ interface State {
   opaque: Set<ts.Node>;
   /** Apps this file starts: `app.listen()`, `createServer(app)`, `serve({ fetch: app.fetch })`, `handle(app)`. */
   listens: Set<ts.Node>;
+  /** Offsets of `x.close()` calls: an app closed by the function that starts it is temporary. */
+  closes: number[];
   nest: { route: NestRoute; method: ts.MethodDeclaration }[];
 }
 const states = new WeakMap<RuleContext, State>();
 function state(ctx: RuleContext): State {
   let s = states.get(ctx);
-  if (!s) { s = { apps: [], routes: [], opaque: new Set(), listens: new Set(), nest: [] }; states.set(ctx, s); }
+  if (!s) { s = { apps: [], routes: [], opaque: new Set(), listens: new Set(), closes: [], nest: [] }; states.set(ctx, s); }
   return s;
 }
 
@@ -248,6 +259,7 @@ export const missingRateLimit = defineRule({
         if (key) s.routes.push({ route, key, limited: routeLimited(route, ctx) });
       }
       const callee = call.expression;
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'close') s.closes.push(call.getStart());
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'listen') {
         const app = appOf(callee.expression, ctx.facts, ctx.project);
         const key = app && keyOf(app);
@@ -300,8 +312,12 @@ function reportApps(ctx: RuleContext, s: State): void {
   if (s.apps.length === 0 || fileHasLimiterImport(ctx)) return;
   if (EDGE_DEPS.some((d) => ctx.project.dependencies.has(d)) || edgeRuntime(ctx)) return;
   const installed = installedLimiters(ctx);
+  if (exampleProject(ctx)) return;
   for (const app of s.apps) {
     if (s.opaque.has(app.key)) continue;
+    // a temporary server (setup wizard, OAuth callback listener) closed by the function that starts it
+    const fn = enclosingFunction(app.key);
+    if (fn && s.closes.some((at) => at > fn.getStart() && at < fn.getEnd())) continue;
     // a package.json that does not list the framework is a workspace member whose dependencies live elsewhere
     if (!FRAMEWORK_DEPS[app.framework].some((d) => ctx.project.dependencies.has(d))) continue;
     // only the app this file starts owns the whole chain; an exported sub-app may be mounted under a limiter
@@ -330,8 +346,13 @@ function reportApps(ctx: RuleContext, s: State): void {
       });
       continue;
     }
+    // a keep-alive page (`app.get('/', (req, res) => res.send('ok'))`) is not worth a limiter: it
+    // takes a write route, a few routes, or (without a limiter package) a router mounted from elsewhere
+    const writes = visible.some((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.route.method));
+    const mountsImported = own.some((r) => r.route.method === 'USE' && r.route.handlers.some((h) => importedRouter(h, ctx)));
+    const substantial = writes || visible.length >= 3;
     if (installed.length) {
-      if (visible.length === 0) continue; // routers mounted from other files may carry the limiter
+      if (!substantial) continue; // routers mounted from other files may carry the limiter
       const fix = buildAppFix(ctx, app, installed);
       ctx.report({
         node: app.creation,
@@ -341,6 +362,7 @@ function reportApps(ctx: RuleContext, s: State): void {
       });
       continue;
     }
+    if (!substantial && !mountsImported) continue;
     ctx.report({
       node: app.creation,
       severity,
@@ -357,6 +379,16 @@ function exportedAsEntry(ctx: RuleContext, app: AppRec): boolean {
   if (app.framework !== 'hono') return false;
   return ctx.sourceFile.statements.some((st) => ts.isExportAssignment(st) && !st.isExportEquals &&
     servedRefs(st.expression).some((r) => !ts.isIdentifier(skipOuter(st.expression)) && ts.isIdentifier(r) && r.text === app.name));
+}
+
+/** A router imported from another file: `routes`, `apiRouter.routes()`, `require('./routes')`. */
+function importedRouter(h: ts.Expression, ctx: RuleContext): boolean {
+  let x = skipOuter(h);
+  if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && ['routes', 'middleware'].includes(x.expression.name.text)) x = skipOuter(x.expression.expression);
+  if (ts.isPropertyAccessExpression(x)) x = skipOuter(x.expression); // routes.api
+  if (!ts.isIdentifier(x)) return false;
+  const b = ctx.facts.bindings.get(x.text);
+  return !!b && isProjectModule(b.module);
 }
 
 function frameworkLabel(fw: Framework): string {
