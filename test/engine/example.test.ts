@@ -28,6 +28,7 @@ test('shop-api: every planted failure path is found, and nothing else', () => {
     const rel = path.relative(root, file);
     text.split('\n').forEach((line, i) => {
       const m = /\/\/ planted: ([\w-]+(?:, [\w-]+)*)/.exec(line);
+      // a rule may be planted twice on a line (two findings, e.g. two missing pieces)
       if (m) for (const id of m[1].split(', ')) if (RULE_IDS.has(id)) expected.push(`${rel}:${i + 1} ${id}`);
     });
     const result = analyze({ text, fileName: file, project: loader.forFile(file) });

@@ -24,6 +24,8 @@ export interface CaseBase {
   settings?: Record<string, unknown>;
   /** Text of a .failpath.json that applies to the file (JSONC). */
   configFile?: string;
+  /** Project-wide signals from a project index (see ProjectFacts.signals). */
+  withSignals?: ProjectFacts['signals'];
   name?: string;
 }
 
@@ -63,7 +65,7 @@ export function runRule(rule: Rule, c: CaseBase): Finding[] {
   for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
   const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
   assert.deepEqual(problems, [], 'test settings must be valid');
-  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: projectFrom(c.deps), config, rules: [rule] });
+  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps), signals: c.withSignals }, config, rules: [rule] });
   assert.deepEqual(result.ruleErrors, [], `rule ${rule.id} threw`);
   return result.findings.filter((f) => f.ruleId === rule.id);
 }

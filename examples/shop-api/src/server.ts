@@ -3,7 +3,7 @@ import { logger } from './lib/logger.js';
 import { orders } from './routes/orders.js';
 import { catalog } from './routes/catalog.js';
 
-const app = express(); // planted: missing-rate-limit
+const app = express();
 app.use(express.json({ limit: '100kb' }));
 app.use(catalog);
 app.use(orders);
@@ -14,4 +14,4 @@ app.use((err: unknown, _req: express.Request, res: express.Response, _next: expr
 });
 
 const port = Number(process.env.PORT ?? 3000);
-app.listen(port, () => logger.info({ port }, 'shop-api listening'));
+app.listen(port, () => logger.info({ port }, 'shop-api listening')); // planted: process-health, process-health

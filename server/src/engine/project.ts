@@ -22,6 +22,12 @@ export interface ProjectFacts {
    * package: its files run in the browser even when they do not import React themselves).
    */
   runtime?: 'browser' | 'server';
+  /**
+   * Project-wide signals from the project index, when one was built (CLI, workspace scan): the
+   * `process.on(…)` events handled anywhere and the number of health routes. Rules that need a
+   * project-wide view (process-health) stay conservative when this is absent.
+   */
+  signals?: { processEvents: string[]; healthRoutes: number };
 }
 
 const UI_DEPS = ['react', 'react-dom', 'vue', '@angular/core', 'svelte', 'solid-js', 'preact', '@remix-run/react'];

@@ -5,6 +5,7 @@
 import type { Rule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
 import { noFallback } from './no-fallback';
+import { processHealth } from './process-health';
 import { unstructuredLog } from './unstructured-log';
 import { swallowedError } from './swallowed-error';
 import { unboundedRetry } from './unbounded-retry';
@@ -23,6 +24,7 @@ import { staleFlag } from './stale-flag';
 export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
   noFallback,
+  processHealth,
   unstructuredLog,
   swallowedError,
   unboundedRetry,
