@@ -60,7 +60,7 @@ describe('readiness on examples/shop-api', () => {
   it('sees positive evidence: structured logger, error middleware', () => {
     assert.equal(item(byName.get('products'), 'monitor').status, 'pass');
     const understand = item(byName.get('shared'), 'understand');
-    assert.deepEqual(understand.evidence.map((e) => `${path.relative(root, e.file)}:${e.line} ${e.kind}`), ['src/server.ts:11 errorHandler']);
+    assert.deepEqual(understand.evidence.map((e) => `${path.relative(root, e.file)}:${e.line} ${e.kind}`), ['src/server.ts:2 correlation', 'src/server.ts:13 errorHandler']);
     assert.equal(understand.status, 'warn');
     assert.equal(understand.why, '1 swallowed-error');
   });

@@ -19,6 +19,8 @@ runRuleTests(processHealth, {
     { name: 'browser code is skipped', code: `'use client';\nexport function C() { return null; }`, filename: 'app/c.tsx' },
     { name: 'listen in a frontend package', code: `import express from 'express';\nconst app = express();\napp.listen(1);`, filename: '/project/src/dev.ts', deps: ['react'] },
     { name: 'suppressed', code: `${imp}// failpath-disable-next-line process-health -- the platform drains connections\napp.listen(3000);`, deps },
+    { name: 'close-with-grace installs signal and error handlers', code: `import Fastify from 'fastify';\nimport closeWithGrace from 'close-with-grace';\nconst app = Fastify();\ncloseWithGrace({ delay: 500 }, async () => app.close());\nawait app.listen({ port: 1 });`, deps: ['fastify', 'close-with-grace'] },
+    { name: 'playground apps are samples', code: `${imp}app.listen(3000);`, filename: 'playground/nestjs/src/main.ts', deps },
     { name: 'an http.Server listen is not an app', code: `import http from 'http';\nhttp.createServer(h).listen(80);`, deps },
   ],
   invalid: [

@@ -1,9 +1,11 @@
 import express from 'express';
+import { pinoHttp } from 'pino-http';
 import { logger } from './lib/logger.js';
 import { orders } from './routes/orders.js';
 import { catalog } from './routes/catalog.js';
 
 const app = express();
+app.use(pinoHttp({ logger }));
 app.use(express.json({ limit: '100kb' }));
 app.use(catalog);
 app.use(orders);

@@ -403,7 +403,7 @@ function hasDirective(sf: ts.SourceFile, directive: string): boolean {
 }
 
 const TEST_PATH = /(^|[\\/])(__tests__|__mocks__|tests?|[\w.-]+-tests?|testing|test-utils|e2e|spec|fixtures?|cypress|playwright|mocks?)[\\/]|[._-](test|spec|e2e|stories|story)\.[cm]?[jt]sx?$/i;
-const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|migrations?|seeds?|seeders|tools|examples?)[\\/]|(^|[\\/])[\w.-]*\.config\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
+const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?)[\\/]|(^|[\\/])[\w.-]*\.config\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
 const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend)[\\/]/i;
 const BROWSER_MODULES = new Set(['react-dom', 'react-dom/client', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact']);
 

@@ -6,6 +6,7 @@ import type { Rule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
 import { noFallback } from './no-fallback';
 import { processHealth } from './process-health';
+import { missingCorrelationId } from './missing-correlation-id';
 import { unstructuredLog } from './unstructured-log';
 import { swallowedError } from './swallowed-error';
 import { unboundedRetry } from './unbounded-retry';
@@ -25,6 +26,7 @@ export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
   noFallback,
   processHealth,
+  missingCorrelationId,
   unstructuredLog,
   swallowedError,
   unboundedRetry,

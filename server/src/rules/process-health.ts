@@ -97,6 +97,12 @@ export const processHealth = defineRule({
     const s = state(ctx);
     const listen = s.listen;
     if (!listen) return;
+    // libraries that install the handlers themselves
+    for (const b of ctx.facts.bindings.values()) {
+      if (b.module === 'close-with-grace') ['SIGTERM', 'unhandledRejection'].forEach((e) => s.events.add(e));
+      if (b.module === '@godaddy/terminus' || b.module === 'lightship') { s.events.add('SIGTERM'); s.health = true; }
+      if (b.module === 'http-terminator' || b.module === 'stoppable' || b.module === 'http-graceful-shutdown') s.events.add('SIGTERM');
+    }
     const signals = ctx.project.signals;
     const events = new Set([...s.events, ...(signals?.processEvents ?? [])]);
     const missing: ('shutdown' | 'errors' | 'health')[] = [];

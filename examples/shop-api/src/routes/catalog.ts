@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { pool } from '../lib/db.js';
 import { cached } from '../lib/cache.js';
-import { logger } from '../lib/logger.js';
 import { latestRatesOrCached } from '../clients/rates.js';
 
 /** The fixed twin of orders.ts: every external call has a deadline and a fallback, logs are structured. */
@@ -21,7 +20,7 @@ catalog.get('/products', async (req, res, next) => {
       return;
     }
     const { rows } = await pool.query<Product>('SELECT id, name, price_cents AS "priceCents" FROM products LIMIT 100');
-    logger.info({ count: rows.length }, 'products loaded from database');
+    req.log.info({ count: rows.length }, 'products loaded from database');
     res.json(rows);
   } catch (err) {
     next(err);
@@ -36,7 +35,7 @@ catalog.get('/products/:id/price', async (req, res) => {
     const rate = rates?.rates[currency];
     res.json({ id: req.params.id, price: rate ? rows[0].priceCents * rate : rows[0].priceCents, currency: rate ? currency : 'EUR' });
   } catch (err) {
-    logger.error({ err, productId: req.params.id }, 'price lookup failed');
+    req.log.error({ err, productId: req.params.id }, 'price lookup failed');
     res.status(503).json({ error: 'prices are temporarily unavailable' });
   }
 });

@@ -1,0 +1,104 @@
+import { runRuleTests } from '../harness/ruleTester';
+import { missingCorrelationId } from '../../server/src/rules/missing-correlation-id';
+
+const ex = `import express from 'express';\nimport { logger } from './lib/logger';\nconst app = express();\n`;
+const fa = `import Fastify from 'fastify';\nimport { logger } from './lib/logger';\nconst app = Fastify();\n`;
+
+runRuleTests(missingCorrelationId, {
+  valid: [
+    { name: 'request id field', code: `${ex}app.get('/a', (req, res) => {\n  logger.info({ reqId: req.id }, 'a');\n  res.end();\n});`, deps: ['express', 'pino'] },
+    { name: 'traceId field', code: `${ex}app.get('/a', (req, res) => {\n  logger.info({ traceId, user }, 'a');\n  res.end();\n});`, deps: ['express', 'pino'] },
+    { name: 'req.log', code: `${ex}app.get('/a', (req, res) => {\n  req.log.info('a');\n  res.end();\n});`, deps: ['express', 'pino-http'] },
+    { name: 'fastify request.log', code: `${fa}app.get('/a', async (request) => {\n  request.log.info('a');\n  return 1;\n});`, deps: ['fastify'] },
+    { name: 'child logger in the handler', code: `${ex}app.get('/a', (req, res) => {\n  const log = logger.child({ requestId: req.id });\n  log.info('a');\n  res.end();\n});`, deps: ['express', 'pino'] },
+    { name: 'outside a handler', code: `${ex}logger.info('boot');\nexport function job() { logger.info('tick'); }`, deps: ['express', 'pino'] },
+    { name: 'project injects ids (cls-rtracer)', code: `${ex}app.get('/a', (req, res) => {\n  logger.info('a');\n  res.end();\n});`, deps: ['express', 'pino', 'cls-rtracer'] },
+    { name: 'nestjs-pino injects ids', code: `import { Controller, Get, Logger } from '@nestjs/common';\n@Controller('a')\nexport class A {\n  private readonly logger = new Logger(A.name);\n  @Get()\n  get() { this.logger.log('a'); }\n}`, deps: ['@nestjs/common', 'nestjs-pino'] },
+    { name: 'OpenTelemetry pino instrumentation', code: `${ex}app.get('/a', (req, res) => { logger.warn('a'); res.end(); });`, deps: ['express', '@opentelemetry/instrumentation-pino'] },
+    { name: 'a spread may carry the id', code: `${ex}app.get('/a', (req, res) => { logger.info({ ...reqContext(req) }, 'a'); res.end(); });`, deps: ['express', 'pino'] },
+    { name: 'not a logger', code: `${ex}app.get('/a', (req, res) => { metrics.info('a'); res.end(); });`, deps: ['express'] },
+    { name: 'test files', code: `${ex}app.get('/a', (req, res) => { logger.info('a'); res.end(); });`, filename: 'src/a.test.ts', deps: ['express'] },
+    { name: 'a handler recognised only by its parameter names', code: `import { logger } from './lib/logger';\nexport function h(req, res) { logger.info('a'); res.end(); }`, deps: ['express'] },
+    { name: 'console calls belong to unstructured-log', code: `${ex}app.get('/a', (req, res) => { console.log('a'); res.end(); });`, deps: ['express'] },
+  ],
+  invalid: [
+    {
+      name: 'Fastify: use request.log',
+      code: `${fa}app.post('/orders', async (request, reply) => {\n  logger.info({ orderId: 1 }, 'order created');\n  return reply.code(201).send();\n});\n`,
+      deps: ['fastify', 'pino'],
+      errors: [{ line: 5, column: 3, endColumn: 14, message: 'carries no request or trace id' }],
+      output: `${fa}app.post('/orders', async (request, reply) => {\n  request.log.info({ orderId: 1 }, 'order created');\n  return reply.code(201).send();\n});\n`,
+    },
+    {
+      name: 'Express with pino-http: use req.log',
+      code: `${ex}app.get('/users/:id', async (req, res) => {\n  logger.warn({ id: req.params.id }, 'user not cached');\n  res.end();\n});\n`,
+      deps: ['express', 'pino', 'pino-http'],
+      errors: [{ line: 5, column: 3 }],
+      output: `${ex}app.get('/users/:id', async (req, res) => {\n  req.log.warn({ id: req.params.id }, 'user not cached');\n  res.end();\n});\n`,
+    },
+    {
+      name: 'Express without pino-http: no fix, the message says how',
+      code: `${ex}app.get('/a', (req, res) => {\n  logger.error('a failed');\n  res.end();\n});`,
+      deps: ['express', 'pino'],
+      errors: [{ line: 5, column: 3, message: "pino-http's req.log" }],
+      output: null,
+    },
+    {
+      name: 'router handler, named request parameter',
+      code: `import { Router } from 'express';\nimport { logger } from './lib/logger';\nexport const r = Router();\nr.post('/pay', async (request, response) => {\n  logger.info({ amount: 1 }, 'paying');\n  response.end();\n});`,
+      deps: ['express', 'pino', 'pino-http'],
+      errors: [{ line: 5, column: 3 }],
+      output: `import { Router } from 'express';\nimport { logger } from './lib/logger';\nexport const r = Router();\nr.post('/pay', async (request, response) => {\n  request.log.info({ amount: 1 }, 'paying');\n  response.end();\n});`,
+    },
+    {
+      name: 'logger created in the file',
+      code: `import express from 'express';\nimport pino from 'pino';\nconst log = pino();\nconst app = express();\napp.get('/x', (req, res) => {\n  log.debug('x');\n  res.end();\n});`,
+      deps: ['express', 'pino'],
+      errors: [{ line: 6, column: 3 }],
+    },
+    {
+      name: 'two calls, two findings',
+      code: `${fa}app.get('/a', async (request) => {\n  logger.info('start');\n  logger.info('end');\n  return 1;\n});`,
+      deps: ['fastify', 'pino'],
+      errors: [{ line: 5, column: 3 }, { line: 6, column: 3 }],
+      fixFor: 1,
+      output: `${fa}app.get('/a', async (request) => {\n  logger.info('start');\n  request.log.info('end');\n  return 1;\n});`,
+    },
+    {
+      name: 'nested callback inside a handler',
+      code: `${fa}app.get('/a', async (request) => {\n  items.forEach((i) => logger.info({ i }, 'item'));\n  return 1;\n});`,
+      deps: ['fastify', 'pino'],
+      errors: [{ line: 5, column: 24 }],
+      output: `${fa}app.get('/a', async (request) => {\n  items.forEach((i) => request.log.info({ i }, 'item'));\n  return 1;\n});`,
+    },
+    {
+      name: 'Express middleware',
+      code: `${ex}app.use((req, res, next) => {\n  logger.info({ path: req.path }, 'incoming');\n  next();\n});`,
+      deps: ['express', 'pino'],
+      errors: [{ line: 5, column: 3 }],
+      output: null,
+    },
+    {
+      name: 'winston logger: no req.log rewrite',
+      code: `import express from 'express';\nimport winston from 'winston';\nconst logger = winston.createLogger({});\nconst app = express();\napp.get('/a', (req, res) => {\n  logger.info('a');\n  res.end();\n});`,
+      deps: ['express', 'winston', 'pino-http'],
+      errors: [{ line: 6, column: 3 }],
+      output: null,
+    },
+    {
+      name: 'a field named id is not a request id',
+      code: `${fa}app.get('/a', async (request) => {\n  logger.info({ id: 3 }, 'x');\n  return 1;\n});`,
+      deps: ['fastify', 'pino'],
+      errors: [{ line: 5, column: 3 }],
+      output: `${fa}app.get('/a', async (request) => {\n  request.log.info({ id: 3 }, 'x');\n  return 1;\n});`,
+    },
+    {
+      name: 'JS file, CommonJS',
+      code: `const fastify = require('fastify')();\nconst { logger } = require('./log');\nfastify.get('/a', async (req) => {\n  logger.info('a');\n  return 1;\n});`,
+      filename: 'src/a.js',
+      deps: ['fastify', 'pino'],
+      errors: [{ line: 4, column: 3 }],
+      output: `const fastify = require('fastify')();\nconst { logger } = require('./log');\nfastify.get('/a', async (req) => {\n  req.log.info('a');\n  return 1;\n});`,
+    },
+  ],
+});
