@@ -946,15 +946,17 @@ export function koaBodyAssignment(bin: ts.BinaryExpression, handler: RequestHand
 
 // ---- walking up to the handler --------------------------------------------------------------
 
-/** The nearest enclosing function that is a request handler, with the function itself. */
+const scopeHandlerCache = new WeakMap<ts.Node, { fn: FunctionLike; info: RequestHandlerInfo } | null>();
+
+/** The nearest enclosing function that is a request handler, with the function itself (cached per function). */
 export function enclosingHandler(node: ts.Node, facts: FileFacts, project?: ProjectFacts): { fn: FunctionLike; info: RequestHandlerInfo } | undefined {
   let p = node.parent;
-  while (p) {
-    if (isFunctionLike(p)) {
-      const info = handlerOf(p, facts, project);
-      if (info) return { fn: p, info };
-    }
-    p = p.parent;
-  }
-  return undefined;
+  while (p && !isFunctionLike(p)) p = p.parent;
+  if (!p) return undefined;
+  const cached = scopeHandlerCache.get(p);
+  if (cached !== undefined) return cached ?? undefined;
+  const info = handlerOf(p, facts, project);
+  const result = info ? { fn: p, info } : enclosingHandler(p, facts, project);
+  scopeHandlerCache.set(p, result ?? null);
+  return result;
 }

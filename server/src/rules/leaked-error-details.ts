@@ -468,7 +468,12 @@ function koaStatusBefore(bin: ts.BinaryExpression, ctxName: string): ts.Expressi
   return status;
 }
 
+const SEND_NAMES = new Set(['send', 'json', 'end', 'jsonp', 'write', 'text', 'html', 'body']);
+
 function check(call: ts.CallExpression | ts.NewExpression, ctx: RuleContext): void {
+  // cheap shape test before the (parent-walking) handler look-up
+  const callee = skipOuter(call.expression);
+  if (ts.isNewExpression(call) ? !ts.isIdentifier(callee) : !(ts.isPropertyAccessExpression(callee) && SEND_NAMES.has(callee.name.text))) return;
   const h = enclosingHandler(call, ctx.facts, ctx.project);
   let send = responseOf(call, h?.info, ctx.facts);
   if (!send) send = nestFilterSend(call, ctx);

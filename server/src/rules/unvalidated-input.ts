@@ -48,6 +48,8 @@ const PRISMA_OPS = new Set(['create', 'createMany', 'update', 'updateMany', 'ups
 const MODEL_OPS = new Set(['find', 'findOne', 'findById', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'findByIdAndUpdate', 'findByIdAndDelete', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'create', 'insertMany', 'countDocuments', 'exists', 'findAll', 'findByPk', 'bulkCreate', 'upsert', 'destroy', 'update', 'where']);
 const REPO_OPS = new Set(['save', 'insert', 'update', 'upsert', 'create', 'find', 'findOne', 'findOneBy', 'findBy', 'findAndCount', 'delete', 'remove', 'merge', 'preload', 'exist', 'exists', 'count']);
 const KNEX_OPS = new Set(['insert', 'update', 'where', 'whereRaw', 'orWhere', 'andWhere', 'upsert', 'merge', 'del', 'delete']);
+const RAW_SQL_NAMES = ['query', 'execute', '$queryRawUnsafe', '$executeRawUnsafe', 'raw', 'whereRaw', 'unsafe'];
+const SINK_NAMES: ReadonlySet<string> = new Set([...PRISMA_OPS, ...MODEL_OPS, ...REPO_OPS, ...KNEX_OPS, ...RAW_SQL_NAMES, 'send', 'write', 'end', 'html']);
 const RAW_SQL = new Set(['query', 'execute', '$queryRawUnsafe', '$executeRawUnsafe', 'raw', 'whereRaw', 'unsafe']);
 
 type Kind = 'body' | 'query' | 'params';
@@ -425,6 +427,9 @@ export const unvalidatedInput = defineRule({
       }
     },
     CallExpression(call, ctx) {
+      // cheap shape test before the (parent-walking) handler look-up
+      const callee = skipOuter(call.expression);
+      if (!ts.isPropertyAccessExpression(callee) || !SINK_NAMES.has(callee.name.text) || call.arguments.length === 0) return;
       const h = enclosingHandler(call, ctx.facts, ctx.project);
       if (!h) return;
       const sink = sinkOf(call, ctx, h.info);
