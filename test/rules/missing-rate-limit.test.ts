@@ -7,6 +7,17 @@ const EXPRESS_RL7 = { express: '^4.18.2', 'express-rate-limit': '^7.1.5' };
 runRuleTests(missingRateLimit, {
   valid: [
     {
+      name: 'a configured limiter name (option `limiters`)',
+      code: `import express from 'express';
+import { shield } from './security';
+const app = express();
+app.use(shield);
+app.post('/orders', createOrder);
+app.listen(3000);`,
+      deps: EXPRESS,
+      settings: { rules: { 'missing-rate-limit': { options: { limiters: ['shield'] } } } },
+    },
+    {
       name: 'a temporary server closed by the function that starts it (setup wizard)',
       code: `import express from 'express';
 export function runSetup(port: number) {
@@ -290,6 +301,22 @@ app.use(rateLimit({ windowMs: 60 * 1000, limit: 100 }));
 app.post('/login', login);
 app.listen(3000);
 `,
+    },
+    {
+      name: 'window and limit from the options',
+      code: `import express from 'express';
+const app = express();
+app.post('/search', search);
+app.listen(3000);`,
+      deps: EXPRESS_RL7,
+      settings: { rules: { 'missing-rate-limit': { options: { windowMs: 900000, limit: 300 } } } },
+      errors: [{ line: 2, column: 13 }],
+      output: `import express from 'express';
+import rateLimit from 'express-rate-limit';
+const app = express();
+app.use(rateLimit({ windowMs: 15 * 60 * 1000, limit: 300 }));
+app.post('/search', search);
+app.listen(3000);`,
     },
     {
       name: 'express-rate-limit v6 takes `max`',
