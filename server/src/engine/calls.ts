@@ -63,7 +63,20 @@ function baseOfChain(call: ts.CallExpression): ts.CallExpression[] {
  * `fetch(u)`, `User.findOne(q).lean()`, `this.prisma.user.findMany()` (inferred). Factories,
  * event wiring and local helpers of known modules are not external calls.
  */
+const externalCache = new WeakMap<FileFacts, Map<ts.Node, ExternalCall | null>>();
+
 export function externalCall(expr: ts.Expression, facts: FileFacts, project: ProjectFacts, extraModules: readonly string[] = []): ExternalCall | undefined {
+  // asked by several rules for the same node in one analysis: compute once per file
+  let cache = externalCache.get(facts);
+  if (!cache) externalCache.set(facts, (cache = new Map()));
+  const hit = cache.get(expr);
+  if (hit !== undefined) return hit ?? undefined;
+  const r = externalCallUncached(expr, facts, project, extraModules);
+  cache.set(expr, r ?? null);
+  return r;
+}
+
+function externalCallUncached(expr: ts.Expression, facts: FileFacts, project: ProjectFacts, extraModules: readonly string[]): ExternalCall | undefined {
   const e = skipOuter(expr);
   if (!ts.isCallExpression(e)) return undefined;
   for (const call of baseOfChain(e)) {

@@ -251,6 +251,7 @@ export class FileFacts {
     const options = opts && ts.isObjectLiteralExpression(opts) ? opts : undefined;
     const optionsOpaque = !!arg && (!options || options.properties.some((p) => ts.isSpreadAssignment(p)));
     const parentOptions = callee.instance?.options;
+    this.resolved.clear();
     this.instances.set(name, {
       name,
       module: callee.module,
@@ -269,6 +270,17 @@ export class FileFacts {
    * unbound `fetch` → {global, [fetch]}. Returns undefined for anything else.
    */
   resolve(expr: ts.Expression): Resolved | undefined {
+    // many rules ask about the same callee: answer each node once
+    const hit = this.resolved.get(expr);
+    if (hit !== undefined) return hit ?? undefined;
+    const r = this.resolveUncached(expr);
+    this.resolved.set(expr, r ?? null);
+    return r;
+  }
+
+  private readonly resolved = new Map<ts.Node, Resolved | null>();
+
+  private resolveUncached(expr: ts.Expression): Resolved | undefined {
     const e = skipOuter(expr);
     if (ts.isIdentifier(e)) {
       const inst = this.instances.get(e.text);
