@@ -415,14 +415,17 @@ function hasDirective(sf: ts.SourceFile, directive: string): boolean {
 }
 
 const TEST_PATH = /(^|[\\/])(__tests__|__mocks__|tests?|[\w.-]+-tests?|testing|test-utils|e2e|spec|fixtures?|cypress|playwright|mocks?)[\\/]|[._-](test|spec|e2e|stories|story)\.[cm]?[jt]sx?$/i;
-const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?)[\\/]|(^|[\\/])[\w.-]*\.config\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
-const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend)[\\/]/i;
+const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?|extra|release|tasks|\.github|hack)[\\/]|(^|[\\/])[\w.-]*\.config\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
+const SERVER_FRAMEWORKS = new Set(['express', 'fastify', 'koa', 'hono', '@nestjs/core', '@nestjs/common', 'http', 'https', 'next', '@hapi/hapi']);
+const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend|public|static)[\\/]/i;
 const BROWSER_MODULES = new Set(['react-dom', 'react-dom/client', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact']);
 
 export function classifyFile(fileName: string, sf: ts.SourceFile, facts: FileFacts): FileKind {
   const normalized = fileName.replace(/\\/g, '/');
   if (TEST_PATH.test(normalized)) return 'test';
   if (sf.text.startsWith('#!') || SCRIPT_PATH.test(normalized)) return 'script';
+  // a command-line program: reads its arguments and serves nothing
+  if (sf.text.includes('process.argv') && ![...facts.bindings.values()].some((b) => SERVER_FRAMEWORKS.has(b.module))) return 'script';
   if (hasDirective(sf, 'use server')) return 'server';
   if (facts.useClient || BROWSER_PATH.test(normalized)) return 'browser';
   for (const b of facts.bindings.values()) if (BROWSER_MODULES.has(b.module)) return 'browser';

@@ -20,6 +20,19 @@ const LEVELS: Record<string, Level> = { log: 'info', info: 'info', warn: 'warn',
 const ERROR_NAMES = /^(err|error|e|ex|exc|exception|cause|reason|failure)$/i;
 const LOGGER_FILE = /(^|[\\/])(logger|logging|log|logs)(\.[\w-]+)?\.[cm]?[jt]s$/i;
 
+/**
+ * The file implements the project's own logger (`class Logger`, or a top-level `log`/`logger`
+ * that is not made by a logging library): its console calls are the logger's output.
+ */
+function definesLogger(ctx: RuleContext): boolean {
+  const f = ctx.facts;
+  if (f.moduleNames.has('Logger') && !f.bindings.has('Logger')) return true;
+  for (const name of ['log', 'logger']) {
+    if (f.moduleNames.has(name) && !f.bindings.has(name) && f.logger?.name !== name) return true;
+  }
+  return false;
+}
+
 /** `if (require.main === module) { … }` — the file's CLI entry, where console output is the UI. */
 function inCliEntry(node: ts.Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
@@ -53,7 +66,7 @@ export const unstructuredLog = defineRule({
   summary: 'console output in server code has no level, no fields and no request context: it cannot be queried, alerted on or correlated.',
   fixable: true,
   fileKinds: ['server'],
-  applies: (ctx) => !LOGGER_FILE.test(ctx.fileName) && !ctx.facts.moduleNames.has('console') && !ctx.facts.bindings.has('console'),
+  applies: (ctx) => !LOGGER_FILE.test(ctx.fileName) && !ctx.facts.moduleNames.has('console') && !ctx.facts.bindings.has('console') && !definesLogger(ctx),
   visit: {
     CallExpression(call, ctx) {
       const callee = call.expression;
