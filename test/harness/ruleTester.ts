@@ -24,6 +24,8 @@ export interface CaseBase {
   settings?: Record<string, unknown>;
   /** Text of a .failpath.json that applies to the file (JSONC). */
   configFile?: string;
+  /** package.json fields beyond dependencies (e.g. { bin: 'cli.js' }). */
+  packageJson?: Record<string, unknown>;
   /** Project-wide signals from a project index (see ProjectFacts.signals). */
   withSignals?: ProjectFacts['signals'];
   name?: string;
@@ -55,9 +57,9 @@ export interface Cases {
   invalid: InvalidCase[];
 }
 
-export function projectFrom(deps: CaseBase['deps']): ProjectFacts {
+export function projectFrom(deps: CaseBase['deps'], extra: Record<string, unknown> = {}): ProjectFacts {
   const record = Array.isArray(deps) ? Object.fromEntries(deps.map((d) => [d, '*'])) : deps ?? {};
-  return projectFactsFromPackageJson({ dependencies: record }, '/project');
+  return projectFactsFromPackageJson({ ...extra, dependencies: record }, '/project');
 }
 
 export function runRule(rule: Rule, c: CaseBase): Finding[] {
@@ -65,7 +67,7 @@ export function runRule(rule: Rule, c: CaseBase): Finding[] {
   for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
   const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
   assert.deepEqual(problems, [], 'test settings must be valid');
-  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps), signals: c.withSignals }, config, rules: [rule] });
+  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), signals: c.withSignals }, config, rules: [rule] });
   assert.deepEqual(result.ruleErrors, [], `rule ${rule.id} threw`);
   return result.findings.filter((f) => f.ruleId === rule.id);
 }

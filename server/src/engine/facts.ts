@@ -69,7 +69,7 @@ export class FileFacts {
     /** The path used to classify the file (relative to its project root when known). */
     classifyAs: string = fileName,
     /** 'browser' when the file's package is a frontend package (see ProjectFacts.runtime). */
-    runtime?: 'browser' | 'server',
+    runtime?: 'browser' | 'server' | 'cli',
   ) {
     this.useClient = hasDirective(sourceFile, 'use client');
     let esm = false;
@@ -79,7 +79,8 @@ export class FileFacts {
     }
     this.isModuleSyntax = esm || /\.(mts|tsx?)$/.test(fileName) && !this.hasRequire();
     const kind = classifyFile(classifyAs, sourceFile, this);
-    this.kind = kind === 'server' && runtime === 'browser' && !hasDirective(sourceFile, 'use server') ? 'browser' : kind;
+    this.kind = kind === 'server' && runtime === 'browser' && !hasDirective(sourceFile, 'use server') ? 'browser'
+      : kind === 'server' && runtime === 'cli' ? 'script' : kind;
     this.detectLogger();
   }
 
@@ -415,7 +416,7 @@ function hasDirective(sf: ts.SourceFile, directive: string): boolean {
 }
 
 const TEST_PATH = /(^|[\\/])(__tests__|__mocks__|tests?|[\w.-]+-tests?|testing|test-utils|e2e|spec|fixtures?|cypress|playwright|mocks?)[\\/]|[._-](test|spec|e2e|stories|story)\.[cm]?[jt]sx?$/i;
-const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?|extra|release|tasks|\.github|hack)[\\/]|(^|[\\/])[\w.-]*\.config\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
+const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?|extra|release|tasks|\.github|hack)[\\/]|(^|[\\/])(seed|migrate)[\w-]*\.[cm]?[jt]s$|(^|[\\/])[\w.-]*\.config\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
 const SERVER_FRAMEWORKS = new Set(['express', 'fastify', 'koa', 'hono', '@nestjs/core', '@nestjs/common', 'http', 'https', 'next', '@hapi/hapi']);
 const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend|public|static)[\\/]/i;
 const BROWSER_MODULES = new Set(['react-dom', 'react-dom/client', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact']);

@@ -21,7 +21,7 @@ export interface ProjectFacts {
    * 'browser' when the package depends on a UI framework and on no server framework (a frontend
    * package: its files run in the browser even when they do not import React themselves).
    */
-  runtime?: 'browser' | 'server';
+  runtime?: 'browser' | 'server' | 'cli';
   /**
    * Project-wide signals from the project index, when one was built (CLI, workspace scan): the
    * `process.on(…)` events handled anywhere and the number of health routes. Rules that need a
@@ -67,7 +67,10 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
   for (const [module, provider] of Object.entries(FLAG_MODULES)) {
     if (deps.has(module)) { flagSdk = { provider, module }; break; }
   }
-  const runtime = UI_DEPS.some((d) => deps.has(d)) && !SERVER_DEPS.some((d) => deps.has(d)) ? 'browser' : undefined;
+  const serverish = SERVER_DEPS.some((d) => deps.has(d));
+  const hasBin = !!pkg && typeof pkg === 'object' && (pkg as Record<string, unknown>).bin !== undefined;
+  // a UI package runs in the browser; a package that ships a `bin` and no server is a command-line tool
+  const runtime = !serverish && UI_DEPS.some((d) => deps.has(d)) ? 'browser' : !serverish && hasBin ? 'cli' : undefined;
   return { root, dependencies: deps, loggerLibrary, flagSdk, runtime };
 }
 

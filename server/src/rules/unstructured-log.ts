@@ -18,7 +18,7 @@ import { chooseLogger, logCallExpr, type Level } from '../fixes/logger';
 
 const LEVELS: Record<string, Level> = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug', trace: 'debug' };
 const ERROR_NAMES = /^(err|error|e|ex|exc|exception|cause|reason|failure)$/i;
-const LOGGER_FILE = /(^|[\\/])(logger|logging|log|logs)(\.[\w-]+)?\.[cm]?[jt]s$/i;
+const LOGGER_FILE = /(^|[\\/])(logger|logging|log|logs)([\\/]|(\.[\w-]+)?\.[cm]?[jt]s$)/i;
 
 /**
  * The file implements the project's own logger (`class Logger`, or a top-level `log`/`logger`
