@@ -97,8 +97,10 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   try {
     sf = parse(text, fileName);
     // classify by the path inside the project, so a project living under e.g. ~/tests/ is not "test code"
+    // (with the package folder's own name in front: a package called `testing` holds test helpers)
     const inProject = project.root ? path.relative(project.root, path.resolve(fileName)) : fileName;
-    facts = new FileFacts(sf, fileName, config.externalModules, inProject.startsWith('..') ? fileName : inProject, project.runtime);
+    const classifyAs = inProject.startsWith('..') || !project.root ? fileName : `${path.basename(project.root)}/${inProject}`;
+    facts = new FileFacts(sf, fileName, config.externalModules, classifyAs, project.runtime);
   } catch (err) {
     return { ...result, skipped: `could not parse: ${(err as Error).message}` };
   }

@@ -22,6 +22,8 @@ export interface ProjectFacts {
    * package: its files run in the browser even when they do not import React themselves).
    */
   runtime?: 'browser' | 'server' | 'cli';
+  /** True for a package.json that only sets a module type (no name, no dependencies). */
+  marker?: boolean;
   /**
    * Project-wide signals from the project index, when one was built (CLI, workspace scan): the
    * `process.on(…)` events handled anywhere and the number of health routes. Rules that need a
@@ -71,7 +73,9 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
   const hasBin = !!pkg && typeof pkg === 'object' && (pkg as Record<string, unknown>).bin !== undefined;
   // a UI package runs in the browser; a package that ships a `bin` and no server is a command-line tool
   const runtime = !serverish && UI_DEPS.some((d) => deps.has(d)) ? 'browser' : !serverish && hasBin ? 'cli' : undefined;
-  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime };
+  const obj = pkg && typeof pkg === 'object' ? (pkg as Record<string, unknown>) : {};
+  const marker = obj.name === undefined && deps.size === 0 ? true : undefined;
+  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker };
 }
 
 /** Finds and reads the nearest package.json above a file, caching per directory. */
@@ -93,7 +97,9 @@ export class ProjectLoader {
     for (;;) {
       const candidate = path.join(current, 'package.json');
       const read = this.read(candidate);
-      if (read) { facts = read; break; }
+      // a package.json with no name and no dependencies only marks a module type ({ "type": "module" }):
+      // the project is further up
+      if (read && !read.marker) { facts = read; break; }
       const parent = path.dirname(current);
       if (parent === current || path.basename(current) === 'node_modules') break;
       current = parent;
