@@ -16,6 +16,7 @@ runRuleTests(unstructuredLog, {
     { name: 'static assets served to browsers', code: `self.addEventListener('install', () => console.log('sw installed'));`, filename: 'public/serviceWorker.js' },
     { name: 'a command-line program reading process.argv', code: `const [, , user] = process.argv;\nconsole.log('resetting', user);`, filename: 'src/reset-password.js' },
     { name: 'a command-line package (bin, no server) prints to the terminal', code: `console.log('Created app');`, filename: '/project/src/commands/init.ts', deps: ['commander'], packageJson: { bin: { mytool: 'dist/cli.js' } } },
+    { name: 'a library package (no server, database or logger dependency)', code: `console.log('Discovered workflow', id);`, filename: '/project/src/discover.ts', deps: ['chalk', 'ajv'] },
     { name: 'seed scripts', code: `console.log('seeded');`, filename: 'packages/prisma/seed-database.ts' },
     { name: 'a logging module folder', code: `export function info(m: string) { console.log(m); }`, filename: 'libs/common/src/logging/index.ts' },
     { name: 'console.table is a developer tool', code: `console.table(rows);` },

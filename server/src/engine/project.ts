@@ -25,6 +25,11 @@ export interface ProjectFacts {
   /** True for a package.json that only sets a module type (no name, no dependencies). */
   marker?: boolean;
   /**
+   * False for a package with dependencies but none of a server, database, cache or logger: a
+   * library or tool whose console output is its interface. Undefined when unknown.
+   */
+  service?: boolean;
+  /**
    * Project-wide signals from the project index, when one was built (CLI, workspace scan): the
    * `process.on(…)` events handled anywhere and the number of health routes. Rules that need a
    * project-wide view (process-health) stay conservative when this is absent.
@@ -32,6 +37,7 @@ export interface ProjectFacts {
   signals?: { processEvents: string[]; healthRoutes: number };
 }
 
+const SERVICE_HINTS = ['@nestjs/core', 'bullmq', 'bull', 'node-cron', 'cron', 'agenda', 'amqplib', 'kafkajs', '@aws-sdk/client-sqs', 'mysql2', 'mongodb', '@temporalio/worker', 'stripe', 'nodemailer', 'socket.io', 'ws', 'graphql', '@apollo/server'];
 const UI_DEPS = ['react', 'react-dom', 'vue', '@angular/core', 'svelte', 'solid-js', 'preact', '@remix-run/react'];
 const SERVER_DEPS = ['express', 'fastify', 'koa', '@nestjs/core', '@nestjs/common', 'hono', 'next', '@hapi/hapi', 'restify', 'nuxt', '@sveltejs/kit', '@remix-run/node', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', '@prisma/client', 'bullmq', 'typeorm', 'sequelize', 'knex'];
 
@@ -74,8 +80,9 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
   // a UI package runs in the browser; a package that ships a `bin` and no server is a command-line tool
   const runtime = !serverish && UI_DEPS.some((d) => deps.has(d)) ? 'browser' : !serverish && hasBin ? 'cli' : undefined;
   const obj = pkg && typeof pkg === 'object' ? (pkg as Record<string, unknown>) : {};
+  const service = deps.size === 0 ? undefined : serverish || loggerLibrary !== undefined || SERVICE_HINTS.some((d) => deps.has(d));
   const marker = obj.name === undefined && deps.size === 0 ? true : undefined;
-  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker };
+  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker, service };
 }
 
 /** Finds and reads the nearest package.json above a file, caching per directory. */

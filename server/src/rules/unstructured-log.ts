@@ -66,7 +66,8 @@ export const unstructuredLog = defineRule({
   summary: 'console output in server code has no level, no fields and no request context: it cannot be queried, alerted on or correlated.',
   fixable: true,
   fileKinds: ['server'],
-  applies: (ctx) => !LOGGER_FILE.test(ctx.fileName) && !ctx.facts.moduleNames.has('console') && !ctx.facts.bindings.has('console') && !definesLogger(ctx),
+  // a library or tool package (no server, database, queue or logger among its dependencies) talks to its user through the console
+  applies: (ctx) => ctx.project.service !== false && !LOGGER_FILE.test(ctx.fileName) && !ctx.facts.moduleNames.has('console') && !ctx.facts.bindings.has('console') && !definesLogger(ctx),
   visit: {
     CallExpression(call, ctx) {
       const callee = call.expression;
