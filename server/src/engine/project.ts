@@ -80,7 +80,12 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
   // a UI package runs in the browser; a package that ships a `bin` and no server is a command-line tool
   const runtime = !serverish && UI_DEPS.some((d) => deps.has(d)) ? 'browser' : !serverish && hasBin ? 'cli' : undefined;
   const obj = pkg && typeof pkg === 'object' ? (pkg as Record<string, unknown>) : {};
-  const service = deps.size === 0 ? undefined : serverish || loggerLibrary !== undefined || SERVICE_HINTS.some((d) => deps.has(d));
+  // what the package runs with: its own dependencies (peers and dev tools say what it supports or builds with)
+  const prodSection = obj.dependencies && typeof obj.dependencies === 'object' ? Object.keys(obj.dependencies as object) : [];
+  const prod = new Set(prodSection);
+  const service = deps.size === 0 ? undefined
+    : prod.size === 0 ? serverish || loggerLibrary !== undefined
+      : [...SERVER_DEPS, ...SERVICE_HINTS, ...LOGGER_ORDER, '@nestjs/common'].some((d) => prod.has(d));
   const marker = obj.name === undefined && deps.size === 0 ? true : undefined;
   return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker, service };
 }
