@@ -17,6 +17,7 @@ runRuleTests(unstructuredLog, {
     { name: 'a command-line program reading process.argv', code: `const [, , user] = process.argv;\nconsole.log('resetting', user);`, filename: 'src/reset-password.js' },
     { name: 'a command-line package (bin, no server) prints to the terminal', code: `console.log('Created app');`, filename: '/project/src/commands/init.ts', deps: ['commander'], packageJson: { bin: { mytool: 'dist/cli.js' } } },
     { name: 'a library package (no server, database or logger dependency)', code: `console.log('Discovered workflow', id);`, filename: '/project/src/discover.ts', deps: ['chalk', 'ajv'] },
+    { name: 'Remix/React Router .client modules run in the browser', code: `console.warn('bad event', line);`, filename: 'app/server/api/detect.client.ts' },
     { name: 'seed scripts', code: `console.log('seeded');`, filename: 'packages/prisma/seed-database.ts' },
     { name: 'a logging module folder', code: `export function info(m: string) { console.log(m); }`, filename: 'libs/common/src/logging/index.ts' },
     { name: 'console.table is a developer tool', code: `console.table(rows);` },
