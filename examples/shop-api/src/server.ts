@@ -16,4 +16,4 @@ app.use((err: unknown, _req: express.Request, res: express.Response, _next: expr
 });
 
 const port = Number(process.env.PORT ?? 3000);
-app.listen(port, () => logger.info({ port }, 'shop-api listening')); // planted: process-health, process-health
+app.listen(port, () => logger.info({ port }, 'shop-api listening')); // planted: process-health, process-health, process-health

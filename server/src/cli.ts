@@ -1,0 +1,164 @@
+/**
+ * failpath — the same engine as the editor, for the terminal and CI.
+ *
+ *   failpath check [paths…] [--format text|json|sarif] [--rule id…] [--error-on error|warning|info] [--quiet]
+ *   failpath fix [paths…] [--rule id…] [--dry-run]
+ *   failpath rules
+ *
+ * Exit codes: 0 no finding at the failing severity, 1 findings at it (default: error),
+ * 2 usage error or crash (message on stderr), 130 interrupted.
+ * Arguments are parsed with Node's util.parseArgs (strict).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTwoFilesPatch } from 'diff';
+import { discoverFiles } from './engine/files';
+import { runScan } from './cli/runScan';
+import { toJson, toSarif, toText, isRuleId } from './cli/format';
+import { ALL_RULES } from './rules';
+import { Scanner } from './engine/scan';
+import type { Severity } from './engine/types';
+
+const VERSION = '0.1.0';
+
+const USAGE = `failpath ${VERSION} — find and fix failure paths in TypeScript/JavaScript services
+
+Usage:
+  failpath check [paths…] [options]   report findings (default path: .)
+  failpath fix [paths…] [options]     apply the safe preferred fixes (what the editor's fix-all does)
+  failpath rules                      list the rules
+  failpath --help | --version
+
+Options:
+  --format text|json|sarif   output format of check (default: text)
+  --rule <id>                only this rule; repeat for several
+  --error-on <severity>      lowest severity that makes check exit 1: error (default), warning, info
+  --quiet                    text format: only findings at or above --error-on
+  --dry-run                  fix: print a unified diff instead of writing files
+
+Exit codes: 0 = nothing at the failing severity, 1 = findings at it, 2 = usage error or crash,
+130 = interrupted. Directories are walked honouring .gitignore and .failpath.json "ignore";
+node_modules, dist, build, coverage and minified bundles are skipped. No matching files is not an
+error (exit 0, with a note on stderr).
+`;
+
+const ORDER: Severity[] = ['hint', 'info', 'warning', 'error'];
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        'error-on': { type: 'string' },
+        quiet: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.version) { process.stdout.write(`${VERSION}\n`); return 0; }
+  const [command, ...paths] = positionals;
+  if (values.help || !command) { process.stdout.write(USAGE); return command || values.help ? 0 : 2; }
+
+  const rules = values.rule ?? [];
+  for (const r of rules) if (!isRuleId(r)) fail(`unknown rule "${r}"; run \`failpath rules\` for the list`);
+  const only = rules.length ? rules : undefined;
+
+  if (command === 'rules') {
+    const w = Math.max(...ALL_RULES.map((r) => r.id.length));
+    for (const r of ALL_RULES) process.stdout.write(`${r.id.padEnd(w)}  ${r.checklist.padEnd(10)}  ${r.severity.padEnd(7)}  ${r.fixable ? 'fixable' : '       '}  ${r.summary}\n`);
+    return 0;
+  }
+  if (command !== 'check' && command !== 'fix') fail(`unknown command "${command}"`);
+
+  const cwd = process.cwd();
+  const inputs = paths.length ? paths : ['.'];
+  const discovered = discoverFiles(inputs);
+  const missing = discovered.problems.filter((p) => inputs.includes(p.path));
+  if (missing.length) fail(missing.map((p) => `${p.message}: ${p.path}`).join('\n'));
+  for (const p of discovered.problems) process.stderr.write(`failpath: skipped ${p.path}: ${p.message}\n`);
+  if (discovered.files.length === 0) process.stderr.write(`failpath: no TypeScript or JavaScript files found in ${inputs.join(', ')}\n`);
+
+  if (command === 'fix') {
+    if (values.format) fail('--format applies to check');
+    const scanner = new Scanner({ only });
+    let changed = 0;
+    let fixes = 0;
+    for (const file of discovered.files) {
+      const r = scanner.fixFile(file);
+      if (!r || r.fixed === r.text) continue;
+      changed++;
+      fixes += r.count;
+      const name = path.relative(cwd, file).split(path.sep).join('/');
+      if (values['dry-run']) process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, r.text, r.fixed, undefined, undefined, { context: 3 }));
+      else writeAtomically(file, r.fixed);
+    }
+    process.stderr.write(`${values['dry-run'] ? 'would fix' : 'fixed'} ${fixes} finding${fixes === 1 ? '' : 's'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
+    return 0;
+  }
+
+  const format = values.format ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) fail(`--format must be text, json or sarif (got "${format}")`);
+  const errorOn = (values['error-on'] ?? 'error') as Severity;
+  if (!['error', 'warning', 'info', 'hint'].includes(errorOn)) fail(`--error-on must be error, warning or info (got "${errorOn}")`);
+  const t0 = performance.now();
+  const files = await runScan(discovered.files, { only });
+  const ms = performance.now() - t0;
+  const failing = (s: Severity) => ORDER.indexOf(s) >= ORDER.indexOf(errorOn);
+  if (values.quiet) for (const f of files) f.findings = f.findings.filter((x) => failing(x.severity));
+  const report = { files, cwd, ms };
+  if (format === 'json') process.stdout.write(toJson(report));
+  else if (format === 'sarif') {
+    const texts = new Map<string, string>();
+    for (const f of files) if (f.findings.length) texts.set(f.file, safeRead(f.file));
+    process.stdout.write(toSarif(report, texts, VERSION));
+  } else process.stdout.write(toText(report, !!process.stdout.isTTY && !process.env.NO_COLOR));
+  for (const f of files) if (f.error) process.stderr.write(`failpath: could not read ${f.file}: ${f.error}\n`);
+  return files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
+}
+
+function safeRead(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Write to a temporary file next to the target, then rename: a crash never leaves half a file. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.failpath-${process.pid}.tmp`);
+  const mode = fs.statSync(file).mode;
+  fs.writeFileSync(tmp, text, { mode });
+  fs.renameSync(tmp, file);
+}
+
+process.on('SIGINT', () => {
+  process.stderr.write('failpath: interrupted\n');
+  process.exit(130);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => {
+    if (err instanceof UsageError) process.stderr.write(`failpath: ${err.message}\n\n${USAGE}`);
+    else process.stderr.write(`failpath: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,55 @@
+/**
+ * Runs a scan over discovered files: in-process for small inputs, on two worker threads above a
+ * threshold (FAILPATH_WORKER_THRESHOLD, default 200 files). Output order never depends on
+ * workers: results are sorted by path. Then the project-level pass (process-health with the
+ * project-wide signals) re-checks only the files that start a server.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Scanner, projectSignals, startsServer, type ScanOptions, type ScannedFile } from '../engine/scan';
+
+export function workerThreshold(): number {
+  const v = Number(process.env.FAILPATH_WORKER_THRESHOLD);
+  return Number.isInteger(v) && v > 0 ? v : 200;
+}
+
+async function onWorkers(files: string[], options: ScanOptions, signals?: { processEvents: string[]; healthRoutes: number }, onlyRules?: string[]): Promise<ScannedFile[]> {
+  const count = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4, Math.ceil(files.length / 50)));
+  const script = path.join(__dirname, 'scan-worker.js');
+  const workers = Array.from({ length: count }, () => new Worker(script, { workerData: options }));
+  // interleave so each worker gets a mix of folders (similar sizes)
+  const batches: string[][] = Array.from({ length: count }, () => []);
+  files.forEach((f, i) => batches[i % count].push(f));
+  try {
+    const parts = await Promise.all(workers.map((w, i) => new Promise<ScannedFile[]>((resolve, reject) => {
+      w.once('message', (m: { results: ScannedFile[] }) => resolve(m.results));
+      w.once('error', reject);
+      w.once('exit', (code) => { if (code !== 0) reject(new Error(`scan worker exited with code ${code}`)); });
+      w.postMessage({ id: i, files: batches[i], signals, onlyRules });
+    })));
+    return parts.flat();
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+export async function runScan(files: string[], options: ScanOptions): Promise<ScannedFile[]> {
+  const useWorkers = files.length >= workerThreshold();
+  const scanner = new Scanner(options);
+  const first = useWorkers
+    ? await onWorkers(files, options)
+    : files.map((f) => scanner.scanFile(f)).filter((r): r is ScannedFile => !!r);
+  // project-level pass: process-health sees handlers and health routes registered anywhere
+  if (!options.only || options.only.includes('process-health')) {
+    const signals = projectSignals(first);
+    for (const entry of first) {
+      if (!startsServer(entry)) continue;
+      const again = scanner.scanFile(entry.file, signals, ['process-health']);
+      if (!again) continue;
+      entry.findings = [...entry.findings.filter((f) => f.ruleId !== 'process-health'), ...again.findings]
+        .sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+    }
+  }
+  return first.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}

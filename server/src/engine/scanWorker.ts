@@ -1,0 +1,28 @@
+/**
+ * Worker thread for large scans: receives a batch of file paths, answers with their scan results
+ * (plain data). The CLI splits big inputs over both cores with it; the language server can use it
+ * for its background workspace scan so the open file's diagnostics never wait.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Scanner, type ScanOptions, type ScannedFile } from './scan';
+
+interface Job {
+  id: number;
+  files: string[];
+  signals?: { processEvents: string[]; healthRoutes: number };
+  onlyRules?: string[];
+}
+
+const scanner = new Scanner((workerData ?? {}) as ScanOptions);
+parentPort?.on('message', (job: Job) => {
+  const results: ScannedFile[] = [];
+  for (const file of job.files) {
+    try {
+      const r = scanner.scanFile(file, job.signals, job.onlyRules);
+      if (r) results.push(r);
+    } catch (err) {
+      results.push({ file, summary: { imports: [], functions: [], routes: [], evidence: [] }, findings: [], lineStarts: [0], error: (err as Error).message });
+    }
+  }
+  parentPort!.postMessage({ id: job.id, results });
+});
