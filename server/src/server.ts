@@ -185,7 +185,13 @@ function waitOrCancel(ms: number, token: CancellationToken): Promise<boolean> {
   });
 }
 
-const pullCancelled = () => new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.RequestCancelled, 'The request was cancelled.', { retriggerRequest: false });
+// No DiagnosticServerCancellationData here: vscode-languageclient (10.x) rethrows a cancellation
+// that carries `retriggerRequest: false` without clearing the document's pull state, and from then
+// on never pulls that document again (its diagnostics stay empty until it is closed). A plain
+// RequestCancelled makes it reschedule the pull. Found by the VS Code integration suite
+// (test/e2e): a freshly opened file is pulled twice (open + visible tab), the first pull is
+// cancelled mid-analysis.
+const pullCancelled = (): ResponseError<DiagnosticServerCancellationData> => new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
 
 connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport | ResponseError<DiagnosticServerCancellationData>> => {
   const doc = documents.get(params.textDocument?.uri);
