@@ -1,0 +1,283 @@
+#!/usr/bin/env node
+// Offline runner of the VS Code integration suite: the real workbench and extension host of
+// code-server (VS Code 1.100.3, installed by scripts/e2e/install-code-server.sh into
+// .vscode-test/code-server/), driven by Debian's chromium through playwright-core.
+//
+//   node test/e2e/run-code-server.mjs            (npm run test:e2e)
+//   env: FAILPATH_E2E_GREP=<mocha grep>  FAILPATH_E2E_VERBOSE=1 (workbench/ext host logs)
+//        FAILPATH_E2E_TIMEOUT_MS (global deadline, default 300000)  FAILPATH_E2E_SKIP_INSTALL=1
+//        FAILPATH_E2E_KEEP=1 (keep the temporary workspace, user data and logs)
+//
+// Prints each test's result and a closing `N passed, N failed` line; the exit code is the
+// suite's result. Fails loudly (exit 2) when code-server or chromium cannot start.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import { REPO, SUITE_OUT, FIXTURE, buildExtension, buildSuite } from './lib/build.mjs';
+import { Channel } from './lib/channel.mjs';
+
+const started = Date.now();
+const TIMEOUT_MS = Number(process.env.FAILPATH_E2E_TIMEOUT_MS ?? 300_000);
+const VERBOSE = !!process.env.FAILPATH_E2E_VERBOSE;
+const CODE_SERVER = path.join(REPO, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const RESULTS = path.join(REPO, 'test-results');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+const secs = (ms) => `${(ms / 1000).toFixed(1)}s`;
+const log = (msg) => console.log(`[e2e] ${msg}`);
+
+/** Everything started is registered here and torn down whatever happens. */
+const cleanups = [];
+let cleaningUp = false;
+async function cleanup() {
+  if (cleaningUp) return;
+  cleaningUp = true;
+  for (const fn of cleanups.reverse()) {
+    try { await fn(); } catch (err) { console.log(`[e2e] cleanup: ${err?.message ?? err}`); }
+  }
+}
+let finished = false;
+async function finish(code, line) {
+  if (finished) return;
+  finished = true;
+  await cleanup();
+  log(`total ${secs(Date.now() - started)}`);
+  if (line) console.log(line); // the closing line: `N passed, N failed`
+  process.exit(code);
+}
+class StartupError extends Error {}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { console.log(`[e2e] ${sig}`); void finish(130); });
+const deadline = setTimeout(() => {
+  console.log(`[e2e] ERROR: global timeout of ${secs(TIMEOUT_MS)} reached (FAILPATH_E2E_TIMEOUT_MS)`);
+  void finish(1, `${channel?.passed ?? 0} passed, ${(channel?.failed ?? 0) + 1} failed`);
+}, TIMEOUT_MS);
+deadline.unref();
+
+/** @type {Channel | undefined} */
+let channel;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Kills a detached child's whole process group (code-server, its extension host, the server). */
+function killTree(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+}
+
+async function startCodeServer(workspace, tmp) {
+  if (!fs.existsSync(CODE_SERVER)) {
+    throw new StartupError(`code-server is not installed at ${path.relative(REPO, CODE_SERVER)}; run scripts/e2e/install-code-server.sh`);
+  }
+  const userData = path.join(tmp, 'user-data');
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'git.enabled': false,
+    'update.mode': 'none',
+    'editor.hover.delay': 100,
+    'window.commandCenter': false,
+    ...(process.env.FAILPATH_E2E_TRACE ? { 'failpath.trace.server': 'verbose' } : {}),
+  }, null, 2));
+  fs.writeFileSync(path.join(tmp, 'config.yaml'), '');
+  const port = await freePort();
+  const args = [CODE_SERVER, '--config', path.join(tmp, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--user-data-dir', userData, '--extensions-dir', path.join(tmp, 'extensions'), workspace];
+  const out = fs.openSync(path.join(tmp, 'code-server.log'), 'a');
+  const child = spawn(process.execPath, args, {
+    cwd: tmp,
+    detached: true, // own process group: killTree reaches the extension host and the language server
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), PASSWORD: undefined },
+  });
+  const tail = [];
+  const onData = (buf) => {
+    fs.writeSync(out, buf);
+    for (const line of buf.toString().split('\n').filter(Boolean)) {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (VERBOSE) console.log(`[code-server] ${line}`);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  cleanups.push(async () => {
+    killTree(child, 'SIGTERM');
+    const gone = new Promise((r) => child.once('exit', r));
+    const t = setTimeout(() => killTree(child, 'SIGKILL'), 3000);
+    if (child.exitCode === null && child.signalCode === null) await gone;
+    clearTimeout(t);
+    // the group may hold processes that outlive the leader (extension host, language server)
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // ready when /healthz answers
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const st = await Promise.race([exited.then((e) => ({ exited: e })), fetch(`http://127.0.0.1:${port}/healthz`).then((r) => ({ ok: r.ok }), () => ({ ok: false }))]);
+    if (st.exited) {
+      throw new StartupError(`code-server exited during startup (${JSON.stringify(st.exited)}):\n${tail.join('\n')}`);
+    }
+    if (st.ok) break;
+    if (Date.now() > until) throw new StartupError(`code-server did not answer on 127.0.0.1:${port} within 60 s:\n${tail.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, child, exited, tail };
+}
+
+async function main() {
+  // 1. code-server (idempotent; seconds when the cache is warm)
+  if (!process.env.FAILPATH_E2E_SKIP_INSTALL) {
+    const t = Date.now();
+    const r = spawnSync('bash', [path.join(REPO, 'scripts', 'e2e', 'install-code-server.sh')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new StartupError(`scripts/e2e/install-code-server.sh failed (exit ${r.status ?? r.signal})`);
+    log(`code-server ready (${secs(Date.now() - t)})`);
+  }
+
+  // 2. the extension and the suite
+  let t = Date.now();
+  await buildExtension();
+  const suiteFiles = await buildSuite();
+  log(`built dist/client.js, dist/server.js and ${suiteFiles.length} suite files (${secs(Date.now() - t)})`);
+
+  // 3. a throwaway copy of the fixture workspace (tests change its settings and files)
+  const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-e2e-')));
+  cleanups.push(() => (process.env.FAILPATH_E2E_KEEP ? log(`kept ${tmp}`) : fs.rmSync(tmp, { recursive: true, force: true })));
+  const workspace = path.join(tmp, 'workspace');
+  fs.cpSync(FIXTURE, workspace, { recursive: true });
+  channel = new Channel(path.join(tmp, 'channel'));
+  fs.writeFileSync(path.join(SUITE_OUT, 'run.json'), JSON.stringify({
+    channelDir: channel.dir,
+    grep: process.env.FAILPATH_E2E_GREP ?? null,
+    screenshots: true,
+  }));
+  fs.mkdirSync(RESULTS, { recursive: true });
+
+  // 4. code-server
+  t = Date.now();
+  const server = await startCodeServer(workspace, tmp);
+  log(`code-server ${path.basename(path.dirname(path.dirname(path.dirname(CODE_SERVER))))} listening on 127.0.0.1:${server.port} (${secs(Date.now() - t)})`);
+
+  // 5. chromium → the workbench, with the extension under development and the suite
+  if (!fs.existsSync(CHROMIUM)) throw new StartupError(`chromium not found at ${CHROMIUM} (Debian package chromium)`);
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  } catch (err) {
+    throw new StartupError(`chromium could not start: ${err.message}`);
+  }
+  cleanups.push(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const logTail = [];
+  const remember = (line) => {
+    logTail.push(line);
+    if (logTail.length > 200) logTail.shift();
+    if (VERBOSE) console.log(line);
+  };
+  let resolveExit;
+  const exitCode = new Promise((r) => { resolveExit = r; });
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    remember(`[workbench:${type}] ${(Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => { resolveExit(Number(code)); });
+  page.on('pageerror', (err) => remember(`[page error] ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') remember(`[console.error] ${msg.text()}`); });
+
+  const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(REPO)],
+    ['extensionTestsPath', remote(path.join(SUITE_OUT, 'index.js'))],
+    ['skipWelcome', 'true'],
+    ['skipReleaseNotes', 'true'],
+  ];
+  const url = `http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  t = Date.now();
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  log('workbench loading; running the suite in the extension host');
+
+  // 6. follow the suite
+  let screenshots = 0;
+  const serve = async (ev) => {
+    if (ev.type === 'test') channel.report(ev);
+    else if (ev.type === 'log') console.log(`    ${ev.text}`);
+    else if (ev.type === 'summary') channel.summary = ev;
+    else if (ev.type === 'screenshot') {
+      const file = path.join(RESULTS, `${ev.name}.png`);
+      try {
+        if (ev.waitFor) await page.locator(ev.waitFor).first().waitFor({ state: 'visible', timeout: ev.timeoutMs ?? 10_000 });
+        await page.screenshot({ path: file });
+        screenshots++;
+        channel.ack(ev.id, { ok: true, path: file });
+      } catch (err) {
+        channel.ack(ev.id, { ok: false, error: err.message });
+      }
+    }
+  };
+  let pollError;
+  const poller = (async () => {
+    for (;;) {
+      for (const ev of channel.poll()) await serve(ev);
+      if (finished || pollError) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })().catch((err) => { pollError = err; });
+  const serverGone = server.exited.then((e) => ({ serverExit: e }));
+  const result = await Promise.race([exitCode.then((code) => ({ code })), serverGone]);
+  // drain what the suite wrote last
+  for (const ev of channel.poll()) await serve(ev);
+  if (pollError) throw pollError;
+  if ('serverExit' in result) {
+    console.log(`[e2e] ERROR: code-server exited while the suite ran (${JSON.stringify(result.serverExit)}):\n${server.tail.join('\n')}`);
+    return finish(1, `${channel.passed} passed, ${channel.failed + 1} failed`);
+  }
+  log(`suite finished in ${secs(Date.now() - t)} with exit code ${result.code}; ${screenshots} screenshots in test-results/`);
+  let { passed, failed } = channel;
+  if (!channel.summary) {
+    console.log('[e2e] ERROR: the suite ended without a summary (did it load? see the workbench log below)');
+    console.log(logTail.slice(-60).join('\n'));
+    failed++;
+  } else if (result.code !== 0 && failed === 0) {
+    console.log('[e2e] ERROR: the extension host reported failure without a failed test:');
+    console.log(logTail.slice(-60).join('\n'));
+    failed++;
+  }
+  if (failed && VERBOSE === false && channel.summary) {
+    // the last workbench lines often say why (extension host errors, server crashes)
+    const errors = logTail.filter((l) => /error|fail/i.test(l)).slice(-20);
+    if (errors.length) console.log(`[e2e] workbench errors:\n${errors.join('\n')}`);
+  }
+  if (passed === 0 && failed === 0) {
+    console.log('[e2e] ERROR: no test ran');
+    failed = 1;
+  }
+  void poller;
+  return finish(failed ? 1 : 0, `${passed} passed, ${failed} failed`);
+}
+
+main().catch(async (err) => {
+  const startup = err instanceof StartupError;
+  console.log(`[e2e] ERROR: ${startup ? '' : 'runner failed: '}${startup ? err.message : err.stack ?? err}`);
+  await finish(startup ? 2 : 1, `${channel?.passed ?? 0} passed, ${(channel?.failed ?? 0) + 1} failed`);
+});
