@@ -123,3 +123,46 @@ describe('engine fuzz', () => {
     }
   });
 });
+
+describe('fix properties', () => {
+  const fullProject = project;
+  /** Every fix of every finding: applies, parses as well as before, and its finding is gone. */
+  function checkFixes(text: string, fileName: string): void {
+    const result = analyze({ text, fileName, project: fullProject });
+    if (result.skipped) return;
+    const before = syntaxErrorCount(parse(text, fileName));
+    for (const f of result.findings) {
+      for (const fix of f.fixes) {
+        if (fix.edits.length === 0) continue;
+        const out = applyEdits(text, fix.edits);
+        assert.ok(syntaxErrorCount(parse(out, fileName)) <= before, `${f.ruleId} "${fix.title}" broke the syntax`);
+        if (before > 0) continue; // on broken input only the syntax guarantee holds
+        const again = analyze({ text: out, fileName, project: fullProject }).findings.filter((x) => x.ruleId === f.ruleId);
+        const was = result.findings.filter((x) => x.ruleId === f.ruleId).length;
+        assert.ok(again.length < was, `${f.ruleId} "${fix.title}" did not remove its finding in ${fileName}`);
+      }
+    }
+  }
+
+  it('on every seed file: each fix removes its finding without breaking the syntax', () => {
+    for (const s of SEEDS) checkFixes(s.text, `src/${path.basename(s.name)}`);
+  });
+
+  it('on mutated seeds: fixes never add syntax errors', () => {
+    fc.assert(fc.property(mutated, ({ text, fileName }) => checkFixes(text, fileName)), { seed: SEED, numRuns: Math.ceil(RUNS / 3) });
+  });
+
+  it('fix-all is idempotent and its edits never overlap', async () => {
+    const { fixAll } = await import('../../server/src/engine/fixAll');
+    for (const s of SEEDS) {
+      const fileName = `src/${path.basename(s.name)}`;
+      const once = fixAll({ text: s.text, fileName, project: fullProject });
+      const edits = [...once.edits].sort((a, b) => a.start - b.start);
+      for (let i = 1; i < edits.length; i++) assert.ok(edits[i].start >= edits[i - 1].end, `overlapping fix-all edits in ${s.name}`);
+      assert.equal(applyEdits(s.text, once.edits), once.text);
+      const twice = fixAll({ text: once.text, fileName, project: fullProject });
+      assert.equal(twice.text, once.text, `fix-all is not idempotent on ${s.name}`);
+      assert.equal(syntaxErrorCount(parse(once.text, fileName)), syntaxErrorCount(parse(s.text, fileName)));
+    }
+  });
+});
