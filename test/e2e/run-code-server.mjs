@@ -265,7 +265,8 @@ async function main() {
   }
   if (failed && VERBOSE === false && channel.summary) {
     // the last workbench lines often say why (extension host errors, server crashes)
-    const errors = logTail.filter((l) => /error|fail/i.test(l)).slice(-20);
+    const noise = /open-vsx\.org|Failed to load resource|^\[workbench:info\] (not )?ok |test\(s\) failed/;
+    const errors = logTail.filter((l) => /^\[(workbench:error|page error)\]/.test(l) && !noise.test(l)).slice(-20);
     if (errors.length) console.log(`[e2e] workbench errors:\n${errors.join('\n')}`);
   }
   if (passed === 0 && failed === 0) {

@@ -61,7 +61,7 @@ export function waitForDiagnostics(
     });
     const timer = setTimeout(() => {
       cleanup();
-      const seen = failpathDiagnostics(uri).map(describe);
+      const seen = failpathDiagnostics(uri).map(describeDiagnostic);
       reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} on ${path.basename(uri.path)}; Failpath diagnostics now: ${JSON.stringify(seen)}`));
     }, timeoutMs);
     function cleanup(): void {
@@ -83,7 +83,7 @@ export async function waitForNoCode(uri: vscode.Uri, code: string, timeoutMs?: n
   return waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === code), `no ${code} diagnostic`, timeoutMs);
 }
 
-export function describe(d: vscode.Diagnostic): string {
+export function describeDiagnostic(d: vscode.Diagnostic): string {
   const r = d.range;
   return `${codeOf(d)} ${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${d.message.slice(0, 60)}`;
 }
@@ -134,11 +134,30 @@ export function waitForText(doc: vscode.TextDocument, predicate: (text: string) 
   });
 }
 
+/** Updates a workspace setting of any section and waits for VS Code to report the change. */
+export async function setWorkspaceSetting(section: string, key: string, value: unknown, languageScoped?: string): Promise<void> {
+  const full = `${section}.${key}`;
+  const changed = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`${full} did not change`)); }, DEFAULT_TIMEOUT);
+    const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(full)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+  await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Workspace, languageScoped ? true : undefined);
+  await changed;
+}
+
 /** Updates a `failpath` setting in the workspace and waits for VS Code to report the change. */
 export async function setFailpathSetting(key: string, value: unknown): Promise<void> {
-  const changed = new Promise<void>((resolve) => {
+  const changed = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`failpath.${key} did not change`)); }, DEFAULT_TIMEOUT);
     const sub = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`failpath.${key}`)) {
+        clearTimeout(timer);
         sub.dispose();
         resolve();
       }
@@ -148,8 +167,10 @@ export async function setFailpathSetting(key: string, value: unknown): Promise<v
   await changed;
 }
 
-/** Closes every editor and reverts unsaved changes, so that tests do not see each other's edits. */
+/** Reverts and closes every editor, so that tests do not see each other's unsaved edits. */
 export async function closeAll(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  for (let i = 0; i < 20 && vscode.window.activeTextEditor; i++) {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }

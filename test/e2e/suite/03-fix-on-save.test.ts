@@ -1,0 +1,45 @@
+/** editor.codeActionsOnSave with source.fixAll.failpath: saving applies every safe fix. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { closeAll, codeOf, openFixture, setWorkspaceSetting, waitForDiagnostics } from './helpers';
+
+const FIXED = `import { logger } from './lib/logger';
+
+export async function checkout(cartId: string) {
+  logger.info({ cartId }, 'checkout started');
+  const res = await fetch(\`https://payments.internal/carts/\${cartId}/charge\`, { method: 'POST', signal: AbortSignal.timeout(10000) });
+  logger.info({ cartId, status: res.status }, 'checkout done');
+  return res.ok;
+}
+`;
+
+describe('fix all on save', () => {
+  after(async () => {
+    await closeAll();
+    await setWorkspaceSetting('editor', 'codeActionsOnSave', undefined);
+  });
+
+  it('source.fixAll.failpath: "explicit" fixes the file when it is saved', async () => {
+    await setWorkspaceSetting('editor', 'codeActionsOnSave', { 'source.fixAll.failpath': 'explicit' });
+    const { doc, editor } = await openFixture('src/checkout.ts');
+    const codes = (ds: vscode.Diagnostic[]) => ds.map(codeOf).sort().join(',');
+    await waitForDiagnostics(doc.uri, (ds) => codes(ds) === 'missing-timeout,unstructured-log', 'missing-timeout and unstructured-log');
+
+    // the fix-all action itself, as VS Code asks for it
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.failpath');
+    assert.deepEqual(actions.map((a) => a.kind?.value), ['source.fixAll.failpath']);
+
+    // a user edit, then Ctrl+S
+    assert.ok(await editor.edit((b) => b.insert(new vscode.Position(1, 0), '// checkout flow\n')));
+    assert.equal(doc.isDirty, true);
+    await vscode.commands.executeCommand('workbench.action.files.save');
+
+    const expected = FIXED.replace('\n\nexport', '\n// checkout flow\n\nexport');
+    assert.equal(doc.getText(), expected);
+    assert.equal(doc.isDirty, false, 'saved');
+    assert.equal(fs.readFileSync(doc.uri.fsPath, 'utf8'), expected, 'the fixed text is what reached the disk');
+    await waitForDiagnostics(doc.uri, (ds) => ds.length === 0, 'no Failpath diagnostics');
+  });
+});
