@@ -112,6 +112,10 @@ describe('engine fuzz', () => {
       ['JSX in .ts', 'const el = <div onClick={() => fetch(u)}>{await fetch(v)}</div>;'],
       ['decorators everywhere', '@A @B class C { @D() @E m(@F() p) { try { await fetch(u) } catch {} } @G x = 1 }'],
       ['only a catch', 'catch (e) {}'],
+      // found by longer fuzz runs (seeds 7 and 99): an unclosed call followed by a line break or a comment
+      ['unclosed call, CRLF', 'fetch(\r\n'],
+      ['unclosed call, open comment', 'fetch(/*'],
+      ['unclosed call, directive comment', 'fetch(/* failpath-disable */'],
       ['empty', ''],
     ];
     for (const [name, text] of cases) {

@@ -240,7 +240,10 @@ function dropFixesNearSyntaxErrors(findings: Finding[], sf: ts.SourceFile): void
       const stmt = statementSpan(sf, f.start);
       lo = Math.min(lo, stmt.start);
       hi = Math.max(hi, stmt.end);
-      return !diags.some((d) => d.start + d.length >= lo && d.start <= hi + 1);
+      // an unclosed call is reported at the next token, possibly after blank lines or comments
+      const near = (d: { start: number; length: number }) => d.start + d.length >= lo &&
+        (d.start <= hi + 1 || sf.text.slice(hi, d.start).replace(/\/\*[\s\S]*?(\*\/|$)|\/\/[^\n]*/g, '').trim() === '');
+      return !diags.some(near);
     });
   }
 }
