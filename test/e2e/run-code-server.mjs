@@ -227,7 +227,8 @@ async function main() {
       const file = path.join(RESULTS, `${ev.name}.png`);
       try {
         if (ev.waitFor) await page.locator(ev.waitFor).first().waitFor({ state: 'visible', timeout: ev.timeoutMs ?? 10_000 });
-        await page.screenshot({ path: file });
+        // animations: 'disabled' finishes fade-ins (a hover caught mid-fade is half transparent)
+        await page.screenshot({ path: file, animations: 'disabled' });
         screenshots++;
         channel.ack(ev.id, { ok: true, path: file });
       } catch (err) {
