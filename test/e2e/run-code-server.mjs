@@ -16,8 +16,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { REPO, SUITE_OUT, FIXTURE, buildExtension, buildSuite } from './lib/build.mjs';
-import { Channel } from './lib/channel.mjs';
+import { REPO, SUITE_OUT, buildExtension, buildSuite } from './lib/build.mjs';
+import { prepareSession, followChannel, verdict } from './lib/session.mjs';
 
 const started = Date.now();
 const TIMEOUT_MS = Number(process.env.FAILPATH_E2E_TIMEOUT_MS ?? 300_000);
@@ -52,11 +52,15 @@ async function finish(code, line) {
 }
 class StartupError extends Error {}
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { console.log(`[e2e] ${sig}`); void finish(130); });
-const deadline = setTimeout(() => {
-  console.log(`[e2e] ERROR: global timeout of ${secs(TIMEOUT_MS)} reached (FAILPATH_E2E_TIMEOUT_MS)`);
-  void finish(1, `${channel?.passed ?? 0} passed, ${(channel?.failed ?? 0) + 1} failed`);
-}, TIMEOUT_MS);
-deadline.unref();
+/** The global deadline, armed once code-server is installed (a cold install has its own limit). */
+function armDeadline() {
+  setTimeout(() => {
+    console.log(`[e2e] ERROR: global timeout of ${secs(TIMEOUT_MS)} reached (FAILPATH_E2E_TIMEOUT_MS)`);
+    void finish(1, `${channel?.passed ?? 0} passed, ${(channel?.failed ?? 0) + 1} failed`);
+  }, TIMEOUT_MS).unref();
+}
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+const SUITE_START_TIMEOUT_MS = 120_000;
 
 /** @type {Channel | undefined} */
 let channel;
@@ -79,27 +83,10 @@ function killTree(child, signal) {
   try { process.kill(-child.pid, signal); } catch { /* already gone */ }
 }
 
-async function startCodeServer(workspace, tmp) {
+async function startCodeServer(workspace, userData, tmp) {
   if (!fs.existsSync(CODE_SERVER)) {
     throw new StartupError(`code-server is not installed at ${path.relative(REPO, CODE_SERVER)}; run scripts/e2e/install-code-server.sh`);
   }
-  const userData = path.join(tmp, 'user-data');
-  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'git.enabled': false,
-    'update.mode': 'none',
-    'editor.hover.delay': 100,
-    'window.commandCenter': false,
-    ...(process.env.FAILPATH_E2E_TRACE ? { 'failpath.trace.server': 'verbose' } : {}),
-  }, null, 2));
   fs.writeFileSync(path.join(tmp, 'config.yaml'), '');
   const port = await freePort();
   const args = [CODE_SERVER, '--config', path.join(tmp, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
@@ -151,10 +138,11 @@ async function main() {
   // 1. code-server (idempotent; seconds when the cache is warm)
   if (!process.env.FAILPATH_E2E_SKIP_INSTALL) {
     const t = Date.now();
-    const r = spawnSync('bash', [path.join(REPO, 'scripts', 'e2e', 'install-code-server.sh')], { stdio: 'inherit' });
-    if (r.status !== 0) throw new StartupError(`scripts/e2e/install-code-server.sh failed (exit ${r.status ?? r.signal})`);
+    const r = spawnSync('bash', [path.join(REPO, 'scripts', 'e2e', 'install-code-server.sh')], { stdio: 'inherit', timeout: INSTALL_TIMEOUT_MS });
+    if (r.status !== 0) throw new StartupError(`scripts/e2e/install-code-server.sh failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
     log(`code-server ready (${secs(Date.now() - t)})`);
   }
+  armDeadline();
 
   // 2. the extension and the suite
   let t = Date.now();
@@ -163,22 +151,16 @@ async function main() {
   log(`built dist/client.js, dist/server.js and ${suiteFiles.length} suite files (${secs(Date.now() - t)})`);
 
   // 3. a throwaway copy of the fixture workspace (tests change its settings and files)
-  const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-e2e-')));
+  const session = prepareSession({ screenshots: true });
+  const { tmp, workspace, userData } = session;
+  channel = session.channel;
   cleanups.push(() => (process.env.FAILPATH_E2E_KEEP ? log(`kept ${tmp}`) : fs.rmSync(tmp, { recursive: true, force: true })));
-  const workspace = path.join(tmp, 'workspace');
-  fs.cpSync(FIXTURE, workspace, { recursive: true });
-  channel = new Channel(path.join(tmp, 'channel'));
-  fs.writeFileSync(path.join(SUITE_OUT, 'run.json'), JSON.stringify({
-    channelDir: channel.dir,
-    grep: process.env.FAILPATH_E2E_GREP ?? null,
-    screenshots: true,
-  }));
   fs.mkdirSync(RESULTS, { recursive: true });
 
   // 4. code-server
   t = Date.now();
-  const server = await startCodeServer(workspace, tmp);
-  log(`code-server ${path.basename(path.dirname(path.dirname(path.dirname(CODE_SERVER))))} listening on 127.0.0.1:${server.port} (${secs(Date.now() - t)})`);
+  const server = await startCodeServer(workspace, userData, tmp);
+  log(`code-server listening on 127.0.0.1:${server.port} (${secs(Date.now() - t)})`);
 
   // 5. chromium → the workbench, with the extension under development and the suite
   if (!fs.existsSync(CHROMIUM)) throw new StartupError(`chromium not found at ${CHROMIUM} (Debian package chromium)`);
@@ -219,10 +201,12 @@ async function main() {
 
   // 6. follow the suite
   let screenshots = 0;
+  let suiteStarted = false;
   const serve = async (ev) => {
     if (ev.type === 'test') channel.report(ev);
     else if (ev.type === 'log') console.log(`    ${ev.text}`);
     else if (ev.type === 'summary') channel.summary = ev;
+    else if (ev.type === 'start') { suiteStarted = true; log(`suite started in VS Code ${ev.vscodeVersion} (extension host: Node ${ev.node})`); }
     else if (ev.type === 'screenshot') {
       const file = path.join(RESULTS, `${ev.name}.png`);
       try {
@@ -236,45 +220,36 @@ async function main() {
       }
     }
   };
-  let pollError;
-  const poller = (async () => {
-    for (;;) {
-      for (const ev of channel.poll()) await serve(ev);
-      if (finished || pollError) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })().catch((err) => { pollError = err; });
+  const follower = followChannel(channel, serve);
   const serverGone = server.exited.then((e) => ({ serverExit: e }));
-  const result = await Promise.race([exitCode.then((code) => ({ code })), serverGone]);
-  // drain what the suite wrote last
-  for (const ev of channel.poll()) await serve(ev);
-  if (pollError) throw pollError;
+  // a workbench that never runs the suite (extension host crash, bad payload) fails here, not at
+  // the global timeout
+  let startTimer;
+  const neverStarted = new Promise((resolve) => {
+    startTimer = setTimeout(() => { if (!suiteStarted) resolve({ neverStarted: true }); }, SUITE_START_TIMEOUT_MS);
+  });
+  const result = await Promise.race([exitCode.then((code) => ({ code })), serverGone, neverStarted]);
+  clearTimeout(startTimer);
+  await follower.stop(); // drains what the suite wrote last
+  if ('neverStarted' in result) {
+    console.log(`[e2e] ERROR: the suite did not start within ${secs(SUITE_START_TIMEOUT_MS)}; the last workbench lines:\n${logTail.slice(-60).join('\n')}`);
+    return finish(1, `0 passed, 1 failed`);
+  }
   if ('serverExit' in result) {
     console.log(`[e2e] ERROR: code-server exited while the suite ran (${JSON.stringify(result.serverExit)}):\n${server.tail.join('\n')}`);
     return finish(1, `${channel.passed} passed, ${channel.failed + 1} failed`);
   }
   log(`suite finished in ${secs(Date.now() - t)} with exit code ${result.code}; ${screenshots} screenshots in test-results/`);
-  let { passed, failed } = channel;
-  if (!channel.summary) {
-    console.log('[e2e] ERROR: the suite ended without a summary (did it load? see the workbench log below)');
+  const { passed, failed } = verdict(channel, result.code, (why) => {
+    console.log(`[e2e] ERROR: ${why}; the last workbench lines:`);
     console.log(logTail.slice(-60).join('\n'));
-    failed++;
-  } else if (result.code !== 0 && failed === 0) {
-    console.log('[e2e] ERROR: the extension host reported failure without a failed test:');
-    console.log(logTail.slice(-60).join('\n'));
-    failed++;
-  }
-  if (failed && VERBOSE === false && channel.summary) {
-    // the last workbench lines often say why (extension host errors, server crashes)
+  });
+  if (failed && !VERBOSE) {
+    // the workbench's own errors often say why (extension host errors, server crashes)
     const noise = /open-vsx\.org|Failed to load resource|^\[workbench:info\] (not )?ok |test\(s\) failed/;
     const errors = logTail.filter((l) => /^\[(workbench:error|page error)\]/.test(l) && !noise.test(l)).slice(-20);
     if (errors.length) console.log(`[e2e] workbench errors:\n${errors.join('\n')}`);
   }
-  if (passed === 0 && failed === 0) {
-    console.log('[e2e] ERROR: no test ran');
-    failed = 1;
-  }
-  void poller;
   return finish(failed ? 1 : 0, `${passed} passed, ${failed} failed`);
 }
 

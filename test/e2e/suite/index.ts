@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 import { emit, runConfig } from './channel';
 
 class ChannelReporter extends Mocha.reporters.Base {
@@ -30,6 +31,7 @@ class ChannelReporter extends Mocha.reporters.Base {
 
 export async function run(): Promise<void> {
   const config = runConfig();
+  emit({ type: 'start', vscodeVersion: vscode.version, node: process.versions.node });
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, reporter: ChannelReporter, grep: config.grep ?? undefined });
   for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
   const failures = await new Promise<number>((resolve, reject) => {
