@@ -86,6 +86,11 @@ verify() {
   return 0
 }
 
+# one install at a time per checkout (two runners started together wait for each other)
+mkdir -p "$ROOT/.vscode-test"
+exec 9>"$ROOT/.vscode-test/.install-code-server.lock"
+flock 9
+
 if ((!FORCE)) && [[ -f "$MARKER" ]] && verify; then
   log "code-server $CODE_SERVER_VERSION already installed in ${PREFIX#$ROOT/} (warm cache)"
   exit 0
@@ -119,9 +124,14 @@ allow_scripts() { # <package.json> <name|!name>... : sets "allowScripts": { name
     pkg.allowScripts = Object.fromEntries(names.map((n) => (n.startsWith("!") ? [n.slice(1), false] : [n, true])));
     fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");' "$@"
 }
-quiet_npm() { # npm, minus the warnings about this machine's user config
-  npm "$@" 2>&1 | grep -v -e 'Unknown user config "nodedir"' -e 'Unknown env config' -e 'Unknown cli config' -e 'This will stop working in the next major'
-  return "${PIPESTATUS[0]}"
+LOG="$PREFIX/install.log"
+quiet_npm() { # npm, output to $LOG; its tail is shown when it fails
+  echo "\$ npm $*" >>"$LOG"
+  npm "$@" >>"$LOG" 2>&1 && return 0
+  local rc=$?
+  grep -v -e 'Unknown user config' -e 'Unknown env config' -e 'Unknown cli config' "$LOG" | tail -60 >&2
+  log "npm $1 failed (exit $rc); full log: ${LOG#$ROOT/}"
+  return "$rc"
 }
 started=$(date +%s)
 cd "$PREFIX"
@@ -129,13 +139,13 @@ allow_scripts package.json "${OUTER_SCRIPTS[@]}"
 # unsafe_perm: code-server's postinstall refuses to run as root without it.
 export npm_config_unsafe_perm=true npm_config_yes=true npm_config_update_notifier=false
 export npm_config_fund=false npm_config_audit=false
-quiet_npm install --no-package-lock --ignore-scripts --loglevel=error \
+quiet_npm install --no-package-lock --ignore-scripts \
   || die "npm install of code-server@$CODE_SERVER_VERSION failed"
 allow_scripts "$PKG/lib/vscode/package.json" "${VSCODE_SCRIPTS[@]}"
 allow_scripts "$PKG/lib/vscode/extensions/package.json" "${EXTENSIONS_SCRIPTS[@]}"
-log "building native modules (code-server's postinstall)"
-npm_config_strict_allow_scripts=true quiet_npm rebuild --foreground-scripts --loglevel=error \
-  || die "code-server's postinstall failed (native module builds: see above)"
+log "building native modules (code-server's postinstall: node-gyp for node-pty, spdlog, kerberos, ...)"
+npm_config_strict_allow_scripts=true quiet_npm rebuild --foreground-scripts \
+  || die "code-server's postinstall failed (native module builds)"
 cd "$ROOT"
 
 verify || die "code-server installed but its native modules are missing: were install scripts skipped?"
