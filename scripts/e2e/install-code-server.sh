@@ -139,6 +139,16 @@ allow_scripts package.json "${OUTER_SCRIPTS[@]}"
 # unsafe_perm: code-server's postinstall refuses to run as root without it.
 export npm_config_unsafe_perm=true npm_config_yes=true npm_config_update_notifier=false
 export npm_config_fund=false npm_config_audit=false
+# Offline native builds: node-pre-gyp (argon2) and prebuild-install (kerberos) first try a
+# prebuilt binary from GitHub; build from source straight away instead (no download attempt).
+export npm_config_build_from_source=true
+# node-gyp downloads the Node headers unless nodedir points at local ones. This machine's
+# ~/.npmrc sets nodedir=/usr; without it (a fresh user config) use the headers of Debian's nodejs.
+if [[ -z "$(npm config get nodedir 2>/dev/null | grep -v -x -e undefined -e null)" ]]; then
+  [[ -f /usr/include/node/common.gypi ]] \
+    || die "npm's nodedir is not set and /usr/include/node has no Node headers: node-gyp would download them"
+  export npm_config_nodedir=/usr
+fi
 quiet_npm install --no-package-lock --ignore-scripts \
   || die "npm install of code-server@$CODE_SERVER_VERSION failed"
 allow_scripts "$PKG/lib/vscode/package.json" "${VSCODE_SCRIPTS[@]}"
