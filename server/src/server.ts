@@ -20,12 +20,13 @@ import { RULE_IDS } from './rules';
 import { SettingsCache, type SettingsSource } from './lsp/settings';
 import { Debouncer } from './lsp/debounce';
 import { DocumentAnalyzer } from './lsp/analysis';
+import { hardenedTextDocument } from './lsp/documents';
 import { buildCodeActions } from './lsp/codeActions';
 import { fsPathOf, isSupportedDocument } from './lsp/convert';
 import { Commands, FIX_ALL_KIND, SETTINGS_SECTION, type DocumentationArgs, type InitializationOptions } from '../../shared/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const documents = new TextDocuments(hardenedTextDocument);
 
 const client = {
   configuration: false,
