@@ -35,6 +35,7 @@ Options:
   --rule <id>                only this rule; repeat for several
   --error-on <severity>      lowest severity that makes check exit 1: error (default), warning, info
   --quiet                    text format: only findings at or above --error-on
+  --report-unused-disables   report failpath-disable comments that silence nothing (as warnings)
   --dry-run                  fix: print a unified diff instead of writing files
 
 Exit codes: 0 = nothing at the failing severity, 1 = findings at it, 2 = usage error or crash,
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
         rule: { type: 'string', multiple: true },
         'error-on': { type: 'string' },
         quiet: { type: 'boolean' },
+        'report-unused-disables': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -121,6 +123,18 @@ async function main(argv: string[]): Promise<number> {
   const files = await runScan(discovered.files, { only });
   const ms = performance.now() - t0;
   const failing = (s: Severity) => ORDER.indexOf(s) >= ORDER.indexOf(errorOn);
+  if (values['report-unused-disables']) {
+    for (const f of files) {
+      for (const u of f.unusedSuppressions ?? []) {
+        f.findings.push({
+          ruleId: 'unused-disable', start: 0, end: 0, line: u.line, column: u.column, endLine: u.line, endColumn: u.column,
+          severity: 'warning', checklist: 'understand', fixable: false,
+          message: `Unused failpath-disable${u.ruleIds.length ? ` for ${u.ruleIds.join(', ')}` : ''}: nothing is reported here any more; remove the comment.`,
+        });
+      }
+      f.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+    }
+  }
   if (values.quiet) for (const f of files) f.findings = f.findings.filter((x) => failing(x.severity));
   const report = { files, cwd, ms };
   if (format === 'json') process.stdout.write(toJson(report));

@@ -119,6 +119,20 @@ describe('failpath check', () => {
   });
 });
 
+describe('failpath check --report-unused-disables', () => {
+  it('reports suppression comments that silence nothing, and only with the flag', () => {
+    const file = path.join(dir, 'src/suppressed.ts');
+    fs.writeFileSync(file, "// failpath-disable-next-line missing-timeout -- proxied\nexport const a = () => fetch('https://a');\n// failpath-disable-next-line unstructured-log\nexport const b = 1;\n");
+    const plain = JSON.parse(run(['check', 'src/suppressed.ts', '--format', 'json']).out);
+    assert.deepEqual(plain.findings, []);
+    const r = run(['check', 'src/suppressed.ts', '--format', 'json', '--report-unused-disables']);
+    const out = JSON.parse(r.out);
+    fs.rmSync(file);
+    assert.deepEqual(out.findings.map((f: { rule: string; line: number; column: number; message: string }) => [f.rule, f.line, f.column, f.message]),
+      [['unused-disable', 3, 1, 'Unused failpath-disable for unstructured-log: nothing is reported here any more; remove the comment.']]);
+  });
+});
+
 describe('failpath fix', () => {
   it('--dry-run prints a unified diff and changes nothing', () => {
     const before = fs.readFileSync(path.join(dir, 'src/client.ts'), 'utf8');

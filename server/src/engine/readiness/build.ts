@@ -26,5 +26,6 @@ export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile {
       fixable: f.fixes.some((x) => x.edits.length > 0) || (RULES_BY_ID.get(f.ruleId)?.fixable === true && f.fixes.length > 0),
     };
   });
-  return { file: input.fileName, summary: result.summary!, findings, lineStarts };
+  const unusedSuppressions = result.unusedSuppressions.map((u) => ({ ...lineColumn(lineStarts, u.start), ruleIds: u.ruleIds }));
+  return { file: input.fileName, summary: result.summary!, findings, lineStarts, unusedSuppressions };
 }

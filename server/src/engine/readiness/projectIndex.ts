@@ -29,6 +29,8 @@ export interface IndexedFile {
   findings: IndexedFinding[];
   /** Line starts for evidence positions (compact: one number per line). */
   lineStarts: number[];
+  /** Suppression comments that silenced nothing (for `failpath check --report-unused-disables`). */
+  unusedSuppressions?: { line: number; column: number; ruleIds: string[] }[];
 }
 
 export interface RouteRef {
