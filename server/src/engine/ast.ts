@@ -101,3 +101,29 @@ export function hasSpread(obj: ts.ObjectLiteralExpression): boolean {
 export function identifierText(e: ts.Node | undefined): string | undefined {
   return e && ts.isIdentifier(e) ? e.text : undefined;
 }
+
+/** Browser-automation methods whose function argument is serialized and run inside the page. */
+const IN_PAGE_METHODS = new Set(['evaluate', 'evaluateHandle', '$eval', '$$eval', 'evaluateOnNewDocument', 'addInitScript', 'waitForFunction']);
+
+/**
+ * True when `node` lies in a function handed to Playwright/Puppeteer's `page.evaluate(fn)` (and
+ * friends): that code runs in the browser page, not in the service.
+ */
+export function inPageFunction(node: ts.Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (!isFunctionLike(p)) continue;
+    const call = p.parent;
+    if (call && ts.isCallExpression(call) && call.arguments.includes(p as ts.Expression) &&
+      ts.isPropertyAccessExpression(call.expression) && IN_PAGE_METHODS.has(call.expression.name.text)) return true;
+  }
+  return false;
+}
+
+/** The name of the nearest named function around `node`, looking past anonymous callbacks. */
+export function nearestFunctionName(node: ts.Node): string | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const name = functionName(fn);
+    if (name) return name;
+  }
+  return undefined;
+}

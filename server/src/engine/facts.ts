@@ -416,7 +416,7 @@ function hasDirective(sf: ts.SourceFile, directive: string): boolean {
 }
 
 const TEST_PATH = /(^|[\\/])(__tests__|__mocks__|tests?|[\w.-]+-tests?|testing|test-utils|e2e|spec|fixtures?|cypress|playwright|mocks?)[\\/]|[._-](test|spec|e2e|stories|story)\.[cm]?[jt]sx?$|(^|[\\/])(test|spec)[-_.][\w.-]*\.[cm]?[jt]sx?$/i;
-const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?|extra|release|tasks|\.github|hack)[\\/]|(^|[\\/])(seed|migrate)[\w-]*\.[cm]?[jt]s$|(^|[\\/])[\w.-]*\.(config|build)\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
+const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|cli|ci|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?|extra|release|tasks|\.github|hack)[\\/]|(^|[\\/])(seed|migrate)[\w-]*\.[cm]?[jt]s$|(^|[\\/])[\w.-]*\.(config|build)\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
 const SERVER_FRAMEWORKS = new Set(['express', 'fastify', 'koa', 'hono', '@nestjs/core', '@nestjs/common', 'http', 'https', 'next', '@hapi/hapi']);
 const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend|public|static)[\\/]|\.client\.[cm]?[jt]sx?$/i;
 const BROWSER_MODULES = new Set(['react-dom', 'react-dom/client', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact']);

@@ -9,6 +9,7 @@ import type { RuleContext, TextEdit } from '../engine/types';
 import { addImport, insertAfterImports } from './edits';
 import { quoteString, semi } from '../engine/style';
 import { hasDependency } from '../engine/project';
+import { lineIndentAt } from '../engine/ast';
 
 export type LogStyle = 'pino' | 'bunyan' | 'winston' | 'log4js' | 'nestjs' | 'console';
 
@@ -22,6 +23,12 @@ export interface LoggerChoice {
   describe: string;
   /** False when falling back to console (no structured logger known). */
   structured: boolean;
+  /**
+   * True when the argument order is a guess: a project logger imported from the project's own
+   * module, with no logger library in package.json and no `failpath.logger` naming it. Callers
+   * should not mark such fixes safe, and should say so in the title.
+   */
+  assumed?: boolean;
 }
 
 function basenameNoExt(fileName: string): string {
@@ -36,13 +43,18 @@ function basenameNoExt(fileName: string): string {
  */
 export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | undefined {
   const facts = ctx.facts;
+  const setting = ctx.config.logger;
   if (facts.logger) {
-    const { name, style } = facts.logger;
+    const { name } = facts.logger;
     if (!name.startsWith('this.') || insideClass(node)) {
-      return { expr: name, style, setup: [], describe: `${name} (${style})`, structured: true };
+      const style = fileLoggerStyle(ctx, name, facts.logger.style);
+      const lib = ctx.project.loggerLibrary;
+      const assumed = facts.bindings.has(name) && !(setting && setting.name === name) && (lib === undefined || lib === 'nestjs');
+      return assumed
+        ? { expr: name, style, setup: [], describe: `${name} (assuming ${style}-style arguments; set failpath.logger to confirm)`, structured: true, assumed }
+        : { expr: name, style, setup: [], describe: `${name} (${style})`, structured: style !== 'console' };
     }
   }
-  const setting = ctx.config.logger;
   if (setting) {
     const setup: TextEdit[] = [];
     if (setting.import && !facts.bindings.has(setting.name)) {
@@ -82,7 +94,11 @@ export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | un
       }
       case 'nestjs': {
         if (hasDependency(ctx.project, '@nestjs/common')) {
+          const bound = facts.bindings.get('Logger');
+          if ((bound && bound.module !== '@nestjs/common') || (!bound && facts.moduleNames.has('Logger'))) return undefined;
           const imp = addImport(ctx, { module: '@nestjs/common', named: 'Logger' });
+          const member = nestLoggerMember(ctx, node);
+          if (member) return { expr: 'this.logger', style: 'nestjs', setup: [...(imp ? [imp] : []), member], describe: 'NestJS Logger (adds a class logger)', structured: true };
           const decl = insertAfterImports(ctx, `const ${name} = new Logger(${q(JSON.parse(label))})${s}`);
           return { expr: name, style: 'nestjs', setup: [...(imp ? [imp] : []), decl], describe: 'NestJS Logger (creates a module logger)', structured: true };
         }
@@ -92,8 +108,47 @@ export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | un
   return undefined;
 }
 
+/**
+ * `private readonly logger = new Logger(Orders.name);` as the first member of the class around
+ * `node` — Nest's own idiom — when `this` there is the instance and the class has no `logger`.
+ */
+function nestLoggerMember(ctx: RuleContext, node: ts.Node): TextEdit | undefined {
+  let cls: ts.ClassDeclaration | undefined;
+  for (let p: ts.Node | undefined = node.parent; p && !cls; p = p.parent) {
+    if (ts.isClassDeclaration(p)) cls = p;
+    else if (ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isClassExpression(p)) return undefined;
+    else if ((ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isClassStaticBlockDeclaration(p)) &&
+      (ts.isClassStaticBlockDeclaration(p) || ts.getModifiers(p)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword))) return undefined;
+  }
+  if (!cls?.name) return undefined;
+  for (const m of cls.members) {
+    if (m.name && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.name.text.replace('#', '') === 'logger') return undefined;
+    if (ts.isConstructorDeclaration(m) && m.parameters.some((prm) => ts.isIdentifier(prm.name) && prm.name.text === 'logger')) return undefined;
+  }
+  const sf = ctx.sourceFile;
+  const first = cls.members[0];
+  const indent = first ? lineIndentAt(ctx.text, first.getStart(sf)) : lineIndentAt(ctx.text, cls.getStart(sf)) + ctx.style.indent;
+  const ts_ = /\.[cm]?tsx?$/.test(ctx.fileName) ? 'private readonly ' : '';
+  const at = cls.members.pos; // just after the class's `{`
+  return { start: at, end: at, newText: `${ctx.style.eol}${indent}${ts_}logger = new Logger(${cls.name.text}.name)${semi(ctx.style)}` };
+}
+
 export function consoleLogger(): LoggerChoice {
   return { expr: 'console', style: 'console', setup: [], describe: 'console.error (no structured logger configured)', structured: false };
+}
+
+/**
+ * The argument order of the file's logger. A project logger imported from a relative module
+ * (`import { logger } from './lib/logger'`) is assumed to be pino-like unless the settings name
+ * it with a style, or the project's only logger library says otherwise (winston, bunyan, log4js).
+ */
+function fileLoggerStyle(ctx: RuleContext, name: string, detected: LogStyle): LogStyle {
+  const setting = ctx.config.logger;
+  if (setting && setting.name === name) return setting.style;
+  const imported = ctx.facts.bindings.get(name);
+  const lib = ctx.project.loggerLibrary;
+  if (imported && detected === 'pino' && (lib === 'winston' || lib === 'bunyan' || lib === 'log4js')) return lib;
+  return detected;
 }
 
 function insideClass(node: ts.Node): boolean {
@@ -135,11 +190,17 @@ export function logCallExpr(logger: LoggerChoice, level: Level, msg: string, err
       return `${logger.expr}.${lv}(${args.join(', ')})`;
     }
     case 'nestjs': {
+      // Nest's Logger takes (message, ...optionalParams): a stack string after the message for
+      // error(); structured fields go in an object message (`{ message, ...fields }`), which
+      // ConsoleLogger prints as JSON and nestjs-pino / nest-winston turn into fields.
+      const body = (extra: string[]) => (extra.length ? `{ message: ${msg}, ${extra.join(', ')} }` : msg);
       if (level === 'error') {
         const stack = errExpr ? `${errExpr} instanceof Error ? ${errExpr}.stack : String(${errExpr})` : undefined;
-        return `${logger.expr}.error(${[msg, ...(stack ? [stack] : [])].join(', ')})`;
+        return `${logger.expr}.error(${[body(fields), ...(stack ? [stack] : [])].join(', ')})`;
       }
-      return `${logger.expr}.${lv}(${msg})`;
+      // below error level there is no stack parameter: keep the error's message as a field
+      const err = errExpr ? [`error: ${errExpr} instanceof Error ? ${errExpr}.message : String(${errExpr})`] : [];
+      return `${logger.expr}.${lv}(${body([...err, ...fields])})`;
     }
   }
 }
