@@ -1,4 +1,6 @@
-import { runRuleTests } from '../harness/ruleTester';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runRule, runRuleTests } from '../harness/ruleTester';
 import { unstructuredLog } from '../../server/src/rules/unstructured-log';
 
 const pinoFile = `import { logger } from './lib/logger';\n`;
@@ -25,6 +27,18 @@ runRuleTests(unstructuredLog, {
     { name: 'console.dir', code: `console.dir(obj, { depth: 3 });` },
     { name: 'a local variable named console', code: `const console = makeConsole();\nconsole.log('x');` },
     { name: 'CLI entry block', code: `if (require.main === module) {\n  console.log('listening');\n}`, filename: 'src/server.js' },
+    { name: 'process exit handlers write synchronously', code: `process.on('exit', (code) => {\n  console.log('exiting with', code);\n});` },
+    { name: 'code that runs inside the browser page', code: `const title = await page.evaluate(() => {\n  console.log('in page');\n  return document.title;\n});` },
+    { name: 'development-only branch', code: `if (process.env.NODE_ENV !== 'production') {\n  console.log('query', sql);\n}` },
+    { name: 'NODE_ENV === development', code: `if (process.env.NODE_ENV === 'development') console.debug(req.headers);` },
+    { name: 'debug flag with &&', code: `config.debug && console.log('payload', body);` },
+    { name: 'CLI entry written with == and import.meta.main', code: `if (require.main == module) console.log('ok');\nif (import.meta.main) console.log('ok');`, filename: 'src/server.ts' },
+    { name: 'console.assert and console.group are not log lines', code: `console.assert(ok, 'broken');\nconsole.group('x');\nconsole.groupEnd();` },
+    { name: 'console.count', code: `console.count('hits');` },
+    { name: 'a cli/ folder is a command-line program (parse-server src/cli)', code: `console.log('  Usage: parse-server <config>');`, filename: 'src/cli/parse-server.js', deps: ['express'] },
+    { name: 'a ci/ folder is CI tooling', code: `console.log(\`✅ CI environment uses the latest version\`);`, filename: 'ci/CiVersionCheck.js', deps: ['express'] },
+    { name: 'a logging flag gates diagnostic output (ghostfolio ENABLE_LOGGING)', code: `if (PortfolioCalculator.ENABLE_LOGGING) {\n  console.log('totalInvestment', totalInvestment.toNumber());\n}` },
+    { name: 'a blank console line carries nothing to move', code: `console.log();\nconsole.log('');` },
     { name: 'suppressed', code: `// failpath-disable-next-line unstructured-log -- printed for the operator\nconsole.log(banner);` },
   ],
   invalid: [
@@ -39,7 +53,7 @@ runRuleTests(unstructuredLog, {
       name: 'console.log → info with a template message kept as written',
       code: `${pinoFile}console.log(\`order \${id} created\`, { total });`,
       errors: [{ line: 2, column: 1 }],
-      output: `${pinoFile}logger.info({ data: { total } }, \`order \${id} created\`);`,
+      output: `${pinoFile}logger.info({ total }, \`order \${id} created\`);`,
     },
     {
       name: 'property access becomes a named field',
@@ -149,10 +163,203 @@ runRuleTests(unstructuredLog, {
       output: `${pinoFile}logger.debug({ fn }, 'enter');`,
     },
     {
-      name: 'duplicate field names get distinct keys',
+      name: 'generic property names keep their owner: a.id → aId',
       code: `${pinoFile}console.log('pair', a.id, b.id);`,
       errors: [{ line: 2, column: 1 }],
-      output: `${pinoFile}logger.info({ id: a.id, data: b.id }, 'pair');`,
+      output: `${pinoFile}logger.info({ aId: a.id, bId: b.id }, 'pair');`,
+    },
+    {
+      name: 'printf format: %s/%d become a template message',
+      code: `${pinoFile}app.listen(port, () => {\n  console.log('listening on %s:%d', host, port);\n});`,
+      errors: [{ line: 3, column: 3 }],
+      output: `${pinoFile}app.listen(port, () => {\n  logger.info(\`listening on \${host}:\${port}\`);\n});`,
+    },
+    {
+      name: 'printf format with an error: the error also goes to the error key',
+      code: `${pinoFile}console.error('sync failed: %s', err);`,
+      errors: [{ line: 2, column: 1 }],
+      output: `${pinoFile}logger.error({ err }, \`sync failed: \${err}\`);`,
+    },
+    {
+      name: 'printf %o prints an object: no fix rather than a wrong message',
+      code: `${pinoFile}console.log('config %o', cfg);`,
+      errors: [{ line: 2, column: 1 }],
+      output: null,
+    },
+    {
+      name: 'err.stack logs the whole error under the error key',
+      code: `${pinoFile}async function refresh() {\n  try { await sync(); } catch (e) { console.error(e.stack); }\n}`,
+      errors: [{ line: 3, column: 37 }],
+      output: `${pinoFile}async function refresh() {\n  try { await sync(); } catch (e) { logger.error({ err: e }, 'refresh failed'); }\n}`,
+    },
+    {
+      name: 'the trailing colon of "failed:" goes with the value it introduced',
+      code: `${pinoFile}console.error('Error updating run:', error.message);`,
+      errors: [{ line: 2, column: 1 }],
+      output: `${pinoFile}logger.error({ err: error }, 'Error updating run');`,
+    },
+    {
+      name: 'object literal properties become fields, an error property the error key',
+      code: `${pinoFile}console.error('charge failed', { error: e, orderId, amount: cart.total });`,
+      errors: [{ line: 2, column: 1 }],
+      output: `${pinoFile}logger.error({ err: e, orderId, amount: cart.total }, 'charge failed');`,
+    },
+    {
+      name: 'a field named like a pino key is renamed (time, level)',
+      code: `${pinoFile}console.log('job done', time, rows.length);`,
+      errors: [{ line: 2, column: 1 }],
+      output: `${pinoFile}logger.info({ timeValue: time, rowsLength: rows.length }, 'job done');`,
+    },
+    {
+      name: 'a lone msg variable is the message',
+      code: `${pinoFile}export function report(msg: string) {\n  console.warn(msg);\n}`,
+      errors: [{ line: 3, column: 3 }],
+      output: `${pinoFile}export function report(msg: string) {\n  logger.warn(msg);\n}`,
+    },
+    {
+      name: 'a lone value becomes a field, the function names the line',
+      code: `${pinoFile}export async function handle(job: Job) {\n  console.log(job.data);\n}`,
+      errors: [{ line: 3, column: 3 }],
+      output: `${pinoFile}export async function handle(job: Job) {\n  logger.info({ jobData: job.data }, 'handle');\n}`,
+    },
+    {
+      name: 'a project logger imported in a winston project speaks winston',
+      code: `import { logger } from './logger';\nconsole.info('user created', userId);`,
+      deps: ['winston', 'express'],
+      errors: [{ line: 2, column: 1 }],
+      output: `import { logger } from './logger';\nlogger.info('user created', { userId });`,
+    },
+    {
+      name: 'settings name the style of the logger already imported (no second import)',
+      code: `import { log } from '../log';\nconsole.error('refund failed', err, { refundId });`,
+      settings: { logger: { import: '../log', name: 'log', style: 'winston' } },
+      errors: [{ line: 2, column: 1 }],
+      output: `import { log } from '../log';\nlog.error('refund failed', { error: err, refundId });`,
+    },
+    {
+      name: 'winston: a field named message is renamed',
+      code: `import winston from 'winston';\nconst logger = winston.createLogger({});\nconsole.log('received', message, level);`,
+      deps: ['winston'],
+      errors: [{ line: 3, column: 1 }],
+      output: `import winston from 'winston';\nconst logger = winston.createLogger({});\nlogger.info('received', { messageValue: message, levelValue: level });`,
+    },
+    {
+      name: 'bunyan in package.json, CommonJS: creates a module logger',
+      code: `'use strict';\nconst { Pool } = require('pg');\n\nconsole.error('pool error', err);\n`,
+      filename: 'src/db.js',
+      deps: ['bunyan', 'pg'],
+      errors: [{ line: 4, column: 1 }],
+      output: `'use strict';\nconst { Pool } = require('pg');\nconst bunyan = require('bunyan');\n\nconst logger = bunyan.createLogger({ name: 'db' });\n\nlogger.error({ err }, 'pool error');\n`,
+    },
+    {
+      name: 'NestJS: fields go in an object message',
+      code: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Reports {\n  private readonly logger = new Logger(Reports.name);\n  run(ms: number) {\n    console.warn('slow report', ms);\n  }\n}`,
+      deps: ['@nestjs/common'],
+      errors: [{ line: 6, column: 5 }],
+      output: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Reports {\n  private readonly logger = new Logger(Reports.name);\n  run(ms: number) {\n    this.logger.warn({ message: 'slow report', ms });\n  }\n}`,
+    },
+    {
+      name: 'NestJS: an error below error level keeps its message',
+      code: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Mailer {\n  private readonly logger = new Logger(Mailer.name);\n  retry(err: unknown) {\n    console.warn('retrying send', err);\n  }\n}`,
+      deps: ['@nestjs/common'],
+      errors: [{ line: 6, column: 5 }],
+      output: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Mailer {\n  private readonly logger = new Logger(Mailer.name);\n  retry(err: unknown) {\n    this.logger.warn({ message: 'retrying send', error: err instanceof Error ? err.message : String(err) });\n  }\n}`,
+    },
+    {
+      name: 'the production branch is still reported',
+      code: `${pinoFile}if (process.env.NODE_ENV === 'production') {\n  console.log('using live keys');\n}`,
+      errors: [{ line: 3, column: 3 }],
+      output: `${pinoFile}if (process.env.NODE_ENV === 'production') {\n  logger.info('using live keys');\n}`,
+    },
+    {
+      name: 'a process signal handler is not an exit handler',
+      code: `${pinoFile}process.on('SIGTERM', () => console.log('draining'));`,
+      errors: [{ line: 2, column: 29 }],
+      output: `${pinoFile}process.on('SIGTERM', () => logger.info('draining'));`,
+    },
+    {
+      name: 'node code around page.evaluate is still service code',
+      code: `${pinoFile}const t = await page.evaluate(() => document.title);\nconsole.log('title', t);`,
+      errors: [{ line: 3, column: 1 }],
+      output: `${pinoFile}const t = await page.evaluate(() => document.title);\nlogger.info({ t }, 'title');`,
+    },
+    {
+      name: 'NestJS in package.json, a class without a logger: adds the class logger',
+      code: `import { Controller, Get } from '@nestjs/common';\n\n@Controller('rates')\nexport class RatesController {\n  @Get()\n  list() {\n    console.log('listing rates', this.base);\n    return this.rates;\n  }\n}\n`,
+      deps: ['@nestjs/common'],
+      errors: [{ line: 7, column: 5 }],
+      output: `import { Controller, Get, Logger } from '@nestjs/common';\n\n@Controller('rates')\nexport class RatesController {\n  private readonly logger = new Logger(RatesController.name);\n  @Get()\n  list() {\n    this.logger.log({ message: 'listing rates', base: this.base });\n    return this.rates;\n  }\n}\n`,
+    },
+    {
+      name: 'NestJS, a static method: a module logger (this is the class there)',
+      code: `import { Injectable } from '@nestjs/common';\n\n@Injectable()\nexport class Codes {\n  static parse(code: string) {\n    console.warn('legacy code', code);\n  }\n}\n`,
+      filename: 'src/codes.service.ts',
+      deps: ['@nestjs/common'],
+      errors: [{ line: 6, column: 5 }],
+      output: `import { Injectable, Logger } from '@nestjs/common';\n\nconst logger = new Logger('codes.service');\n\n@Injectable()\nexport class Codes {\n  static parse(code: string) {\n    logger.warn({ message: 'legacy code', code });\n  }\n}\n`,
+    },
+    {
+      name: 'a Logger name taken by something else: no Nest import over it',
+      code: `import { Logger } from './my-logger';\nexport class Codes {\n  run() {\n    console.info('start');\n  }\n}\n`,
+      deps: ['@nestjs/common'],
+      errors: [{ line: 4, column: 5 }],
+      output: null,
+    },
+    {
+      name: 'a message that is a name labels the value after it',
+      code: `${pinoFile}console.log('order.quantity', order.quantity.toNumber());`,
+      errors: [{ line: 2, column: 1 }],
+      output: `${pinoFile}logger.info({ orderQuantity: order.quantity.toNumber() }, 'order.quantity');`,
+    },
+    {
+      name: 'printf format keeps the escapes as written (uptime-kuma colour codes)',
+      code: `${pinoFile}console.error("\\x1b[31m%s\\x1b[0m", \`Error: Node \${nodeVersion} is not supported\`);`,
+      errors: [{ line: 2, column: 1 }],
+      output: `${pinoFile}logger.error(\`\\x1b[31m\${\`Error: Node \${nodeVersion} is not supported\`}\\x1b[0m\`);`,
+    },
+    {
+      name: 'printf format: backticks and ${ in the string stay literal text',
+      code: `${pinoFile}console.log('cost \${raw} is %d \`units\`', n);`,
+      errors: [{ line: 2, column: 1 }],
+      output: `${pinoFile}logger.info(\`cost \\\${raw} is \${n} \\\`units\\\`\`);`,
     },
   ],
+});
+
+
+describe('unstructured-log: no logger known', () => {
+  it('offers a command that opens the failpath.logger setting, and no edit', () => {
+    const [finding] = runRule(unstructuredLog, { code: `import express from 'express';\nconsole.log('ready');\n`, deps: ['express'] });
+    assert.deepEqual(finding.fixes, [{
+      title: 'Configure a structured logger for Failpath (failpath.logger) — no logger found in this project',
+      edits: [],
+      command: { title: 'Open failpath.logger setting', command: 'workbench.action.openSettings', arguments: ['failpath.logger'] },
+    }]);
+  });
+
+  it('never imports a logger package the project does not depend on', () => {
+    for (const code of [`console.error('x', err);`, `const a = require('a');\nconsole.warn('y');`]) {
+      const [finding] = runRule(unstructuredLog, { code, filename: 'src/a.js', deps: ['express'] });
+      assert.deepEqual(finding.fixes.flatMap((f) => f.edits), []);
+    }
+  });
+});
+
+describe('unstructured-log: how sure the fix is of the logger', () => {
+  const code = `const { log } = require('../src/util');\nconsole.log('Welcome');\n`;
+  it('a custom logger with no logger library: the fix is offered, not safe, and the title says it guesses', () => {
+    const [finding] = runRule(unstructuredLog, { code, filename: 'server/server.js', deps: ['express'] });
+    assert.equal(finding.fixes.length, 1);
+    assert.equal(finding.fixes[0].title, 'Log with log (assuming pino-style arguments; set failpath.logger to confirm)');
+    assert.equal(finding.fixes[0].safe, false);
+  });
+  it('the same logger named in failpath.logger: safe', () => {
+    const [finding] = runRule(unstructuredLog, { code, filename: 'server/server.js', deps: ['express'], settings: { logger: { name: 'log', style: 'bunyan' } } });
+    assert.equal(finding.fixes[0].title, 'Log with log (bunyan)');
+    assert.equal(finding.fixes[0].safe, true);
+  });
+  it('a project logger in a pino project: safe', () => {
+    const [finding] = runRule(unstructuredLog, { code, filename: 'server/server.js', deps: ['express', 'pino'] });
+    assert.equal(finding.fixes[0].safe, true);
+  });
 });

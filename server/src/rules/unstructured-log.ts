@@ -1,24 +1,43 @@
 /**
  * unstructured-log — console.log/info/warn/error/debug/trace in server code.
  *
- * Before:  console.error('charge failed', err, orderId);
+ * Before:  console.error('charge failed:', err, orderId);
  * After:   logger.error({ err, orderId }, 'charge failed');          (pino, bunyan)
  *          logger.error('charge failed', { error: err, orderId });   (winston)
+ *
+ * Before:  console.log('listening on port %d', port);
+ * After:   logger.info(`listening on port ${port}`);
  *
  * The fix uses the logger already in the file, then `failpath.logger`, then the logger library in
  * package.json (creating a module logger). With none, it offers to configure one instead of
  * inventing a dependency. Test files, scripts, CLIs and browser code are out of scope; so are
- * console.table/time/dir/count (developer tools, not logs) and the logger implementation itself.
+ * console.table/time/dir/count (developer tools, not logs), the logger implementation itself,
+ * `if (require.main === module)` blocks, `process.on('exit')` handlers (only synchronous writes
+ * reach the output there), development-only branches and functions run inside a browser page
+ * (`page.evaluate(() => …)`).
  */
 import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext } from '../engine/types';
 import { skipOuter } from '../engine/facts';
-import { enclosingFunction, functionName } from '../engine/ast';
-import { chooseLogger, logCallExpr, type Level } from '../fixes/logger';
+import { inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
+import { chooseLogger, logCallExpr, type Level, type LoggerChoice } from '../fixes/logger';
 
 const LEVELS: Record<string, Level> = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug', trace: 'debug' };
 const ERROR_NAMES = /^(err|error|e|ex|exc|exception|cause|reason|failure)$/i;
 const LOGGER_FILE = /(^|[\\/])(logger|logging|log|logs)([\\/]|(\.[\w-]+)?\.[cm]?[jt]s$)/i;
+/** A lone identifier with one of these names is the message, not a field. */
+const MESSAGE_NAMES = /^(msg|message|text|line|banner)$/;
+/** Property names that say little on their own: `rows.length` becomes `rowsLength`. */
+const GENERIC_PROPS = new Set(['id', 'name', 'type', 'data', 'value', 'length', 'size', 'count', 'message', 'code', 'status', 'statusCode', 'result', 'key', 'url']);
+/** Keys the library writes itself: a field with this name would clobber it. */
+const RESERVED: Record<string, ReadonlySet<string>> = {
+  pino: new Set(['level', 'time', 'msg', 'pid', 'hostname']),
+  bunyan: new Set(['level', 'time', 'msg', 'pid', 'hostname', 'v', 'name', 'src']),
+  winston: new Set(['level', 'message']),
+  nestjs: new Set(['message']),
+};
+/** Flags that gate diagnostic output: DEBUG, verbose, isDev, ENABLE_LOGGING, debugMode… */
+const DEV_FLAGS = /debug|verbose|^(is_?)?dev(elopment)?(_?mode)?$|enable_?logging|log(ging)?_?enabled/i;
 
 /**
  * The file implements the project's own logger (`class Logger`, or a top-level `log`/`logger`
@@ -33,30 +52,59 @@ function definesLogger(ctx: RuleContext): boolean {
   return false;
 }
 
-/** `if (require.main === module) { … }` — the file's CLI entry, where console output is the UI. */
-function inCliEntry(node: ts.Node): boolean {
-  for (let p = node.parent; p; p = p.parent) {
-    if (ts.isIfStatement(p)) {
-      const t = p.expression.getText();
-      if (/require\.main\s*===?\s*module/.test(t) || /import\.meta\.main/.test(t)) return true;
+function isPropertyPath(e: ts.Expression, object: string, name: string): boolean {
+  const x = skipOuter(e);
+  return ts.isPropertyAccessExpression(x) && x.name.text === name &&
+    (object === 'import' ? ts.isMetaProperty(x.expression) : ts.isIdentifier(x.expression) && x.expression.text === object);
+}
+
+/** `require.main === module`, `import.meta.main`: the file's command-line entry. */
+function isCliCondition(cond: ts.Expression): boolean {
+  const c = skipOuter(cond);
+  if (isPropertyPath(c, 'import', 'main')) return true;
+  if (!ts.isBinaryExpression(c)) return false;
+  if (c.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return isCliCondition(c.left) || isCliCondition(c.right);
+  if (c.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken && c.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsToken) return false;
+  const isModule = (e: ts.Expression) => { const x = skipOuter(e); return ts.isIdentifier(x) && x.text === 'module'; };
+  return (isPropertyPath(c.left, 'require', 'main') && isModule(c.right)) || (isPropertyPath(c.right, 'require', 'main') && isModule(c.left));
+}
+
+/** `process.env.NODE_ENV !== 'production'`, `=== 'development'`, a `debug`/`verbose` flag. */
+function isDevCondition(cond: ts.Expression): boolean {
+  const c = skipOuter(cond);
+  if (ts.isIdentifier(c)) return DEV_FLAGS.test(c.text);
+  if (ts.isPropertyAccessExpression(c)) return DEV_FLAGS.test(c.name.text);
+  if (!ts.isBinaryExpression(c)) return false;
+  const op = c.operatorToken.kind;
+  if (op === ts.SyntaxKind.AmpersandAmpersandToken) return isDevCondition(c.left) || isDevCondition(c.right);
+  const env = (e: ts.Expression) => { const x = skipOuter(e); return ts.isPropertyAccessExpression(x) && x.name.text === 'NODE_ENV'; };
+  const [side, lit] = env(c.left) ? [c.left, skipOuter(c.right)] : env(c.right) ? [c.right, skipOuter(c.left)] : [undefined, undefined];
+  if (!side || !lit || !ts.isStringLiteralLike(lit)) return false;
+  const dev = /^(dev|development|local|test)$/.test(lit.text);
+  const prod = lit.text === 'production' || lit.text === 'prod';
+  if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken) return dev;
+  if (op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) return prod;
+  return false;
+}
+
+/**
+ * Where console output is the intended channel: the CLI entry block, a development-only branch,
+ * a `process.on('exit')` handler (the event loop is gone: asynchronous logger transports never
+ * flush there, console writes synchronously), or code that runs inside a browser page.
+ */
+function consoleIsTheChannel(call: ts.CallExpression): boolean {
+  let child: ts.Node = call;
+  for (let p = call.parent; p; child = p, p = p.parent) {
+    if (ts.isIfStatement(p) && p.thenStatement === child && (isCliCondition(p.expression) || isDevCondition(p.expression))) return true;
+    if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && p.right === child && isDevCondition(p.left)) return true;
+    if (isFunctionLike(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.arguments.includes(p as ts.Expression)) {
+      const c = p.parent;
+      const ev = c.arguments[0] && skipOuter(c.arguments[0]);
+      if (ts.isPropertyAccessExpression(c.expression) && /^(on|once|addListener|prependListener)$/.test(c.expression.name.text) &&
+        ts.isIdentifier(c.expression.expression) && c.expression.expression.text === 'process' && ev && ts.isStringLiteralLike(ev) && ev.text === 'exit') return true;
     }
   }
-  return false;
-}
-
-function fieldName(e: ts.Expression): string | undefined {
-  const x = skipOuter(e);
-  if (ts.isIdentifier(x)) return x.text;
-  if (ts.isPropertyAccessExpression(x)) return x.name.text;
-  return undefined;
-}
-
-function isErrorLike(e: ts.Expression): boolean {
-  const x = skipOuter(e);
-  if (ts.isIdentifier(x)) return ERROR_NAMES.test(x.text);
-  if (ts.isNewExpression(x) && ts.isIdentifier(x.expression)) return /Error$/.test(x.expression.text);
-  if (ts.isPropertyAccessExpression(x)) return ERROR_NAMES.test(x.name.text) && x.name.text !== 'message' && x.name.text !== 'stack';
-  return false;
+  return inPageFunction(call);
 }
 
 export const unstructuredLog = defineRule({
@@ -75,16 +123,146 @@ export const unstructuredLog = defineRule({
       const method = callee.name.text;
       const level = LEVELS[method];
       if (!level) return;
-      if (inCliEntry(call)) return;
-      const fixes = buildFixes(call, level, ctx);
+      // console.log() / console.log(''): a blank line in console output, no information to move
+      const only = call.arguments.length === 1 ? skipOuter(call.arguments[0]) : undefined;
+      if (call.arguments.length === 0 || (only && ts.isStringLiteralLike(only) && only.text.trim() === '')) return;
+      if (consoleIsTheChannel(call)) return;
       ctx.report({
         node: callee,
         message: `console.${method}() writes an unstructured line: no level to alert on, no fields to query, no request id to follow. Use the structured logger.`,
-        fixes,
+        fixes: buildFixes(call, level, ctx),
       });
     },
   },
 });
+
+// ---- the fix --------------------------------------------------------------------------------
+
+/** `err`, `error`, `new Error(…)`, `new HttpError(…)`: an error value worth the error key. */
+function isErrorLike(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  if (ts.isIdentifier(x)) return ERROR_NAMES.test(x.text);
+  if (ts.isNewExpression(x) && ts.isIdentifier(x.expression)) return /Error$/.test(x.expression.text);
+  if (ts.isPropertyAccessExpression(x)) return ERROR_NAMES.test(x.name.text);
+  return false;
+}
+
+/** `err.stack` / `err.message` log a part of the error: the error key logs all of it. */
+function errorOf(e: ts.Expression): ts.Expression | undefined {
+  const x = skipOuter(e);
+  if (ts.isPropertyAccessExpression(x) && (x.name.text === 'stack' || x.name.text === 'message') && isErrorLike(x.expression)) return skipOuter(x.expression);
+  return isErrorLike(x) ? x : undefined;
+}
+
+function lastName(e: ts.Expression): string | undefined {
+  const x = skipOuter(e);
+  if (ts.isIdentifier(x)) return x.text;
+  if (ts.isPropertyAccessExpression(x)) return x.name.text;
+  return undefined;
+}
+
+/** The field key for an argument: `port` → port, `req.body` → body, `rows.length` → rowsLength. */
+function fieldKey(e: ts.Expression): string | undefined {
+  const x = skipOuter(e);
+  if (ts.isIdentifier(x)) return x.text;
+  if (!ts.isPropertyAccessExpression(x)) return undefined;
+  const name = x.name.text;
+  if (!GENERIC_PROPS.has(name)) return name;
+  const owner = x.expression.kind === ts.SyntaxKind.ThisKeyword ? undefined : lastName(x.expression);
+  return owner ? owner + name[0].toUpperCase() + name.slice(1) : name;
+}
+
+/** Collects structured fields, keeping keys unique and clear of the library's own keys. */
+class Fields {
+  readonly items: string[] = [];
+  private readonly used = new Set<string>();
+  private extra = 0;
+  constructor(private readonly reserved: ReadonlySet<string>) {}
+
+  /** A key for the first value that has no name of its own: `console.log('totalInvestment', t.toNumber())`. */
+  label?: string;
+
+  add(key: string | undefined, text: string): void {
+    if (!key && this.label && !this.used.has(this.label)) { key = this.label; this.label = undefined; }
+    let k = key && this.reserved.has(key) ? `${key}Value` : key;
+    if (!k || this.used.has(k)) k = this.nextData();
+    this.used.add(k);
+    this.items.push(k === text ? k : `${k}: ${text}`);
+  }
+
+  /**
+   * Properties of `{ orderId, total: t }` become fields, an error-looking one goes to `takeError`;
+   * false (nothing added) when the literal is not that simple.
+   */
+  addObject(obj: ts.ObjectLiteralExpression, sf: ts.SourceFile, takeError: (e: ts.Expression) => boolean): boolean {
+    const props: [string, ts.Expression][] = [];
+    for (const p of obj.properties) {
+      const key = (ts.isShorthandPropertyAssignment(p) || ts.isPropertyAssignment(p)) ? propertyName(p.name) : undefined;
+      if (!key || !/^[A-Za-z_$][\w$]*$/.test(key) || this.used.has(key) || this.reserved.has(key)) return false;
+      props.push([key, ts.isShorthandPropertyAssignment(p) ? p.name : (p as ts.PropertyAssignment).initializer]);
+    }
+    let tookError = false;
+    for (const [k, v] of props) {
+      if (!tookError && isErrorLike(v) && takeError(v)) { tookError = true; continue; }
+      this.add(k, v.getText(sf));
+    }
+    return true;
+  }
+
+  private nextData(): string {
+    let k: string;
+    do k = `data${this.extra++ ? this.extra : ''}`; while (this.used.has(k));
+    return k;
+  }
+}
+
+/**
+ * The body of a string literal as written (escapes kept: `\x1b`, `\n`, `\'`), made safe inside a
+ * template literal: backticks and `${` get escaped, existing escape sequences are copied whole.
+ */
+function templateBody(raw: string): string {
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\') { out += raw.slice(i, i + 2); i++; continue; }
+    if (c === '`') out += '\\`';
+    else if (c === '$' && raw[i + 1] === '{') out += '\\$';
+    else out += c;
+  }
+  return out;
+}
+
+/**
+ * `'listening on %s:%d', host, port` → `` `listening on ${host}:${port}` `` (util.format's
+ * %s/%d/%i/%f). Works on the literal as written so its escapes survive. Returns undefined when
+ * the format uses %o/%O/%j/%c, which print objects or styles.
+ */
+function interpolate(literal: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral, args: ts.Expression[], sf: ts.SourceFile): { msg: string; used: ts.Expression[] } | undefined {
+  const raw = literal.getText(sf).slice(1, -1);
+  const used: ts.Expression[] = [];
+  let out = '';
+  let last = 0;
+  const re = /\\[\s\S]|%([sdifjoOc%])/g;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    if (!m[1]) continue; // an escape sequence: not a placeholder
+    out += templateBody(raw.slice(last, m.index));
+    last = m.index + 2;
+    if (m[1] === '%') { out += '%'; continue; }
+    if (!/[sdif]/.test(m[1])) return undefined;
+    const arg = args[used.length];
+    if (!arg) { out += m[0]; continue; }
+    used.push(arg);
+    out += `\${${arg.getText(sf)}}`;
+  }
+  return { msg: `\`${out}${templateBody(raw.slice(last))}\``, used };
+}
+
+/** `'charge failed:'` → `'charge failed'` once the values after it have moved to fields. */
+function trimSeparator(msg: string): string {
+  const m = /^(['"`])([\s\S]*?)\s*[:=\-–]\s*\1$/.exec(msg);
+  if (!m || !m[2] || m[2].endsWith('\\')) return msg;
+  return `${m[1]}${m[2]}${m[1]}`;
+}
 
 function buildFixes(call: ts.CallExpression, level: Level, ctx: RuleContext): Fix[] {
   if (call.arguments.some((a) => ts.isSpreadElement(a))) return [];
@@ -98,37 +276,58 @@ function buildFixes(call: ts.CallExpression, level: Level, ctx: RuleContext): Fi
       command: { title: 'Open failpath.logger setting', command: 'workbench.action.openSettings', arguments: ['failpath.logger'] },
     }];
   }
+  const code = rewrite(call, level, logger, ctx);
+  if (!code) return [];
+  return [{
+    title: `Log with ${logger.describe}`,
+    edits: [...logger.setup, { start: call.getStart(ctx.sourceFile), end: call.getEnd(), newText: code }],
+    isPreferred: true,
+    // a guessed argument order is for a person to confirm, not for fix-all
+    safe: !logger.assumed,
+  }];
+}
+
+/** The logger call replacing `call`, or undefined when the arguments cannot be mapped faithfully. */
+function rewrite(call: ts.CallExpression, level: Level, logger: LoggerChoice, ctx: RuleContext): string | undefined {
   const sf = ctx.sourceFile;
-  const args = [...call.arguments];
+  let args = [...call.arguments];
   let msg: string | undefined;
   const first = args[0] && skipOuter(args[0]);
-  if (first && (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first))) {
+  if (first && ts.isStringLiteral(first) || first && ts.isNoSubstitutionTemplateLiteral(first)) {
+    args.shift();
+    if (/%[sdifjoOc]/.test(first.text)) {
+      const f = interpolate(first, args, sf);
+      if (!f) return undefined;
+      msg = f.used.length ? f.msg : first.getText(sf);
+      // an interpolated error still goes to the error key: the message has its text, not its stack
+      args = args.filter((a) => !f.used.includes(a) || errorOf(a));
+    } else {
+      msg = first.getText(sf);
+    }
+  } else if (first && ts.isTemplateExpression(first)) {
+    if ([first.head, ...first.templateSpans.map((s) => s.literal)].some((l) => /%[sdifjoOc]/.test(l.text))) return undefined;
+    msg = args.shift()!.getText(sf);
+  } else if (first && ts.isIdentifier(first) && MESSAGE_NAMES.test(first.text) && args.length === 1) {
     msg = args.shift()!.getText(sf);
   }
   let errExpr: string | undefined;
-  const fields: string[] = [];
-  const used = new Set<string>();
-  let extra = 0;
+  const fields = new Fields(RESERVED[logger.style] ?? new Set());
+  // a message that is a name ('totalInvestment', 'order.quantity') labels the value after it
+  const label = first && ts.isStringLiteral(first) && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(first.text) ? first.text : undefined;
+  if (label) fields.label = label.split('.').map((p, i) => (i ? p[0].toUpperCase() + p.slice(1) : p)).join('');
   for (const a of args) {
-    const text = a.getText(sf);
-    if (!errExpr && isErrorLike(a)) { errExpr = text; continue; }
-    let key = fieldName(a);
-    if (!key || used.has(key)) key = `data${extra++ ? extra : ''}`;
-    while (used.has(key)) key = `data${++extra}`;
-    used.add(key);
-    fields.push(ts.isIdentifier(skipOuter(a)) && key === text ? key : `${key}: ${text}`);
+    const x = skipOuter(a);
+    const err = errorOf(a);
+    if (err && (!errExpr || errExpr === err.getText(sf))) { errExpr = err.getText(sf); continue; }
+    const takeError = (e: ts.Expression) => (errExpr ? false : (errExpr = e.getText(sf), true));
+    if (ts.isObjectLiteralExpression(x) && x.properties.length && fields.addObject(x, sf, takeError)) continue;
+    fields.add(fieldKey(a), a.getText(sf));
   }
   if (!msg) {
-    const fn = enclosingFunction(call);
-    const name = (fn && functionName(fn)) ?? ctx.fileName.replace(/\\/g, '/').split('/').pop()!.replace(/\.[^.]+$/, '');
+    const name = nearestFunctionName(call) ?? ctx.fileName.replace(/\\/g, '/').split('/').pop()!.replace(/\.[^.]+$/, '');
     msg = JSON.stringify(level === 'error' ? `${name} failed` : name).replace(/"/g, ctx.style.quote);
+  } else if (args.length) {
+    msg = trimSeparator(msg);
   }
-  // pino/bunyan want `err` as the key; when the expression is named `err` already, shorthand works
-  const code = logCallExpr(logger, level, msg, errExpr, fields);
-  return [{
-    title: `Log with ${logger.describe}`,
-    edits: [...logger.setup, { start: call.getStart(sf), end: call.getEnd(), newText: code }],
-    isPreferred: true,
-    safe: true,
-  }];
+  return logCallExpr(logger, level, msg, errExpr, fields.items);
 }
