@@ -1,4 +1,6 @@
-import { runRuleTests } from '../harness/ruleTester';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runRule, runRuleTests } from '../harness/ruleTester';
 import { swallowedError } from '../../server/src/rules/swallowed-error';
 
 const pino = `import { logger } from './lib/logger';\n`;
@@ -25,6 +27,31 @@ runRuleTests(swallowedError, {
     { name: 'browser code (UI shows its own feedback)', code: `'use client';\nasync function save() { try { await api.save(); } catch { toast('failed'); } }`, filename: 'app/form.tsx' },
     { name: 'test files', code: `try { await x(); } catch {}`, filename: 'src/a.spec.ts' },
     { name: 'suppressed', code: `// failpath-disable-next-line swallowed-error\ntry { await x(); } catch {}` },
+    { name: 'a synchronous try block without I/O', code: `try { doWork(); } catch (e) {}` },
+    { name: 'a header parsed in a middleware', code: `let lang = 'en';\ntry {\n  lang = req.headers['accept-language'].split(',')[0];\n} catch {}` },
+    { name: 'existence probe: fs.access answers with its failure (parse-server fileExists)', code: `async function fileExists(path) {\n  try {\n    await fs.access(path);\n    return true;\n  } catch (e) {\n    return false;\n  }\n}`, filename: 'src/Utils.js' },
+    { name: 'existence probe with a sync check (medusa)', code: `let exists = false;\ntry {\n  accessSync(path.resolve(base));\n  exists = true;\n} catch (e) {}` },
+    { name: 'a comment in a non-empty catch explains the fallback (outline)', code: `async function check(url) {\n  try {\n    const res = await fetch(url, { method: 'HEAD' });\n    return { embeddable: res.ok };\n  } catch {\n    // On timeout or network error, be optimistic and allow embedding\n    return { embeddable: true, reason: 'timeout' };\n  }\n}` },
+    { name: 'a trailing comment on the empty catch', code: `try { await redis.del(key); } catch {} // the key expires anyway` },
+    { name: 'a trailing comment on the .catch line (etherpad)', code: `Promise.resolve(v).catch(() => {}); // Suppress unhandled rejection errors.` },
+    { name: 'a comment above the .catch line that speaks of the failure', code: `// best effort: the lock expires on its own\nawait lock.extend(5000).catch(() => {});` },
+    { name: 'an underscore parameter declares the intent (medusa cli)', code: `const done = await verifyPgCreds(credentials).catch((_) => false);` },
+    { name: 'zod schema fallback', code: `import { z } from 'zod';\nconst Limit = z.coerce.number().catch(() => 20);` },
+    { name: 'best-effort wait (Playwright)', code: `await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});` },
+    { name: 'best-effort cleanup as a promise', code: `await conn.end().catch(() => {});` },
+    { name: 'an existence probe as a promise chain (outline S3Storage)', code: `return s3.send(new HeadObjectCommand({ Bucket, Key })).then(() => true).catch(() => false);` },
+    { name: 'code run inside the browser page', code: `await page.evaluate(async () => {\n  try { await fetch('/ping'); } catch {}\n});` },
+    { name: '.catch(console.error) logs', code: `run().catch(console.error);` },
+    { name: 'Playwright: trying selectors until one clicks (maxun)', code: `import type { Page } from 'playwright-core';\nexport async function dismiss(page: Page, selectors: string[]) {\n  for (const sel of selectors) {\n    try {\n      await page.click(sel, { timeout: 1000 });\n      return true;\n    } catch (e) {\n      continue;\n    }\n  }\n  return false;\n}` },
+    { name: 'Playwright: a page evaluation with a fallback value', code: `import { chromium } from 'playwright';\nconst text = await page.evaluate(() => document.body.innerText).catch(() => '');` },
+    { name: 'Puppeteer: this.page interactions with Promise.all', code: `import puppeteer from 'puppeteer';\nclass Bot {\n  async next() {\n    try {\n      await Promise.all([this.page.waitForNavigation(), this.page.click('a.next')]);\n    } catch {}\n  }\n}` },
+    { name: 'a best-effort wait in a try block', code: `try {\n  await page.waitForNavigation({ timeout: 1500 });\n} catch (e) {\n}` },
+    { name: 'a sleep is not I/O', code: `try {\n  await new Promise((r) => setTimeout(r, 500));\n  counter++;\n} catch {}` },
+    { name: "the project's own log helper records the failure", code: `try {\n  await page.goto(url);\n} catch (error) {\n  debugLog('navigation failed, retrying');\n  retry++;\n}` },
+    { name: "parsing an error response's body (medusa js-sdk)", code: `if (resp.status >= 300) {\n  const jsonError = (await resp.json().catch(() => ({}))) as { message?: string };\n  throw new FetchError(jsonError.message ?? resp.statusText, resp.status);\n}` },
+    { name: 'a body read through a then chain (novu)', code: `const message = await res.json().then((r) => r?.message || 'Unknown error').catch(() => 'Unknown error');` },
+    { name: 'cleanup in a finally block', code: `async function probe() {\n  try {\n    await this.set(testKey, 'ok');\n    return true;\n  } finally {\n    try {\n      await this.remove(testKey);\n    } catch {}\n  }\n}` },
+    { name: 'cleanup while handling another failure', code: `try {\n  await run();\n} catch (error) {\n  if (browserId) {\n    try { await destroyRemoteBrowser(browserId); } catch {}\n  }\n  throw error;\n}` },
     { name: 'destructured catch binding uses the error', code: `try { await x(); } catch ({ message }) { return message; }` },
   ],
   invalid: [
@@ -117,9 +144,172 @@ runRuleTests(swallowedError, {
       output: `${pino}const run = async function () {\n\ttry {\n\t\tawait step();\n\t} catch (err) {\n\t\tlogger.error({ err }, 'run failed');\n\t}\n};`,
     },
     {
-      name: 'empty catch around a sync call that is not cleanup',
-      code: `try { doWork(); } catch (e) {}`,
-      errors: [{ line: 1, column: 19 }],
+      name: 'the function returned a value: rethrow is preferred and the title says why',
+      code: `${pino}async function getRates() {\n  try {\n    return (await axios.get(RATES_URL)).data;\n  } catch (e) {}\n}`,
+      errors: [{ line: 5, column: 5 }],
+      fixTitle: /^Log the error with logger \(.*\) and rethrow \(the function would return undefined\)$/,
+      output: `${pino}async function getRates() {\n  try {\n    return (await axios.get(RATES_URL)).data;\n  } catch (e) {\n    logger.error({ err: e }, 'getRates failed');\n    throw e;\n  }\n}`,
+    },
+    {
+      name: 'the function returned a value: the preferred fix rethrows',
+      code: `${pino}const load = async (id: string) => {\n  try { return await db.users.findOne(id); } catch (e) {}\n};`,
+      errors: [{ line: 3, column: 46 }],
+      output: `${pino}const load = async (id: string) => {\n  try { return await db.users.findOne(id); } catch (e) {\n    logger.error({ err: e }, 'load failed');\n    throw e;\n  }\n};`,
+    },
+    {
+      name: 'the same function: "log and continue" is still offered',
+      code: `${pino}async function getRates() {\n  try {\n    return (await axios.get(RATES_URL)).data;\n  } catch (e) {}\n}`,
+      errors: [{ line: 5, column: 5 }],
+      fixTitle: /^Log the error with logger \(.*\) and continue$/,
+      output: `${pino}async function getRates() {\n  try {\n    return (await axios.get(RATES_URL)).data;\n  } catch (e) { logger.error({ err: e }, 'getRates failed'); }\n}`,
+    },
+    {
+      name: 'bunyan logger in the file',
+      code: `import bunyan from 'bunyan';\nconst log = bunyan.createLogger({ name: 'billing' });\nexport async function invoice(id: string) {\n  try {\n    await stripe.invoices.pay(id);\n  } catch (err) {}\n}`,
+      deps: ['bunyan', 'stripe'],
+      errors: [{ line: 6, column: 5 }],
+      output: `import bunyan from 'bunyan';\nconst log = bunyan.createLogger({ name: 'billing' });\nexport async function invoice(id: string) {\n  try {\n    await stripe.invoices.pay(id);\n  } catch (err) { log.error({ err }, 'invoice failed'); }\n}`,
+    },
+    {
+      name: 'settings logger, ESM file: the import is added',
+      code: `import { db } from './db';\n\nexport async function touch(id: string) {\n  try {\n    await db.sessions.touch(id);\n  } catch {}\n}\n`,
+      settings: { logger: { import: '@acme/observability', name: 'log', style: 'pino' } },
+      errors: [{ line: 6, column: 5 }],
+      output: `import { db } from './db';\nimport { log } from '@acme/observability';\n\nexport async function touch(id: string) {\n  try {\n    await db.sessions.touch(id);\n  } catch (err) { log.error({ err }, 'touch failed'); }\n}\n`,
+    },
+    {
+      name: 'settings logger, CommonJS file: a require is added',
+      code: `const db = require('./db');\n\nasync function touch(id) {\n  try {\n    await db.sessions.touch(id);\n  } catch (e) {}\n}\n`,
+      filename: 'src/sessions.js',
+      settings: { logger: { import: './lib/log', name: 'log', style: 'winston' } },
+      errors: [{ line: 6, column: 5 }],
+      output: `const db = require('./db');\nconst { log } = require('./lib/log');\n\nasync function touch(id) {\n  try {\n    await db.sessions.touch(id);\n  } catch (e) { log.error('touch failed', { error: e }); }\n}\n`,
+    },
+    {
+      name: 'no logger known, .catch: console.warn and the title says so',
+      code: `const user = await getUser(id).catch(() => null);`,
+      errors: [{ line: 1, column: 32 }],
+      fixTitle: 'Log the error with console.warn (no structured logger configured) and keep the null fallback',
+      output: `const user = await getUser(id).catch((err) => { console.warn('getUser failed', err); return null; });`,
+    },
+    {
+      name: 'a TODO is not an explanation',
+      code: `${pino}async function f() {\n  try { await x(); } catch (e) {\n    // TODO: handle\n  }\n}`,
+      errors: [{ line: 3, column: 22 }],
+      output: `${pino}async function f() {\n  try { await x(); } catch (e) {\n    logger.error({ err: e }, 'f failed');\n  }\n}`,
+    },
+    {
+      name: 'a commented-out log is a removed log, not an explanation',
+      code: `${pino}async function f() {\n  try { await x(); } catch (err) {\n    // console.log(err)\n  }\n}`,
+      errors: [{ line: 3, column: 22 }],
+      output: `${pino}async function f() {\n  try { await x(); } catch (err) {\n    logger.error({ err }, 'f failed');\n  }\n}`,
+    },
+    {
+      name: 'an unrelated comment above a .catch(() => null) does not silence it',
+      code: `${pino}// load the profile\nconst profile = await loadProfile(id).catch(() => null);`,
+      errors: [{ line: 3, column: 39 }],
+      output: `${pino}// load the profile\nconst profile = await loadProfile(id).catch((err) => { logger.warn({ err }, 'loadProfile failed'); return null; });`,
+    },
+    {
+      name: 'an API key lookup that turns "database down" into "unauthorized" (ghostfolio)',
+      code: `import { Injectable, Logger, HttpException } from '@nestjs/common';\n@Injectable()\nexport class ApiKeyStrategy {\n  private readonly logger = new Logger(ApiKeyStrategy.name);\n  async validate(id: string) {\n    try {\n      const user = await this.userService.user({ id });\n      if (user) {\n        return user;\n      }\n    } catch {}\n    throw new HttpException('Unauthorized', 401);\n  }\n}`,
+      deps: ['@nestjs/common'],
+      errors: [{ line: 11, column: 7 }],
+      output: `import { Injectable, Logger, HttpException } from '@nestjs/common';\n@Injectable()\nexport class ApiKeyStrategy {\n  private readonly logger = new Logger(ApiKeyStrategy.name);\n  async validate(id: string) {\n    try {\n      const user = await this.userService.user({ id });\n      if (user) {\n        return user;\n      }\n    } catch (err) { this.logger.error('validate failed', err instanceof Error ? err.stack : String(err)); }\n    throw new HttpException('Unauthorized', 401);\n  }\n}`,
+    },
+    {
+      name: 'a ban check that fails open (kutt)',
+      code: `${pino}async function checkBanned(address) {\n  let isBanned;\n  try {\n    isBanned = await query.host.find({ address, banned: true });\n  } catch (error) {\n    isBanned = null;\n  }\n  return isBanned;\n}`,
+      errors: [{ line: 6, column: 5, message: 'The catch never looks at \`error\`' }],
+      output: `${pino}async function checkBanned(address) {\n  let isBanned;\n  try {\n    isBanned = await query.host.find({ address, banned: true });\n  } catch (error) {\n    logger.error({ err: error }, 'checkBanned failed');\n    isBanned = null;\n  }\n  return isBanned;\n}`,
+    },
+    {
+      name: 'a promise chain is named by its first call',
+      code: `${pino}const rates = await axios.get(url).then((r) => r.data).catch(() => ({}));`,
+      errors: [{ line: 2, column: 56 }],
+      output: `${pino}const rates = await axios.get(url).then((r) => r.data).catch((err) => { logger.warn({ err }, 'axios.get failed'); return {}; });`,
+    },
+    {
+      name: '.catch(_.noop)',
+      code: `${pino}import _ from 'lodash';\nnotify(user).catch(_.noop);`,
+      errors: [{ line: 3, column: 14 }],
+      output: `${pino}import _ from 'lodash';\nnotify(user).catch((err) => logger.warn({ err }, 'notify failed'));`,
+    },
+    {
+      name: 'the added binding avoids a local err in scope',
+      code: `${pino}async function sync(items) {\n  const err = validate(items);\n  if (err) return err;\n  try { await push(items); } catch {}\n}`,
+      errors: [{ line: 5, column: 30 }],
+      output: `${pino}async function sync(items) {\n  const err = validate(items);\n  if (err) return err;\n  try { await push(items); } catch (error) { logger.error({ err: error }, 'sync failed'); }\n}`,
+    },
+    {
+      name: 'NestJS .catch below error level keeps the error message',
+      code: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Notifier {\n  private readonly logger = new Logger(Notifier.name);\n  ping() {\n    this.mailer.send(this.msg).catch(() => {});\n  }\n}`,
+      deps: ['@nestjs/common'],
+      errors: [{ line: 6, column: 32 }],
+      output: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Notifier {\n  private readonly logger = new Logger(Notifier.name);\n  ping() {\n    this.mailer.send(this.msg).catch((err) => this.logger.warn({ message: 'this.mailer.send failed', error: err instanceof Error ? err.message : String(err) }));\n  }\n}`,
+    },
+    {
+      name: 'winston logger in the file, inline route handler named by its route',
+      code: `import winston from 'winston';\nconst logger = winston.createLogger({});\nrouter.get('/health', async (req, res) => {\n  try {\n    await db.raw('select 1');\n    res.json({ ok: true });\n  } catch {\n    res.status(503).json({ ok: false });\n  }\n});`,
+      deps: ['winston'],
+      errors: [{ line: 7, column: 5 }],
+      output: `import winston from 'winston';\nconst logger = winston.createLogger({});\nrouter.get('/health', async (req, res) => {\n  try {\n    await db.raw('select 1');\n    res.json({ ok: true });\n  } catch (err) {\n    logger.error('GET /health failed', { error: err });\n    res.status(503).json({ ok: false });\n  }\n});`,
+    },
+    {
+      name: 'a lint directive is not an explanation',
+      code: `${pino}async function f() {\n  try { await x(); } catch (e) {} // eslint-disable-line no-empty\n}`,
+      errors: [{ line: 3, column: 22 }],
+      output: `${pino}async function f() {\n  try { await x(); } catch (e) { logger.error({ err: e }, 'f failed'); } // eslint-disable-line no-empty\n}`,
+    },
+    {
+      name: 'a page-named object in a file without browser automation is still I/O',
+      code: `${pino}export async function publish(page: CmsPage) {\n  try {\n    await page.save();\n  } catch (e) {}\n}`,
+      errors: [{ line: 5, column: 5 }],
+      output: `${pino}export async function publish(page: CmsPage) {\n  try {\n    await page.save();\n  } catch (e) { logger.error({ err: e }, 'publish failed'); }\n}`,
+    },
+    {
+      name: 'a database write in a Playwright file is still I/O',
+      code: `${pino}import type { Page } from 'playwright';\nexport async function store(page: Page, run: Run) {\n  const html = await page.content();\n  try {\n    await run.update({ html });\n  } catch (err) {}\n}`,
+      errors: [{ line: 7, column: 5 }],
+      output: `${pino}import type { Page } from 'playwright';\nexport async function store(page: Page, run: Run) {\n  const html = await page.content();\n  try {\n    await run.update({ html });\n  } catch (err) { logger.error({ err }, 'store failed'); }\n}`,
+    },
+    {
+      name: 'NestJS service without a logger: the fix adds the class logger, Nest-style',
+      code: `import { Injectable } from '@nestjs/common';\n\n@Injectable()\nexport class HealthService {\n  public constructor(private readonly redis: RedisCacheService) {}\n\n  public async isRedisCacheHealthy() {\n    try {\n      return await this.redis.isHealthy();\n    } catch {\n      return false;\n    }\n  }\n}\n`,
+      deps: ['@nestjs/common'],
+      errors: [{ line: 10, column: 7 }],
+      output: `import { Injectable, Logger } from '@nestjs/common';\n\n@Injectable()\nexport class HealthService {\n  private readonly logger = new Logger(HealthService.name);\n  public constructor(private readonly redis: RedisCacheService) {}\n\n  public async isRedisCacheHealthy() {\n    try {\n      return await this.redis.isHealthy();\n    } catch (err) {\n      this.logger.error('isRedisCacheHealthy failed', err instanceof Error ? err.stack : String(err));\n      return false;\n    }\n  }\n}\n`,
+    },
+    {
+      name: 'an anonymous callback is named by the function around it',
+      code: `${pino}export async function resolveSymbols(items: Item[]) {\n  return Promise.all(items.map(async (item) => {\n    try {\n      return await provider.lookup(item.symbol);\n    } catch {\n      return { ...item, resolved: undefined };\n    }\n  }));\n}`,
+      errors: [{ line: 6, column: 7 }],
+      output: `${pino}export async function resolveSymbols(items: Item[]) {\n  return Promise.all(items.map(async (item) => {\n    try {\n      return await provider.lookup(item.symbol);\n    } catch (err) {\n      logger.error({ err }, 'resolveSymbols failed');\n      return { ...item, resolved: undefined };\n    }\n  }));\n}`,
     },
   ],
+});
+
+describe('swallowed-error: fix metadata', () => {
+  const code = `const { log } = require('../src/util');\nasync function beat() {\n  try {\n    await R.store(bean);\n  } catch (e) {}\n}\n`;
+  it('a custom logger with no logger library: not safe for fix-all, and the title says it guesses', () => {
+    const [finding] = runRule(swallowedError, { code, filename: 'server/model/monitor.js', deps: ['express'] });
+    assert.deepEqual(finding.fixes.map((f) => [f.title, !!f.isPreferred, !!f.safe]), [
+      ['Log the error with log (assuming pino-style arguments; set failpath.logger to confirm) and continue', true, false],
+      ['Log the error with log (assuming pino-style arguments; set failpath.logger to confirm) and rethrow', false, false],
+    ]);
+  });
+  it('log-and-continue is safe, rethrow never is', () => {
+    const [finding] = runRule(swallowedError, { code, filename: 'server/model/monitor.js', deps: ['express', 'winston'] });
+    assert.deepEqual(finding.fixes.map((f) => [f.title, !!f.isPreferred, !!f.safe]), [
+      ['Log the error with log (winston) and continue', true, true],
+      ['Log the error with log (winston) and rethrow', false, false],
+    ]);
+  });
+  it('when the function would return undefined, the preferred rethrow is left out of fix-all', () => {
+    const [finding] = runRule(swallowedError, { code: `const logger = pino();\nimport pino from 'pino';\nasync function get() {\n  try {\n    return await db.get(1);\n  } catch (e) {}\n}\n`, deps: ['pino'] });
+    assert.deepEqual(finding.fixes.map((f) => [f.title, !!f.isPreferred, !!f.safe]), [
+      ['Log the error with logger (pino) and rethrow (the function would return undefined)', true, false],
+      ['Log the error with logger (pino) and continue', false, true],
+    ]);
+  });
 });

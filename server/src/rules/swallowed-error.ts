@@ -1,57 +1,174 @@
 /**
- * swallowed-error — an error caught and dropped: an empty catch, a catch that never looks at its
- * error around I/O, or `.catch(() => {})` / `.catch(() => null)` with no log.
+ * swallowed-error — an error caught and dropped around I/O: an empty catch, a catch that never
+ * looks at its error, or `.catch(() => {})` / `.catch(() => null)` / `.catch(noop)` with no log.
  *
  * Before:  try { await pool.query(sql) } catch (err) {}
  * After:   try { await pool.query(sql) } catch (err) { logger.error({ err }, 'syncInventory failed'); }
  *
- * Deliberate silence stays silent: a catch with a comment explaining it, best-effort cleanup
- * (`try { fs.unlinkSync(tmp) } catch {}`), parsing idioms with no I/O in the try block
- * (`try { return JSON.parse(s) } catch { return null }`), and catches that rethrow, log, or pass
- * the error on (`next(err)`, `reject(err)`, `done(err)`).
+ * Before:  async function load() { try { return await api.get(url) } catch {} }
+ * After:   async function load() { try { return await api.get(url) } catch (err) { logger.error({ err }, 'load failed'); throw err; } }
+ *          (the function returned a value and would now return undefined: rethrow is preferred)
+ *
+ * Before:  const user = await getUser(id).catch(() => null);
+ * After:   const user = await getUser(id).catch((err) => { logger.warn({ err }, 'getUser failed'); return null; });
+ *
+ * Deliberate silence stays silent: a comment explaining it (not a TODO), `catch (_err)` /
+ * `.catch((_) => …)`, best-effort cleanup (`try { await conn.close() } catch {}`), existence
+ * probes (`try { await fs.access(p); return true } catch { return false }`), try blocks without
+ * I/O (parsing, `JSON.parse`), catches that rethrow, log, report or pass the error on (`next(err)`,
+ * `reject(err)`), promise `.catch` on schemas (zod's `.catch(() => 0)`), and code that runs in a
+ * browser page (`page.evaluate(() => …)`).
  */
 import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext } from '../engine/types';
-import { skipOuter } from '../engine/facts';
-import { enclosingFunction, functionName, lineIndentAt, isFunctionLike } from '../engine/ast';
+import { rootIdentifier, skipOuter } from '../engine/facts';
+import { enclosingFunction, functionName, lineIndentAt, isFunctionLike, inPageFunction, nearestFunctionName } from '../engine/ast';
 import { externalCall } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
 import { semi } from '../engine/style';
 
-const CLEANUP = /^(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|close|closeSync|destroy|kill|release|end|abort|removeListener|off|clearTimeout|clearInterval|disconnect|quit|unref|delete|cancel|dispose|removeItem)$/;
+const CLEANUP = /^(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|close|closeSync|destroy|kill|release|end|abort|removeListener|off|clearTimeout|clearInterval|disconnect|quit|unref|delete|cancel|dispose|removeItem|terminate|stop|unsubscribe)$/;
+/** Calls whose failure is the answer: "does it exist?" */
+const PROBES = /^(access|accessSync|stat|statSync|lstat|lstatSync|exists|existsSync|pathExists|pathExistsSync)$/;
+/** `.catch` after these is a best-effort wait or cleanup, not lost work. */
+const BEST_EFFORT = /^(wait|waitFor|sleep|delay)/;
+const NOOP_HANDLERS = /^(noop|ignore|ignoreError|identity)$/;
+/** Reading a response body: failing to parse an (error) body is not a lost failure. */
+const BODY_READS = /^(json|text|blob|arrayBuffer|formData)$/;
+/** Awaiting these is waiting, not I/O. */
+const SLEEPS = /^(sleep|delay|wait|waitForTimeout|setTimeout|setImmediate)$/;
+/** Browser automation: a page interaction that fails is the page's answer, not a dependency outage. */
+const AUTOMATION_MODULES = new Set(['playwright', 'playwright-core', '@playwright/test', 'puppeteer', 'puppeteer-core', 'patchright', 'rebrowser-playwright']);
+const PAGE_OBJECTS = /^(page|frame|mainFrame|currentPage|browser|context|browserContext|locator|element|el|handle|elementHandle|target)$/;
+/** Modules whose `.catch(fn)` is not a promise's: schema fallbacks. */
+const SCHEMA_MODULES = new Set(['zod', 'yup', 'valibot', 'joi', 'superstruct', 'effect', '@effect/schema', 'io-ts']);
 const FALLBACK_VALUES = new Set([ts.SyntaxKind.NullKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.UndefinedKeyword]);
+const TODO = /\b(TODO|FIXME|XXX|HACK)\b/;
+/** Tool directives and markers naming this rule are not reasons (a suppression says `-- why`). */
+const DIRECTIVE = /^(eslint|@ts-|prettier-ignore|istanbul|c8 |v8 |tslint|jshint|biome-ignore|noinspection|NOSONAR)|swallowed-error/;
 
-function hasComment(text: string, block: ts.Block): boolean {
-  const inner = text.slice(block.getStart() + 1, block.getEnd() - 1);
-  return inner.includes('//') || inner.includes('/*');
+/** Words of a comment above a `.catch(() => {})` line that speak about the failure. */
+const ABOUT_FAILURE = /ignor|best[- ]?effort|fire[- ]and[- ]forget|don'?t care|not critical|optional|swallow|suppress|fail|error|expected|reject|safe to|noop|no-op/i;
+
+/**
+ * A comment that explains a decision: not a TODO, not commented-out code (`// console.log(err)`
+ * is a removed log, not a reason), and when `about` is given, one that speaks of the failure.
+ */
+function explains(text: string, ranges: readonly ts.CommentRange[] | undefined, about?: RegExp): boolean {
+  return !!ranges?.some((r) => {
+    const body = text.slice(r.pos, r.end).replace(/^\/[/*]|\*\/$/g, '').replace(/^\s*\*/gm, '').trim();
+    if (!body || TODO.test(body) || DIRECTIVE.test(body) || /^[\w$.]+\(.*\)\s*;?$/.test(body)) return false;
+    return !about || about.test(body);
+  });
 }
 
-/** Does the try block do I/O: an await, or a call on a known external client? Bounded walk. */
+/** Comments inside a block (between its braces), or trailing it on the same line. */
+function blockHasExplanation(text: string, block: ts.Block): boolean {
+  const inner: ts.CommentRange[] = [];
+  // comments before each statement, and after the last one (before the closing brace)
+  for (const st of block.statements) inner.push(...(ts.getLeadingCommentRanges(text, st.pos) ?? []), ...(ts.getTrailingCommentRanges(text, st.end) ?? []));
+  const closing = block.getEnd() - 1;
+  inner.push(...(ts.getLeadingCommentRanges(text, block.statements.length ? block.statements[block.statements.length - 1].end : block.getStart() + 1) ?? []).filter((r) => r.end <= closing));
+  return explains(text, inner) || explains(text, ts.getTrailingCommentRanges(text, block.getEnd()));
+}
+
+/** The callee name of a call, e.g. `unlink` for `fs.promises.unlink(p)`. */
+function calleeName(call: ts.CallExpression): string {
+  const c = call.expression;
+  return ts.isPropertyAccessExpression(c) ? c.name.text : ts.isIdentifier(c) ? c.text : '';
+}
+
+function awaitedCall(e: ts.Expression): ts.CallExpression | undefined {
+  let x = skipOuter(e);
+  if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
+  return ts.isCallExpression(x) ? x : undefined;
+}
+
+/** The object a call chain starts from: `page` for `page.locator(s).click()`, `currentPage` for `this.currentPage.goto()`. */
+function receiverRoot(e: ts.Expression): string | undefined {
+  let x = skipOuter(e);
+  for (;;) {
+    if (ts.isCallExpression(x)) x = skipOuter(x.expression);
+    else if (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) {
+      const base = skipOuter(x.expression);
+      if (base.kind === ts.SyntaxKind.ThisKeyword) return ts.isPropertyAccessExpression(x) ? x.name.text : undefined;
+      x = base;
+    } else return ts.isIdentifier(x) ? x.text : undefined;
+  }
+}
+
+const automationFiles = new WeakMap<object, boolean>();
+function isAutomationFile(ctx: RuleContext): boolean {
+  let v = automationFiles.get(ctx.facts);
+  if (v === undefined) {
+    v = [...ctx.facts.bindings.values()].some((b) => AUTOMATION_MODULES.has(b.module));
+    automationFiles.set(ctx.facts, v);
+  }
+  return v;
+}
+
+/** A call on a Playwright/Puppeteer page, frame or element, in a file that uses one. */
+function isPageCall(call: ts.CallExpression, ctx: RuleContext): boolean {
+  const root = receiverRoot(call.expression);
+  return !!root && ts.isPropertyAccessExpression(call.expression) && PAGE_OBJECTS.test(root) && isAutomationFile(ctx);
+}
+
+/** An awaited expression that is not I/O: a probe, a sleep, a page interaction (and `Promise.all` of those). */
+function awaitsNoIo(e: ts.Expression, ctx: RuleContext): boolean {
+  const x = skipOuter(e);
+  if (ts.isNewExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'Promise') {
+    // new Promise((r) => setTimeout(r, ms))
+    const exec = x.arguments?.[0] && skipOuter(x.arguments[0]);
+    const body = exec && (ts.isArrowFunction(exec) || ts.isFunctionExpression(exec)) ? exec.body : undefined;
+    const only = body && (ts.isBlock(body) ? (body.statements.length === 1 && ts.isExpressionStatement(body.statements[0]) ? body.statements[0].expression : undefined) : body);
+    return !!only && ts.isCallExpression(skipOuter(only)) && SLEEPS.test(calleeName(skipOuter(only) as ts.CallExpression));
+  }
+  if (!ts.isCallExpression(x)) return false;
+  const name = calleeName(x);
+  if (PROBES.test(name) || SLEEPS.test(name) || isPageCall(x, ctx) || (BODY_READS.test(name) && x.arguments.length === 0)) return true;
+  if (ts.isPropertyAccessExpression(x.expression) && ts.isIdentifier(x.expression.expression) && x.expression.expression.text === 'Promise' &&
+    x.arguments.length === 1 && ts.isArrayLiteralExpression(x.arguments[0])) {
+    const items = x.arguments[0].elements;
+    return items.length > 0 && items.every((i) => !ts.isSpreadElement(i) && awaitsNoIo(i, ctx));
+  }
+  return false;
+}
+
+/** Does the try block do I/O: an await, or a call on a known external client? Existence probes, sleeps and page interactions do not count. Bounded walk. */
 function tryDoesIo(tryBlock: ts.Block, ctx: RuleContext): boolean {
   let found = false;
   let budget = 2000;
   const visit = (n: ts.Node): void => {
     if (found || --budget < 0) return;
     if (isFunctionLike(n)) return;
-    if (ts.isAwaitExpression(n) || ts.isForOfStatement(n) && n.awaitModifier) { found = true; return; }
-    if (ts.isCallExpression(n) && externalCall(n, ctx.facts, ctx.project, ctx.config.externalModules)) { found = true; return; }
+    if (ts.isAwaitExpression(n) && !awaitsNoIo(n.expression, ctx)) { found = true; return; }
+    if (ts.isForOfStatement(n) && n.awaitModifier) { found = true; return; }
+    if (ts.isCallExpression(n) && !PROBES.test(calleeName(n)) && externalCall(n, ctx.facts, ctx.project, ctx.config.externalModules)) { found = true; return; }
     ts.forEachChild(n, visit);
   };
   visit(tryBlock);
   return found || budget < 0;
 }
 
-/** `try { fs.unlinkSync(tmp) } catch {}`: a single best-effort cleanup call. */
+/** `try { fs.unlinkSync(tmp) } catch {}`, `try { await page.waitForNavigation() } catch {}`: a single best-effort call. */
 function isCleanup(tryBlock: ts.Block): boolean {
   if (tryBlock.statements.length !== 1) return false;
   const st = tryBlock.statements[0];
-  if (!ts.isExpressionStatement(st)) return false;
-  let e = skipOuter(st.expression);
-  if (ts.isAwaitExpression(e)) e = skipOuter(e.expression);
-  if (!ts.isCallExpression(e)) return false;
-  const callee = e.expression;
-  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-  return CLEANUP.test(name);
+  const call = ts.isExpressionStatement(st) ? awaitedCall(st.expression) : undefined;
+  return !!call && (CLEANUP.test(calleeName(call)) || BEST_EFFORT.test(calleeName(call)));
+}
+
+/**
+ * The try statement sits in another catch or a finally block: best-effort cleanup while a failure
+ * is already being handled (`finally { try { await tmp.remove() } catch {} }`).
+ */
+function inFailureHandling(clause: ts.CatchClause): boolean {
+  let child: ts.Node = clause.parent;
+  for (let p = child.parent; p && !isFunctionLike(p); child = p, p = p.parent) {
+    if (ts.isCatchClause(p)) return true;
+    if (ts.isTryStatement(p) && p.finallyBlock === child) return true;
+  }
+  return false;
 }
 
 /** Does the catch body hand the failure on or record it? throw, a log/report call, next/reject/done/cb. */
@@ -62,10 +179,12 @@ function handlesFailure(block: ts.Block): boolean {
     if (ts.isThrowStatement(n)) { handled = true; return; }
     if (ts.isCallExpression(n)) {
       const c = n.expression;
-      const name = ts.isPropertyAccessExpression(c) ? c.name.text : ts.isIdentifier(c) ? c.text : '';
+      const name = calleeName(n);
       const recv = ts.isPropertyAccessExpression(c) ? c.expression.getText() : '';
       if (/^(next|reject|done|cb|callback|fail|captureException|captureError|notify|report|reportError|track|emit)$/.test(name)) { handled = true; return; }
       if (/^(error|warn|fatal|info|log|debug|trace|exception)$/.test(name) && /log|console|sentry|logger|rollbar|bugsnag/i.test(recv)) { handled = true; return; }
+      // the project's own log helpers: log(), this.log(), debugLog(), logError(), logger()
+      if (/^(log|logger)$|^(log|debug|warn|error)[A-Z]|[a-z]Log$/.test(name)) { handled = true; return; }
     }
     ts.forEachChild(n, visit);
   };
@@ -73,14 +192,14 @@ function handlesFailure(block: ts.Block): boolean {
   return handled;
 }
 
-function usesName(block: ts.Block, name: string): boolean {
+function usesName(node: ts.Node, name: string): boolean {
   let used = false;
   const visit = (n: ts.Node): void => {
     if (used) return;
     if (ts.isIdentifier(n) && n.text === name && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) { used = true; return; }
     ts.forEachChild(n, visit);
   };
-  visit(block);
+  visit(node);
   return used;
 }
 
@@ -94,17 +213,78 @@ function contextName(node: ts.Node, ctx: RuleContext): string {
     /^(get|post|put|patch|delete|all)$/.test(call.expression.name.text) && call.arguments[0] && ts.isStringLiteralLike(call.arguments[0])) {
     return `${call.expression.name.text.toUpperCase()} ${call.arguments[0].text}`;
   }
+  const outer = fn && nearestFunctionName(fn);
+  if (outer) return outer;
   return ctx.fileName.replace(/\\/g, '/').split('/').pop()!.replace(/\.[^.]+$/, '');
 }
 
-function freeErrorName(clause: ts.CatchClause): string {
+/** Names declared directly in a block or as parameters/catch bindings on the way up. */
+function namesInScope(clause: ts.CatchClause): Set<string> {
   const taken = new Set<string>();
   for (let p: ts.Node | undefined = clause.parent; p; p = p.parent) {
     if (ts.isCatchClause(p) && p.variableDeclaration && ts.isIdentifier(p.variableDeclaration.name)) taken.add(p.variableDeclaration.name.text);
     if (isFunctionLike(p)) for (const prm of p.parameters) if (ts.isIdentifier(prm.name)) taken.add(prm.name.text);
+    if (ts.isBlock(p) || ts.isSourceFile(p)) {
+      for (const st of p.statements) {
+        if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) taken.add(d.name.text);
+      }
+    }
   }
+  return taken;
+}
+
+function freeErrorName(clause: ts.CatchClause): string {
+  const taken = namesInScope(clause);
   for (const n of ['err', 'error', 'caughtError', 'caughtError2']) if (!taken.has(n) && !usesName(clause.block, n)) return n;
   return 'caughtError3';
+}
+
+/**
+ * An empty catch with no sensible fallback: the try block returns a value and nothing follows the
+ * try statement in the function, so a failure silently becomes `undefined` for the caller.
+ */
+function fallsThroughToUndefined(clause: ts.CatchClause): boolean {
+  const tryStmt = clause.parent as ts.TryStatement;
+  if (tryStmt.finallyBlock) return false;
+  const body = tryStmt.parent;
+  const fn = body?.parent;
+  if (!body || !ts.isBlock(body) || !fn || !isFunctionLike(fn) || fn.body !== body) return false;
+  if (body.statements[body.statements.length - 1] !== tryStmt) return false;
+  let returns = false;
+  const visit = (n: ts.Node): void => {
+    if (returns || isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) && n.expression) { returns = true; return; }
+    ts.forEachChild(n, visit);
+  };
+  visit(tryStmt.tryBlock);
+  return returns;
+}
+
+/** `.catch` on a zod/yup schema, after a wait/cleanup call, a page interaction or a response body read. */
+function notALostPromise(call: ts.CallExpression, ctx: RuleContext): boolean {
+  const recv = skipOuter((call.expression as ts.PropertyAccessExpression).expression);
+  const root = rootIdentifier(recv);
+  if (root && SCHEMA_MODULES.has(ctx.facts.bindings.get(root)?.module ?? '')) return true;
+  let base: ts.Expression = recv;
+  while (ts.isCallExpression(base) && ts.isPropertyAccessExpression(base.expression) && /^(then|finally)$/.test(base.expression.name.text)) base = skipOuter(base.expression.expression);
+  if (ts.isCallExpression(base) && BODY_READS.test(calleeName(base)) && base.arguments.length === 0) return true;
+  if (ts.isCallExpression(recv)) {
+    const name = calleeName(recv);
+    if (CLEANUP.test(name) || BEST_EFFORT.test(name) || isPageCall(recv, ctx)) return true;
+    // `.then(() => true).catch(() => false)`: an existence probe answering yes or no
+    if (name === 'then' && recv.arguments.length === 1) {
+      const h = skipOuter(recv.arguments[0]);
+      if ((ts.isArrowFunction(h) && h.body.kind === ts.SyntaxKind.TrueKeyword)) return true;
+    }
+  }
+  return false;
+}
+
+/** The statement holding `node` (for leading/trailing comments of a `.catch(() => {})` line). */
+function statementOf(node: ts.Node): ts.Node {
+  let n = node;
+  while (n.parent && !ts.isBlock(n.parent) && !ts.isSourceFile(n.parent) && !isFunctionLike(n.parent) && !ts.isCaseClause(n.parent)) n = n.parent;
+  return n;
 }
 
 export const swallowedError = defineRule({
@@ -121,21 +301,17 @@ export const swallowedError = defineRule({
       const name = decl && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
       if (decl && !name) return; // destructured: the error is used
       if (name && name.startsWith('_')) return; // `catch (_err)`: ignoring it is the declared intent
+      if (blockHasExplanation(ctx.text, block)) return;
+      const tryBlock = (clause.parent as ts.TryStatement).tryBlock;
       const empty = block.statements.length === 0;
-      if (empty) {
-        if (hasComment(ctx.text, block)) return;
-        const tryBlock = (clause.parent as ts.TryStatement).tryBlock;
-        if (isCleanup(tryBlock)) return;
-      } else {
-        if (name && usesName(block, name)) return;
-        if (handlesFailure(block)) return;
-        if (!tryDoesIo((clause.parent as ts.TryStatement).tryBlock, ctx)) return;
-      }
+      if (empty && (isCleanup(tryBlock) || inFailureHandling(clause))) return;
+      if (!empty && ((name && usesName(block, name)) || handlesFailure(block))) return;
+      if (!tryDoesIo(tryBlock, ctx) || inPageFunction(clause)) return;
       const what = empty ? 'This empty catch drops the error' : name ? `The catch never looks at \`${name}\`` : 'This catch has no error binding';
       ctx.report({
         start: clause.getStart(ctx.sourceFile),
         end: decl ? clause.variableDeclaration!.getEnd() + 1 : clause.getStart(ctx.sourceFile) + 5,
-        message: `${what}: when it fails, nothing is logged and nobody can tell why. Log it with context${empty ? ', and rethrow if there is no sensible fallback' : ''}.`,
+        message: `${what}: when the I/O in the try block fails, nothing is logged and nobody can tell why. Log it with context${empty ? ', and rethrow if there is no sensible fallback' : ''}.`,
         fixes: catchFixes(clause, name, empty, ctx),
       });
     },
@@ -146,12 +322,10 @@ export const swallowedError = defineRule({
       let fallback: string | undefined;
       if (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) {
         const p = handler.parameters[0];
-        if (p && ts.isIdentifier(p.name) && usesName(ts.isBlock(handler.body) ? handler.body : ts.factory.createBlock([]), p.name.text)) return;
-        if (p && !ts.isIdentifier(p.name)) return;
+        if (p && (!ts.isIdentifier(p.name) || p.name.text.startsWith('_') || usesName(handler.body, p.name.text))) return;
         const body = handler.body;
         if (ts.isBlock(body)) {
-          if (body.statements.length > 0 || hasComment(ctx.text, body)) return;
-          fallback = undefined;
+          if (body.statements.length > 0 || blockHasExplanation(ctx.text, body)) return;
         } else {
           const b = skipOuter(body);
           const isFallback = FALLBACK_VALUES.has(b.kind) || (ts.isIdentifier(b) && b.text === 'undefined') ||
@@ -160,10 +334,12 @@ export const swallowedError = defineRule({
           if (!isFallback) return;
           fallback = b.getText(ctx.sourceFile);
         }
-        if (p && ts.isIdentifier(p.name) && p.name.text !== '_' && !p.name.text.startsWith('_')) { /* unused named param: still swallowed */ }
-      } else if (ts.isIdentifier(handler) && /^(noop|ignore|ignoreError|_\.noop|identity)$/.test(handler.text)) {
-        fallback = undefined;
-      } else return;
+      } else if (!(ts.isIdentifier(handler) && NOOP_HANDLERS.test(handler.text)) && !(ts.isPropertyAccessExpression(handler) && handler.name.text === 'noop')) {
+        return;
+      }
+      if (notALostPromise(call, ctx) || inPageFunction(call)) return;
+      const st = statementOf(call);
+      if (explains(ctx.text, ts.getLeadingCommentRanges(ctx.text, st.pos), ABOUT_FAILURE) || explains(ctx.text, ts.getTrailingCommentRanges(ctx.text, st.end))) return;
       ctx.report({
         node: callee.name,
         message: `.catch(${handler.getText(ctx.sourceFile).slice(0, 30)}) swallows the rejection${fallback ? ` and returns ${fallback}` : ''}: when it fails, nothing is logged. Log the error with context.`,
@@ -204,25 +380,40 @@ function catchFixes(clause: ts.CatchClause, name: string | undefined, empty: boo
     return { start: first.getStart(sf), end: first.getStart(sf), newText: lines.map((l) => `${l} `).join('') };
   };
   const logTitle = `Log the error with ${logger.describe}`;
-  const fixes: Fix[] = [{ title: empty ? `${logTitle} and continue` : logTitle, edits: [...edits, make([logStmt])], isPreferred: true, safe: true }];
-  if (empty) fixes.push({ title: `${logTitle} and rethrow`, edits: [...edits, make([logStmt, `throw ${errName}${s}`])] });
-  return fixes;
+  // a guessed argument order is for a person to confirm, not for fix-all
+  const safe = !logger.assumed;
+  if (!empty) return [{ title: logTitle, edits: [...edits, make([logStmt])], isPreferred: true, safe }];
+  const cont: Fix = { title: `${logTitle} and continue`, edits: [...edits, make([logStmt])], safe };
+  const rethrow: Fix = { title: `${logTitle} and rethrow`, edits: [...edits, make([logStmt, `throw ${errName}${s}`])] };
+  if (fallsThroughToUndefined(clause)) {
+    // the caller would get undefined instead of the value: rethrowing is the honest default
+    // (not `safe`: callers now see the error, so fix-all leaves it to a person)
+    rethrow.title = `${logTitle} and rethrow (the function would return undefined)`;
+    return [{ ...rethrow, isPreferred: true }, cont];
+  }
+  return [{ ...cont, isPreferred: true }, rethrow];
+}
+
+/** What the promise was: `getUser` for `getUser(id).then(f)`, `cache.refresh`, `job`. */
+function promiseLabel(recv: ts.Expression, ctx: RuleContext): string {
+  let x = skipOuter(recv);
+  while (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(then|finally)$/.test(x.expression.name.text)) x = skipOuter(x.expression.expression);
+  const text = (ts.isCallExpression(x) ? x.expression : x).getText(ctx.sourceFile).replace(/\s+/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function promiseCatchFixes(call: ts.CallExpression, handler: ts.Expression, fallback: string | undefined, ctx: RuleContext): Fix[] {
   const logger = chooseLogger(ctx, call) ?? consoleLogger();
-  const recv = (call.expression as ts.PropertyAccessExpression).expression;
-  let label = recv.getText(ctx.sourceFile).replace(/\s+/g, ' ');
-  if (ts.isCallExpression(skipOuter(recv))) label = (skipOuter(recv) as ts.CallExpression).expression.getText(ctx.sourceFile).replace(/\s+/g, ' ');
-  if (label.length > 40) label = label.slice(0, 40);
+  const label = promiseLabel((call.expression as ts.PropertyAccessExpression).expression, ctx);
   const log = logCall(ctx, logger, 'warn', `${label} failed`, 'err');
   const s = semi(ctx.style);
   // two statements on one line need a separator even in a semicolon-free file
   const replacement = fallback ? `(err) => { ${log}; return ${fallback}${s} }` : `(err) => ${log}`;
+  const describe = logger.structured ? logger.describe : 'console.warn (no structured logger configured)';
   return [{
-    title: `Log the error with ${logger.describe}${fallback ? ` and keep the ${fallback} fallback` : ''}`,
+    title: `Log the error with ${describe}${fallback ? ` and keep the ${fallback} fallback` : ''}`,
     edits: [...logger.setup, { start: handler.getStart(ctx.sourceFile), end: handler.getEnd(), newText: replacement }],
     isPreferred: true,
-    safe: true,
+    safe: !logger.assumed,
   }];
 }
