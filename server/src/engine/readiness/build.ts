@@ -4,7 +4,6 @@
  * its worker.
  */
 import { analyze, type AnalyzeInput } from '../analyze';
-import { RULES_BY_ID } from '../../rules';
 import type { IndexedFile, IndexedFinding } from './projectIndex';
 import { lineColumn } from './projectIndex';
 
@@ -23,7 +22,7 @@ export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile {
     return {
       ruleId: f.ruleId, start: f.start, end: f.end, line: s.line, column: s.column, endLine: e.line, endColumn: e.column,
       severity: f.severity, checklist: f.checklist, message: f.message,
-      fixable: f.fixes.some((x) => x.edits.length > 0) || (RULES_BY_ID.get(f.ruleId)?.fixable === true && f.fixes.length > 0),
+      fixable: f.fixes.some((x) => x.edits.length > 0), // a command-only action (configure a logger) changes no code
     };
   });
   const unusedSuppressions = result.unusedSuppressions.map((u) => ({ ...lineColumn(lineStarts, u.start), ruleIds: u.ruleIds }));
