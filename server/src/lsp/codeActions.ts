@@ -48,15 +48,19 @@ export function buildCodeActions(doc: TextDocument, analysis: DocumentAnalysis, 
   const actions: CodeAction[] = [];
   const edit = (edits: readonly TextEdit[]) => workspaceEdit(doc, edits, opts.documentChanges);
 
-  if (wanted(only, CodeActionKind.QuickFix)) {
-    const found = findingsFor(doc, analysis, params);
-    for (const { finding, diagnostic } of found) {
-      for (const fix of finding.fixes) {
-        const kind = fix.kind ?? 'quickfix';
-        if (!wanted(only, kind)) continue;
-        actions.push(fixAction(fix, kind, diagnostic, edit));
-      }
+  // a finding's fixes carry their own kind: quick fixes, and refactors (Promise.all…) that a
+  // client asking only for `refactor` must still receive
+  const wantsFixes = wanted(only, CodeActionKind.QuickFix) || wanted(only, CodeActionKind.Refactor) || wanted(only, CodeActionKind.RefactorRewrite);
+  const found = wantsFixes ? findingsFor(doc, analysis, params) : [];
+  for (const { finding, diagnostic } of found) {
+    for (const fix of finding.fixes) {
+      const kind = fix.kind ?? 'quickfix';
+      if (!wanted(only, kind)) continue;
+      actions.push(fixAction(fix, kind, diagnostic, edit));
     }
+  }
+
+  if (wanted(only, CodeActionKind.QuickFix)) {
     const seen = new Set<string>();
     for (const { finding, diagnostic } of found) {
       const line = doc.positionAt(finding.start).line;
