@@ -6,6 +6,7 @@
  * No rule ids means every rule. Text after `--` is the reason and is ignored.
  */
 import type * as ts from 'typescript';
+import { lineIndexOf } from './lines';
 
 interface Directive {
   kind: 'next-line' | 'line' | 'block';
@@ -29,16 +30,7 @@ const MARK = 'failpath-disable';
 export function parseSuppressions(sf: ts.SourceFile): Suppressions {
   const text = sf.text;
   const lineStarts = sf.getLineStarts();
-  const lineOf = (offset: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = (offset: number): number => lineIndexOf(lineStarts, offset);
   const lineEnd = (line: number) => (line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length + 1);
   const directives: Directive[] = [];
   const openBlocks: Directive[] = [];

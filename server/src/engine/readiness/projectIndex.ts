@@ -5,6 +5,7 @@
  * that file's entry; derived maps are rebuilt lazily on the next query.
  */
 import * as path from 'node:path';
+import { lineColumn } from '../lines';
 import type { FileSummary, FunctionSummary, RouteSummary } from '../summary';
 import { isProjectModule } from '../summary';
 import type { ChecklistItem, Severity } from '../types';
@@ -42,16 +43,7 @@ export interface RouteRef {
 
 const RESOLVE_EXT = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
 
-export function lineColumn(lineStarts: readonly number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
-}
+export { lineColumn };
 
 export class ProjectIndex {
   private readonly files = new Map<string, IndexedFile>();
