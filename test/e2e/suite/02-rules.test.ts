@@ -72,7 +72,7 @@ export async function syncInventory(skus: string[]) {
     file: 'src/rates.ts',
     range: 'axios.get',
     message: /^axios\.get\(\) can fail .* GET \/rates hangs/,
-    fixTitle: 'Wrap in try/catch: log with logger and respond 502',
+    fixTitle: 'Wrap in try/catch: log with logger (pino) and respond 502',
     expected: `import express from 'express';
 import axios from 'axios';
 import { logger } from './lib/logger';
