@@ -87,6 +87,18 @@ describe('readiness on fixtures', () => {
     assert.deepEqual(t.routes.map((r) => `${r.method} ${r.path}`), ['POST /billing/charge']);
   });
 
+  it('a src/app/ folder without Next.js routing files is not a Next.js app; services beside a controller join its feature', () => {
+    const root = path.join(repo, 'test/fixtures/readiness/express-app');
+    const report = buildReadiness(indexDir(root));
+    assert.deepEqual(report.features.map((f) => f.name), ['articles', 'shared']);
+    const articles = report.features[0];
+    // article.service.ts is also imported by a seed script and a test: its neighbour decides
+    assert.deepEqual(articles.files.map((x) => path.relative(root, x)).sort(), [
+      'src/app/models/http-exception.model.ts', 'src/app/routes/article/article.controller.ts', 'src/app/routes/article/article.service.ts',
+    ]);
+    assert.deepEqual(articles.routes.map((r) => `${r.method} ${r.path}`), ['GET /articles']);
+  });
+
   it('honours configured features and their declared flags', () => {
     const root = path.join(repo, 'test/fixtures/readiness/nest');
     const report = buildReadiness(indexDir(root), { payments: { paths: ['src/billing/**'], flags: ['billing-v2'], owner: 'payments-team' } });

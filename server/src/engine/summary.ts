@@ -10,6 +10,7 @@ import type { Rule, RuleContext } from './types';
 import { enclosingFunction, functionName, isFunctionLike, type FunctionLike } from './ast';
 import { LOGGER_MODULES } from './modules';
 import { skipOuter } from './facts';
+import { routeOf } from './frameworks';
 
 export type EvidenceKind = 'logger' | 'metrics' | 'tracing' | 'flag' | 'limiter' | 'health' | 'shutdown' | 'correlation' | 'errorHandler';
 
@@ -113,7 +114,18 @@ export const basicRouteOf: RouteRecognizer = (call, ctx) => {
   return { framework: fw, method: method.toUpperCase(), path: first.text, handler: last };
 };
 
-export function createSummaryCollector(summary: FileSummary, recognize: RouteRecognizer = basicRouteOf): Rule {
+/**
+ * The frameworks module's recognition (Express/Koa/Hono/Fastify apps and routers however they are
+ * bound — created, typed parameters, class members — `router.route('/x').get(…)`, Fastify's
+ * `route({ method, url })`, Hono's `on()`): a route with a literal path, its last handler.
+ */
+export const frameworkRouteOf: RouteRecognizer = (call, ctx) => {
+  const r = routeOf(call, ctx.facts, ctx.project);
+  if (!r || r.method === 'USE' || r.method === 'REGISTER' || r.path === undefined || r.handlers.length === 0) return undefined;
+  return { framework: r.framework, method: r.method, path: r.path, handler: r.handlers[r.handlers.length - 1] };
+};
+
+export function createSummaryCollector(summary: FileSummary, recognize: RouteRecognizer = frameworkRouteOf): Rule {
   const fnIndex = new Map<ts.Node, number>();
   const indexOf = (fn: FunctionLike | undefined): number => {
     if (!fn) return -1;

@@ -29,6 +29,22 @@ const FOLDER_FEATURE = /(?:^|\/)(?:src\/)?(?:features|modules|domains|services)\
 const NEXT_ROUTE = /(?:^|\/)(?:src\/)?(?:app|pages)\/(?:api\/)?((?:\([^/]+\)\/)*)([^/()[\]]+)\//;
 const GENERIC_SEGMENTS = new Set(['api', 'v1', 'v2', 'v3', 'v4', 'internal', 'public', 'admin', '']);
 
+/**
+ * A Next.js routing file: route.ts, page.tsx, layout.tsx… under an app/ folder, or anything under pages/. A plain
+ * src/app/ folder (Express apps often have one) is not a Next.js app; its helpers join a feature
+ * through the import pass instead.
+ */
+const NEXT_APP_FILE = /(?:^|\/)app\/(?:.*\/)?(?:route|page|layout|loading|error|not-found|template|default)\.[cm]?[jt]sx?$/;
+const NEXT_PAGES_FILE = /(?:^|\/)pages\//;
+function isNextRouteFile(rel: string): boolean {
+  return NEXT_APP_FILE.test(rel) || NEXT_PAGES_FILE.test(rel);
+}
+
+const TEST_FILE = /(?:^|\/)(?:__tests__|__mocks__|tests?|e2e|spec)\/|\.(?:test|spec|e2e-spec)\.[cm]?[jt]sx?$/;
+export function isTestFile(rel: string): boolean {
+  return TEST_FILE.test(rel);
+}
+
 function firstSegment(routePath: string): string | undefined {
   for (const seg of routePath.split('/')) {
     if (!seg || seg.startsWith(':') || seg.startsWith('{') || seg.startsWith('*') || GENERIC_SEGMENTS.has(seg.toLowerCase())) continue;
@@ -70,7 +86,7 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
       const nest = nestDirs.find((d) => file.startsWith(d + path.sep));
       if (nest) { assign(file, path.basename(nest), 'nest-module'); continue; }
       const next = NEXT_ROUTE.exec(r);
-      if (next && !next[2].startsWith('_')) { assign(file, next[2], 'next-route'); continue; }
+      if (next && !next[2].startsWith('_') && isNextRouteFile(r)) { assign(file, next[2], 'next-route'); continue; }
     }
     // files that register routes: named by their routes' most common first segment
     for (const entry of index.all()) {
@@ -84,13 +100,21 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
       if (best) assign(entry.file, best[0], 'routes');
     }
     // files imported only by one feature's files join that feature (two passes reach helpers of helpers)
+    const primary = new Set(owner.keys());
     for (let pass = 0; pass < 2; pass++) {
       for (const file of files) {
         if (owner.has(file)) continue;
-        const feats = new Set(index.importersOf(file).map((i) => owner.get(i) ?? SHARED));
+        // tests import what they test: they say nothing about which feature a module serves
+        const feats = new Set(index.importersOf(file).filter((i) => !isTestFile(rel(i))).map((i) => owner.get(i) ?? SHARED));
         if (feats.size === 1) {
           const only = [...feats][0];
           if (only !== SHARED) assign(file, only, 'imports');
+        } else if (feats.size > 1) {
+          // imported from several places (a seed script, another feature): a module next to one
+          // feature's files (article/article.service.ts beside article/article.controller.ts) is that feature's
+          const dir = path.dirname(file);
+          const near = [...feats].filter((n) => n !== SHARED && byName.get(n)!.files.some((f) => primary.has(f) && path.dirname(f) === dir));
+          if (near.length === 1) assign(file, near[0], 'imports');
         }
       }
     }
