@@ -4,6 +4,7 @@
  *   failpath check [paths…] [--format text|json|sarif] [--rule id…] [--error-on error|warning|info] [--quiet]
  *   failpath fix [paths…] [--rule id…] [--dry-run]
  *   failpath rules
+ *   failpath report [path] [--since <ref>] [--format markdown|json] [--error-on <severity>]   (cli/report.ts)
  *
  * Exit codes: 0 no finding at the failing severity, 1 findings at it (default: error),
  * 2 usage error or crash (message on stderr), 130 interrupted.
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { discoverFiles } from './engine/files';
 import { runScan } from './cli/runScan';
+import { runReport } from './cli/report';
 import { toJson, toSarif, toText, isRuleId } from './cli/format';
 import { ALL_RULES } from './rules';
 import { Scanner } from './engine/scan';
@@ -28,6 +30,7 @@ Usage:
   failpath check [paths…] [options]   report findings (default path: .)
   failpath fix [paths…] [options]     apply the safe preferred fixes (what the editor's fix-all does)
   failpath rules                      list the rules
+  failpath report [path] [options]    readiness report for this branch (failpath report --help)
   failpath --help | --version
 
 Options:
@@ -53,6 +56,8 @@ function fail(message: string): never {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `report` has options of its own
+  if (argv[0] === 'report') return runReport(argv.slice(1), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd() });
   let parsed;
   try {
     parsed = parseArgs({

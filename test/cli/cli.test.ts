@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import AjvDraft04 from 'ajv-draft-04';
 
 const repo = path.join(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -90,6 +91,15 @@ describe('failpath check', () => {
     const r = run(['check', '--format', 'sarif']);
     const log = JSON.parse(r.out);
     assert.equal(log.version, '2.1.0');
+    // the OASIS SARIF 2.1.0 schema as Microsoft's SARIF SDK ships it (draft-04, hence ajv-draft-04)
+    const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajvValidate = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema); // unicodeRegExp: the schema's language pattern is not valid in unicode mode
+    const validate = (x: unknown): boolean => ajvValidate(x); // a boolean, not a type guard narrowing `log`
+    assert.ok(validate(log), JSON.stringify(ajvValidate.errors, null, 2));
+    // and the validator can fail: a result without a message is not SARIF
+    const broken = structuredClone(log);
+    delete broken.runs[0].results[0].message;
+    assert.equal(validate(broken), false);
     const run0 = log.runs[0];
     assert.equal(run0.tool.driver.name, 'Failpath');
     const ids = run0.tool.driver.rules.map((x: { id: string }) => x.id);

@@ -3,7 +3,8 @@
  * summary in the same walk. Used by the CLI (`failpath report`), the server's workspace scan and
  * its worker.
  */
-import { analyze, type AnalyzeInput } from '../analyze';
+import { analyze, type AnalyzeInput, type AnalyzeResult } from '../analyze';
+import { emptySummary } from '../summary';
 import type { IndexedFile, IndexedFinding } from './projectIndex';
 import { lineColumn } from './projectIndex';
 
@@ -14,8 +15,12 @@ export function computeLineStarts(text: string): number[] {
 }
 
 export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile {
-  const result = analyze({ ...input, summary: true });
-  const lineStarts = computeLineStarts(input.text);
+  return entryFromResult(input.fileName, input.text, analyze({ ...input, summary: true }));
+}
+
+/** The index entry of an analysis that collected the summary (the server analyses open documents so). */
+export function entryFromResult(fileName: string, text: string, result: AnalyzeResult): IndexedFile {
+  const lineStarts = computeLineStarts(text);
   const findings: IndexedFinding[] = result.findings.map((f) => {
     const s = lineColumn(lineStarts, f.start);
     const e = lineColumn(lineStarts, f.end);
@@ -26,5 +31,5 @@ export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile {
     };
   });
   const unusedSuppressions = result.unusedSuppressions.map((u) => ({ ...lineColumn(lineStarts, u.start), ruleIds: u.ruleIds }));
-  return { file: input.fileName, summary: result.summary!, findings, lineStarts, unusedSuppressions };
+  return { file: fileName, summary: result.summary ?? emptySummary(), findings, lineStarts, unusedSuppressions };
 }

@@ -12,6 +12,8 @@ export interface FeatureConfig {
   paths: string[];
   flags?: string[];
   owner?: string;
+  /** Absolute folder the `paths` globs are relative to (the .failpath.json's folder); default: the index root. */
+  base?: string;
 }
 
 export interface Feature {
@@ -70,8 +72,10 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
   if (configured && Object.keys(configured).length > 0) {
     const matchers = Object.entries(configured).map(([name, cfg]) => ({ name, cfg, match: picomatch(cfg.paths, { dot: true }) }));
     for (const file of files) {
-      const r = rel(file);
-      const m = matchers.find((x) => x.match(r));
+      const m = matchers.find((x) => {
+        const r = x.cfg.base ? path.relative(x.cfg.base, file).split(path.sep).join('/') : rel(file);
+        return !r.startsWith('../') && x.match(r);
+      });
       if (m) assign(file, m.name, 'config', m.cfg);
     }
     for (const { name, cfg } of matchers) if (!byName.has(name)) byName.set(name, { name, files: [], flags: [...(cfg.flags ?? [])], owner: cfg.owner, source: 'config' });
@@ -121,4 +125,32 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
   }
   for (const file of files) if (!owner.has(file)) assign(file, SHARED, 'shared');
   return [...byName.values()].sort((a, b) => (a.name === SHARED ? 1 : b.name === SHARED ? -1 : a.name.localeCompare(b.name)));
+}
+
+/**
+ * The features configured in every .failpath.json above the given files, each with the folder its
+ * globs are relative to. A deeper file's feature of the same name wins. Undefined when none is
+ * configured (features are then inferred). `load` returns a parsed config file or undefined.
+ */
+export function configuredFeatures(files: Iterable<string>, load: (configPath: string) => { features?: Record<string, FeatureConfig> } | undefined): Record<string, FeatureConfig> | undefined {
+  const memo = new Map<string, { dir: string; features: Record<string, FeatureConfig> }[]>();
+  const above = (dir: string): { dir: string; features: Record<string, FeatureConfig> }[] => {
+    const hit = memo.get(dir);
+    if (hit) return hit;
+    const parent = path.dirname(dir);
+    const outer = parent === dir ? [] : above(parent);
+    const here = load(path.join(dir, '.failpath.json'))?.features;
+    const list = here && Object.keys(here).length ? [...outer, { dir, features: here }] : outer;
+    memo.set(dir, list);
+    return list;
+  };
+  const found = new Map<string, { dir: string; features: Record<string, FeatureConfig> }>();
+  for (const file of files) for (const c of above(path.dirname(file))) found.set(c.dir, c);
+  if (found.size === 0) return undefined;
+  const out: Record<string, FeatureConfig> = {};
+  // outermost first, so deeper definitions override
+  for (const c of [...found.values()].sort((a, b) => a.dir.length - b.dir.length)) {
+    for (const [name, f] of Object.entries(c.features)) out[name] = { ...f, base: c.dir };
+  }
+  return out;
 }
