@@ -41,4 +41,114 @@ export interface InitializationOptions {
    * (publishDiagnostics, the default for every other client).
    */
   diagnosticMode?: 'push' | 'pull';
+  /** Index the whole workspace in the background (readiness, route impact); default true. */
+  workspaceScan?: boolean;
 }
+
+// ---- readiness (the sidebar and the branch report) -----------------------------------------------
+
+/** Positions are LSP's: 0-based line and UTF-16 character. */
+export interface WirePosition { line: number; character: number }
+export interface WireRange { start: WirePosition; end: WirePosition }
+
+export type ReadinessStatus = 'pass' | 'warn' | 'fail' | 'unknown';
+
+/** A finding under a checklist item (click: reveal `range` in `uri`). */
+export interface ReadinessFinding {
+  /** Already formatted by the server ("missing-timeout: fetch() has no timeout…"); the client shows it as is. */
+  label: string;
+  message: string;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  uri: string;
+  range: WireRange;
+  /** "reached from POST /orders, GET /orders/:id" or ''. */
+  reachedFrom: string;
+}
+
+/** Positive evidence under a checklist item (a flag check, the logger setup…). */
+export interface ReadinessEvidence {
+  label: string;
+  uri: string;
+  range: WireRange;
+}
+
+export interface ReadinessItem {
+  /** Stable id of the question (monitor, disable, recover, scale, understand). */
+  id: string;
+  question: string;
+  status: ReadinessStatus;
+  /** One line: why this status. */
+  why: string;
+  findings: ReadinessFinding[];
+  evidence: ReadinessEvidence[];
+}
+
+export interface ReadinessFeature {
+  name: string;
+  /** Workspace folder the feature belongs to (several folders can define features of the same name). */
+  root: string;
+  owner?: string;
+  /** Where the feature comes from: config, folder, nest-module, next-route, route, shared. */
+  source: string;
+  score: number;
+  files: number;
+  routes: { label: string; uri: string; line: number }[];
+  flags: string[];
+  items: ReadinessItem[];
+  /** Whether a file of the feature changed on this branch (only when the branch was asked for). */
+  changed?: boolean;
+}
+
+export interface ReadinessParams {
+  /** Only the features with files changed since the merge base with the base branch. */
+  onlyChanged?: boolean;
+  /** Base ref for onlyChanged (default: the default branch). */
+  base?: string;
+}
+
+export interface ReadinessResult {
+  /** `scanning` while the background workspace scan runs (features so far are included). */
+  state: 'idle' | 'scanning' | 'ready';
+  /** Files indexed / files found, while scanning. */
+  scanned: number;
+  total: number;
+  features: ReadinessFeature[];
+  /** Items answered `fail`, over all features (the view's badge). */
+  failing: number;
+  /** Set when onlyChanged could not be honoured (not a git repository, unknown base…); all features are shown. */
+  notice?: string;
+}
+
+export interface BranchReportParams {
+  /** Base ref; default: the `failpath.readiness.baseBranch` setting, else the default branch. */
+  base?: string;
+  /** Workspace folder to report on (default: the first). */
+  root?: string;
+}
+
+export interface BranchReportResult {
+  markdown: string;
+  /** The JSON form (the same as `failpath report --format json`). */
+  report: unknown;
+}
+
+export const Requests = {
+  /** ReadinessParams → ReadinessResult */
+  readiness: 'failpath/readiness',
+  /** BranchReportParams → BranchReportResult (a ResponseError with a clear message when git fails). */
+  branchReport: 'failpath/branchReport',
+} as const;
+
+export const Notifications = {
+  /** Server → client, no params: the readiness data changed (scan progress, edits, file changes). */
+  readinessChanged: 'failpath/readinessChanged',
+} as const;
+
+export const ReadinessCommands = {
+  refresh: 'failpath.readiness.refresh',
+  showChanged: 'failpath.readiness.showChanged',
+  showAll: 'failpath.readiness.showAll',
+  reveal: 'failpath.readiness.reveal',
+  branchReport: 'failpath.branchReport',
+  focus: 'failpath.readiness.focus',
+} as const;

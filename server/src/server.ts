@@ -7,6 +7,9 @@
  * with workspace/configuration and cached per URI (lsp/settings.ts); code actions are built from
  * the analysis the diagnostics came from (lsp/analysis.ts, lsp/codeActions.ts).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
   LSPErrorCodes, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind,
@@ -19,11 +22,19 @@ import { ConfigFileLoader } from './engine/configFile';
 import { RULE_IDS } from './rules';
 import { SettingsCache, type SettingsSource } from './lsp/settings';
 import { Debouncer } from './lsp/debounce';
-import { DocumentAnalyzer } from './lsp/analysis';
+import { DocumentAnalyzer, type DocumentAnalysis } from './lsp/analysis';
 import { hardenedTextDocument } from './lsp/documents';
 import { buildCodeActions } from './lsp/codeActions';
 import { fsPathOf, isSupportedDocument } from './lsp/convert';
-import { Commands, FIX_ALL_KIND, SETTINGS_SECTION, type DocumentationArgs, type InitializationOptions } from '../../shared/protocol';
+import { WorkspaceIndex } from './lsp/workspace';
+import { ChangedFilesCache, branchReport, readinessResult } from './lsp/readiness';
+import { entryFromResult } from './engine/readiness/build';
+import { describeRoutes } from './engine/readiness/projectIndex';
+import { isSourceFile } from './engine/files';
+import {
+  Commands, FIX_ALL_KIND, SETTINGS_SECTION, Requests, Notifications,
+  type DocumentationArgs, type InitializationOptions, type ReadinessParams, type ReadinessResult, type BranchReportParams, type BranchReportResult,
+} from '../../shared/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(hardenedTextDocument);
@@ -37,6 +48,8 @@ const client = {
   configurationRegistration: false,
   watchedFilesRegistration: false,
   workspaceFolders: false,
+  workDoneProgress: false,
+  workspaceScan: true,
   clientCommands: [] as string[],
   debounceMs: 200,
 };
@@ -52,8 +65,88 @@ const analyzer = new DocumentAnalyzer({
   knownRules: RULE_IDS,
   roots: () => roots,
   isOpen: (uri) => documents.get(uri) !== undefined,
+  indexed: (file, text, result) => workspace.updateFromEditor(entryFromResult(file, text, result)),
   log: { info: (m) => connection.console.info(m), warn: (m) => connection.console.warn(m), error: (m) => connection.console.error(m) },
 });
+// ---- the workspace index (readiness, route impact) ------------------------------------------------
+
+const workerScript = path.join(__dirname, 'scan-worker.js');
+let scanProgress: { report(percentage: number, message: string): void; done(): void } | undefined;
+const workspace = new WorkspaceIndex({
+  workerScript: fs.existsSync(workerScript) ? workerScript : undefined,
+  settingsFor: async (root) => (await settings.get(pathToFileURL(root).href)).raw,
+  log: { info: (m) => connection.console.info(m), warn: (m) => connection.console.warn(m), error: (m) => connection.console.error(m) },
+  progress: (e) => {
+    if (e.kind === 'begin') void beginProgress(e.total);
+    else if (e.kind === 'report') scanProgress?.report(e.total ? Math.floor((100 * e.scanned) / e.total) : 100, `${e.scanned}/${e.total} files`);
+    else { scanProgress?.done(); scanProgress = undefined; }
+  },
+  changed: (reason) => {
+    readinessChanged();
+    impactChanged();
+    void reason;
+  },
+});
+const changedFiles = new ChangedFilesCache();
+
+async function beginProgress(total: number): Promise<void> {
+  if (!client.workDoneProgress) return;
+  try {
+    const p = await connection.window.createWorkDoneProgress();
+    p.begin('Failpath: indexing the workspace', 0, `0/${total} files`, false);
+    if (workspace.state !== 'scanning') { p.done(); return; }
+    scanProgress = { report: (pct, msg) => p.report(pct, msg), done: () => p.done() };
+  } catch {
+    // the client refused progress: scan silently
+  }
+}
+
+let readinessTimer: NodeJS.Timeout | undefined;
+function readinessChanged(): void {
+  if (readinessTimer) return;
+  readinessTimer = setTimeout(() => {
+    readinessTimer = undefined;
+    void connection.sendNotification(Notifications.readinessChanged);
+  }, 300);
+}
+
+let impactEpochSent = -1;
+let impactTimer: NodeJS.Timeout | undefined;
+/** Other files changed what reaches the open files' findings: re-publish (cached analyses, new messages). */
+function impactChanged(): void {
+  if (impactTimer) return;
+  impactTimer = setTimeout(() => {
+    impactTimer = undefined;
+    if (impactEpochSent === workspace.epoch) return;
+    impactEpochSent = workspace.epoch;
+    if (client.pull) {
+      if (client.refresh) void connection.languages.diagnostics.refresh();
+      return;
+    }
+    for (const doc of documents.all()) schedule(doc, 0);
+  }, 500);
+}
+
+const plainDiagnostics = new WeakMap<DocumentAnalysis, { epoch: number; diagnostics: DocumentAnalysis['diagnostics'] }>();
+/**
+ * The analysis's diagnostics with their route impact ("… (reached from POST /orders)"), stored
+ * back into the analysis so that code actions name the very diagnostics that were published.
+ */
+function withImpact(analysis: DocumentAnalysis): DocumentAnalysis['diagnostics'] {
+  const file = fsPathOf(analysis.uri);
+  if (!file) return analysis.diagnostics;
+  let plain = plainDiagnostics.get(analysis);
+  if (plain?.epoch === workspace.epoch) return analysis.diagnostics;
+  const base = plain?.diagnostics ?? analysis.diagnostics;
+  analysis.diagnostics = base.map((d, i) => {
+    const reached = describeRoutes(workspace.routesReaching(file, analysis.findings[i].start));
+    return reached ? { ...d, message: `${d.message} (${reached})` } : d;
+  });
+  plain = { epoch: workspace.epoch, diagnostics: base };
+  plainDiagnostics.set(analysis, plain);
+  return analysis.diagnostics;
+}
+
 const debouncer = new Debouncer((uri, err) => connection.console.error(`Validating ${uri} failed: ${stack(err)}`));
 const justOpened = new Set<string>();
 
@@ -65,6 +158,7 @@ function readOptions(raw: unknown): InitializationOptions {
   const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const out: InitializationOptions = {};
   if (Array.isArray(o.clientCommands)) out.clientCommands = o.clientCommands.filter((c): c is string => typeof c === 'string');
+  if (typeof o.workspaceScan === 'boolean') out.workspaceScan = o.workspaceScan;
   if (typeof o.debounceMs === 'number' && o.debounceMs >= 0 && o.debounceMs <= 10_000) out.debounceMs = o.debounceMs;
   if (o.diagnosticMode === 'push' || o.diagnosticMode === 'pull') out.diagnosticMode = o.diagnosticMode;
   return out;
@@ -81,6 +175,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.configurationRegistration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   client.watchedFilesRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   client.workspaceFolders = caps.workspace?.workspaceFolders === true;
+  client.workDoneProgress = caps.window?.workDoneProgress === true;
+  client.workspaceScan = options.workspaceScan !== false;
   client.clientCommands = options.clientCommands ?? [];
   if (options.debounceMs !== undefined) client.debounceMs = options.debounceMs;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -108,13 +204,16 @@ connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   }
   if (client.watchedFilesRegistration) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/package.json' }, { globPattern: '**/.failpath.json' }] });
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/package.json' }, { globPattern: '**/.failpath.json' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }],
+    });
   }
+  if (client.workspaceScan) workspace.start(roots);
   if (client.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => fsPathOf(f.uri)));
       roots = [...roots.filter((r) => !removed.has(r)), ...e.added.map((f) => fsPathOf(f.uri)).filter((p): p is string => !!p)];
-      refreshAll();
+      refreshAll(true);
     });
   }
 });
@@ -134,7 +233,7 @@ function schedule(doc: TextDocument, delayMs: number): void {
     if (!current) return;
     const analysis = await analyzer.analysisFor(current, signal);
     if (!analysis || signal.aborted || documents.get(uri) !== current) return;
-    await connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: analysis.diagnostics });
+    await connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: withImpact(analysis) });
   });
 }
 
@@ -143,9 +242,11 @@ function delayFor(doc: TextDocument): number {
   return client.debounceMs + Math.min(1000, Math.floor(doc.getText().length / 4000));
 }
 
-/** Settings or package.json changed: everything open is stale. */
-function refreshAll(): void {
+/** Settings, package.json or .failpath.json changed: everything open is stale, and the index (rescan). */
+function refreshAll(rescan: boolean): void {
   analyzer.invalidate();
+  changedFiles.clear();
+  if (rescan && client.workspaceScan) workspace.start(roots);
   if (client.pull) {
     if (client.refresh) void connection.languages.diagnostics.refresh();
     return;
@@ -163,16 +264,32 @@ documents.onDidClose((e) => {
   justOpened.delete(uri);
   debouncer.cancel(uri);
   analyzer.forget(uri);
+  const file = fsPathOf(uri);
+  if (file) workspace.documentClosed(file);
   if (!client.pull) void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 
 connection.onDidChangeConfiguration((params) => {
   const pushed = params?.settings && typeof params.settings === 'object' ? (params.settings as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
   settings.reset(client.configuration ? undefined : pushed);
-  refreshAll();
+  refreshAll(true);
 });
 
-connection.onDidChangeWatchedFiles(() => refreshAll());
+connection.onDidChangeWatchedFiles((params) => {
+  let config = false;
+  for (const change of params?.changes ?? []) {
+    const file = typeof change?.uri === 'string' ? fsPathOf(change.uri) : undefined;
+    if (!file) continue;
+    const name = path.basename(file);
+    if (name === 'package.json' || name === '.failpath.json') config = true;
+    else if (isSourceFile(name) && !file.split(path.sep).includes('node_modules')) {
+      if (change.type === 3 /* Deleted */) workspace.fileDeleted(file);
+      else workspace.fileChanged(file);
+    }
+  }
+  changedFiles.clear();
+  if (config) refreshAll(true);
+});
 
 // ---- validation (pull) ------------------------------------------------------------------------
 
@@ -204,9 +321,10 @@ connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagn
   const analysis = await analyzer.analysisFor(live);
   if (token.isCancellationRequested) return pullCancelled();
   if (!analysis) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-  const resultId = `${analysis.generation}:${analysis.version}`;
+  const items = withImpact(analysis);
+  const resultId = `${analysis.generation}:${analysis.version}:${workspace.epoch}`;
   if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-  return { kind: DocumentDiagnosticReportKind.Full, resultId, items: analysis.diagnostics };
+  return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
 });
 
 // ---- code actions and commands ------------------------------------------------------------------
@@ -247,7 +365,32 @@ connection.onExecuteCommand(async (params) => {
   return null;
 });
 
-connection.onShutdown(() => debouncer.dispose());
+// ---- readiness --------------------------------------------------------------------------------
+
+connection.onRequest(Requests.readiness, async (params: ReadinessParams | undefined): Promise<ReadinessResult> => {
+  const base = typeof params?.base === 'string' && params.base.trim() ? params.base.trim() : undefined;
+  return readinessResult(workspace, { onlyChanged: params?.onlyChanged === true, base, changedFiles });
+});
+
+connection.onRequest(Requests.branchReport, async (params: BranchReportParams | undefined): Promise<BranchReportResult | ResponseError> => {
+  const wanted = typeof params?.root === 'string' ? path.resolve(params.root) : undefined;
+  const index = wanted ? workspace.all().find((i) => i.root === wanted) : workspace.all()[0];
+  if (!index) return new ResponseError(ErrorCodes.InvalidParams, wanted ? `${wanted} is not a workspace folder` : 'Open a folder to get a branch report.');
+  const base = typeof params?.base === 'string' && params.base.trim() ? params.base.trim() : undefined;
+  try {
+    return await branchReport(workspace, index, {
+      base,
+      headText: (file) => documents.get(pathToFileURL(file).href)?.getText(),
+    });
+  } catch (err) {
+    return new ResponseError(ErrorCodes.InternalError, (err as Error).message);
+  }
+});
+
+connection.onShutdown(() => {
+  debouncer.dispose();
+  workspace.dispose();
+});
 
 process.on('unhandledRejection', (err) => connection.console.error(`Unhandled rejection: ${stack(err)}`));
 

@@ -13,7 +13,7 @@ import {
   InitializeRequest, InitializedNotification, ShutdownRequest, ExitNotification, ConfigurationRequest,
   PublishDiagnosticsNotification, LogMessageNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification, DidChangeConfigurationNotification, CodeActionRequest, RegistrationRequest,
-  ShowDocumentRequest, ShowMessageNotification, CancellationTokenSource,
+  ShowDocumentRequest, ShowMessageNotification, CancellationTokenSource, WorkDoneProgressCreateRequest, WorkDoneProgress,
   type ProtocolConnection, type ClientCapabilities, type InitializeResult, type PublishDiagnosticsParams, type LogMessageParams,
   type CodeAction, type Command, type Range, type CodeActionContext, type WorkspaceEdit, type TextDocumentContentChangeEvent,
   type ShowDocumentParams, type ShowMessageParams,
@@ -66,6 +66,7 @@ export interface StartOptions {
   /** The `failpath` section returned for workspace/configuration (per scopeUri when a function). */
   settings?: Settings;
   rootUri?: string | null;
+  workspaceFolders?: { uri: string; name: string }[] | null;
 }
 
 /** Client capabilities of a push-diagnostics client that supports workspace/configuration. */
@@ -127,6 +128,10 @@ export class TestClient {
   readonly showDocuments = new Stream<ShowDocumentParams>();
   readonly messages = new Stream<ShowMessageParams>();
   readonly registrations = new Stream<string>();
+  /** `$/progress` values of server-initiated work done progress (begin/report/end). */
+  readonly progress = new Stream<{ kind: string; message?: string; percentage?: number; title?: string }>();
+  /** Failpath's custom notifications (failpath/readinessChanged), by method, in arrival order. */
+  readonly custom = new Stream<string>();
   settings: StartOptions['settings'];
   /** When set, workspace/configuration answers wait for it. */
   configGate?: Promise<void>;
@@ -151,6 +156,11 @@ export class TestClient {
     connection.onRequest(RegistrationRequest.type, (p) => {
       for (const r of p.registrations) this.registrations.push(r.method);
     });
+    connection.onRequest(WorkDoneProgressCreateRequest.type, (p) => {
+      connection.onProgress(WorkDoneProgress.type, p.token, (v) => this.progress.push(v));
+      return undefined;
+    });
+    for (const method of ['failpath/readinessChanged']) connection.onNotification(method, () => this.custom.push(method));
     connection.onRequest(ShowDocumentRequest.type, (p) => {
       this.showDocuments.push(p);
       return { success: true };
@@ -263,7 +273,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     rootUri: options.rootUri ?? null,
     capabilities: options.capabilities ?? PUSH_CLIENT,
     initializationOptions: options.initializationOptions ?? { debounceMs: 50 },
-    workspaceFolders: null,
+    workspaceFolders: options.workspaceFolders ?? null,
   }), 10_000, 'initialize');
   await connection.sendNotification(InitializedNotification.type, {});
   return client;

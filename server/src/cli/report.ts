@@ -11,7 +11,6 @@ import { parseArgs } from 'node:util';
 import { discoverFiles } from '../engine/files';
 import { ConfigFileLoader } from '../engine/configFile';
 import { GitError } from '../engine/git';
-import { indexEntry } from '../engine/readiness/build';
 import { createBranchReport } from '../engine/readiness/branch';
 import { configuredFeatures } from '../engine/readiness/features';
 import { ProjectIndex } from '../engine/readiness/projectIndex';
@@ -89,11 +88,7 @@ export async function runReport(argv: string[], io: ReportIO): Promise<number> {
       index,
       configured,
       since: values.since,
-      analyze: (file, text) => {
-        const config = scanner.configFor(file);
-        if (scanner.isIgnored(file, config)) return undefined;
-        return indexEntry({ text, fileName: file, project: { ...scanner.projects.forFile(file), signals }, config });
-      },
+      analyze: (file, text) => scanner.analyzeText(file, text, signals),
     });
     io.stdout(format === 'json' ? renderBranchJson(report) : renderBranchMarkdown(report));
     return hasNewAtOrAbove(report, errorOn) ? 1 : 0;

@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Scanner, projectSignals, startsServer, type ScanOptions, type ScannedFile } from '../engine/scan';
+import { Scanner, applyProjectSignals, type ScanOptions, type ScannedFile } from '../engine/scan';
 
 export function workerThreshold(): number {
   const v = Number(process.env.FAILPATH_WORKER_THRESHOLD);
@@ -41,15 +41,6 @@ export async function runScan(files: string[], options: ScanOptions): Promise<Sc
     ? await onWorkers(files, options)
     : files.map((f) => scanner.scanFile(f)).filter((r): r is ScannedFile => !!r);
   // project-level pass: process-health sees handlers and health routes registered anywhere
-  if (!options.only || options.only.includes('process-health')) {
-    const signals = projectSignals(first);
-    for (const entry of first) {
-      if (!startsServer(entry)) continue;
-      const again = scanner.scanFile(entry.file, signals, ['process-health']);
-      if (!again) continue;
-      entry.findings = [...entry.findings.filter((f) => f.ruleId !== 'process-health'), ...again.findings]
-        .sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
-    }
-  }
+  if (!options.only || options.only.includes('process-health')) applyProjectSignals(first, scanner);
   return first.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

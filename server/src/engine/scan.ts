@@ -69,6 +69,13 @@ export class Scanner {
     return indexEntry({ text, fileName: file, project, config, rules });
   }
 
+  /** Analyses `text` as the content of `file` (the branch report's merge-base versions); undefined when ignored. */
+  analyzeText(file: string, text: string, signals?: ProjectFacts['signals']): IndexedFile | undefined {
+    const config = this.configFor(file);
+    if (this.isIgnored(file, config)) return undefined;
+    return indexEntry({ text, fileName: file, project: { ...this.projects.forFile(file), signals }, config });
+  }
+
   /** `failpath fix`: the fix-all result for one file (text unchanged when nothing applies). */
   fixFile(file: string): { text: string; fixed: string; count: number } | undefined {
     const text = fs.readFileSync(file, 'utf8');
@@ -96,4 +103,21 @@ export function projectSignals(files: readonly IndexedFile[]): NonNullable<Proje
 /** Files whose process-health verdict depends on the project-wide view (they start a server). */
 export function startsServer(f: IndexedFile): boolean {
   return f.findings.some((x) => x.ruleId === 'process-health') || f.summary.evidence.some((e) => e.kind === 'shutdown');
+}
+
+/**
+ * The project-level pass over a whole scan: process-health re-checked with the project-wide
+ * signals on the files that start a server (handlers and health routes can be registered
+ * anywhere). Updates `entries` in place; returns the signals.
+ */
+export function applyProjectSignals(entries: ScannedFile[], scanner: Scanner): NonNullable<ProjectFacts['signals']> {
+  const signals = projectSignals(entries);
+  for (const entry of entries) {
+    if (entry.error || !startsServer(entry)) continue;
+    const again = scanner.scanFile(entry.file, signals, ['process-health']);
+    if (!again || again.error) continue;
+    entry.findings = [...entry.findings.filter((f) => f.ruleId !== 'process-health'), ...again.findings]
+      .sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+  }
+  return signals;
 }

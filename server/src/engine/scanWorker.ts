@@ -5,18 +5,28 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Scanner, type ScanOptions, type ScannedFile } from './scan';
+import { discoverFiles } from './files';
 
 interface Job {
   id: number;
-  files: string[];
+  files?: string[];
+  /** Discover the analysable files under these folders instead (the server's workspace scan). */
+  discover?: string[];
+  maxFiles?: number;
   signals?: { processEvents: string[]; healthRoutes: number };
   onlyRules?: string[];
 }
 
 const scanner = new Scanner((workerData ?? {}) as ScanOptions);
 parentPort?.on('message', (job: Job) => {
+  if (job.discover) {
+    // .failpath.json `ignore` globs are applied per file by scanFile
+    const found = discoverFiles(job.discover, { maxFiles: job.maxFiles });
+    parentPort!.postMessage({ id: job.id, files: found.files, problems: found.problems });
+    return;
+  }
   const results: ScannedFile[] = [];
-  for (const file of job.files) {
+  for (const file of job.files ?? []) {
     try {
       const r = scanner.scanFile(file, job.signals, job.onlyRules);
       if (r) results.push(r);

@@ -14,7 +14,7 @@ import type * as ts from 'typescript';
 import ignore from 'ignore';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, parse } from '../engine/analyze';
+import { analyze, parse, type AnalyzeResult } from '../engine/analyze';
 import { EMPTY_PROJECT, type ProjectFacts, type ProjectLoader } from '../engine/project';
 import type { EngineConfig } from '../engine/config';
 import { resolveConfig, type ConfigFileLoader } from '../engine/configFile';
@@ -43,6 +43,8 @@ export interface AnalyzerHost {
   /** Workspace folder paths (for documents that are not files, e.g. untitled). */
   roots(): string[];
   isOpen(uri: string): boolean;
+  /** Called with each analysis of a file on disk (its summary included), for the workspace index. */
+  indexed?(file: string, text: string, result: AnalyzeResult): void;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
 }
 
@@ -137,9 +139,11 @@ export class DocumentAnalyzer {
     const config = this.configFor(doc.uri, settings);
     const started = Date.now();
     const ignoredBy = isIgnored(fsPathOf(doc.uri), config);
-    const result = ignoredBy
-      ? { findings: [], ruleErrors: [], skipped: `ignored by ${ignoredBy}` }
-      : analyze({ text: doc.getText(), fileName, project, config });
+    const onDisk = fsPathOf(doc.uri);
+    const result: AnalyzeResult = ignoredBy
+      ? { findings: [], syntaxErrors: 0, ruleErrors: [], unusedSuppressions: [], skipped: `ignored by ${ignoredBy}` }
+      : analyze({ text: doc.getText(), fileName, project, config, summary: !!(onDisk && this.host.indexed) });
+    if (onDisk && !ignoredBy && this.host.isOpen(doc.uri)) this.host.indexed?.(onDisk, doc.getText(), result);
     const ms = Date.now() - started;
     if (result.skipped) this.once(`skip:${doc.uri}:${result.skipped}`, () => this.host.log.info(`Not analysing ${doc.uri}: ${result.skipped}.`));
     for (const e of result.ruleErrors) {

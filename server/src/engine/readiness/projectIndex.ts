@@ -52,8 +52,11 @@ export class ProjectIndex {
   constructor(readonly root: string) {}
 
   set(entry: IndexedFile): void {
+    const before = this.files.get(entry.file);
     this.files.set(entry.file, entry);
-    this.derived = undefined;
+    // an edit that keeps the file's imports, functions, calls and routes (most keystrokes) keeps
+    // the derived graphs: only their route lines of this file may lag until the next shape change
+    if (!before || shapeOf(before) !== shapeOf(entry)) this.derived = undefined;
   }
 
   delete(file: string): void {
@@ -201,4 +204,10 @@ export function describeRoutes(routes: readonly RouteRef[], max = 3): string {
   if (routes.length === 0) return '';
   const shown = routes.slice(0, max).map((r) => `${r.method} ${r.path}`);
   return `reached from ${shown.join(', ')}${routes.length > max ? ` and ${routes.length - max} more` : ''}`;
+}
+
+/** What the derived graphs depend on in a file: imports, functions and their calls, routes (no offsets). */
+export function shapeOf(e: IndexedFile): string {
+  const s = e.summary;
+  return JSON.stringify([s.imports.map((i) => i.specifier), s.functions.map((f) => [f.name, f.calls]), s.routes.map((r) => [r.method, r.path, r.handlerFn, r.handlerRef])]);
 }

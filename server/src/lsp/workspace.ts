@@ -1,0 +1,238 @@
+/**
+ * The server's view of the whole workspace: one ProjectIndex per workspace folder, filled by a
+ * background scan on a worker thread (discovery and analysis both off the main thread, in
+ * batches, so the open file's diagnostics never wait for it) and kept current incrementally:
+ * an open document's entry comes from the editor's own analysis of its text, a file changed or
+ * deleted on disk re-indexes that file only, a closed document falls back to its disk version.
+ *
+ * Knows nothing of LSP beyond paths: server.ts turns what it answers into LSP messages
+ * (lsp/readiness.ts for the sidebar's data).
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ProjectIndex, shapeOf, type IndexedFile, type RouteRef } from '../engine/readiness/projectIndex';
+import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
+import { Scanner, applyProjectSignals, type ScannedFile } from '../engine/scan';
+
+export interface WorkspaceHost {
+  /** dist/scan-worker.js (absent in unit tests run from sources: the scan then runs in-process). */
+  workerScript?: string;
+  /** Editor settings layered over .failpath.json for the scan (the folder's settings). */
+  settingsFor(root: string): Promise<unknown>;
+  log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /** Scan progress: begin → report* → end. */
+  progress?(event: { kind: 'begin' | 'report' | 'end'; scanned: number; total: number }): void;
+  /** The indexed data changed (debounce on the caller's side). */
+  changed(reason: 'scan' | 'file' | 'editor'): void;
+  /** Files per worker batch (default 50). */
+  batchSize?: number;
+  /** Cap on discovered files per folder (default 20,000; the rest is left out with a log line). */
+  maxFiles?: number;
+}
+
+export type ScanState = 'idle' | 'scanning' | 'ready';
+
+interface Discovered { id: number; files: string[]; problems: { path: string; message: string }[] }
+interface Batch { id: number; results: ScannedFile[] }
+
+export class WorkspaceIndex {
+  private readonly indexes = new Map<string, ProjectIndex>();
+  /** Files whose entry comes from an open editor (disk events do not override it). */
+  private readonly openFiles = new Set<string>();
+  private scanner = new Scanner();
+  private worker?: Worker;
+  private run = 0;
+  private done: Promise<void> = Promise.resolve();
+  state: ScanState = 'idle';
+  scanned = 0;
+  total = 0;
+  /** Bumped whenever the index of some file changes in a way that can change other files' route impact. */
+  epoch = 0;
+
+  constructor(private readonly host: WorkspaceHost) {}
+
+  get roots(): string[] {
+    return [...this.indexes.keys()];
+  }
+
+  /** Resolves when the current scan has finished (immediately when none runs). */
+  whenScanned(): Promise<void> {
+    return this.done;
+  }
+
+  /** (Re)starts the background scan of these folders; a running scan is abandoned. */
+  start(roots: readonly string[]): void {
+    const run = ++this.run;
+    this.stopWorker();
+    this.indexes.clear();
+    for (const r of [...new Set(roots.map((x) => path.resolve(x)))]) this.indexes.set(r, new ProjectIndex(r));
+    this.scanner = new Scanner();
+    this.scanned = 0;
+    this.total = 0;
+    if (this.indexes.size === 0) {
+      this.state = 'idle';
+      this.done = Promise.resolve();
+      return;
+    }
+    this.state = 'scanning';
+    this.done = this.scan(run).catch((err: unknown) => {
+      if (run !== this.run) return;
+      this.host.log.error(`Workspace scan failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }).finally(() => {
+      if (run !== this.run) return;
+      this.state = 'ready';
+      this.stopWorker();
+      this.host.progress?.({ kind: 'end', scanned: this.scanned, total: this.total });
+      this.epoch++;
+      this.host.changed('scan');
+    });
+  }
+
+  dispose(): void {
+    this.run++;
+    this.stopWorker();
+  }
+
+  /** The folder index containing `file` (the deepest folder when they nest). */
+  indexFor(file: string): ProjectIndex | undefined {
+    let best: ProjectIndex | undefined;
+    for (const [root, index] of this.indexes) {
+      const rel = path.relative(root, file);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && (!best || root.length > best.root.length)) best = index;
+    }
+    return best;
+  }
+
+  all(): ProjectIndex[] {
+    return [...this.indexes.values()];
+  }
+
+  /** Routes whose handlers reach `offset` in `file` (the entry must be of the same text). */
+  routesReaching(file: string, offset: number): RouteRef[] {
+    return this.indexFor(file)?.routesReaching(file, offset) ?? [];
+  }
+
+  /** An open document was analysed: its entry is the editor's text from now on. */
+  updateFromEditor(entry: IndexedFile): void {
+    const index = this.indexFor(entry.file);
+    if (!index) return;
+    this.openFiles.add(entry.file);
+    const before = index.get(entry.file);
+    index.set(entry);
+    if (!before || shapeOf(before) !== shapeOf(entry)) this.epoch++;
+    this.host.changed('editor');
+  }
+
+  /** The document was closed: back to the file on disk. */
+  documentClosed(file: string): void {
+    if (!this.openFiles.delete(file)) return;
+    this.fileChanged(file);
+  }
+
+  /** A file changed or appeared on disk (not open in the editor). */
+  fileChanged(file: string): void {
+    const index = this.indexFor(file);
+    if (!index || this.openFiles.has(file)) return;
+    let entry: ScannedFile | undefined;
+    try {
+      entry = this.scanner.scanFile(file);
+    } catch (err) {
+      this.host.log.warn(`Indexing ${file} failed: ${(err as Error).message}`);
+      return;
+    }
+    if (!entry || entry.error) index.delete(file);
+    else index.set(entry);
+    this.epoch++;
+    this.host.changed('file');
+  }
+
+  fileDeleted(file: string): void {
+    const index = this.indexFor(file);
+    if (!index) return;
+    this.openFiles.delete(file);
+    index.delete(file);
+    this.epoch++;
+    this.host.changed('file');
+  }
+
+  /** Features from the .failpath.json files of the folder's indexed files (undefined: infer). */
+  configuredFeatures(index: ProjectIndex): Record<string, FeatureConfig> | undefined {
+    return configuredFeatures([...index.all()].map((e) => e.file), (p) => this.scanner.configs.load(p));
+  }
+
+  /** Analyses `text` as `file` the way the scan did (for the branch report's merge-base versions). */
+  analyzeAs(file: string, text: string): IndexedFile | undefined {
+    return this.scanner.analyzeText(file, text);
+  }
+
+  private stopWorker(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) void w.terminate();
+  }
+
+  private async scan(run: number): Promise<void> {
+    const roots = this.roots;
+    const settings = await this.host.settingsFor(roots[0]);
+    if (run !== this.run) return;
+    this.scanner = new Scanner({ settings });
+    const maxFiles = this.host.maxFiles ?? 20_000;
+    const script = this.host.workerScript;
+    let call: <T>(job: object) => Promise<T>;
+    if (script) {
+      const worker = new Worker(script, { workerData: { settings } });
+      this.worker = worker;
+      worker.unref();
+      let seq = 0;
+      const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+      worker.on('message', (m: { id: number }) => { pending.get(m.id)?.resolve(m); pending.delete(m.id); });
+      const failAll = (e: Error) => { for (const p of pending.values()) p.reject(e); pending.clear(); };
+      worker.on('error', failAll);
+      worker.on('exit', (code) => failAll(new Error(`scan worker exited (code ${code})`)));
+      call = <T>(job: object) => new Promise<T>((resolve, reject) => {
+        const id = ++seq;
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        worker.postMessage({ ...job, id });
+      });
+    } else {
+      // no worker script (tests from sources): same work in-process, yielding between batches
+      const { discoverFiles } = await import('../engine/files');
+      call = async <T>(job: object) => {
+        await new Promise((r) => setImmediate(r));
+        const j = job as { discover?: string[]; files?: string[]; maxFiles?: number };
+        if (j.discover) return { id: 0, ...discoverFiles(j.discover, { maxFiles: j.maxFiles }) } as T;
+        return { id: 0, results: (j.files ?? []).map((f) => this.scanner.scanFile(f)).filter((r): r is ScannedFile => !!r) } as T;
+      };
+    }
+
+    const discovered = await call<Discovered>({ discover: roots, maxFiles: maxFiles * roots.length });
+    if (run !== this.run) return;
+    for (const p of discovered.problems.slice(0, 20)) this.host.log.info(`Workspace scan skipped ${p.path}: ${p.message}`);
+    if (discovered.problems.length > 20) this.host.log.info(`Workspace scan skipped ${discovered.problems.length - 20} more unreadable paths.`);
+    if (discovered.files.length >= maxFiles * roots.length) this.host.log.warn(`Workspace scan stopped at ${discovered.files.length} files (failpath indexes at most ${maxFiles} per folder).`);
+    const files = discovered.files.filter((f) => !this.openFiles.has(f));
+    this.total = files.length;
+    this.host.progress?.({ kind: 'begin', scanned: 0, total: this.total });
+    const all: ScannedFile[] = [];
+    const size = this.host.batchSize ?? 50;
+    for (let i = 0; i < files.length; i += size) {
+      const batch = await call<Batch>({ files: files.slice(i, i + size) });
+      if (run !== this.run) return;
+      for (const entry of batch.results) {
+        if (entry.error) {
+          this.host.log.info(`Workspace scan skipped ${entry.file}: ${entry.error}`);
+          continue;
+        }
+        all.push(entry);
+        if (this.openFiles.has(entry.file)) continue; // opened meanwhile: the editor's entry wins
+        this.indexFor(entry.file)?.set(entry);
+      }
+      this.scanned = Math.min(this.total, i + size);
+      this.host.progress?.({ kind: 'report', scanned: this.scanned, total: this.total });
+      this.host.changed('scan');
+    }
+    // process-health with the project-wide signals (handlers and health routes registered anywhere)
+    applyProjectSignals(all, this.scanner);
+    for (const entry of all) if (!this.openFiles.has(entry.file)) this.indexFor(entry.file)?.set(entry);
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The server's workspace index over LSP: the background scan (with $/progress), the readiness
+ * data the sidebar shows (failpath/readiness), route impact in diagnostic messages, the
+ * "only changed on this branch" filter and the branch report (failpath/branchReport), and
+ * incremental updates from files changed on disk. On a git copy of examples/shop-api with a
+ * branch that adds a route calling a service without a timeout.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { startServer, PUSH_CLIENT, REPO, type TestClient } from './helpers';
+import { Requests, Notifications, type ReadinessResult, type BranchReportResult } from '../../shared/protocol';
+
+let dir: string;
+let client: TestClient;
+const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+
+function git(args: string[]) {
+  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+async function readiness(params: object = {}): Promise<ReadinessResult> {
+  return client.connection.sendRequest(Requests.readiness, params);
+}
+
+/** Readiness once the scan is over (waits on the server's notifications, no sleeps). */
+async function ready(): Promise<ReadinessResult> {
+  for (let i = 0; i < 50; i++) {
+    const r = await readiness();
+    if (r.state === 'ready') return r;
+    const from = client.custom.items.length;
+    await client.custom.wait((m) => m === Notifications.readinessChanged, 'readinessChanged', 10_000, from);
+  }
+  throw new Error('the scan never finished');
+}
+
+const TRACKING = `
+orders.get('/orders/:id/tracking', async (req, res) => {
+  const r = await fetch(\`https://tracking.example.com/v1/\${req.params.id}\`);
+  res.json(await r.json());
+});
+`;
+
+before(async () => {
+  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-lsp-readiness-')));
+  fs.cpSync(path.join(REPO, 'examples/shop-api'), dir, { recursive: true });
+  git(['init', '-q', '-b', 'main']);
+  git(['add', '.']);
+  git(['commit', '-q', '-m', 'base']);
+  git(['checkout', '-q', '-b', 'tracking']);
+  fs.appendFileSync(path.join(dir, 'src/routes/orders.ts'), TRACKING);
+  client = await startServer({
+    capabilities: { ...PUSH_CLIENT, window: { ...PUSH_CLIENT.window, workDoneProgress: true } },
+    rootUri: pathToFileURL(dir).href,
+    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'shop' }],
+  });
+});
+after(async () => {
+  await client?.shutdown();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('workspace index over LSP', () => {
+  it('scans in the background with progress and answers the features with their five items', async () => {
+    const r = await ready();
+    assert.deepEqual(r.features.map((f) => `${f.name}:${f.source}`), ['catalog:config', 'orders:config', 'shared:shared']);
+    const orders = r.features.find((f) => f.name === 'orders')!;
+    assert.deepEqual(orders.routes.map((x) => x.label), ['GET /orders/:id', 'POST /orders', 'GET /orders/:id/tracking']);
+    assert.deepEqual(orders.flags, ['orders-v2']);
+    assert.equal(orders.owner, 'checkout-team');
+    assert.deepEqual(orders.items.map((i) => i.id), ['monitor', 'disable', 'recover', 'scale', 'understand']);
+    const recover = orders.items.find((i) => i.id === 'recover')!;
+    assert.equal(recover.status, 'fail');
+    const timeout = recover.findings.find((f) => f.label === 'missing-timeout: src/routes/orders.ts:30')!;
+    assert.ok(timeout, recover.findings.map((f) => f.label).join(' | '));
+    assert.equal(timeout.uri, uri('src/routes/orders.ts'));
+    assert.deepEqual(timeout.range.start, { line: 29, character: 18 });
+    assert.equal(timeout.reachedFrom, 'reached from GET /orders/:id/tracking');
+    assert.equal(r.failing, r.features.reduce((n, f) => n + f.items.filter((i) => i.status === 'fail').length, 0));
+    assert.ok(r.failing > 0);
+    const kinds = client.progress.items.map((p) => p.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds[kinds.length - 1], 'end');
+    assert.match(client.progress.items[0].title ?? '', /indexing the workspace/);
+  });
+
+  it('names the routes that reach a finding in its diagnostic message, across files', async () => {
+    await ready();
+    const text = fs.readFileSync(path.join(dir, 'src/clients/warehouse.ts'), 'utf8');
+    client.open(uri('src/clients/warehouse.ts'), text);
+    const d = await client.waitForDiagnostics(uri('src/clients/warehouse.ts'), (p) => p.diagnostics.some((x) => x.code === 'missing-timeout'));
+    const msg = String(d.diagnostics.find((x) => x.code === 'missing-timeout')!.message);
+    assert.match(msg, /^fetch\(\) has no timeout: .* \(reached from POST \/orders\)$/);
+    client.close(uri('src/clients/warehouse.ts'));
+  });
+
+  it('shows only the features changed on the branch when asked', async () => {
+    await ready();
+    const r = await readiness({ onlyChanged: true });
+    assert.equal(r.notice, undefined);
+    assert.deepEqual(r.features.map((f) => `${f.name}:${f.changed}`), ['orders:true']);
+  });
+
+  it('writes the branch report: the new route, its feature and the failing item', async () => {
+    const r: BranchReportResult = await client.connection.sendRequest(Requests.branchReport, {});
+    assert.match(r.markdown, /^## Failpath readiness: `tracking` vs `main`/);
+    assert.match(r.markdown, /- `GET \/orders\/:id\/tracking` at `src\/routes\/orders.ts:29` · feature \*\*orders\*\* — reaches .*\*\*missing-timeout\*\* \(recover\)/);
+    const bad = client.connection.sendRequest(Requests.branchReport, { base: 'no-such-ref' });
+    await assert.rejects(bad, /unknown revision "no-such-ref"/);
+  });
+
+  it('re-indexes a file changed on disk, and drops a deleted one', async () => {
+    await ready();
+    const file = path.join(dir, 'src/routes/refunds.ts');
+    fs.writeFileSync(file, "import { Router } from 'express';\nexport const refunds = Router();\nrefunds.post('/refunds', async (req, res) => {\n  res.json({ ok: true });\n});\n");
+    const from = client.custom.items.length;
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(file).href, type: FileChangeType.Created }] });
+    await client.custom.wait((m) => m === Notifications.readinessChanged, 'readinessChanged', 10_000, from);
+    const routes = (await readiness()).features.flatMap((f) => f.routes.map((x) => x.label));
+    assert.ok(routes.includes('POST /refunds'), routes.join(', '));
+    fs.rmSync(file);
+    const from2 = client.custom.items.length;
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(file).href, type: FileChangeType.Deleted }] });
+    await client.custom.wait((m) => m === Notifications.readinessChanged, 'readinessChanged', 10_000, from2);
+    assert.ok(!(await readiness()).features.flatMap((f) => f.routes.map((x) => x.label)).includes('POST /refunds'));
+  });
+});
