@@ -150,5 +150,6 @@ export const ReadinessCommands = {
   showAll: 'failpath.readiness.showAll',
   reveal: 'failpath.readiness.reveal',
   branchReport: 'failpath.branchReport',
-  focus: 'failpath.readiness.focus',
+  /** Opens the Failpath sidebar on the Readiness view (the view's own focus command is `failpath.readiness.focus`). */
+  show: 'failpath.showReadiness',
 } as const;

@@ -8,12 +8,21 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { registerCommands } from './commands';
 import { FindingsStatusBar } from './statusBar';
+import { ReadinessView, type ReadinessSnapshot } from './readiness/tree';
+import { showBranchReport, type BranchReportOutcome } from './readiness/report';
+import { ReadinessCommands } from '../../shared/protocol';
 
 /** What activate() returns, for the integration tests. */
 export interface FailpathApi {
   client: LanguageClient;
   /** Resolves once the server has started (rejects if it could not). */
   ready: Promise<void>;
+  /** The Readiness view as a user sees it. */
+  readiness(): Promise<ReadinessSnapshot>;
+  /** Expands a feature (and one of its items: monitor, disable, recover, scale, understand) in the view. */
+  revealFeature(name: string, item?: string): Promise<boolean>;
+  /** Runs the branch report command and returns what it produced. */
+  branchReport(): Promise<BranchReportOutcome>;
 }
 
 let client: LanguageClient | undefined;
@@ -21,13 +30,16 @@ let client: LanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): FailpathApi {
   const output = vscode.window.createOutputChannel('Failpath', { log: true });
   client = createLanguageClient(context, output);
-  context.subscriptions.push(output, new FindingsStatusBar(client), ...registerCommands(context, client, output));
+  const view = new ReadinessView(client, output);
+  const report = () => showBranchReport(context, client!, output);
+  context.subscriptions.push(output, new FindingsStatusBar(client), view, ...registerCommands(context, client, output),
+    vscode.commands.registerCommand(ReadinessCommands.branchReport, report));
   const ready = client.start().catch((err: unknown) => {
     output.error(`Failpath could not start its server: ${err instanceof Error ? err.message : String(err)}`);
     throw err;
   });
   ready.catch(() => undefined); // reported above; callers that await `ready` still see the error
-  return { client, ready };
+  return { client, ready, readiness: () => view.snapshot(), revealFeature: (name, item) => view.revealFeature(name, item), branchReport: report };
 }
 
 export async function deactivate(): Promise<void> {

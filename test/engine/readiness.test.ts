@@ -104,6 +104,6 @@ describe('readiness on fixtures', () => {
     const report = buildReadiness(indexDir(root), { payments: { paths: ['src/billing/**'], flags: ['billing-v2'], owner: 'payments-team' } });
     assert.deepEqual(report.features.map((f) => f.name), ['payments']);
     assert.equal(report.features[0].owner, 'payments-team');
-    assert.equal(item(report.features[0], 'disable').why, 'none of its 2 routes is behind a feature flag');
+    assert.equal(item(report.features[0], 'disable').why, 'flag billing-v2 is declared but none of its 2 routes checks it');
   });
 });

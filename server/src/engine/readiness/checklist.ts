@@ -134,7 +134,9 @@ function answer(item: ChecklistItem, feature: Feature, allFindings: FindingRef[]
         const status: ItemStatus = findings.length ? fromFindings() : guarded.length === routes.length ? 'pass' : guarded.length > 0 ? 'warn' : 'fail';
         const why = guarded.length
           ? `${guarded.length} of ${plural(routes.length, 'route')} behind flag ${keys.join(', ')}`
-          : `none of its ${plural(routes.length, 'route')} is behind a feature flag`;
+          : feature.flags.length
+            ? `flag ${feature.flags.join(', ')} is declared but none of its ${plural(routes.length, 'route')} checks it`
+            : `none of its ${plural(routes.length, 'route')} is behind a feature flag`;
         return { ...base, status, why: findings.length ? `${why}; ${byRule()}` : why };
       }
       if (keys.length) return { ...base, status: findings.length ? fromFindings() : 'pass', why: `checks flag ${keys.join(', ')}` };
