@@ -5,6 +5,7 @@
  *   failpath fix [paths…] [--rule id…] [--dry-run]
  *   failpath rules
  *   failpath report [path] [--since <ref>] [--format markdown|json] [--error-on <severity>]   (cli/report.ts)
+ *   failpath readiness [path] [--format text|json]   (cli/readiness.ts)
  *
  * Exit codes: 0 no finding at the failing severity, 1 findings at it (default: error),
  * 2 usage error or crash (message on stderr), 130 interrupted.
@@ -17,6 +18,7 @@ import { createTwoFilesPatch } from 'diff';
 import { discoverFiles } from './engine/files';
 import { runScan } from './cli/runScan';
 import { runReport } from './cli/report';
+import { runReadiness } from './cli/readiness';
 import { toJson, toSarif, toText, isRuleId } from './cli/format';
 import { ALL_RULES } from './rules';
 import { Scanner } from './engine/scan';
@@ -31,6 +33,7 @@ Usage:
   failpath fix [paths…] [options]     apply the safe preferred fixes (what the editor's fix-all does)
   failpath rules                      list the rules
   failpath report [path] [options]    readiness report for this branch (failpath report --help)
+  failpath readiness [path] [--format text|json]   each feature's five-question checklist
   failpath --help | --version
 
 Options:
@@ -57,7 +60,9 @@ function fail(message: string): never {
 
 async function main(argv: string[]): Promise<number> {
   // `report` has options of its own
-  if (argv[0] === 'report') return runReport(argv.slice(1), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd() });
+  const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t), cwd: process.cwd() };
+  if (argv[0] === 'report') return runReport(argv.slice(1), io);
+  if (argv[0] === 'readiness') return runReadiness(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

@@ -93,3 +93,48 @@ describe('failpath report', () => {
     }
   });
 });
+
+describe('failpath readiness', () => {
+  it('prints each feature of examples/shop-api with the five questions answered and why', () => {
+    const r = run(['readiness', path.join(repo, 'examples/shop-api')], repo);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, [
+      'catalog (3/5 ready, 3 files, 2 routes)',
+      '  ✔ Can I monitor it? pass — structured logger used',
+      '  ✖ Can I disable it? fail — none of its 2 routes is behind a feature flag',
+      '  ⚠ Can I recover from failure? warn — 1 missing-timeout',
+      '  ✔ Can I scale it? pass — no N+1, unbounded cache or missing limiter found',
+      '  ✔ Can I understand what happens when it fails? pass — no swallowed or leaked errors found',
+      'orders (1/5 ready, 2 files, 2 routes)',
+      '  ⚠ Can I monitor it? warn — 1 unstructured-log; no structured logger used',
+      '  ✖ Can I disable it? fail — flag orders-v2 is declared but none of its 2 routes checks it',
+      '  ✖ Can I recover from failure? fail — 1 missing-client-timeout, 1 no-fallback, 1 missing-idempotency',
+      '  ✔ Can I scale it? pass — no N+1, unbounded cache or missing limiter found',
+      '  ⚠ Can I understand what happens when it fails? warn — 1 swallowed-error',
+      'shared (1/5 ready, 5 files)',
+      '  ✔ Can I monitor it? pass — structured logger used',
+      '  ? Can I disable it? unknown — shared code has no entry points of its own',
+      '  ✖ Can I recover from failure? fail — 1 missing-timeout, 3 process-health',
+      '  ⚠ Can I scale it? warn — 1 await-in-loop',
+      '  ⚠ Can I understand what happens when it fails? warn — 1 swallowed-error',
+      '',
+    ].join('\n'));
+  });
+
+  it('gives the findings and routes behind each answer as JSON', () => {
+    const r = run(['readiness', path.join(repo, 'examples/shop-api'), '--format', 'json'], repo);
+    assert.equal(r.code, 0, r.err);
+    const features = JSON.parse(r.out).features;
+    const recover = (name: string) => features.find((f: { name: string }) => f.name === name).items.find((i: { item: string }) => i.item === 'recover');
+    const lines = (item: { findings: { rule: string; file: string; line: number; routes: string[] }[] }) => item.findings.map((f) => `${f.rule} ${f.file}:${f.line} [${f.routes.join(',')}]`);
+    // latestRates() (the broken twin) is called by no route; latestRatesOrCached() is
+    assert.deepEqual(lines(recover('catalog')), ['missing-timeout src/clients/rates.ts:12 []']);
+    assert.deepEqual(lines(recover('orders')), [
+      'missing-client-timeout src/clients/payments.ts:4 []',
+      'no-fallback src/routes/orders.ts:9 [GET /orders/:id]',
+      'missing-idempotency src/routes/orders.ts:17 [POST /orders]',
+    ]);
+    assert.equal(run(['readiness', '--format', 'yaml']).code, 2);
+    assert.equal(run(['readiness', path.join(dir, 'no-such-folder')]).code, 2);
+  });
+});

@@ -12,7 +12,7 @@ import { discoverFiles } from '../engine/files';
 import { ConfigFileLoader } from '../engine/configFile';
 import { GitError } from '../engine/git';
 import { createBranchReport } from '../engine/readiness/branch';
-import { configuredFeatures } from '../engine/readiness/features';
+import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
 import { ProjectIndex } from '../engine/readiness/projectIndex';
 import { hasNewAtOrAbove, renderBranchJson, renderBranchMarkdown } from '../engine/readiness/report';
 import { Scanner, projectSignals } from '../engine/scan';
@@ -44,6 +44,19 @@ not a git repository, unknown ref.
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'hint'];
 
+/** Scans a project folder into a project index (what `report` and `readiness` start from). */
+export async function indexProject(root: string, cwd: string): Promise<{ index: ProjectIndex; signals: ReturnType<typeof projectSignals>; scanner: Scanner; configured?: Record<string, FeatureConfig> } | { error: string }> {
+  const discovered = discoverFiles([root]);
+  const bad = discovered.problems.find((p) => p.path === root || path.resolve(cwd, p.path) === root);
+  if (bad) return { error: `${bad.message}: ${root}` };
+  const scanned = await runScan(discovered.files, {});
+  const index = new ProjectIndex(root);
+  for (const f of scanned) if (!f.error) index.set(f);
+  const configs = new ConfigFileLoader(RULE_IDS);
+  const configured = configuredFeatures(scanned.map((f) => f.file), (p) => configs.load(p));
+  return { index, signals: projectSignals(scanned), scanner: new Scanner(), configured };
+}
+
 export async function runReport(argv: string[], io: ReportIO): Promise<number> {
   let values: { since?: string; format?: string; 'error-on'?: string; help?: boolean };
   let positionals: string[];
@@ -71,18 +84,9 @@ export async function runReport(argv: string[], io: ReportIO): Promise<number> {
   if (positionals.length > 1) { io.stderr('failpath report: one project folder at most\n'); return 2; }
   const root = path.resolve(io.cwd, positionals[0] ?? '.');
 
-  const discovered = discoverFiles([root]);
-  if (discovered.problems.some((p) => p.path === root || path.resolve(io.cwd, p.path) === root)) {
-    io.stderr(`failpath report: ${discovered.problems[0].message}: ${root}\n`);
-    return 2;
-  }
-  const scanned = await runScan(discovered.files, {});
-  const index = new ProjectIndex(root);
-  for (const f of scanned) if (!f.error) index.set(f);
-  const signals = projectSignals(scanned);
-  const scanner = new Scanner();
-  const configs = new ConfigFileLoader(RULE_IDS);
-  const configured = configuredFeatures(scanned.map((f) => f.file), (p) => configs.load(p));
+  const project = await indexProject(root, io.cwd);
+  if ('error' in project) { io.stderr(`failpath report: ${project.error}\n`); return 2; }
+  const { index, signals, scanner, configured } = project;
   try {
     const report = await createBranchReport({
       index,

@@ -167,11 +167,18 @@ export class ProjectIndex {
 
   /** Routes whose handlers reach the code at `offset` in `file` through the project's call graph. */
   routesReaching(file: string, offset: number, limit = 20): RouteRef[] {
+    const out: RouteRef[] = [];
+    // a finding on a route registration itself (`app.post('/orders', …)`) is that route's
+    const entry = this.files.get(file);
+    for (const r of entry?.summary.routes ?? []) {
+      if (r.start <= offset && offset < r.end && (r.handlerFn < 0 || offset < entry!.summary.functions[r.handlerFn].start)) {
+        out.push({ file, method: r.method, path: r.path, line: lineColumn(entry!.lineStarts, r.start).line });
+      }
+    }
     const at = this.functionAt(file, offset);
-    if (!at) return [];
+    if (!at) return out;
     const { callers, routeNodes } = this.derive();
     const seen = new Set<string>();
-    const out: RouteRef[] = [];
     const queue = [nodeId(file, at.index)];
     while (queue.length && out.length < limit) {
       const id = queue.shift()!;
