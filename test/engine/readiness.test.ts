@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ProjectIndex } from '../../server/src/engine/readiness/projectIndex';
 import { indexEntry } from '../../server/src/engine/readiness/build';
 import { buildReadiness, type FeatureReadiness } from '../../server/src/engine/readiness/checklist';
+import { routerModuleName } from '../../server/src/engine/readiness/features';
 import { ProjectLoader } from '../../server/src/engine/project';
 
 const repo = path.join(__dirname, '..', '..');
@@ -67,6 +68,15 @@ describe('readiness on examples/shop-api', () => {
 });
 
 describe('readiness on fixtures', () => {
+  it('names a router module whose paths are relative to its mount point by the module (kutt-style link.routes.js)', () => {
+    const report = buildReadiness(indexDir(path.join(repo, 'test/fixtures/readiness/mounted')));
+    assert.deepEqual(report.features.map((f) => `${f.name}:${f.routes.length}`), ['health:1', 'link:5']);
+    assert.deepEqual([
+      'server/routes/link.routes.js', 'src/routes/orders.ts', 'src/controllers/userController.ts', 'src/api/billing-router.ts',
+      'src/routes/index.ts', 'src/server.ts', 'src/orders.ts', 'src/app.controller.ts',
+    ].map(routerModuleName), ['link', 'orders', 'user', 'billing', undefined, undefined, undefined, undefined]);
+  });
+
   it('counts routes behind a flag check', () => {
     const report = buildReadiness(indexDir(path.join(repo, 'test/fixtures/readiness/flags')));
     const checkout = report.features.find((f) => f.name === 'checkout');

@@ -55,6 +55,19 @@ function firstSegment(routePath: string): string | undefined {
   return undefined;
 }
 
+const ROUTER_SUFFIX = /(?:[._-](?:routes?|router|controller|handlers?|endpoints?|api)|(?:Routes?|Router|Controller|Handlers?))$/;
+const ROUTER_FOLDER = /(?:^|\/)(?:routes|routers|controllers|endpoints|handlers|api)\//;
+const GENERIC_STEMS = new Set(['index', 'routes', 'route', 'router', 'routers', 'app', 'server', 'main', 'api', 'v1', 'v2', 'controller', 'controllers', 'handlers', 'http', 'web']);
+
+/** The feature name of a router module (`server/routes/link.routes.js` → link), or undefined. */
+export function routerModuleName(rel: string): string | undefined {
+  const base = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '');
+  const stem = base.replace(ROUTER_SUFFIX, '');
+  if (stem === base && !ROUTER_FOLDER.test(rel)) return undefined;
+  const name = stem.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return name && !GENERIC_STEMS.has(name) && !name.includes('.') ? name : undefined;
+}
+
 export function inferFeatures(index: ProjectIndex, configured?: Record<string, FeatureConfig>): Feature[] {
   const root = index.root;
   const byName = new Map<string, Feature>();
@@ -92,7 +105,8 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
       const next = NEXT_ROUTE.exec(r);
       if (next && !next[2].startsWith('_') && isNextRouteFile(r)) { assign(file, next[2], 'next-route'); continue; }
     }
-    // files that register routes: named by their routes' most common first segment
+    // files that register routes: named by their routes' common first segment, else (a router
+    // module whose paths are relative to its mount point) by the module's name: link.routes.js → link
     for (const entry of index.all()) {
       if (owner.has(entry.file) || entry.summary.routes.length === 0) continue;
       const counts = new Map<string, number>();
@@ -101,7 +115,11 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
         if (seg) counts.set(seg, (counts.get(seg) ?? 0) + 1);
       }
       const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
-      if (best) assign(entry.file, best[0], 'routes');
+      // most routes under one segment (/articles, /articles/:slug…): that is the feature; else
+      // the paths are relative to a mount point (/, /:id, /admin/ban/:id) and the router module's
+      // own name says more
+      const name = best && best[1] >= 0.6 * entry.summary.routes.length ? best[0] : routerModuleName(rel(entry.file)) ?? best?.[0];
+      if (name) assign(entry.file, name, 'routes');
     }
     // files imported only by one feature's files join that feature (two passes reach helpers of helpers)
     const primary = new Set(owner.keys());
