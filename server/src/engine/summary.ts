@@ -200,6 +200,11 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
           if (HEALTH_PATH.test(hit.path)) evidence('health', call, hit.path);
         }
         const callee = call.expression;
+        // a router mounted on a health path: app.use('/health', healthRoutes) (its own paths are '/')
+        if (!hit && ts.isPropertyAccessExpression(callee) && callee.name.text === 'use' && call.arguments.length >= 2) {
+          const first = call.arguments[0];
+          if (ts.isStringLiteralLike(first) && HEALTH_PATH.test(first.text)) evidence('health', call, first.text);
+        }
         // process.on('SIGTERM', …)
         if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'on' || callee.name.text === 'once') &&
           ts.isIdentifier(callee.expression) && callee.expression.text === 'process') {

@@ -70,6 +70,12 @@ export const processHealth = defineRule({
         return;
       }
       if (m === 'enableShutdownHooks') { s.nestShutdownHooks = true; return; }
+      // a router mounted on a health path: app.use('/health', healthRouter)
+      if (m === 'use' && call.arguments.length >= 2) {
+        const p = call.arguments[0];
+        if (ts.isStringLiteralLike(p) && HEALTH.test(p.text)) s.health = true;
+        return;
+      }
       if (/^(get|all|head|route)$/.test(m)) {
         const p = call.arguments[0];
         if (p && ts.isStringLiteralLike(p) && HEALTH.test(p.text)) s.health = true;
