@@ -6,6 +6,7 @@ import { ProjectIndex } from '../../server/src/engine/readiness/projectIndex';
 import { indexEntry } from '../../server/src/engine/readiness/build';
 import { buildReadiness, type FeatureReadiness } from '../../server/src/engine/readiness/checklist';
 import { routerModuleName } from '../../server/src/engine/readiness/features';
+import { nextRoutePath } from '../../server/src/engine/summary';
 import { ProjectLoader } from '../../server/src/engine/project';
 
 const repo = path.join(__dirname, '..', '..');
@@ -75,6 +76,39 @@ describe('readiness on fixtures', () => {
       'server/routes/link.routes.js', 'src/routes/orders.ts', 'src/controllers/userController.ts', 'src/api/billing-router.ts',
       'src/routes/index.ts', 'src/server.ts', 'src/orders.ts', 'src/app.controller.ts',
     ].map(routerModuleName), ['link', 'orders', 'user', 'billing', undefined, undefined, undefined, undefined]);
+  });
+
+  it('per framework: features from Fastify plugins, Koa routers, Hono apps, Next.js route handlers and feature folders', () => {
+    const summary = (dir: string) => {
+      const root = path.join(repo, 'test/fixtures/readiness', dir);
+      return buildReadiness(indexDir(root)).features.map((f) => `${f.name}[${f.source}]: ${f.files.map((x) => path.relative(root, x)).sort().join(',')} ${f.routes.map((r) => `${r.method} ${r.path}`).join(',')}`);
+    };
+    assert.deepEqual(summary('fastify'), ['users[routes]: src/routes/users.ts GET /users/:id,POST /users']);
+    assert.deepEqual(summary('koa'), ['payments[routes]: src/payments.ts POST /payments,GET /payments/:id']);
+    assert.deepEqual(summary('hono'), ['reports[routes]: src/reports.ts GET /reports,GET /reports/:id']);
+    assert.deepEqual(summary('next'), ['invoices[next-route]: app/api/invoices/route.ts,app/invoices/page.tsx,lib/invoices.ts GET /api/invoices']);
+    assert.deepEqual(summary('folders'), ['billing[folder]: src/features/billing/invoices.ts ', 'search[folder]: src/features/search/search.ts,src/lib/numbers.ts GET /search']);
+  });
+
+  it('Next.js route paths: groups dropped, dynamic segments as :param, catch-alls, pages/api index', () => {
+    assert.deepEqual([
+      nextRoutePath('/p/app/api/(shop)/orders/[id]/route.ts', 'app-route'),
+      nextRoutePath('/p/src/app/api/files/[...path]/route.js', 'app-route'),
+      nextRoutePath('/p/app/route.ts', 'app-route'),
+      nextRoutePath('/p/pages/api/users/index.ts', 'pages-api'),
+      nextRoutePath('/p/pages/api/users/[id].ts', 'pages-api'),
+    ], ['/api/orders/:id', '/api/files/*path', '/', '/api/users', '/api/users/:id']);
+  });
+
+  it('per framework: each item\'s status follows the findings (fetch without deadline warns recover on Fastify, the guarded Hono call passes)', () => {
+    const feature = (dir: string, name: string) => buildReadiness(indexDir(path.join(repo, 'test/fixtures/readiness', dir))).features.find((f) => f.name === name);
+    const fastifyRecover = item(feature('fastify', 'users'), 'recover');
+    // (Fastify answers a rejected async handler with a 500 itself: no no-fallback there)
+    assert.deepEqual([fastifyRecover.status, fastifyRecover.why], ['warn', '1 missing-timeout']);
+    assert.deepEqual(fastifyRecover.findings.map((f) => `${f.ruleId} ${f.routes.map((r) => `${r.method} ${r.path}`).join(',')}`), ['missing-timeout GET /users/:id']);
+    assert.equal(item(feature('hono', 'reports'), 'recover').status, 'pass');
+    const nextRecover = item(feature('next', 'invoices'), 'recover');
+    assert.deepEqual(nextRecover.findings.map((f) => `${f.ruleId} ${f.routes.map((r) => `${r.method} ${r.path}`).join(',')}`).sort(), ['missing-timeout GET /api/invoices']);
   });
 
   it('counts routes behind a flag check', () => {

@@ -10,7 +10,7 @@ import type { Rule, RuleContext } from './types';
 import { enclosingFunction, functionName, isFunctionLike, type FunctionLike } from './ast';
 import { LOGGER_MODULES } from './modules';
 import { skipOuter } from './facts';
-import { routeOf } from './frameworks';
+import { routeOf, handlerOf, nextFileKind } from './frameworks';
 
 export type EvidenceKind = 'logger' | 'metrics' | 'tracing' | 'flag' | 'limiter' | 'health' | 'shutdown' | 'correlation' | 'errorHandler';
 
@@ -152,10 +152,25 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
     summary.evidence.push({ kind, start: node.getStart(), end: node.getEnd(), detail, fn: indexOf(enclosingFunction(node)) });
   };
 
-  const onFunction = (fn: FunctionLike) => {
+  let nextRoute: { kind: 'app-route' | 'pages-api'; path: string } | null | undefined;
+  const onFunction = (fn: FunctionLike, ctx: RuleContext) => {
     if (fnIndex.has(fn)) return;
     const owner = routeHandlers.get(fn);
     if (owner) { addFunction(fn, owner, false); return; }
+    // Next.js: the file is the route (app/api/invoices/route.ts exports GET; pages/api/x.ts its default)
+    if (nextRoute === undefined) {
+      const kind = nextFileKind(ctx.facts.fileName);
+      nextRoute = kind ? { kind, path: nextRoutePath(ctx.facts.fileName, kind) } : null;
+    }
+    if (nextRoute) {
+      const h = handlerOf(fn, ctx.facts);
+      if (h && (h.kind === 'next-app' || h.kind === 'next-pages')) {
+        const method = h.kind === 'next-app' && h.method ? h.method : 'ALL';
+        const i = addFunction(fn, `<route ${method} ${nextRoute.path}>`, true);
+        summary.routes.push({ framework: 'next', method, path: nextRoute.path, start: fn.getStart(), end: fn.getEnd(), handlerFn: i });
+        return;
+      }
+    }
     let name = functionName(fn);
     if (!name) return;
     const cls = fn.parent && ts.isClassLike(fn.parent) ? fn.parent : undefined;
@@ -247,7 +262,7 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
         const prefix = controllerPrefix(method.parent);
         const sub = call.arguments[0] && ts.isStringLiteralLike(call.arguments[0]) ? call.arguments[0].text : '';
         const path = ('/' + [prefix, sub].filter(Boolean).join('/')).replace(/\/+/g, '/');
-        onFunction(method);
+        onFunction(method, ctx);
         summary.routes.push({ framework: 'nestjs', method: verb, path, start: dec.getStart(), end: method.getEnd(), handlerFn: fnIndex.get(method) ?? -1 });
         if (HEALTH_PATH.test(path)) evidence('health', dec, path);
       },
@@ -355,4 +370,15 @@ export function isProjectModule(spec: string): boolean {
 
 export function emptySummary(): FileSummary {
   return { imports: [], functions: [], routes: [], evidence: [] };
+}
+
+/** The URL path of a Next.js route file: app/api/(shop)/orders/[id]/route.ts → /api/orders/:id; pages/api/x/index.ts → /api/x. */
+export function nextRoutePath(fileName: string, kind: 'app-route' | 'pages-api'): string {
+  const f = fileName.replace(/\\/g, '/');
+  const rest = kind === 'app-route'
+    ? f.slice(f.lastIndexOf('/app/') + 5).replace(/(^|\/)route\.[cm]?[jt]sx?$/, '')
+    : f.slice(f.lastIndexOf('/pages/') + 7).replace(/\.[cm]?[jt]sx?$/, '').replace(/(^|\/)index$/, '');
+  const segs = rest.split('/').filter((s) => s && !/^\(.*\)$/.test(s) && !s.startsWith('@'))
+    .map((s) => s.replace(/^\[\[?\.\.\.(.+?)\]?\]$/, '*$1').replace(/^\[(.+)\]$/, ':$1'));
+  return '/' + segs.join('/');
 }
