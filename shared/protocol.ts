@@ -132,11 +132,47 @@ export interface BranchReportResult {
   report: unknown;
 }
 
+export interface RouteListItem {
+  /** "GET /orders/:id" */
+  label: string;
+  method: string;
+  path: string;
+  uri: string;
+  /** 0-based line of the registration. */
+  line: number;
+  feature: string;
+}
+
+export interface WhoReachesParams {
+  uri: string;
+  position: WirePosition;
+}
+
+export interface WhoReachesResult {
+  /** The function at the position (undefined when there is none). */
+  function?: string;
+  routes: { label: string; uri: string; line: number; chain: { name: string; uri: string; line: number }[] }[];
+}
+
+/** Data of an unresolved code lens (the server resolves it lazily). */
+export interface LensData {
+  uri: string;
+  kind: 'route' | 'function';
+  /** Index of the route or function in the file's summary. */
+  index: number;
+  /** The workspace index version the lens was computed with. */
+  version: number;
+}
+
 export const Requests = {
   /** ReadinessParams → ReadinessResult */
   readiness: 'failpath/readiness',
   /** BranchReportParams → BranchReportResult (a ResponseError with a clear message when git fails). */
   branchReport: 'failpath/branchReport',
+  /** no params → RouteListItem[] (every route of every workspace folder). */
+  routes: 'failpath/routes',
+  /** WhoReachesParams → WhoReachesResult */
+  whoReaches: 'failpath/whoReaches',
 } as const;
 
 export const Notifications = {
@@ -152,4 +188,8 @@ export const ReadinessCommands = {
   branchReport: 'failpath.branchReport',
   /** Opens the Failpath sidebar on the Readiness view (the view's own focus command is `failpath.readiness.focus`). */
   show: 'failpath.showReadiness',
+  /** Client: shows the Readiness view with a feature expanded. Args: (featureName: string, root?: string). */
+  revealFeature: 'failpath.readiness.revealFeature',
+  findRouteHandler: 'failpath.findRouteHandler',
+  whoReaches: 'failpath.whoReaches',
 } as const;

@@ -10,6 +10,7 @@ import { registerCommands } from './commands';
 import { FindingsStatusBar } from './statusBar';
 import { ReadinessView, type ReadinessSnapshot } from './readiness/tree';
 import { showBranchReport, type BranchReportOutcome } from './readiness/report';
+import { findRouteHandler, whoReachesThisFunction } from './readiness/navigation';
 import { ReadinessCommands } from '../../shared/protocol';
 
 /** What activate() returns, for the integration tests. */
@@ -33,7 +34,13 @@ export function activate(context: vscode.ExtensionContext): FailpathApi {
   const view = new ReadinessView(client, output);
   const report = () => showBranchReport(context, client!, output);
   context.subscriptions.push(output, new FindingsStatusBar(client), view, ...registerCommands(context, client, output),
-    vscode.commands.registerCommand(ReadinessCommands.branchReport, report));
+    vscode.commands.registerCommand(ReadinessCommands.branchReport, report),
+    vscode.commands.registerCommand(ReadinessCommands.revealFeature, async (name?: string) => {
+      await vscode.commands.executeCommand(ReadinessCommands.show);
+      if (typeof name === 'string') await view.revealFeature(name);
+    }),
+    vscode.commands.registerCommand(ReadinessCommands.findRouteHandler, () => findRouteHandler(client!)),
+    vscode.commands.registerCommand(ReadinessCommands.whoReaches, () => whoReachesThisFunction(client!)));
   const ready = client.start().catch((err: unknown) => {
     output.error(`Failpath could not start its server: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

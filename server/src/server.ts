@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
   LSPErrorCodes, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind,
-  ShowMessageNotification, MessageType,
+  ShowMessageNotification, MessageType, CodeLensRefreshRequest,
   type InitializeParams, type InitializeResult, type CancellationToken, type DocumentDiagnosticReport, type DiagnosticServerCancellationData,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -28,12 +28,14 @@ import { buildCodeActions } from './lsp/codeActions';
 import { fsPathOf, isSupportedDocument } from './lsp/convert';
 import { WorkspaceIndex } from './lsp/workspace';
 import { ChangedFilesCache, branchReport, readinessResult } from './lsp/readiness';
+import { ReadinessCache, codeLenses, resolveLens, routeList, whoReaches } from './lsp/lenses';
 import { entryFromResult } from './engine/readiness/build';
 import { describeRoutes } from './engine/readiness/projectIndex';
 import { isSourceFile } from './engine/files';
 import {
   Commands, FIX_ALL_KIND, SETTINGS_SECTION, Requests, Notifications,
   type DocumentationArgs, type InitializationOptions, type ReadinessParams, type ReadinessResult, type BranchReportParams, type BranchReportResult,
+  type RouteListItem, type WhoReachesParams, type WhoReachesResult,
 } from '../../shared/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -49,6 +51,7 @@ const client = {
   watchedFilesRegistration: false,
   workspaceFolders: false,
   workDoneProgress: false,
+  codeLensRefresh: false,
   workspaceScan: true,
   clientCommands: [] as string[],
   debounceMs: 200,
@@ -88,6 +91,7 @@ const workspace = new WorkspaceIndex({
   },
 });
 const changedFiles = new ChangedFilesCache();
+const readinessCache = new ReadinessCache(workspace);
 
 async function beginProgress(total: number): Promise<void> {
   if (!client.workDoneProgress) return;
@@ -119,6 +123,7 @@ function impactChanged(): void {
     impactTimer = undefined;
     if (impactEpochSent === workspace.epoch) return;
     impactEpochSent = workspace.epoch;
+    if (client.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     if (client.pull) {
       if (client.refresh) void connection.languages.diagnostics.refresh();
       return;
@@ -176,6 +181,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.watchedFilesRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   client.workspaceFolders = caps.workspace?.workspaceFolders === true;
   client.workDoneProgress = caps.window?.workDoneProgress === true;
+  client.codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
   client.workspaceScan = options.workspaceScan !== false;
   client.clientCommands = options.clientCommands ?? [];
   if (options.debounceMs !== undefined) client.debounceMs = options.debounceMs;
@@ -189,6 +195,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND] },
       executeCommandProvider: { commands: [Commands.openDocumentation] },
+      codeLensProvider: { resolveProvider: true },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'failpath' },
@@ -226,7 +233,18 @@ function supported(doc: TextDocument): boolean {
 }
 
 function schedule(doc: TextDocument, delayMs: number): void {
-  if (client.pull || !supported(doc)) return;
+  if (!supported(doc)) return;
+  if (client.pull) {
+    // the client pulls only what it shows; the workspace index still needs every open document's
+    // current text (a file changed on disk while open in a background tab): analyse it when idle
+    if (client.workspaceScan && fsPathOf(doc.uri)) {
+      debouncer.schedule(`index:${doc.uri}`, Math.max(delayMs, 1000), async (signal) => {
+        const current = documents.get(doc.uri);
+        if (current) await analyzer.analysisFor(current, signal);
+      });
+    }
+    return;
+  }
   const uri = doc.uri;
   debouncer.schedule(uri, delayMs, async (signal) => {
     const current = documents.get(uri);
@@ -263,6 +281,7 @@ documents.onDidClose((e) => {
   const uri = e.document.uri;
   justOpened.delete(uri);
   debouncer.cancel(uri);
+  debouncer.cancel(`index:${uri}`);
   analyzer.forget(uri);
   const file = fsPathOf(uri);
   if (file) workspace.documentClosed(file);
@@ -385,6 +404,54 @@ connection.onRequest(Requests.branchReport, async (params: BranchReportParams | 
   } catch (err) {
     return new ResponseError(ErrorCodes.InternalError, (err as Error).message);
   }
+});
+
+// ---- code lenses and route navigation ------------------------------------------------------------
+
+async function lensesEnabled(uri: string): Promise<boolean> {
+  const raw = (await settings.get(uri)).raw as { codeLens?: { enabled?: unknown } } | undefined;
+  return raw?.codeLens?.enabled !== false;
+}
+
+connection.onCodeLens(async (params, token) => {
+  const doc = params?.textDocument?.uri ? documents.get(params.textDocument.uri) : undefined;
+  if (!doc || !supported(doc) || !(await lensesEnabled(doc.uri))) return [];
+  // the index entry of an open file comes from its analysis: make it current first
+  await analyzer.analysisFor(doc);
+  if (token.isCancellationRequested || documents.get(doc.uri) !== doc) return [];
+  try {
+    return codeLenses(doc, workspace);
+  } catch (err) {
+    connection.console.error(`Code lenses for ${doc.uri} failed: ${stack(err)}`);
+    return [];
+  }
+});
+
+connection.onCodeLensResolve((lens) => {
+  try {
+    return resolveLens(lens, workspace, readinessCache);
+  } catch (err) {
+    connection.console.error(`Resolving a code lens failed: ${stack(err)}`);
+    return { ...lens, command: { title: 'Failpath: no data', command: '' } };
+  }
+});
+
+connection.onRequest(Requests.routes, (): RouteListItem[] => routeList(workspace, readinessCache));
+
+connection.onRequest(Requests.whoReaches, async (params: WhoReachesParams | undefined): Promise<WhoReachesResult | ResponseError> => {
+  const uri = params?.uri;
+  const pos = params?.position;
+  if (typeof uri !== 'string' || !pos || typeof pos.line !== 'number' || typeof pos.character !== 'number') {
+    return new ResponseError(ErrorCodes.InvalidParams, 'whoReaches needs { uri, position }');
+  }
+  const file = fsPathOf(uri);
+  if (!file) return { routes: [] };
+  const doc = documents.get(uri);
+  if (doc) await analyzer.analysisFor(doc);
+  const live = documents.get(uri);
+  const offset = live ? live.offsetAt(pos) : undefined;
+  if (offset === undefined) return { routes: [] };
+  return whoReaches(workspace, file, offset);
 });
 
 connection.onShutdown(() => {

@@ -12,9 +12,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { DidChangeWatchedFilesNotification, FileChangeType, CodeLensRequest, CodeLensResolveRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
 import { startServer, PUSH_CLIENT, REPO, type TestClient } from './helpers';
-import { Requests, Notifications, type ReadinessResult, type BranchReportResult } from '../../shared/protocol';
+import { Requests, Notifications, type ReadinessResult, type BranchReportResult, type RouteListItem, type WhoReachesResult } from '../../shared/protocol';
 
 let dir: string;
 let client: TestClient;
@@ -113,6 +113,54 @@ describe('workspace index over LSP', () => {
     assert.match(r.markdown, /- `GET \/orders\/:id\/tracking` at `src\/routes\/orders.ts:29` · feature \*\*orders\*\* — reaches .*\*\*missing-timeout\*\* \(recover\)/);
     const bad = client.connection.sendRequest(Requests.branchReport, { base: 'no-such-ref' });
     await assert.rejects(bad, /unknown revision "no-such-ref"/);
+  });
+
+  it('code lenses: a route\'s own checklist above its registration, the routes reaching a function above it (resolved lazily)', async () => {
+    await ready();
+    const lensesOf = async (rel: string) => {
+      const u = uri(rel);
+      client.open(u, fs.readFileSync(path.join(dir, rel), 'utf8'));
+      const lenses: CodeLens[] = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: u } })) ?? [];
+      assert.ok(lenses.every((l) => l.command === undefined && l.data), 'unresolved: titles come from codeLens/resolve');
+      const resolved = await Promise.all(lenses.map((l) => client.connection.sendRequest(CodeLensResolveRequest.type, l)));
+      client.close(u);
+      return resolved.map((l) => `${l.range.start.line + 1}: ${l.command!.title} → ${l.command!.command}(${(l.command!.arguments ?? []).slice(0, 1).join()})`);
+    };
+    assert.deepEqual(await lensesOf('src/clients/warehouse.ts'), [
+      '4: reached from POST /orders · shared 1/5 ready → failpath.readiness.revealFeature(shared)',
+    ]);
+    assert.deepEqual(await lensesOf('src/routes/orders.ts'), [
+      '8: GET /orders/:id · ⚠ recover: no-fallback → failpath.readiness.revealFeature(orders)',
+      // (payments.ts's client-level missing-client-timeout is at module level: no function reaches it)
+      '17: POST /orders · ⚠ recover: missing-timeout, missing-idempotency · ⚠ understand: swallowed-error · ⚠ monitor: unstructured-log → failpath.readiness.revealFeature(orders)',
+      '29: GET /orders/:id/tracking · ✖ recover: missing-timeout, no-fallback → failpath.readiness.revealFeature(orders)',
+    ]);
+    // failpath.codeLens.enabled: false
+    client.changeSettings({ codeLens: { enabled: false } });
+    const u = uri('src/routes/orders.ts');
+    client.open(u, fs.readFileSync(path.join(dir, 'src/routes/orders.ts'), 'utf8'));
+    assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: u } }), []);
+    client.close(u);
+    client.changeSettings({});
+  });
+
+  it('lists every route for Find Route Handler, and who reaches a function with the call chain', async () => {
+    await ready();
+    const routes: RouteListItem[] = await client.connection.sendRequest(Requests.routes);
+    assert.deepEqual(routes.map((r) => `${r.label} ${r.feature} ${path.relative(dir, new URL(r.uri).pathname)}:${r.line + 1}`), [
+      'POST /orders orders src/routes/orders.ts:17',
+      'GET /orders/:id orders src/routes/orders.ts:8',
+      'GET /orders/:id/tracking orders src/routes/orders.ts:29',
+      'GET /products catalog src/routes/catalog.ts:15',
+      'GET /products/:id/price catalog src/routes/catalog.ts:30',
+    ]);
+    const u = uri('src/clients/payments.ts');
+    client.open(u, fs.readFileSync(path.join(dir, 'src/clients/payments.ts'), 'utf8'));
+    const line = client.text(u).split('\n').findIndex((l) => l.includes('export async function createCharge'));
+    const who: WhoReachesResult = await client.connection.sendRequest(Requests.whoReaches, { uri: u, position: { line: line + 1, character: 4 } });
+    client.close(u);
+    assert.equal(who.function, 'createCharge');
+    assert.deepEqual(who.routes.map((r) => `${r.label}: ${r.chain.map((c) => c.name).join(' → ')}`), ['POST /orders: <route POST /orders> → createCharge']);
   });
 
   it('re-indexes a file changed on disk, and drops a deleted one', async () => {

@@ -48,6 +48,8 @@ export class WorkspaceIndex {
   total = 0;
   /** Bumped whenever the index of some file changes in a way that can change other files' route impact. */
   epoch = 0;
+  /** Bumped on every change of any entry (caches of derived data key on it). */
+  version = 0;
 
   constructor(private readonly host: WorkspaceHost) {}
 
@@ -65,6 +67,7 @@ export class WorkspaceIndex {
     const run = ++this.run;
     this.stopWorker();
     this.indexes.clear();
+    this.version++;
     for (const r of [...new Set(roots.map((x) => path.resolve(x)))]) this.indexes.set(r, new ProjectIndex(r));
     this.scanner = new Scanner();
     this.scanned = 0;
@@ -84,6 +87,7 @@ export class WorkspaceIndex {
       this.stopWorker();
       this.host.progress?.({ kind: 'end', scanned: this.scanned, total: this.total });
       this.epoch++;
+      this.version++;
       this.host.changed('scan');
     });
   }
@@ -120,6 +124,7 @@ export class WorkspaceIndex {
     const before = index.get(entry.file);
     index.set(entry);
     if (!before || shapeOf(before) !== shapeOf(entry)) this.epoch++;
+    this.version++;
     this.host.changed('editor');
   }
 
@@ -143,6 +148,7 @@ export class WorkspaceIndex {
     if (!entry || entry.error) index.delete(file);
     else index.set(entry);
     this.epoch++;
+    this.version++;
     this.host.changed('file');
   }
 
@@ -152,6 +158,7 @@ export class WorkspaceIndex {
     this.openFiles.delete(file);
     index.delete(file);
     this.epoch++;
+    this.version++;
     this.host.changed('file');
   }
 
@@ -228,6 +235,7 @@ export class WorkspaceIndex {
         this.indexFor(entry.file)?.set(entry);
       }
       this.scanned = Math.min(this.total, i + size);
+      this.version++;
       this.host.progress?.({ kind: 'report', scanned: this.scanned, total: this.total });
       this.host.changed('scan');
     }

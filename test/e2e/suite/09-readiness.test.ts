@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, closeAll, openFixture, waitForCode, workspaceRoot } from './helpers';
+import { EXTENSION_ID, closeAll, openFixture, rangeOf, waitForCode, workspaceRoot } from './helpers';
 import { runConfig, screenshot } from './channel';
 
 interface Snapshot {
@@ -108,6 +108,44 @@ describe('readiness sidebar', () => {
       });
     });
     assert.match(withRoute, /\(reached from POST \/orders\/:id\/pay\)$/);
+  });
+
+  it('code lenses above the route and the functions it reaches; Find Route Handler and Who Reaches This Function', async () => {
+    await scanned(await api());
+    const { doc, editor } = await openFixture('src/orders.ts');
+    await waitForCode(doc.uri, 'missing-timeout');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+    const titles = lenses.filter((l) => l.command?.command === 'failpath.readiness.revealFeature').map((l) => `${l.range.start.line + 1}: ${l.command!.title}`);
+    assert.deepEqual(titles, ['8: POST /orders/:id/pay · ✖ recover: missing-timeout, no-fallback · ⚠ understand: swallowed-error, missing-correlation-id · ⚠ monitor: unstructured-log']);
+
+    // Find Route Handler: the quick pick lists the routes; accepting the first reveals it
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    let done = false;
+    const found = Promise.resolve(vscode.commands.executeCommand<{ label: string; uri: string; line: number } | undefined>('failpath.findRouteHandler')).finally(() => { done = true; });
+    for (let i = 0; i < 50 && !done; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const route = await found;
+    assert.ok(route, 'a route was picked');
+    const active = vscode.window.activeTextEditor!;
+    assert.equal(active.document.uri.toString(), vscode.Uri.parse(route.uri).toString());
+    assert.equal(active.selection.active.line, route.line);
+
+    // Who Reaches This Function, with the cursor in the handler's body
+    const again = await openFixture('src/orders.ts');
+    const inside = rangeOf(again.doc, 'console.log').start;
+    again.editor.selection = new vscode.Selection(inside, inside);
+    let whoDone = false;
+    const who = Promise.resolve(vscode.commands.executeCommand<{ function?: string; routes: { label: string; chain: { name: string }[] }[] }>('failpath.whoReaches')).finally(() => { whoDone = true; });
+    for (let i = 0; i < 50 && !whoDone; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const reached = await who;
+    assert.equal(reached?.function, '<route POST /orders/:id/pay>');
+    assert.deepEqual(reached.routes.map((r) => `${r.label}: ${r.chain.map((c) => c.name).join(' → ')}`), ['POST /orders/:id/pay: <route POST /orders/:id/pay>']);
+    void editor;
   });
 
   it('reports the branch: new route, its feature, the failing item; and filters the tree to changed features', async function () {

@@ -34,6 +34,13 @@ export interface IndexedFile {
   unusedSuppressions?: { line: number; column: number; ruleIds: string[] }[];
 }
 
+/** One function on a call chain from a route handler down to a function. */
+export interface ChainStep {
+  name: string;
+  file: string;
+  line: number;
+}
+
 export interface RouteRef {
   file: string;
   method: string;
@@ -188,6 +195,90 @@ export class ProjectIndex {
       for (const c of callers.get(id) ?? []) if (!seen.has(c)) queue.push(c);
     }
     return out;
+  }
+
+  /**
+   * The routes that reach the function at `offset` in `file`, each with one shortest call chain
+   * from the route's handler down to that function (node ids resolved to names and positions).
+   */
+  callChainsTo(file: string, offset: number, limit = 50): { route: RouteRef; chain: ChainStep[] }[] {
+    const at = this.functionAt(file, offset);
+    if (!at) return [];
+    const { callers, routeNodes } = this.derive();
+    const start = nodeId(file, at.index);
+    const next = new Map<string, string>(); // caller → the callee towards `start`
+    const seen = new Set<string>([start]);
+    const queue = [start];
+    const out: { route: RouteRef; chain: ChainStep[] }[] = [];
+    const keys = new Set<string>();
+    while (queue.length && out.length < limit) {
+      const id = queue.shift()!;
+      for (const r of routeNodes.get(id) ?? []) {
+        const k = `${r.method} ${r.path}`;
+        if (keys.has(k)) continue;
+        keys.add(k);
+        const chain: ChainStep[] = [];
+        for (let cur: string | undefined = id; cur; cur = next.get(cur)) {
+          const step = this.step(cur);
+          if (step) chain.push(step);
+        }
+        out.push({ route: r, chain });
+      }
+      for (const c of callers.get(id) ?? []) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        next.set(c, id);
+        queue.push(c);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Findings in the code a function reaches through the project's call graph (itself included):
+   * what a route's handler is exposed to.
+   */
+  findingsReachedFrom(file: string, fnIndex: number, limit = 500): { file: string; finding: IndexedFinding }[] {
+    const seen = new Set<string>();
+    const queue: [string, number][] = [[file, fnIndex]];
+    const reached = new Map<string, Set<number>>();
+    while (queue.length && seen.size < limit) {
+      const [f, i] = queue.shift()!;
+      const id = nodeId(f, i);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const entry = this.files.get(f);
+      const fn = entry?.summary.functions[i];
+      if (!entry || !fn) continue;
+      let set = reached.get(f);
+      if (!set) reached.set(f, (set = new Set()));
+      set.add(i);
+      for (const c of fn.calls) {
+        const callee = this.resolveCallee(entry, c);
+        if (!callee) continue;
+        const hash = callee.lastIndexOf('#');
+        queue.push([callee.slice(0, hash), Number(callee.slice(hash + 1))]);
+      }
+    }
+    const out: { file: string; finding: IndexedFinding }[] = [];
+    for (const [f, fns] of reached) {
+      const entry = this.files.get(f)!;
+      for (const finding of entry.findings) {
+        const at = this.functionAt(f, finding.start);
+        // nested functions (callbacks inside the handler) belong to the reached function's body
+        if (at && (fns.has(at.index) || [...fns].some((i) => { const fn = entry.summary.functions[i]; return fn.start <= finding.start && finding.start < fn.end; }))) out.push({ file: f, finding });
+      }
+    }
+    return out;
+  }
+
+  private step(id: string): ChainStep | undefined {
+    const hash = id.lastIndexOf('#');
+    const file = id.slice(0, hash);
+    const entry = this.files.get(file);
+    const fn = entry?.summary.functions[Number(id.slice(hash + 1))];
+    if (!entry || !fn) return undefined;
+    return { name: fn.name, file, line: lineColumn(entry.lineStarts, fn.start).line };
   }
 
   /** Files that import `file` (the project's own import graph). */
