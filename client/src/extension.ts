@@ -11,6 +11,7 @@ import { FindingsStatusBar } from './statusBar';
 import { ReadinessView, type ReadinessSnapshot } from './readiness/tree';
 import { showBranchReport, type BranchReportOutcome } from './readiness/report';
 import { ReadinessCommands } from '../../shared/protocol';
+import { CrashHandler } from './crashHandler';
 
 /** What activate() returns, for the integration tests. */
 export interface FailpathApi {
@@ -23,23 +24,27 @@ export interface FailpathApi {
   revealFeature(name: string, item?: string): Promise<boolean>;
   /** Runs the branch report command and returns what it produced. */
   branchReport(): Promise<BranchReportOutcome>;
+  /** Restarts of a crashed server (state and decisions). */
+  crashes: CrashHandler;
 }
 
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): FailpathApi {
   const output = vscode.window.createOutputChannel('Failpath', { log: true });
-  client = createLanguageClient(context, output);
+  const crashes = new CrashHandler(output);
+  client = createLanguageClient(context, output, crashes);
+  crashes.attach(client);
   const view = new ReadinessView(client, output);
   const report = () => showBranchReport(context, client!, output);
-  context.subscriptions.push(output, new FindingsStatusBar(client), view, ...registerCommands(context, client, output),
+  context.subscriptions.push(output, crashes, new FindingsStatusBar(client, crashes), view, ...registerCommands(context, client, output),
     vscode.commands.registerCommand(ReadinessCommands.branchReport, report));
   const ready = client.start().catch((err: unknown) => {
     output.error(`Failpath could not start its server: ${err instanceof Error ? err.message : String(err)}`);
     throw err;
   });
   ready.catch(() => undefined); // reported above; callers that await `ready` still see the error
-  return { client, ready, readiness: () => view.snapshot(), revealFeature: (name, item) => view.revealFeature(name, item), branchReport: report };
+  return { client, ready, crashes, readiness: () => view.snapshot(), revealFeature: (name, item) => view.revealFeature(name, item), branchReport: report };
 }
 
 export async function deactivate(): Promise<void> {
