@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { discoverFiles } from './engine/files';
+import { describeFsError, discoverFiles } from './engine/files';
 import { runScan } from './cli/runScan';
 import { runReport } from './cli/report';
 import { runReadiness } from './cli/readiness';
@@ -114,12 +114,13 @@ async function main(argv: string[]): Promise<number> {
     let fixes = 0;
     for (const file of discovered.files) {
       const r = scanner.fixFile(file);
+      if (r && 'error' in r) { process.stderr.write(`failpath: skipped ${file}: ${r.error}\n`); continue; }
       if (!r || r.fixed === r.text) continue;
       changed++;
       fixes += r.count;
       const name = path.relative(cwd, file).split(path.sep).join('/');
       if (values['dry-run']) process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, r.text, r.fixed, undefined, undefined, { context: 3 }));
-      else writeAtomically(file, r.fixed);
+      else if (!writeAtomically(file, r.fixed)) { changed--; fixes -= r.count; }
     }
     process.stderr.write(`${values['dry-run'] ? 'would fix' : 'fixed'} ${fixes} finding${fixes === 1 ? '' : 's'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
     return 0;
@@ -166,11 +167,19 @@ function safeRead(file: string): string {
 }
 
 /** Write to a temporary file next to the target, then rename: a crash never leaves half a file. */
-function writeAtomically(file: string, text: string): void {
+function writeAtomically(file: string, text: string): boolean {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.failpath-${process.pid}.tmp`);
-  const mode = fs.statSync(file).mode;
-  fs.writeFileSync(tmp, text, { mode });
-  fs.renameSync(tmp, file);
+  try {
+    const mode = fs.statSync(file).mode;
+    fs.writeFileSync(tmp, text, { mode });
+    fs.renameSync(tmp, file);
+    return true;
+  } catch (err) {
+    // deleted, renamed or made read-only since it was read: leave it, say so, go on
+    fs.rmSync(tmp, { force: true });
+    process.stderr.write(`failpath: could not write ${file}: ${describeFsError(err)}\n`);
+    return false;
+  }
 }
 
 process.on('SIGINT', () => {
