@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { describeFsError, discoverFiles } from './engine/files';
-import { runScan } from './cli/runScan';
+import { runScan, yieldToEvents } from './cli/runScan';
 import { runReport } from './cli/report';
 import { runReadiness } from './cli/readiness';
 import { toJson, toSarif, toText, isRuleId } from './cli/format';
@@ -102,8 +102,10 @@ async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const inputs = paths.length ? paths : ['.'];
   const discovered = discoverFiles(inputs);
-  const missing = discovered.problems.filter((p) => inputs.includes(p.path));
-  if (missing.length) fail(missing.map((p) => `${p.message}: ${p.path}`).join('\n'));
+  // a path named on the command line that cannot be read is a usage error, not a skipped entry
+  const named = new Set(inputs.map((i) => path.resolve(i)));
+  const missing = discovered.problems.filter((p) => named.has(path.resolve(p.path)));
+  if (missing.length) fail(missing.map((p) => `${p.message}: ${inputs.find((i) => path.resolve(i) === path.resolve(p.path)) ?? p.path}`).join('\n'));
   for (const p of discovered.problems) process.stderr.write(`failpath: skipped ${p.path}: ${p.message}\n`);
   if (discovered.files.length === 0) process.stderr.write(`failpath: no TypeScript or JavaScript files found in ${inputs.join(', ')}\n`);
 
@@ -112,7 +114,9 @@ async function main(argv: string[]): Promise<number> {
     const scanner = new Scanner({ only });
     let changed = 0;
     let fixes = 0;
-    for (const file of discovered.files) {
+    for (const [i, file] of discovered.files.entries()) {
+      // let Ctrl+C in between files (a file is always written whole: temporary file, then rename)
+      if (i % 10 === 9) await yieldToEvents();
       const r = scanner.fixFile(file);
       if (r && 'error' in r) { process.stderr.write(`failpath: skipped ${file}: ${r.error}\n`); continue; }
       if (!r || r.fixed === r.text) continue;
