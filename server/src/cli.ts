@@ -17,10 +17,12 @@ import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { describeFsError, discoverFiles } from './engine/files';
 import { runScan, yieldToEvents } from './cli/runScan';
+import { configProblemLines } from './cli/configProblems';
+import { ConfigFileLoader } from './engine/configFile';
 import { runReport } from './cli/report';
 import { runReadiness } from './cli/readiness';
 import { toJson, toSarif, toText, isRuleId } from './cli/format';
-import { ALL_RULES } from './rules';
+import { ALL_RULES, RULE_IDS } from './rules';
 import { Scanner } from './engine/scan';
 import type { Severity } from './engine/types';
 
@@ -108,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
   if (missing.length) fail(missing.map((p) => `${p.message}: ${inputs.find((i) => path.resolve(i) === path.resolve(p.path)) ?? p.path}`).join('\n'));
   for (const p of discovered.problems) process.stderr.write(`failpath: skipped ${p.path}: ${p.message}\n`);
   if (discovered.files.length === 0) process.stderr.write(`failpath: no TypeScript or JavaScript files found in ${inputs.join(', ')}\n`);
+  for (const line of configProblemLines(discovered.files, new ConfigFileLoader(RULE_IDS), cwd)) process.stderr.write(`failpath: ${line}\n`);
 
   if (command === 'fix') {
     if (values.format) fail('--format applies to check');
