@@ -215,7 +215,9 @@ connection.onInitialized(() => {
   if (client.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => fsPathOf(f.uri)));
-      roots = [...roots.filter((r) => !removed.has(r)), ...e.added.map((f) => fsPathOf(f.uri)).filter((p): p is string => !!p)];
+      const added = e.added.map((f) => fsPathOf(f.uri)).filter((p): p is string => !!p);
+      roots = [...roots.filter((r) => !removed.has(r)), ...added];
+      configFiles.checkFolders(added);
       refreshAll(true);
     });
   }
