@@ -74,7 +74,7 @@ describe('failpath check: unreadable, not a directory, nothing to check', () => 
     assert.match(r.err, /^failpath: not a directory: proj\/src\/ok\.ts\/x\n/);
     const report = run(['report', 'proj/src/ok.ts']);
     assert.equal(report.code, 2);
-    assert.equal(report.err, `failpath report: not a directory: ${dir}/proj/src/ok.ts (the report covers a project folder)\n`);
+    assert.equal(report.err, `failpath report: not a directory: ${dir}/proj/src/ok.ts (a project folder is expected)\n`);
   });
 
   it('no matching files (only skipped folders and other languages): a note, exit 0, for check and fix', () => {

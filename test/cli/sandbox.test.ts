@@ -1,7 +1,7 @@
 /**
  * Security of the CLI: in a hostile workspace (test/harness/sandbox.ts) `check` (every format, in
- * process and on worker threads), `fix --dry-run`, `fix`, `rules` and `report` execute nothing
- * from the workspace, load no module from it, start no process but git (report) and make no network
+ * process and on worker threads), `fix --dry-run`, `fix`, `rules`, `readiness` and `report` execute nothing
+ * from the workspace, load no module from it, start no process but git (report, readiness) and make no network
  * attempt (recorded by sandbox-preload.cjs). Config globs and paths cannot leave the folder of
  * their .failpath.json; report output escapes file content (markdown) and encodes file names
  * (SARIF URIs).
@@ -47,7 +47,7 @@ describe('failpath in a hostile workspace: nothing runs, nothing leaves the mach
   });
   after(() => sb.dispose());
 
-  it('check, fix, rules and report', () => {
+  it('check, fix, rules, readiness and report', () => {
     const go = (args: string[], env: Record<string, string> = {}) => run(sb.root, args, { ...sb.env, ...env }, sb.execArgv);
     for (const format of ['text', 'json', 'sarif']) {
       const r = go(['check', '--format', format]);
@@ -57,6 +57,8 @@ describe('failpath in a hostile workspace: nothing runs, nothing leaves the mach
     assert.equal(workers.code, 1, workers.err);
     assert.equal(go(['fix', '--dry-run']).code, 0);
     assert.equal(go(['rules']).code, 0);
+    const readiness = go(['readiness'], { FAILPATH_SANDBOX_ALLOW_SPAWN: 'git' });
+    assert.ok(readiness.code === 0 || readiness.code === 1, `readiness: ${readiness.err}`);
     const report = go(['report', '--format', 'json'], { FAILPATH_SANDBOX_ALLOW_SPAWN: 'git' });
     assert.ok(report.code === 0 || report.code === 1, `report: ${report.err}`);
     const fix = go(['fix']);
@@ -68,7 +70,7 @@ describe('failpath in a hostile workspace: nothing runs, nothing leaves the mach
     assert.ok(sb.attempts().some((a) => a.startsWith('allowed git ')), 'report ran git (and only git)');
     // the recorder ran in every process and in the scan workers
     const preloads = sb.records().filter((r) => r.kind === 'preload');
-    assert.equal(preloads.filter((r) => r.detail === 'main').length, 8);
+    assert.equal(preloads.filter((r) => r.detail === 'main').length, 9);
     assert.ok(preloads.some((r) => r.detail === 'worker'), 'the worker threads were recorded too');
   });
 });

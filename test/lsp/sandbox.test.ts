@@ -2,13 +2,13 @@
  * Security of the language server: in a hostile workspace (test/harness/sandbox.ts: JS config
  * files, package.json scripts, tsconfig plugins, dependencies and local modules that write a
  * marker file when executed), a realistic session — open files, code actions, fix-all, settings
- * and watched-file changes, documentation links — executes nothing from the workspace, loads no
- * module from it, starts no process and makes no network attempt. The server runs with
+ * and watched-file changes, documentation links, the readiness requests — executes nothing from
+ * the workspace, loads no module from it, starts no process but git and makes no network attempt. The server runs with
  * sandbox-preload.cjs, which records (and refuses) every such attempt.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +29,13 @@ describe('language server: nothing in the workspace runs, nothing leaves the mac
   before(async () => {
     ensureBuilt();
     sb = hostileWorkspace();
-    const child = spawn(process.execPath, [...sb.execArgv, SERVER, '--stdio'], { cwd: sb.root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...sb.env } });
+    // a git repository with a branch, for the readiness requests (git is the one process allowed)
+    const git = (...args: string[]) => assert.equal(spawnSync('git', args, { cwd: sb.root, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).status, 0);
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    git('checkout', '-q', '-b', 'feature');
+    const child = spawn(process.execPath, [...sb.execArgv, SERVER, '--stdio'], { cwd: sb.root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...sb.env, FAILPATH_SANDBOX_ALLOW_SPAWN: 'git' } });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     client = new TestClient(connection, child, {});
     connection.listen();
@@ -83,13 +89,21 @@ describe('language server: nothing in the workspace runs, nothing leaves the mac
     }
     client.open('untitled:Untitled-1', "import axios from 'axios';\nawait axios.get('https://x.example.com');\n");
     await client.diagnosticsAt('untitled:Untitled-1', 1);
+ 
+    // the readiness sidebar's requests: the whole workspace, the branch's changes, the branch report
+    await client.connection.sendRequest('failpath/readiness', {});
+    await client.connection.sendRequest('failpath/readiness', { onlyChanged: true });
+    await client.connection.sendRequest('failpath/branchReport', {}).catch(() => undefined);
   });
 
   it('executed nothing, loaded no workspace module, started no process, made no network attempt', () => {
     assert.deepEqual(sb.markers(), []);
-    assert.deepEqual(sb.attempts(), []);
-    // the recorder was there: without it the two checks above prove nothing
-    assert.deepEqual(sb.records().filter((r) => r.kind === 'preload').map((r) => r.detail), ['main']);
+    assert.deepEqual(sb.attempts().filter((a) => !a.startsWith('allowed git ')), []);
+    assert.ok(sb.attempts().some((a) => a.startsWith('allowed git ')), 'the readiness requests ran git (and only git)');
+    // the recorder was there, in the server and in its workspace-scan worker: without it the checks above prove nothing
+    const preloads = sb.records().filter((r) => r.kind === 'preload').map((r) => r.detail);
+    assert.equal(preloads.filter((d) => d === 'main').length, 1);
+    assert.ok(preloads.includes('worker'), `the scan worker was recorded too: ${preloads.join(', ')}`);
   });
 });
 

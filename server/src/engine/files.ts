@@ -4,7 +4,7 @@
  * dependency and build folders, minified bundles and declaration files, follows no symlink into a
  * loop, and reports instead of failing: unreadable entries, broken links, entries deleted or
  * renamed while the walk runs, folders with more than `maxEntriesPerDir` entries (generated or
- * data folders) and the `maxFiles` limit are each skipped with a problem, and the walk goes on.
+ * data folders) are each skipped with a problem, and the walk goes on; `maxFiles` bounds the walk.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,7 +22,7 @@ export interface DiscoverResult {
 export interface DiscoverOptions {
   /** Extra ignore predicate (e.g. .failpath.json `ignore` globs), given absolute paths. */
   isIgnored?: (absPath: string) => boolean;
-  /** Stop after this many files (reported as a problem). */
+  /** Stop after this many files. */
   maxFiles?: number;
   /** Skip folders with more entries than this (default 50,000; reported as a problem). */
   maxEntriesPerDir?: number;
@@ -73,13 +73,8 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
   const seenDirs = new Set<string>();
   const max = options.maxFiles ?? Infinity;
   const maxEntries = options.maxEntriesPerDir ?? MAX_ENTRIES_PER_DIR;
-  let limitReported = false;
-  const full = (): boolean => {
-    if (files.size < max) return false;
-    if (!limitReported) problems.push({ path: paths.join(', '), message: `stopped after ${max} files; the rest is not analysed` });
-    limitReported = true;
-    return true;
-  };
+  // the caller says how it handles the limit (the workspace index warns that it stopped)
+  const full = (): boolean => files.size >= max;
 
   const walk = (dir: string, rules: { base: string; ig: Ignore }[]) => {
     if (options.signal?.aborted || full()) return;
