@@ -12,6 +12,7 @@ import { ReadinessView, type ReadinessSnapshot } from './readiness/tree';
 import { showBranchReport, type BranchReportOutcome } from './readiness/report';
 import { findRouteHandler, whoReachesThisFunction } from './readiness/navigation';
 import { ReadinessCommands } from '../../shared/protocol';
+import { CrashHandler } from './crashHandler';
 
 /** What activate() returns, for the integration tests. */
 export interface FailpathApi {
@@ -24,16 +25,20 @@ export interface FailpathApi {
   revealFeature(name: string, item?: string): Promise<boolean>;
   /** Runs the branch report command and returns what it produced. */
   branchReport(): Promise<BranchReportOutcome>;
+  /** Restarts of a crashed server (state and decisions). */
+  crashes: CrashHandler;
 }
 
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): FailpathApi {
   const output = vscode.window.createOutputChannel('Failpath', { log: true });
-  client = createLanguageClient(context, output);
+  const crashes = new CrashHandler(output);
+  client = createLanguageClient(context, output, crashes);
+  crashes.attach(client);
   const view = new ReadinessView(client, output);
   const report = () => showBranchReport(context, client!, output);
-  context.subscriptions.push(output, new FindingsStatusBar(client), view, ...registerCommands(context, client, output),
+  context.subscriptions.push(output, crashes, new FindingsStatusBar(client, crashes), view, ...registerCommands(context, client, output),
     vscode.commands.registerCommand(ReadinessCommands.branchReport, report),
     vscode.commands.registerCommand(ReadinessCommands.revealFeature, async (name?: string) => {
       await vscode.commands.executeCommand(ReadinessCommands.show);
@@ -46,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): FailpathApi {
     throw err;
   });
   ready.catch(() => undefined); // reported above; callers that await `ready` still see the error
-  return { client, ready, readiness: () => view.snapshot(), revealFeature: (name, item) => view.revealFeature(name, item), branchReport: report };
+  return { client, ready, crashes, readiness: () => view.snapshot(), revealFeature: (name, item) => view.revealFeature(name, item), branchReport: report };
 }
 
 export async function deactivate(): Promise<void> {

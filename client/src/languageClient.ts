@@ -1,13 +1,13 @@
 /**
  * The language client: starts dist/server.js over Node IPC (with --inspect when debugging),
  * for TypeScript/JavaScript files and untitled documents, and hands it the `failpath` settings.
- * Knows nothing of rules.
+ * A crashed server is restarted by `errorHandler` (crashHandler.ts). Knows nothing of rules.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Commands, LANGUAGE_IDS, SETTINGS_SECTION, type InitializationOptions } from '../../shared/protocol';
 
-export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, errorHandler?: ErrorHandler): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -20,6 +20,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel: output,
     initializationOptions,
+    errorHandler,
   };
   return new LanguageClient('failpath', 'Failpath', serverOptions, clientOptions);
 }

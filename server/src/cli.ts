@@ -15,12 +15,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { discoverFiles } from './engine/files';
-import { runScan } from './cli/runScan';
+import { describeFsError, discoverFiles } from './engine/files';
+import { runScan, yieldToEvents } from './cli/runScan';
+import { configProblemLines } from './cli/configProblems';
+import { ConfigFileLoader } from './engine/configFile';
 import { runReport } from './cli/report';
 import { runReadiness } from './cli/readiness';
 import { toJson, toSarif, toText, isRuleId } from './cli/format';
-import { ALL_RULES } from './rules';
+import { ALL_RULES, RULE_IDS } from './rules';
 import { Scanner } from './engine/scan';
 import type { Severity } from './engine/types';
 
@@ -102,24 +104,30 @@ async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const inputs = paths.length ? paths : ['.'];
   const discovered = discoverFiles(inputs);
-  const missing = discovered.problems.filter((p) => inputs.includes(p.path));
-  if (missing.length) fail(missing.map((p) => `${p.message}: ${p.path}`).join('\n'));
+  // a path named on the command line that cannot be read is a usage error, not a skipped entry
+  const named = new Set(inputs.map((i) => path.resolve(i)));
+  const missing = discovered.problems.filter((p) => named.has(path.resolve(p.path)));
+  if (missing.length) fail(missing.map((p) => `${p.message}: ${inputs.find((i) => path.resolve(i) === path.resolve(p.path)) ?? p.path}`).join('\n'));
   for (const p of discovered.problems) process.stderr.write(`failpath: skipped ${p.path}: ${p.message}\n`);
   if (discovered.files.length === 0) process.stderr.write(`failpath: no TypeScript or JavaScript files found in ${inputs.join(', ')}\n`);
+  for (const line of configProblemLines(discovered.files, new ConfigFileLoader(RULE_IDS), cwd)) process.stderr.write(`failpath: ${line}\n`);
 
   if (command === 'fix') {
     if (values.format) fail('--format applies to check');
     const scanner = new Scanner({ only });
     let changed = 0;
     let fixes = 0;
-    for (const file of discovered.files) {
+    for (const [i, file] of discovered.files.entries()) {
+      // let Ctrl+C in between files (a file is always written whole: temporary file, then rename)
+      if (i % 10 === 9) await yieldToEvents();
       const r = scanner.fixFile(file);
+      if (r && 'error' in r) { process.stderr.write(`failpath: skipped ${file}: ${r.error}\n`); continue; }
       if (!r || r.fixed === r.text) continue;
       changed++;
       fixes += r.count;
       const name = path.relative(cwd, file).split(path.sep).join('/');
       if (values['dry-run']) process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, r.text, r.fixed, undefined, undefined, { context: 3 }));
-      else writeAtomically(file, r.fixed);
+      else if (!writeAtomically(file, r.fixed)) { changed--; fixes -= r.count; }
     }
     process.stderr.write(`${values['dry-run'] ? 'would fix' : 'fixed'} ${fixes} finding${fixes === 1 ? '' : 's'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
     return 0;
@@ -166,11 +174,19 @@ function safeRead(file: string): string {
 }
 
 /** Write to a temporary file next to the target, then rename: a crash never leaves half a file. */
-function writeAtomically(file: string, text: string): void {
+function writeAtomically(file: string, text: string): boolean {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.failpath-${process.pid}.tmp`);
-  const mode = fs.statSync(file).mode;
-  fs.writeFileSync(tmp, text, { mode });
-  fs.renameSync(tmp, file);
+  try {
+    const mode = fs.statSync(file).mode;
+    fs.writeFileSync(tmp, text, { mode });
+    fs.renameSync(tmp, file);
+    return true;
+  } catch (err) {
+    // deleted, renamed or made read-only since it was read: leave it, say so, go on
+    fs.rmSync(tmp, { force: true });
+    process.stderr.write(`failpath: could not write ${file}: ${describeFsError(err)}\n`);
+    return false;
+  }
 }
 
 process.on('SIGINT', () => {

@@ -18,13 +18,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ProjectLoader } from './engine/project';
-import { ConfigFileLoader } from './engine/configFile';
 import { RULE_IDS } from './rules';
 import { SettingsCache, type SettingsSource } from './lsp/settings';
 import { Debouncer } from './lsp/debounce';
 import { DocumentAnalyzer, type DocumentAnalysis } from './lsp/analysis';
 import { hardenedTextDocument } from './lsp/documents';
 import { buildCodeActions } from './lsp/codeActions';
+import { ConfigDiagnostics } from './lsp/configDiagnostics';
 import { fsPathOf, isSupportedDocument } from './lsp/convert';
 import { WorkspaceIndex } from './lsp/workspace';
 import { ChangedFilesCache, branchReport, readinessResult } from './lsp/readiness';
@@ -61,10 +61,12 @@ let roots: string[] = [];
 const settingsSource: SettingsSource = { warn: (m) => connection.console.warn(m) };
 const settings = new SettingsCache(settingsSource, RULE_IDS);
 const projects = new ProjectLoader((m) => connection.console.warn(m));
+// .failpath.json problems are published on the config file itself, open or not
+const configFiles = new ConfigDiagnostics((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }), RULE_IDS);
 const analyzer = new DocumentAnalyzer({
   settings,
   projects,
-  configFiles: new ConfigFileLoader(RULE_IDS),
+  configFiles,
   knownRules: RULE_IDS,
   roots: () => roots,
   isOpen: (uri) => documents.get(uri) !== undefined,
@@ -207,6 +209,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  configFiles.checkFolders(roots);
   if (client.configurationRegistration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   }
@@ -219,7 +222,9 @@ connection.onInitialized(() => {
   if (client.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => fsPathOf(f.uri)));
-      roots = [...roots.filter((r) => !removed.has(r)), ...e.added.map((f) => fsPathOf(f.uri)).filter((p): p is string => !!p)];
+      const added = e.added.map((f) => fsPathOf(f.uri)).filter((p): p is string => !!p);
+      roots = [...roots.filter((r) => !removed.has(r)), ...added];
+      configFiles.checkFolders(added);
       refreshAll(true);
     });
   }
@@ -308,6 +313,7 @@ connection.onDidChangeWatchedFiles((params) => {
   }
   changedFiles.clear();
   if (config) refreshAll(true);
+  configFiles.filesChanged((params?.changes ?? []).map((c) => (typeof c?.uri === 'string' ? fsPathOf(c.uri) : undefined)).filter((p): p is string => !!p));
 });
 
 // ---- validation (pull) ------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { ALL_RULES, RULES_BY_ID } from '../rules';
 import { docUrl, type Severity } from '../engine/types';
@@ -78,7 +79,9 @@ export function toSarif(r: Report, texts: Map<string, string>, version: string):
   const index = new Map(ALL_RULES.map((rule, i) => [rule.id, i]));
   const results: Sarif.Result[] = [];
   for (const f of r.files) {
-    const uri = rel(r.cwd, f.file);
+    const name = rel(r.cwd, f.file);
+    // a URI reference: a "#", "%", "?" or space in a file name must not cut or change the path
+    const uri = name.split('/').map(encodeURIComponent).join('/');
     const lines = (texts.get(f.file) ?? '').split('\n');
     const seen = new Map<string, number>();
     for (const x of f.findings) {
@@ -97,7 +100,7 @@ export function toSarif(r: Report, texts: Map<string, string>, version: string):
             region: { startLine: x.line, startColumn: x.column, endLine: x.endLine, endColumn: x.endColumn },
           },
         }],
-        partialFingerprints: { 'failpath/v1': fingerprint(x.ruleId, uri, lineText, occurrence) },
+        partialFingerprints: { 'failpath/v1': fingerprint(x.ruleId, name, lineText, occurrence) },
         properties: { checklist: x.checklist, fixable: x.fixable },
       });
     }
@@ -107,7 +110,7 @@ export function toSarif(r: Report, texts: Map<string, string>, version: string):
     version: '2.1.0',
     runs: [{
       tool: { driver: { name: 'Failpath', informationUri: 'https://github.com/failpath/failpath', semanticVersion: version, version, rules } },
-      originalUriBaseIds: { '%SRCROOT%': { uri: `file://${r.cwd.split(path.sep).join('/').replace(/\/?$/, '/')}` } },
+      originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(r.cwd).href.replace(/\/?$/, '/') } },
       results,
     }],
   };

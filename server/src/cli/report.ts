@@ -6,6 +6,7 @@
  * the default branch) and renders engine/readiness/report.ts. Exits 1 when the branch introduces
  * findings at or above --error-on (default: error), so CI fails on new errors only.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { discoverFiles } from '../engine/files';
@@ -49,6 +50,7 @@ export async function indexProject(root: string, cwd: string): Promise<{ index: 
   const discovered = discoverFiles([root]);
   const bad = discovered.problems.find((p) => p.path === root || path.resolve(cwd, p.path) === root);
   if (bad) return { error: `${bad.message}: ${root}` };
+  if (!fs.statSync(root).isDirectory()) return { error: `not a directory: ${root} (a project folder is expected)` };
   const scanned = await runScan(discovered.files, {});
   const index = new ProjectIndex(root);
   for (const f of scanned) if (!f.error) index.set(f);

@@ -34,12 +34,26 @@ async function onWorkers(files: string[], options: ScanOptions, signals?: { proc
   }
 }
 
+/** Scans on this thread, letting the event loop turn now and then (Ctrl+C is handled at once). */
+async function inProcess(scanner: Scanner, files: string[]): Promise<ScannedFile[]> {
+  const out: ScannedFile[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (i % 20 === 19) await yieldToEvents();
+    const r = scanner.scanFile(files[i]);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** One turn of the event loop (signal handlers run). */
+export function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export async function runScan(files: string[], options: ScanOptions): Promise<ScannedFile[]> {
   const useWorkers = files.length >= workerThreshold();
   const scanner = new Scanner(options);
-  const first = useWorkers
-    ? await onWorkers(files, options)
-    : files.map((f) => scanner.scanFile(f)).filter((r): r is ScannedFile => !!r);
+  const first = useWorkers ? await onWorkers(files, options) : await inProcess(scanner, files);
   // project-level pass: process-health sees handlers and health routes registered anywhere
   if (!options.only || options.only.includes('process-health')) applyProjectSignals(first, scanner);
   return first.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -2,7 +2,9 @@
  * Workspace file discovery for the CLI and the server's workspace scan: walks directories,
  * honours every .gitignore on the way (the `ignore` package implements git's rules), skips
  * dependency and build folders, minified bundles and declaration files, follows no symlink into a
- * loop, and reports unreadable entries instead of failing.
+ * loop, and reports instead of failing: unreadable entries, broken links, entries deleted or
+ * renamed while the walk runs, folders with more than `maxEntriesPerDir` entries (generated or
+ * data folders) are each skipped with a problem, and the walk goes on; `maxFiles` bounds the walk.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,9 +22,43 @@ export interface DiscoverResult {
 export interface DiscoverOptions {
   /** Extra ignore predicate (e.g. .failpath.json `ignore` globs), given absolute paths. */
   isIgnored?: (absPath: string) => boolean;
-  /** Stop after this many files (huge directories). */
+  /** Stop after this many files. */
   maxFiles?: number;
+  /** Skip folders with more entries than this (default 50,000; reported as a problem). */
+  maxEntriesPerDir?: number;
   signal?: AbortSignal;
+}
+
+export const MAX_ENTRIES_PER_DIR = 50_000;
+
+/** Why an entry could not be read, in words (the error code is kept for anything unusual). */
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT': return 'no longer exists (deleted or renamed during the scan)';
+    case 'ENOTDIR': return 'is no longer a folder';
+    case 'EACCES':
+    case 'EPERM': return 'permission denied';
+    case 'ELOOP': return 'symbolic link loop';
+    case 'EMFILE':
+    case 'ENFILE': return 'too many open files';
+    default: return e instanceof Error ? e.message : String(err);
+  }
+}
+
+/** The entries of a folder, or undefined when it has more than `max` (read no further than that). */
+function readEntries(dir: string, max: number): fs.Dirent[] | undefined {
+  const handle = fs.opendirSync(dir);
+  try {
+    const entries: fs.Dirent[] = [];
+    for (let e = handle.readSync(); e; e = handle.readSync()) {
+      if (entries.length >= max) return undefined;
+      entries.push(e);
+    }
+    return entries;
+  } finally {
+    handle.closeSync();
+  }
 }
 
 export function isSourceFile(name: string): boolean {
@@ -36,23 +72,30 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
   const problems: DiscoverResult['problems'] = [];
   const seenDirs = new Set<string>();
   const max = options.maxFiles ?? Infinity;
+  const maxEntries = options.maxEntriesPerDir ?? MAX_ENTRIES_PER_DIR;
+  // the caller says how it handles the limit (the workspace index warns that it stopped)
+  const full = (): boolean => files.size >= max;
 
   const walk = (dir: string, rules: { base: string; ig: Ignore }[]) => {
-    if (options.signal?.aborted || files.size >= max) return;
+    if (options.signal?.aborted || full()) return;
     let real: string;
     try {
       real = fs.realpathSync(dir);
     } catch (err) {
-      problems.push({ path: dir, message: (err as Error).message });
+      problems.push({ path: dir, message: describeFsError(err) });
       return;
     }
     if (seenDirs.has(real)) return; // symlink loop or a second link to the same folder
     seenDirs.add(real);
-    let entries: fs.Dirent[];
+    let entries: fs.Dirent[] | undefined;
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = readEntries(dir, maxEntries);
     } catch (err) {
-      problems.push({ path: dir, message: (err as Error).message });
+      problems.push({ path: dir, message: describeFsError(err) });
+      return;
+    }
+    if (!entries) {
+      problems.push({ path: dir, message: `more than ${maxEntries} entries; skipped (a generated or data folder? list it in .gitignore or .failpath.json "ignore")` });
       return;
     }
     let here = rules;
@@ -61,12 +104,12 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
       try {
         here = [...rules, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
       } catch (err) {
-        problems.push({ path: path.join(dir, '.gitignore'), message: (err as Error).message });
+        problems.push({ path: path.join(dir, '.gitignore'), message: describeFsError(err) });
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      if (files.size >= max) return;
+      if (full()) return;
       const p = path.join(dir, e.name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
@@ -76,7 +119,8 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
           isDir = st.isDirectory();
           isFile = st.isFile();
         } catch (err) {
-          problems.push({ path: p, message: `broken link: ${(err as Error).message}` });
+          const code = (err as NodeJS.ErrnoException).code;
+          problems.push({ path: p, message: code === 'ENOENT' ? 'broken symbolic link' : describeFsError(err) });
           continue;
         }
       }
@@ -94,12 +138,14 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
     try {
       st = fs.statSync(abs);
     } catch (err) {
-      problems.push({ path: input, message: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message });
+      const code = (err as NodeJS.ErrnoException).code;
+      problems.push({ path: input, message: code === 'ENOENT' ? 'no such file or directory' : code === 'ENOTDIR' ? 'not a directory' : describeFsError(err) });
       continue;
     }
     // a folder named explicitly is scanned even if a .gitignore above it lists it: naming it is the intent
     if (st.isDirectory()) walk(abs, []);
     else if (st.isFile()) files.add(abs);
+    else problems.push({ path: input, message: 'not a file or folder' });
   }
   return { files: [...files].sort(), problems };
 }

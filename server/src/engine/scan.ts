@@ -14,6 +14,7 @@ import { RULE_IDS, ALL_RULES } from '../rules';
 import { indexEntry } from './readiness/build';
 import type { IndexedFile } from './readiness/projectIndex';
 import { fixAll } from './fixAll';
+import { describeFsError } from './files';
 
 export interface ScanOptions {
   /** Only these rule ids (CLI --rule). */
@@ -59,7 +60,7 @@ export class Scanner {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      return { file, summary: { imports: [], functions: [], routes: [], evidence: [] }, findings: [], lineStarts: [0], error: (err as Error).message };
+      return { file, summary: { imports: [], functions: [], routes: [], evidence: [] }, findings: [], lineStarts: [0], error: describeFsError(err) };
     }
     const config = this.configFor(file);
     if (this.isIgnored(file, config)) return undefined;
@@ -76,9 +77,17 @@ export class Scanner {
     return indexEntry({ text, fileName: file, project: { ...this.projects.forFile(file), signals }, config });
   }
 
-  /** `failpath fix`: the fix-all result for one file (text unchanged when nothing applies). */
-  fixFile(file: string): { text: string; fixed: string; count: number } | undefined {
-    const text = fs.readFileSync(file, 'utf8');
+  /**
+   * `failpath fix`: the fix-all result for one file (text unchanged when nothing applies), or the
+   * reason it could not be read (deleted or renamed since discovery, unreadable).
+   */
+  fixFile(file: string): { text: string; fixed: string; count: number } | { error: string } | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      return { error: describeFsError(err) };
+    }
     const config = this.configFor(file);
     if (this.isIgnored(file, config)) return undefined;
     const only = this.options.only;
