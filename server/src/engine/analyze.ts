@@ -241,11 +241,31 @@ function dropFixesNearSyntaxErrors(findings: Finding[], sf: ts.SourceFile): void
       lo = Math.min(lo, stmt.start);
       hi = Math.max(hi, stmt.end);
       // an unclosed call is reported at the next token, possibly after blank lines or comments
-      const near = (d: { start: number; length: number }) => d.start + d.length >= lo &&
-        (d.start <= hi + 1 || sf.text.slice(hi, d.start).replace(/\/\*[\s\S]*?(\*\/|$)|\/\/[^\n]*/g, '').trim() === '');
+      const near = (d: { start: number; length: number }) => d.start + d.length >= lo && (d.start <= hi + 1 || onlyTrivia(sf.text, hi, d.start));
       return !diags.some(near);
     });
   }
+}
+
+/** Whether text[from, to) is only whitespace and comments; stops at the first other character. */
+function onlyTrivia(text: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xfeff || c === 0xa0) { i++; continue; }
+    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      const nl = text.indexOf('\n', i + 2);
+      i = nl === -1 ? to : nl + 1;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const close = text.indexOf('*/', i + 2);
+      i = close === -1 ? to : close + 2;
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 function statementSpan(sf: ts.SourceFile, offset: number): { start: number; end: number } {
