@@ -120,6 +120,12 @@ export function addImport(ctx: RuleContext, req: ImportRequest): TextEdit | unde
   return { start: topInsertionPoint(sf), end: topInsertionPoint(sf), newText: `${line}${eol}` };
 }
 
+/** True when the file writes extensions on its relative imports (`./db.js`): Node ESM style. */
+export function usesJsExtensions(ctx: RuleContext): boolean {
+  for (const b of ctx.facts.bindings.values()) if (b.module.startsWith('.') && /\.[cm]?js$/.test(b.module)) return true;
+  return false;
+}
+
 /** After a shebang, leading directives ('use strict', 'use client') and the file's header comment. */
 export function topInsertionPoint(sf: ts.SourceFile): number {
   let pos = 0;

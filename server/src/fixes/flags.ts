@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { RuleContext, TextEdit } from '../engine/types';
-import { addImport } from './edits';
+import { addImport, usesJsExtensions } from './edits';
 import { quoteString } from '../engine/style';
 import { dependencyMajor, hasDependency } from '../engine/project';
 import { relativeSpecifier, specifierResolvesTo, type LocalFlags } from '../engine/localModules';
@@ -39,12 +39,6 @@ function ldClientName(ctx: RuleContext): string | undefined {
 /** The file's absolute path (tests and the CLI may pass one relative to the project root). */
 function absoluteFile(ctx: RuleContext): string {
   return path.isAbsolute(ctx.fileName) ? ctx.fileName : path.join(ctx.project.root ?? '/', ctx.fileName);
-}
-
-/** True when the file writes extensions on its relative imports (`./db.js`): Node ESM style. */
-export function usesJsExtensions(ctx: RuleContext): boolean {
-  for (const b of ctx.facts.bindings.values()) if (b.module.startsWith('.') && /\.[cm]?js$/.test(b.module)) return true;
-  return false;
 }
 
 /**
