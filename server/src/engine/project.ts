@@ -24,6 +24,8 @@ export interface ProjectFacts {
    * package: its files run in the browser even when they do not import React themselves).
    */
   runtime?: 'browser' | 'server' | 'cli';
+  /** The nearest package.json's "type" ("module" makes .js/.ts files ES modules). */
+  moduleType?: 'module' | 'commonjs';
   /** True for a package.json that only sets a module type (no name, no dependencies). */
   marker?: boolean;
   /**
@@ -106,7 +108,8 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
     : prod.size === 0 ? serverish || loggerLibrary !== undefined
       : [...SERVER_DEPS, ...SERVICE_HINTS, ...LOGGER_ORDER, '@nestjs/common'].some((d) => prod.has(d));
   const marker = obj.name === undefined && deps.size === 0 ? true : undefined;
-  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker, service };
+  const moduleType = obj.type === 'module' || obj.type === 'commonjs' ? obj.type : undefined;
+  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker, service, ...(moduleType ? { moduleType } : {}) };
 }
 
 /** Finds and reads the nearest package.json above a file, caching per directory. */
@@ -125,12 +128,17 @@ export class ProjectLoader {
     if (cached) return cached;
     let facts: ProjectFacts = EMPTY_PROJECT;
     let current = dir;
+    let nearestType: ProjectFacts['moduleType'] | null = null;
     for (;;) {
       const candidate = path.join(current, 'package.json');
       const read = this.read(candidate);
       // a package.json with no name and no dependencies only marks a module type ({ "type": "module" }):
-      // the project is further up
-      if (read && !read.marker) { facts = read; break; }
+      // the project is further up, but the nearest "type" is the one Node applies
+      if (read && nearestType === null) nearestType = read.moduleType;
+      if (read && !read.marker) {
+        facts = nearestType === read.moduleType || nearestType === null ? read : { ...read, moduleType: nearestType };
+        break;
+      }
       const parent = path.dirname(current);
       if (parent === current || path.basename(current) === 'node_modules') break;
       current = parent;
