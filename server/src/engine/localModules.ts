@@ -60,6 +60,14 @@ export function candidatePaths(root: string): string[] {
   return out;
 }
 
+/** True for a file at a name findLocalModules looks at (logger.ts, flags.js, feature-flags/index.ts…). */
+export function isLocalModuleCandidate(file: string): boolean {
+  const parts = file.split(/[\\/]/);
+  let base = (parts.pop() ?? '').replace(/\.[cm]?[jt]sx?$/, '');
+  if (base === 'index') base = parts.pop() ?? '';
+  return LOGGER_BASES.includes(base) || FLAG_BASES.includes(base);
+}
+
 /** Looks for the project's logger and flags modules at the conventional paths under `root`. */
 export function findLocalModules(root: string): LocalModules {
   const found: LocalModules = {};
