@@ -139,7 +139,7 @@ function nestLoggerMember(ctx: RuleContext, node: ts.Node): TextEdit | undefined
 }
 
 export function consoleLogger(): LoggerChoice {
-  return { expr: 'console', style: 'console', setup: [], describe: 'console.error (no structured logger configured)', structured: false };
+  return { expr: 'console', style: 'console', setup: [], describe: 'console.error (no logger found; set failpath.logger to use yours)', structured: false };
 }
 
 /**
