@@ -25,6 +25,9 @@ import { DocumentAnalyzer, type DocumentAnalysis } from './lsp/analysis';
 import { hardenedTextDocument } from './lsp/documents';
 import { buildCodeActions } from './lsp/codeActions';
 import { ConfigDiagnostics } from './lsp/configDiagnostics';
+import { buildHover } from './lsp/hover';
+import { LOCKFILES } from './engine/lockfile';
+import { isLocalModuleCandidate } from './engine/localModules';
 import { fsPathOf, isSupportedDocument } from './lsp/convert';
 import { WorkspaceIndex } from './lsp/workspace';
 import { ChangedFilesCache, branchReport, readinessResult } from './lsp/readiness';
@@ -196,6 +199,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND] },
+      hoverProvider: true,
       executeCommandProvider: { commands: [Commands.openDocumentation] },
       codeLensProvider: { resolveProvider: true },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -215,7 +219,7 @@ connection.onInitialized(() => {
   }
   if (client.watchedFilesRegistration) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/package.json' }, { globPattern: '**/.failpath.json' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }],
+      watchers: ['package.json', '.failpath.json', ...LOCKFILES, '*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'].map((f) => ({ globPattern: `**/${f}` })),
     });
   }
   if (client.workspaceScan) workspace.start(roots);
@@ -305,8 +309,10 @@ connection.onDidChangeWatchedFiles((params) => {
     const file = typeof change?.uri === 'string' ? fsPathOf(change.uri) : undefined;
     if (!file) continue;
     const name = path.basename(file);
-    if (name === 'package.json' || name === '.failpath.json') config = true;
+    if (name === 'package.json' || name === '.failpath.json' || (LOCKFILES as readonly string[]).includes(name)) config = true;
     else if (isSourceFile(name) && !file.split(path.sep).includes('node_modules')) {
+      // the project's own logger/flags module: fixes import it (ProjectFacts.local)
+      if (isLocalModuleCandidate(file)) config = true;
       if (change.type === 3 /* Deleted */) workspace.fileDeleted(file);
       else workspace.fileChanged(file);
     }
@@ -375,6 +381,15 @@ connection.onCodeAction(async (params, token) => {
     connection.console.error(`Code actions for ${doc.uri} failed: ${stack(err)}`);
     return [];
   }
+});
+
+connection.onHover(async (params, token) => {
+  const doc = params?.textDocument?.uri ? documents.get(params.textDocument.uri) : undefined;
+  if (!doc || !supported(doc)) return null;
+  const analysis = await analyzer.analysisFor(doc);
+  if (token.isCancellationRequested) return cancelled();
+  if (!analysis || documents.get(doc.uri) !== doc) return null;
+  return buildHover(doc, analysis, params.position);
 });
 
 connection.onExecuteCommand(async (params) => {

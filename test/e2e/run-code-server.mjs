@@ -3,7 +3,11 @@
 // code-server (VS Code 1.100.3, installed by scripts/e2e/install-code-server.sh into
 // .vscode-test/code-server/), driven by Debian's chromium through playwright-core.
 //
-//   node test/e2e/run-code-server.mjs            (npm run test:e2e)
+//   node test/e2e/run-code-server.mjs            (npm run test:e2e, first run)
+//   node test/e2e/run-code-server.mjs --vsix     (npm run test:e2e, second run: builds failpath.vsix with
+//        `npm run package`, installs it with `code-server --install-extension` into the run's own
+//        extensions folder, starts the workbench without a development path and runs only the
+//        suite's "installed from the .vsix" tests: the package installs offline and activates)
 //   env: FAILPATH_E2E_GREP=<mocha grep>  FAILPATH_E2E_VERBOSE=1 (workbench/ext host logs)
 //        FAILPATH_E2E_TIMEOUT_MS (global deadline, default 300000)  FAILPATH_E2E_SKIP_INSTALL=1
 //        FAILPATH_E2E_KEEP=1 (keep the temporary workspace, user data and logs)
@@ -25,6 +29,9 @@ const VERBOSE = !!process.env.FAILPATH_E2E_VERBOSE;
 const CODE_SERVER = path.join(REPO, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = path.join(REPO, 'test-results');
+const VSIX_MODE = process.argv.includes('--vsix') || !!process.env.FAILPATH_E2E_VSIX;
+const VSIX = path.join(REPO, 'failpath.vsix');
+const VSIX_GREP = 'installed from the .vsix';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
@@ -83,21 +90,68 @@ function killTree(child, signal) {
   try { process.kill(-child.pid, signal); } catch { /* already gone */ }
 }
 
+/** code-server's entry point with this run's own config, user data and extensions folders. */
+function codeServerBase(userData, tmp) {
+  const config = path.join(tmp, 'config.yaml');
+  if (!fs.existsSync(config)) fs.writeFileSync(config, '');
+  return [CODE_SERVER, '--config', config, '--user-data-dir', userData, '--extensions-dir', path.join(tmp, 'extensions')];
+}
+
+/** Keeps code-server's own files (default config, data) inside the run's temporary folder. */
+function codeServerEnv(tmp) {
+  return { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), PASSWORD: undefined };
+}
+
+/**
+ * Builds failpath.vsix with `npm run package` (production bundles + vsce) and installs it into
+ * the run's extensions folder the way a user would, offline: `code-server --install-extension`.
+ */
+function packageAndInstall(userData, tmp) {
+  let t = Date.now();
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const pack = spawnSync(npm, ['run', 'package'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
+  if (pack.status !== 0 || !fs.existsSync(VSIX)) {
+    throw new StartupError(`npm run package failed (${pack.error?.message ?? `exit ${pack.status ?? pack.signal}`}):\n${(pack.stdout + pack.stderr).split('\n').slice(-30).join('\n')}`);
+  }
+  log(`packaged failpath.vsix (${(fs.statSync(VSIX).size / 1024 / 1024).toFixed(2)} MB, ${secs(Date.now() - t)})`);
+  t = Date.now();
+  const install = spawnSync(process.execPath, [...codeServerBase(userData, tmp), '--install-extension', VSIX],
+    { cwd: tmp, encoding: 'utf8', timeout: 120_000, env: codeServerEnv(tmp) });
+  const out = `${install.stdout}${install.stderr}`;
+  if (install.status !== 0 || !/successfully installed/.test(out)) {
+    throw new StartupError(`code-server --install-extension failpath.vsix failed (${install.error?.message ?? `exit ${install.status ?? install.signal}`}):\n${out}`);
+  }
+  const version = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version;
+  const installed = path.join(tmp, 'extensions', `failpath.failpath-${version}`);
+  if (!fs.existsSync(path.join(installed, 'package.json'))) throw new StartupError(`the .vsix did not install into ${installed}:\n${out}`);
+  log(`installed failpath.vsix into ${path.relative(tmp, installed)} (${secs(Date.now() - t)})`);
+  return { extensionsDir: path.join(tmp, 'extensions'), version };
+}
+
+/** An extension with no code and another id: the development path of the .vsix run. */
+function stubExtension(tmp) {
+  const dir = path.join(tmp, 'e2e-host-extension');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'e2e-host', publisher: 'failpath-tests', version: '0.0.0', engines: { vscode: '^1.100.0' },
+    description: 'Empty development extension: lets the suite run against the installed failpath.vsix.',
+  }, null, 2));
+  return dir;
+}
+
 async function startCodeServer(workspace, userData, tmp) {
   if (!fs.existsSync(CODE_SERVER)) {
     throw new StartupError(`code-server is not installed at ${path.relative(REPO, CODE_SERVER)}; run scripts/e2e/install-code-server.sh`);
   }
-  fs.writeFileSync(path.join(tmp, 'config.yaml'), '');
   const port = await freePort();
-  const args = [CODE_SERVER, '--config', path.join(tmp, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', userData, '--extensions-dir', path.join(tmp, 'extensions'), workspace];
+  const args = [...codeServerBase(userData, tmp), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace];
   const out = fs.openSync(path.join(tmp, 'code-server.log'), 'a');
   const child = spawn(process.execPath, args, {
     cwd: tmp,
     detached: true, // own process group: killTree reaches the extension host and the language server
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), PASSWORD: undefined },
+    env: codeServerEnv(tmp),
   });
   const tail = [];
   const onData = (buf) => {
@@ -151,11 +205,18 @@ async function main() {
   log(`built dist/client.js, dist/server.js and ${suiteFiles.length} suite files (${secs(Date.now() - t)})`);
 
   // 3. a throwaway copy of the fixture workspace (tests change its settings and files)
-  const session = prepareSession({ screenshots: true });
+  const session = prepareSession({ screenshots: true, ...(VSIX_MODE ? { grep: VSIX_GREP } : {}) });
   const { tmp, workspace, userData } = session;
   channel = session.channel;
   cleanups.push(() => (process.env.FAILPATH_E2E_KEEP ? log(`kept ${tmp}`) : fs.rmSync(tmp, { recursive: true, force: true })));
   fs.mkdirSync(RESULTS, { recursive: true });
+  if (VSIX_MODE) {
+    if (!fs.existsSync(CODE_SERVER)) {
+      throw new StartupError(`code-server is not installed at ${path.relative(REPO, CODE_SERVER)}; run scripts/e2e/install-code-server.sh`);
+    }
+    const vsix = packageAndInstall(userData, tmp);
+    fs.writeFileSync(path.join(SUITE_OUT, 'run.json'), JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(SUITE_OUT, 'run.json'), 'utf8')), vsix }));
+  }
 
   // 4. code-server
   t = Date.now();
@@ -188,8 +249,11 @@ async function main() {
   page.on('console', (msg) => { if (msg.type() === 'error') remember(`[console.error] ${msg.text()}`); });
 
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  // the .vsix run loads the installed extension: its development path is an empty stub extension
+  // (VS Code runs extensionTestsPath only with one), which shadows nothing
+  const devPath = VSIX_MODE ? stubExtension(tmp) : REPO;
   const payload = [
-    ['extensionDevelopmentPath', remote(REPO)],
+    ['extensionDevelopmentPath', remote(devPath)],
     ['extensionTestsPath', remote(path.join(SUITE_OUT, 'index.js'))],
     ['skipWelcome', 'true'],
     ['skipReleaseNotes', 'true'],

@@ -12,15 +12,18 @@ import { applyEdits } from '../../server/src/fixes/edits';
 import { missingTimeout } from '../../server/src/rules/missing-timeout';
 import { RULE_IDS } from '../../server/src/rules';
 import { applyFixChecked, projectFrom } from '../harness/ruleTester';
+import type { LocalFlags } from '../../server/src/engine/localModules';
 
 interface GuardCase {
   name: string;
   code: string;
   output: string | null;
-  deps?: string[];
+  deps?: string[] | Record<string, string>;
   settings?: Record<string, unknown>;
   filename?: string;
   title?: string;
+  /** The project's own flags module (ProjectFacts.local.flags). */
+  localFlags?: LocalFlags;
 }
 
 function markers(code: string): { text: string; start: number; end: number } {
@@ -39,7 +42,8 @@ function guardCases(cases: GuardCase[]): void {
       const filename = c.filename ?? 'src/service.ts';
       const { config, problems } = normalizeConfig(c.settings ?? {}, RULE_IDS);
       assert.deepEqual(problems, []);
-      const fix = flagGuardRefactor({ text, fileName: filename, project: projectFrom(c.deps), config, start, end });
+      const project = { ...projectFrom(c.deps), ...(c.localFlags ? { local: { flags: c.localFlags } } : {}) };
+      const fix = flagGuardRefactor({ text, fileName: filename, project, config, start, end });
       if (c.output === null) {
         assert.equal(fix, undefined, fix && `unexpected refactor:\n${applyEdits(text, fix.edits)}`);
         return;
@@ -1116,4 +1120,237 @@ describe('disableNextLineEdit', () => {
     const text = `async function f(url) {\n  // failpath-disable-next-line missing-timeout\n  await fetch(url);\n}\n`;
     assert.equal(disableNextLineEdit({ text, fileName: 'a.js', offset: text.indexOf('fetch'), ruleId: 'missing-timeout' }), undefined);
   });
+});
+
+describe('flagGuardRefactor: Flagsmith, ConfigCat, SDK versions and the project\'s own flags module', () => {
+  const body = (call: string, q = "'") => `export async function exportReport(id: string) {
+  ${call}
+  await notify(id);
+}
+`.replace(/'/g, q);
+  guardCases([
+    {
+      name: 'Flagsmith (v2+): environment flags from the client made with new Flagsmith()',
+      deps: { 'flagsmith-nodejs': '^5.1.0' },
+      title: 'Wrap in feature flag guard (Flagsmith (flagsmith))',
+      code: `import Flagsmith from 'flagsmith-nodejs';
+
+const flagsmith = new Flagsmith({ environmentKey: process.env.FLAGSMITH_KEY! });
+
+export async function exportReport(id: string) {
+  await storage.upload($0id);
+  await notify(id);
+}
+`,
+      output: `import Flagsmith from 'flagsmith-nodejs';
+
+const flagsmith = new Flagsmith({ environmentKey: process.env.FLAGSMITH_KEY! });
+
+export async function exportReport(id: string) {
+  if ((await flagsmith.getEnvironmentFlags()).isFeatureEnabled('export-report')) {
+    await storage.upload(id);
+  }
+  await notify(id);
+}
+`,
+    },
+    {
+      name: 'Flagsmith 1.x: the module is the client, hasFeature() returns a promise',
+      deps: { 'flagsmith-nodejs': '~1.1.1' },
+      code: `import flagsmith from 'flagsmith-nodejs';
+
+export async function exportReport(id: string) {
+  await storage.upload($0id);
+  await notify(id);
+}
+`,
+      output: `import flagsmith from 'flagsmith-nodejs';
+
+export async function exportReport(id: string) {
+  if (await flagsmith.hasFeature('export-report')) {
+    await storage.upload(id);
+  }
+  await notify(id);
+}
+`,
+    },
+    {
+      name: 'Flagsmith: no client in scope: not offered',
+      deps: ['flagsmith-nodejs'],
+      code: body('await storage.upload($0id);'),
+      output: null,
+    },
+    {
+      name: 'ConfigCat (CommonJS, double quotes, no semicolons): getValueAsync on the client from getClient()',
+      deps: ['configcat-node'],
+      filename: 'src/report.js',
+      title: 'Wrap in feature flag guard (ConfigCat (cc))',
+      code: `const configcat = require("configcat-node")
+const cc = configcat.getClient(process.env.CONFIGCAT_KEY)
+
+async function exportReport(id) {
+  await storage.upload($0id)
+  await notify(id)
+}
+`,
+      output: `const configcat = require("configcat-node")
+const cc = configcat.getClient(process.env.CONFIGCAT_KEY)
+
+async function exportReport(id) {
+  if (await cc.getValueAsync("export-report", false)) {
+    await storage.upload(id)
+  }
+  await notify(id)
+}
+`,
+    },
+    {
+      name: 'ConfigCat from settings: imports the configured client',
+      settings: { flags: { provider: 'configcat', name: 'configCatClient', import: './flags' } },
+      code: body('await storage.upload($0id);'),
+      output: `import { configCatClient } from './flags';
+export async function exportReport(id: string) {
+  if (await configCatClient.getValueAsync('export-report', false)) {
+    await storage.upload(id);
+  }
+  await notify(id);
+}
+`,
+    },
+    {
+      name: 'launchdarkly-node-server-sdk 6 (before contexts): a user object',
+      deps: { 'launchdarkly-node-server-sdk': '^6.4.3' },
+      code: `import { ldClient } from './flags';
+
+${body('await storage.upload($0id);')}`,
+      output: `import { ldClient } from './flags';
+
+export async function exportReport(id: string) {
+  if (await ldClient.variation('export-report', { key: 'anonymous' }, false)) {
+    await storage.upload(id);
+  }
+  await notify(id);
+}
+`,
+    },
+    {
+      name: 'launchdarkly-node-server-sdk 7: a context',
+      deps: { 'launchdarkly-node-server-sdk': '^7.0.0' },
+      code: `import { ldClient } from './flags';
+
+${body('await storage.upload($0id);')}`,
+      output: `import { ldClient } from './flags';
+
+export async function exportReport(id: string) {
+  if (await ldClient.variation('export-report', { kind: 'user', key: 'anonymous' }, false)) {
+    await storage.upload(id);
+  }
+  await notify(id);
+}
+`,
+    },
+    {
+      name: 'project flags module: its async isEnabled() is imported by relative path and awaited',
+      deps: ['@launchdarkly/node-server-sdk'],
+      localFlags: { file: '/project/src/lib/flags.ts', name: 'isEnabled', kind: 'function', provider: 'launchdarkly', async: true },
+      filename: 'src/routes/reports.ts',
+      title: 'Wrap in feature flag guard (isEnabled() from ../lib/flags)',
+      code: `import { storage } from '../storage';
+
+${body('await storage.upload($0id);')}`,
+      output: `import { storage } from '../storage';
+import { isEnabled } from '../lib/flags';
+
+export async function exportReport(id: string) {
+  if (await isEnabled('export-report')) {
+    await storage.upload(id);
+  }
+  await notify(id);
+}
+`,
+    },
+    {
+      name: 'project flags module: a sync helper in a sync function; .js extensions like the file\'s own imports',
+      deps: ['unleash-client'],
+      localFlags: { file: '/project/src/flags.ts', name: 'isFeatureEnabled', kind: 'function', provider: 'unleash', async: false },
+      code: `import { storage } from './storage.js';
+
+export function exportReport(id: string) {
+  storage.upload($0id);
+  notify(id);
+}
+`,
+      output: `import { storage } from './storage.js';
+import { isFeatureEnabled } from './flags.js';
+
+export function exportReport(id: string) {
+  if (isFeatureEnabled('export-report')) {
+    storage.upload(id);
+  }
+  notify(id);
+}
+`,
+    },
+    {
+      name: 'project flags module: an already imported default export is reused',
+      localFlags: { file: '/project/src/flags.ts', name: 'default', kind: 'function', provider: 'openfeature', async: true },
+      code: `import flagOn from './flags';
+
+${body('await storage.upload($0id);')}`,
+      output: `import flagOn from './flags';
+
+export async function exportReport(id: string) {
+  if (await flagOn('export-report')) {
+    await storage.upload(id);
+  }
+  await notify(id);
+}
+`,
+    },
+    {
+      name: 'project flags module exporting a GrowthBook client: its method, imported (CommonJS)',
+      deps: ['@growthbook/growthbook'],
+      localFlags: { file: '/project/src/flags.js', name: 'flags', kind: 'client', provider: 'growthbook', async: false },
+      filename: 'src/jobs/report.js',
+      code: `'use strict';
+
+function exportReport(id) {
+  storage.upload($0id);
+  notify(id);
+}
+`,
+      output: `'use strict';
+const { flags } = require('../flags');
+
+function exportReport(id) {
+  if (flags.isOn('export-report')) {
+    storage.upload(id);
+  }
+  notify(id);
+}
+`,
+    },
+    {
+      name: 'project flags module: the settings still win',
+      settings: { flags: { provider: 'custom', name: 'isOn', import: '@acme/flags' } },
+      localFlags: { file: '/project/src/flags.ts', name: 'isEnabled', kind: 'function', provider: 'unleash', async: false },
+      title: 'Wrap in feature flag guard (isOn())',
+      code: body('await storage.upload($0id);'),
+      output: `import { isOn } from '@acme/flags';
+export async function exportReport(id: string) {
+  if (await isOn('export-report')) {
+    await storage.upload(id);
+  }
+  await notify(id);
+}
+`,
+    },
+    {
+      name: 'project flags module: not used inside the module itself',
+      deps: ['@growthbook/growthbook'],
+      localFlags: { file: '/project/src/service.ts', name: 'isEnabled', kind: 'function', provider: 'growthbook', async: false },
+      code: body('await storage.upload($0id);'),
+      output: null,
+    },
+  ]);
 });

@@ -22,7 +22,7 @@ describe('snippets', () => {
     const snippets = JSON.parse(fs.readFileSync(path.join(repo, file), 'utf8')) as Record<string, { prefix: string[]; body: string[]; description: string }>;
     it(`${file} covers the documented patterns`, () => {
       const prefixes = Object.values(snippets).flatMap((s) => s.prefix);
-      for (const p of ['fp-fetch-timeout', 'fp-axios-timeout', 'fp-fallback', 'fp-log-pino', 'fp-log-winston', 'fp-flag-openfeature', 'fp-flag-launchdarkly', 'fp-retry', 'fp-breaker-opossum', 'fp-breaker-cockatiel', 'fp-idempotency', 'fp-rate-limit', 'fp-shutdown', 'fp-health']) {
+      for (const p of ['fp-fetch-timeout', 'fp-axios-timeout', 'fp-fallback', 'fp-log-pino', 'fp-log-winston', 'fp-log-bunyan', 'fp-log-log4js', 'fp-log-nestjs', 'fp-flag-openfeature', 'fp-flag-launchdarkly', 'fp-flag-unleash', 'fp-flag-growthbook', 'fp-flag-flagsmith', 'fp-flag-configcat', 'fp-retry', 'fp-breaker-opossum', 'fp-breaker-cockatiel', 'fp-idempotency', 'fp-rate-limit', 'fp-shutdown', 'fp-health']) {
         assert.ok(prefixes.includes(p), `missing ${p}`);
       }
     });

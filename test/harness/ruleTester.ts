@@ -28,6 +28,10 @@ export interface CaseBase {
   packageJson?: Record<string, unknown>;
   /** Project-wide signals from a project index (see ProjectFacts.signals). */
   withSignals?: ProjectFacts['signals'];
+  /** Resolved versions from a lockfile (see ProjectFacts.versions). */
+  versions?: Record<string, string>;
+  /** The project's own logger/flags modules (see ProjectFacts.local). */
+  local?: ProjectFacts['local'];
   name?: string;
 }
 
@@ -67,7 +71,7 @@ export function runRule(rule: Rule, c: CaseBase): Finding[] {
   for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
   const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
   assert.deepEqual(problems, [], 'test settings must be valid');
-  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), signals: c.withSignals }, config, rules: [rule] });
+  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, config, rules: [rule] });
   assert.deepEqual(result.ruleErrors, [], `rule ${rule.id} threw`);
   return result.findings.filter((f) => f.ruleId === rule.id);
 }

@@ -70,7 +70,7 @@ runRuleTests(floatingPromise, {
       name: 'no logger in the project: console.error, said in the title',
       code: `async function refresh() {}\nexport function start() {\n  refresh();\n}`,
       errors: [{ line: 3, column: 3 }],
-      fixTitle: 'Add .catch() that logs the error with console.error (no structured logger configured)',
+      fixTitle: 'Add .catch() that logs the error with console.error (no logger found; set failpath.logger to use yours)',
       output: `async function refresh() {}\nexport function start() {\n  refresh().catch((err) => console.error('refresh failed', err));\n}`,
     },
     {

@@ -334,6 +334,38 @@ app.post('/search', search);
 app.listen(3000);`,
     },
     {
+      name: 'package.json says >=6 but the lockfile resolved 7.4.1: `limit`',
+      code: `import express from 'express';
+const app = express();
+app.post('/search', search);
+app.listen(3000);`,
+      deps: { express: '^4.18.2', 'express-rate-limit': '>=6' },
+      versions: { 'express-rate-limit': '7.4.1' },
+      errors: [{ line: 2, column: 13 }],
+      output: `import express from 'express';
+import rateLimit from 'express-rate-limit';
+const app = express();
+app.use(rateLimit({ windowMs: 60 * 1000, limit: 100 }));
+app.post('/search', search);
+app.listen(3000);`,
+    },
+    {
+      name: 'package.json says ^7 but the lockfile still pins 6.11.2: `max`',
+      code: `import express from 'express';
+const app = express();
+app.post('/search', search);
+app.listen(3000);`,
+      deps: { express: '^4.18.2', 'express-rate-limit': '^7.0.0' },
+      versions: { 'express-rate-limit': '6.11.2' },
+      errors: [{ line: 2, column: 13 }],
+      output: `import express from 'express';
+import rateLimit from 'express-rate-limit';
+const app = express();
+app.use(rateLimit({ windowMs: 60 * 1000, max: 100 }));
+app.post('/search', search);
+app.listen(3000);`,
+    },
+    {
       name: 'CommonJS, v7: the named export, no semicolons kept',
       code: `const express = require('express')
 const app = express()

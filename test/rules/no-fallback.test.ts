@@ -93,7 +93,7 @@ runRuleTests(noFallback, {
       filename: 'src/app.js',
       deps: { express: '~4.18.0', pg: '8' },
       errors: [{ line: 6, column: 19 }],
-      fixTitle: 'Wrap in try/catch: log with console.error (no structured logger configured) and respond 503',
+      fixTitle: 'Wrap in try/catch: log with console.error (no logger found; set failpath.logger to use yours) and respond 503',
       output: `const express = require('express');\nconst { Pool } = require('pg');\nconst pool = new Pool();\nconst app = express();\napp.get('/x', async (req, res) => {\n  try {\n    res.json((await pool.query('x')).rows);\n  } catch (err) {\n    console.error('GET /x failed', err);\n    res.status(503).json({ error: 'Service temporarily unavailable' });\n  }\n});\n`,
     },
     {
@@ -217,7 +217,7 @@ runRuleTests(noFallback, {
       code: `import { WebSocketServer } from 'ws';\nimport { Pool } from 'pg';\nconst pool = new Pool();\nconst wss = new WebSocketServer({ port: 8080 });\nasync function onConnection(socket: unknown) {\n  await pool.query('insert into sessions default values');\n}\nwss.on('connection', onConnection);\n`,
       deps: ['ws', 'pg'],
       errors: [{ line: 6, column: 9, message: 'nobody awaits an event listener' }],
-      fixTitle: 'Wrap in try/catch: log with console.error (no structured logger configured)',
+      fixTitle: 'Wrap in try/catch: log with console.error (no logger found; set failpath.logger to use yours)',
       output: `import { WebSocketServer } from 'ws';\nimport { Pool } from 'pg';\nconst pool = new Pool();\nconst wss = new WebSocketServer({ port: 8080 });\nasync function onConnection(socket: unknown) {\n  try {\n    await pool.query('insert into sessions default values');\n  } catch (err) {\n    console.error('connection listener failed', err);\n  }\n}\nwss.on('connection', onConnection);\n`,
     },
     {

@@ -97,7 +97,7 @@ runRuleTests(swallowedError, {
       name: 'no logger known: console.error, and the title says so',
       code: `async function f() {\n  try { await x(); } catch (e) {}\n}`,
       errors: [{ line: 2, column: 22 }],
-      fixTitle: 'Log the error with console.error (no structured logger configured) and continue',
+      fixTitle: 'Log the error with console.error (no logger found; set failpath.logger to use yours) and continue',
       output: `async function f() {\n  try { await x(); } catch (e) { console.error('f failed', e); }\n}`,
     },
     {
@@ -189,7 +189,7 @@ runRuleTests(swallowedError, {
       name: 'no logger known, .catch: console.warn and the title says so',
       code: `const user = await getUser(id).catch(() => null);`,
       errors: [{ line: 1, column: 32 }],
-      fixTitle: 'Log the error with console.warn (no structured logger configured) and keep the null fallback',
+      fixTitle: 'Log the error with console.warn (no logger found; set failpath.logger to use yours) and keep the null fallback',
       output: `const user = await getUser(id).catch((err) => { console.warn('getUser failed', err); return null; });`,
     },
     {

@@ -16,8 +16,8 @@ export interface LoggerSetting {
   style: LoggerStyle;
 }
 
-export type FlagProvider = 'openfeature' | 'launchdarkly' | 'unleash' | 'growthbook' | 'custom';
-export const FLAG_PROVIDERS: readonly FlagProvider[] = ['openfeature', 'launchdarkly', 'unleash', 'growthbook', 'custom'];
+export type FlagProvider = 'openfeature' | 'launchdarkly' | 'unleash' | 'growthbook' | 'flagsmith' | 'configcat' | 'custom';
+export const FLAG_PROVIDERS: readonly FlagProvider[] = ['openfeature', 'launchdarkly', 'unleash', 'growthbook', 'flagsmith', 'configcat', 'custom'];
 
 export interface FlagsSetting {
   provider: FlagProvider;

@@ -7,6 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LOGGER_MODULES, FLAG_MODULES } from './modules';
+import { cleanVersion, findLockfile, minimumVersion, readLockfileVersions } from './lockfile';
+import { findLocalModules, type LocalModules } from './localModules';
 
 export interface ProjectFacts {
   /** Folder of the package.json the facts came from, if any. */
@@ -22,6 +24,8 @@ export interface ProjectFacts {
    * package: its files run in the browser even when they do not import React themselves).
    */
   runtime?: 'browser' | 'server' | 'cli';
+  /** The nearest package.json's "type" ("module" makes .js/.ts files ES modules). */
+  moduleType?: 'module' | 'commonjs';
   /** True for a package.json that only sets a module type (no name, no dependencies). */
   marker?: boolean;
   /**
@@ -35,6 +39,13 @@ export interface ProjectFacts {
    * project-wide view (process-health) stay conservative when this is absent.
    */
   signals?: { processEvents: string[]; healthRoutes: number };
+  /**
+   * Resolved versions ("7.1.5") of direct dependencies from the nearest lockfile, when one was
+   * read. dependencyVersion() prefers these to the range in package.json.
+   */
+  versions?: ReadonlyMap<string, string>;
+  /** The project's own logger and flags modules (see localModules.ts), when found. */
+  local?: LocalModules;
 }
 
 const SERVICE_HINTS = ['@nestjs/core', 'bullmq', 'bull', 'node-cron', 'cron', 'agenda', 'amqplib', 'kafkajs', '@aws-sdk/client-sqs', 'mysql2', 'mongodb', '@temporalio/worker', 'stripe', 'nodemailer', 'socket.io', 'ws', 'graphql', '@apollo/server'];
@@ -47,11 +58,21 @@ export function hasDependency(project: ProjectFacts, name: string): boolean {
   return project.dependencies.has(name);
 }
 
-/** Major version of a dependency from its semver range ("^7.2.0" → 7), when it can be read. */
+/**
+ * The version of a dependency fixes should write code for: the lockfile's resolved version, else
+ * the lowest version package.json's range admits ("^7.2.0" → "7.2.0", ">=6 <8" → "6.0.0").
+ * Undefined when neither says (not a dependency, "*", "latest", a git URL).
+ */
+export function dependencyVersion(project: ProjectFacts, name: string): string | undefined {
+  const locked = cleanVersion(project.versions?.get(name));
+  if (locked) return locked;
+  return minimumVersion(project.dependencies.get(name));
+}
+
+/** Major version of a dependency (see dependencyVersion), when it can be known. */
 export function dependencyMajor(project: ProjectFacts, name: string): number | undefined {
-  const range = project.dependencies.get(name);
-  const m = range && /(\d+)(?:\.\d+)?/.exec(range);
-  return m ? Number(m[1]) : undefined;
+  const v = dependencyVersion(project, name);
+  return v === undefined ? undefined : Number(v.split('.')[0]);
 }
 
 const LOGGER_ORDER = ['pino', 'winston', 'bunyan', 'log4js'] as const;
@@ -87,13 +108,14 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
     : prod.size === 0 ? serverish || loggerLibrary !== undefined
       : [...SERVER_DEPS, ...SERVICE_HINTS, ...LOGGER_ORDER, '@nestjs/common'].some((d) => prod.has(d));
   const marker = obj.name === undefined && deps.size === 0 ? true : undefined;
-  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker, service };
+  const moduleType = obj.type === 'module' || obj.type === 'commonjs' ? obj.type : undefined;
+  return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker, service, ...(moduleType ? { moduleType } : {}) };
 }
 
 /** Finds and reads the nearest package.json above a file, caching per directory. */
 export class ProjectLoader {
   private readonly byDir = new Map<string, ProjectFacts>();
-  private readonly byPackageJson = new Map<string, { mtimeMs: number; facts: ProjectFacts }>();
+  private readonly byPackageJson = new Map<string, { mtimeMs: number; lock?: string; lockMtimeMs?: number; facts: ProjectFacts }>();
 
   constructor(private readonly onProblem: (message: string) => void = () => {}) {}
 
@@ -106,12 +128,17 @@ export class ProjectLoader {
     if (cached) return cached;
     let facts: ProjectFacts = EMPTY_PROJECT;
     let current = dir;
+    let nearestType: ProjectFacts['moduleType'] | null = null;
     for (;;) {
       const candidate = path.join(current, 'package.json');
       const read = this.read(candidate);
       // a package.json with no name and no dependencies only marks a module type ({ "type": "module" }):
-      // the project is further up
-      if (read && !read.marker) { facts = read; break; }
+      // the project is further up, but the nearest "type" is the one Node applies
+      if (read && nearestType === null) nearestType = read.moduleType;
+      if (read && !read.marker) {
+        facts = nearestType === read.moduleType || nearestType === null ? read : { ...read, moduleType: nearestType };
+        break;
+      }
       const parent = path.dirname(current);
       if (parent === current || path.basename(current) === 'node_modules') break;
       current = parent;
@@ -134,16 +161,36 @@ export class ProjectLoader {
     } catch {
       return undefined;
     }
+    const dir = path.dirname(file);
+    const lock = findLockfile(dir);
+    const lockMtimeMs = lock ? mtimeOf(lock) : undefined;
     const hit = this.byPackageJson.get(file);
-    if (hit && hit.mtimeMs === stat.mtimeMs) return hit.facts;
+    if (hit && hit.mtimeMs === stat.mtimeMs && hit.lock === lock && hit.lockMtimeMs === lockMtimeMs) return hit.facts;
     let facts: ProjectFacts;
     try {
-      facts = projectFactsFromPackageJson(JSON.parse(fs.readFileSync(file, 'utf8')), path.dirname(file));
+      facts = projectFactsFromPackageJson(JSON.parse(fs.readFileSync(file, 'utf8')), dir);
     } catch (err) {
       this.onProblem(`Could not read ${file}: ${(err as Error).message}; dependencies from it are ignored.`);
-      facts = { ...EMPTY_PROJECT, root: path.dirname(file) };
+      facts = { ...EMPTY_PROJECT, root: dir };
     }
-    this.byPackageJson.set(file, { mtimeMs: stat.mtimeMs, facts });
+    if (lock && facts.dependencies.size > 0 && !facts.marker) {
+      // a malformed lockfile gives no versions; fixes then use the ranges' minimum versions
+      const versions = readLockfileVersions(lock, dir, facts.dependencies);
+      if (versions.size > 0) facts = { ...facts, versions };
+    }
+    if (!facts.marker) {
+      const local = findLocalModules(dir);
+      if (local.logger || local.flags) facts = { ...facts, local };
+    }
+    this.byPackageJson.set(file, { mtimeMs: stat.mtimeMs, lock, lockMtimeMs, facts });
     return facts;
+  }
+}
+
+function mtimeOf(file: string): number | undefined {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return undefined;
   }
 }

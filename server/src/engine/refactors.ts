@@ -35,13 +35,13 @@
 import * as ts from 'typescript';
 import { parse } from './analyze';
 import { FileFacts, skipOuter } from './facts';
-import { EMPTY_PROJECT, type ProjectFacts } from './project';
+import { EMPTY_PROJECT, dependencyMajor, type ProjectFacts } from './project';
 import { DEFAULT_CONFIG, type EngineConfig, type FlagProvider } from './config';
 import { detectStyle, quoteString, semi, type Style } from './style';
 import { enclosingFunction, functionName, isAsyncFunction, lineIndentAt, type FunctionLike } from './ast';
 import { FLAG_MODULES } from './modules';
 import { handlerOf, koaBodyAssignment, responseOf, type RequestHandlerInfo } from './frameworks';
-import { buildFlagGuard, flagKeyFrom } from '../fixes/flags';
+import { buildFlagGuard, flagKeyFrom, localFlags } from '../fixes/flags';
 import type { Fix, RuleContext, TextEdit } from './types';
 
 export interface RefactorInput {
@@ -68,29 +68,29 @@ export function flagGuardRefactor(input: RefactorInput): Fix | undefined {
   const facts = new FileFacts(sf, fileName, baseConfig.externalModules);
   const provider: string | undefined = baseConfig.flags?.provider ?? facts.flagSdk?.provider ?? project.flagSdk?.provider;
 
-  // A default client name must be in scope; a configured one is trusted.
-  let config = baseConfig;
-  if (!baseConfig.flags?.name && (provider === 'launchdarkly' || provider === 'growthbook' || provider === 'unleash' || provider === 'openfeature')) {
-    const client = findFlagClient(sf, facts, provider, block);
-    if (client) config = { ...baseConfig, flags: { provider, name: client, import: undefined } };
-    else if (provider === 'launchdarkly' || provider === 'growthbook') {
-      const fallback = provider === 'launchdarkly' ? 'ldClient' : 'gb';
-      if (!nameInScope(fallback, block, facts)) return undefined;
-    }
-  }
-
   let style: Style | undefined;
+  let config = baseConfig;
   const ctx: RuleContext = {
     sourceFile: sf,
     text,
     fileName,
     facts,
     project,
-    config,
+    get config() { return config; },
     options: {},
     get style() { return (style ??= detectStyle(sf)); },
     report() {},
   };
+  // A client the file made is used; else the project's own flags module; else a default client
+  // name, which must be in scope. A configured name is trusted.
+  if (!baseConfig.flags && provider && provider in CLIENT_FACTORIES) {
+    const client = findFlagClient(sf, facts, provider as FlagProvider, block) ?? legacyFlagsmith(facts, project, provider);
+    if (client) config = { ...baseConfig, flags: { provider: provider as FlagProvider, name: client, import: undefined } };
+    else if (!localFlags(ctx)) {
+      const fallback = DEFAULT_CLIENT[provider as FlagProvider];
+      if (fallback && !nameInScope(fallback, block, facts)) return undefined;
+    }
+  }
   const guard = buildFlagGuard(ctx, flagKeyFor(fn));
   if (guard.needsAsync && !isAsyncFunction(fn)) return undefined;
 
@@ -234,6 +234,16 @@ const CLIENT_FACTORIES: Partial<Record<FlagProvider, readonly string[]>> = {
   launchdarkly: ['init'],
   unleash: ['initialize', 'startUnleash', 'Unleash'],
   growthbook: ['GrowthBook'],
+  flagsmith: ['Flagsmith'],
+  configcat: ['getClient', 'createClient', 'createClientWithAutoPoll', 'createClientWithLazyLoad', 'createClientWithManualPoll'],
+};
+
+/** The client name a guard calls when the file made none: it must then be in scope. */
+const DEFAULT_CLIENT: Partial<Record<FlagProvider, string>> = {
+  launchdarkly: 'ldClient',
+  growthbook: 'gb',
+  flagsmith: 'flagsmith',
+  configcat: 'configCatClient',
 };
 
 /**
@@ -266,6 +276,13 @@ function findFlagClient(sf: ts.SourceFile, facts: FileFacts, provider: FlagProvi
       }
     }
   }
+  return undefined;
+}
+
+/** flagsmith-nodejs 1.x: the module itself is the client (`import flagsmith from 'flagsmith-nodejs'`). */
+function legacyFlagsmith(facts: FileFacts, project: ProjectFacts, provider: string): string | undefined {
+  if (provider !== 'flagsmith' || dependencyMajor(project, 'flagsmith-nodejs') !== 1) return undefined;
+  for (const [name, b] of facts.bindings) if (b.module === 'flagsmith-nodejs' && (b.imported === 'default' || b.imported === '*')) return name;
   return undefined;
 }
 

@@ -120,6 +120,23 @@ export function addImport(ctx: RuleContext, req: ImportRequest): TextEdit | unde
   return { start: topInsertionPoint(sf), end: topInsertionPoint(sf), newText: `${line}${eol}` };
 }
 
+/** True when the file writes extensions on its relative imports (`./db.js`): Node ESM style. */
+export function usesJsExtensions(ctx: RuleContext): boolean {
+  for (const b of ctx.facts.bindings.values()) if (b.module.startsWith('.') && /\.[cm]?js$/.test(b.module)) return true;
+  return false;
+}
+
+/**
+ * True when Node loads this file as an ES module, so it can import ESM-only packages (p-retry 5+,
+ * p-limit 4+): a .mjs/.mts file, or import syntax in a package whose package.json says
+ * `"type": "module"` (.cjs/.cts never).
+ */
+export function loadsAsEsm(ctx: RuleContext): boolean {
+  if (/\.m[jt]s$/.test(ctx.fileName)) return true;
+  if (/\.c[jt]s$/.test(ctx.fileName)) return false;
+  return ctx.project.moduleType === 'module' && ctx.facts.isModuleSyntax;
+}
+
 /** After a shebang, leading directives ('use strict', 'use client') and the file's header comment. */
 export function topInsertionPoint(sf: ts.SourceFile): number {
   let pos = 0;

@@ -4,12 +4,14 @@
  * order: pino/bunyan `logger.error({ err }, 'msg')`, winston `logger.error('msg', { error: err })`,
  * log4js `logger.error('msg', err)`, NestJS `this.logger.error('msg', err.stack)`.
  */
+import * as path from 'node:path';
 import * as ts from 'typescript';
 import type { RuleContext, TextEdit } from '../engine/types';
-import { addImport, insertAfterImports } from './edits';
+import { addImport, insertAfterImports, usesJsExtensions } from './edits';
 import { quoteString, semi } from '../engine/style';
 import { hasDependency } from '../engine/project';
 import { lineIndentAt } from '../engine/ast';
+import { relativeSpecifier, specifierResolvesTo } from '../engine/localModules';
 
 export type LogStyle = 'pino' | 'bunyan' | 'winston' | 'log4js' | 'nestjs' | 'console';
 
@@ -49,7 +51,8 @@ export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | un
     if (!name.startsWith('this.') || insideClass(node)) {
       const style = fileLoggerStyle(ctx, name, facts.logger.style);
       const lib = ctx.project.loggerLibrary;
-      const assumed = facts.bindings.has(name) && !(setting && setting.name === name) && (lib === undefined || lib === 'nestjs');
+      const assumed = facts.bindings.has(name) && !(setting && setting.name === name) && (lib === undefined || lib === 'nestjs') &&
+        !importsLocalLogger(ctx, name);
       return assumed
         ? { expr: name, style, setup: [], describe: `${name} (assuming ${style}-style arguments; set failpath.logger to confirm)`, structured: true, assumed }
         : { expr: name, style, setup: [], describe: `${name} (${style})`, structured: style !== 'console' };
@@ -64,6 +67,8 @@ export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | un
     const style: LogStyle = setting.style === 'console' ? 'console' : setting.style;
     return { expr: setting.name, style, setup, describe: `${setting.name} (${setting.style}, from settings)`, structured: style !== 'console' };
   }
+  const own = localLogger(ctx);
+  if (own) return own;
   const lib = ctx.project.loggerLibrary;
   const name = facts.moduleNames.has('logger') ? undefined : 'logger';
   if (lib && name) {
@@ -134,7 +139,7 @@ function nestLoggerMember(ctx: RuleContext, node: ts.Node): TextEdit | undefined
 }
 
 export function consoleLogger(): LoggerChoice {
-  return { expr: 'console', style: 'console', setup: [], describe: 'console.error (no structured logger configured)', structured: false };
+  return { expr: 'console', style: 'console', setup: [], describe: 'console.error (no logger found; set failpath.logger to use yours)', structured: false };
 }
 
 /**
@@ -145,10 +150,41 @@ export function consoleLogger(): LoggerChoice {
 function fileLoggerStyle(ctx: RuleContext, name: string, detected: LogStyle): LogStyle {
   const setting = ctx.config.logger;
   if (setting && setting.name === name) return setting.style;
+  const local = ctx.project.local?.logger;
+  if (local && importsLocalLogger(ctx, name)) return local.library;
   const imported = ctx.facts.bindings.get(name);
   const lib = ctx.project.loggerLibrary;
   if (imported && detected === 'pino' && (lib === 'winston' || lib === 'bunyan' || lib === 'log4js')) return lib;
   return detected;
+}
+
+function absoluteFile(ctx: RuleContext): string {
+  return path.isAbsolute(ctx.fileName) ? ctx.fileName : path.join(ctx.project.root ?? '/', ctx.fileName);
+}
+
+/** The file imports `name` from the project's own logger module (engine/localModules.ts). */
+function importsLocalLogger(ctx: RuleContext, name: string): boolean {
+  const local = ctx.project.local?.logger;
+  const b = ctx.facts.bindings.get(name);
+  return !!local && !!b && specifierResolvesTo(absoluteFile(ctx), b.module, local.file) && (b.imported ?? 'default') === local.name;
+}
+
+/**
+ * The project's own logger module — `export const logger = pino(…)` in src/lib/logger.ts —
+ * imported in the file's style (ESM/CJS, quotes, semicolons, a relative path, `.js` when the
+ * file writes extensions), so a fix does not create a second logger. Undefined in that module
+ * itself, or when the name it would bind is taken.
+ */
+function localLogger(ctx: RuleContext): LoggerChoice | undefined {
+  const local = ctx.project.local?.logger;
+  if (!local) return undefined;
+  const file = absoluteFile(ctx);
+  if (file.replace(/\.[cm]?[jt]sx?$/, '') === local.file.replace(/\.[cm]?[jt]sx?$/, '')) return undefined;
+  const name = local.name === 'default' ? 'logger' : local.name;
+  if (ctx.facts.moduleNames.has(name) || ctx.facts.bindings.has(name)) return undefined;
+  const specifier = relativeSpecifier(file, local.file, usesJsExtensions(ctx));
+  const edit = addImport(ctx, local.name === 'default' ? { module: specifier, default: name } : { module: specifier, named: name });
+  return { expr: name, style: local.library, setup: edit ? [edit] : [], describe: `${name} from ${specifier} (${local.library})`, structured: true };
 }
 
 function insideClass(node: ts.Node): boolean {

@@ -28,7 +28,7 @@ import { skipOuter } from '../engine/facts';
 import { isFunctionLike, lineIndentAt } from '../engine/ast';
 import { calledLocalFunction, calleeLabel, doesExternalIo, externalCall, inTransaction, mentions, referencedNames, selfContainedFunction, type ExternalCall } from '../engine/calls';
 import { dependencyMajor, hasDependency } from '../engine/project';
-import { addImport } from '../fixes/edits';
+import { addImport, loadsAsEsm } from '../fixes/edits';
 import { semi } from '../engine/style';
 
 type Loop = ts.ForOfStatement | ts.ForInStatement | ts.ForStatement;
@@ -300,7 +300,7 @@ function pLimitSetup(ctx: RuleContext): LimitSetup | undefined {
   }
   if (!hasDependency(ctx.project, 'p-limit')) return undefined;
   const major = dependencyMajor(ctx.project, 'p-limit');
-  const esmFile = /\.m[jt]s$/.test(ctx.fileName);
+  const esmFile = loadsAsEsm(ctx);
   // p-limit 4+ is ESM only: `require('p-limit')` (or TypeScript compiled to CommonJS) cannot load it
   if (!(major !== undefined && major <= 3) && !esmFile) return undefined;
   if (ctx.facts.moduleNames.has('pLimit')) return undefined;

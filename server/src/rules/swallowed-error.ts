@@ -409,7 +409,7 @@ function promiseCatchFixes(call: ts.CallExpression, handler: ts.Expression, fall
   const s = semi(ctx.style);
   // two statements on one line need a separator even in a semicolon-free file
   const replacement = fallback ? `(err) => { ${log}; return ${fallback}${s} }` : `(err) => ${log}`;
-  const describe = logger.structured ? logger.describe : 'console.warn (no structured logger configured)';
+  const describe = logger.structured ? logger.describe : 'console.warn (no logger found; set failpath.logger to use yours)';
   return [{
     title: `Log the error with ${describe}${fallback ? ` and keep the ${fallback} fallback` : ''}`,
     edits: [...logger.setup, { start: handler.getStart(ctx.sourceFile), end: handler.getEnd(), newText: replacement }],

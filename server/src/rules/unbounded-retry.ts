@@ -43,7 +43,7 @@ import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext, type Severity, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, findProperty, functionName, isFunctionLike, lineIndentAt, type FunctionLike } from '../engine/ast';
-import { addImport, insertProperty } from '../fixes/edits';
+import { addImport, insertProperty, loadsAsEsm } from '../fixes/edits';
 import { dependencyMajor, hasDependency } from '../engine/project';
 import { semi } from '../engine/style';
 
@@ -680,6 +680,18 @@ function libraryFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
   const op = expr.getText(sf);
   const s = semi(ctx.style);
   const taken = (name: string, module: string) => ctx.facts.moduleNames.has(name) && ctx.facts.bindings.get(name)?.module !== module;
+  if (hasDependency(ctx.project, 'cockatiel') && (dependencyMajor(ctx.project, 'cockatiel') ?? 3) < 3) {
+    // cockatiel 1–2: the builder API (`Policy.handleAll().retry()…`); the functional one came with 3.0
+    if (taken('Policy', 'cockatiel')) return undefined;
+    const edits: TextEdit[] = [{
+      start: r.loop.getStart(sf),
+      end: r.loop.getEnd(),
+      newText: `return await Policy.handleAll().retry().attempts(${t.maxAttempts - 1}).exponential({ initialDelay: ${t.baseDelayMs}, maxDelay: ${t.maxDelayMs} }).execute(() => ${op})${s}`,
+    }];
+    const imp = ctx.facts.bindings.get('Policy')?.module === 'cockatiel' ? undefined : addImport(ctx, { module: 'cockatiel', named: 'Policy' });
+    if (imp) edits.push(imp);
+    return { title: `Replace the loop with a cockatiel retry policy (${t.maxAttempts} attempts, exponential backoff with jitter)`, edits, isPreferred: true };
+  }
   if (hasDependency(ctx.project, 'cockatiel')) {
     if (['retry', 'handleAll', 'ExponentialBackoff'].some((n) => taken(n, 'cockatiel')) || usedNames(enclosingFunction(r.loop) ?? sf).has('retry') && !ctx.facts.bindings.has('retry')) return undefined;
     const edits: TextEdit[] = [{
@@ -695,7 +707,8 @@ function libraryFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
   }
   if (hasDependency(ctx.project, 'p-retry')) {
     const major = dependencyMajor(ctx.project, 'p-retry');
-    const esmOnlyOk = major !== undefined && major <= 4 || /\.m[jt]s$/.test(ctx.fileName);
+    // p-retry 5+ is ESM only; the options used here (retries, minTimeout, maxTimeout, randomize) are the same in 4–7
+    const esmOnlyOk = major !== undefined && major <= 4 || loadsAsEsm(ctx);
     if (!esmOnlyOk || taken('pRetry', 'p-retry')) return undefined;
     const edits: TextEdit[] = [{
       start: r.loop.getStart(sf),

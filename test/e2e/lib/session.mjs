@@ -25,9 +25,10 @@ export const USER_SETTINGS = {
 
 /**
  * Creates <tmp>/workspace (copy of the fixture), <tmp>/user-data/User/settings.json and the
- * channel, and writes run.json next to the bundled suite.
+ * channel, and writes run.json next to the bundled suite. `vsix` ({ extensionsDir, version })
+ * tells the suite that the extension was installed from the package (run-code-server.mjs --vsix).
  */
-export function prepareSession({ screenshots }) {
+export function prepareSession({ screenshots, vsix = null, grep = process.env.FAILPATH_E2E_GREP ?? null }) {
   const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-e2e-')));
   const workspace = path.join(tmp, 'workspace');
   fs.cpSync(FIXTURE, workspace, { recursive: true });
@@ -37,8 +38,9 @@ export function prepareSession({ screenshots }) {
   const channel = new Channel(path.join(tmp, 'channel'));
   fs.writeFileSync(path.join(SUITE_OUT, 'run.json'), JSON.stringify({
     channelDir: channel.dir,
-    grep: process.env.FAILPATH_E2E_GREP ?? null,
+    grep,
     screenshots,
+    vsix,
   }));
   return { tmp, workspace, userData, channel };
 }

@@ -12,6 +12,8 @@ export interface RunConfig {
   grep: string | null;
   /** Whether the runner takes screenshots (code-server: yes; Electron: no). */
   screenshots: boolean;
+  /** Set when the extension was installed from failpath.vsix (run-code-server.mjs --vsix). */
+  vsix?: { extensionsDir: string; version: string } | null;
 }
 
 let config: RunConfig | undefined;
