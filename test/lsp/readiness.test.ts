@@ -179,3 +179,25 @@ describe('workspace index over LSP', () => {
     assert.ok(!(await readiness()).features.flatMap((f) => f.routes.map((x) => x.label)).includes('POST /refunds'));
   });
 });
+
+describe('workspace scan when its worker dies', () => {
+  it('finishes on the main thread and says so', async () => {
+    const ws = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-lsp-oom-')));
+    fs.cpSync(path.join(REPO, 'examples/shop-api'), ws, { recursive: true });
+    // a worker with a 1 MB heap cannot even load its code: it dies at once
+    process.env.FAILPATH_SCAN_HEAP_MB = '1';
+    let c: TestClient | undefined;
+    try {
+      c = await startServer({ rootUri: pathToFileURL(ws).href, capabilities: { ...PUSH_CLIENT, window: { ...PUSH_CLIENT.window, workDoneProgress: true } } });
+      await c.progress.wait((p) => p.kind === 'end', 'the end of the scan', 30_000);
+      const r: ReadinessResult = await c.connection.sendRequest(Requests.readiness, {});
+      assert.equal(r.state, 'ready');
+      assert.deepEqual(r.features.map((f) => f.name), ['catalog', 'orders', 'shared']);
+      await c.logs.wait((l) => /The workspace scan worker stopped \(.*\); indexing the rest on the main thread\./.test(l.message), 'the fallback log line');
+    } finally {
+      delete process.env.FAILPATH_SCAN_HEAP_MB;
+      await c?.shutdown();
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});

@@ -75,7 +75,8 @@ export class ReadinessView implements vscode.TreeDataProvider<Node>, vscode.Disp
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('failpath.readiness')) this.schedule(0); }),
     );
     void vscode.commands.executeCommand('setContext', ONLY_CHANGED_KEY, false);
-    this.subscriptions.push(client.onNotification(Notifications.readinessChanged, () => this.schedule(300)));
+    // while the view is hidden only the badge needs the data: fetch rarely (a scan notifies often)
+    this.subscriptions.push(client.onNotification(Notifications.readinessChanged, () => this.schedule(this.view.visible ? 300 : 5000, !this.view.visible)));
   }
 
   /** Fetches now and resolves when the tree shows the server's current data. */
@@ -230,8 +231,11 @@ export class ReadinessView implements vscode.TreeDataProvider<Node>, vscode.Disp
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.timer) clearTimeout(this.timer);
+  private schedule(delayMs: number, keepPending = false): void {
+    if (this.timer) {
+      if (keepPending) return; // a fetch is already due
+      clearTimeout(this.timer);
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.refresh();

@@ -87,7 +87,19 @@ export class ChangedFilesCache {
   }
 }
 
+let lastResult: { key: string; result: ReadinessResult } | undefined;
+
+/** The sidebar's data; the same request on an unchanged index is answered from the last result. */
 export async function readinessResult(workspace: WorkspaceIndex, options: { onlyChanged?: boolean; base?: string; changedFiles: ChangedFilesCache }): Promise<ReadinessResult> {
+  const key = `${workspace.version}\0${workspace.state}\0${options.onlyChanged ? `changed\0${options.base ?? ''}` : 'all'}`;
+  // (onlyChanged depends on git too: the changed-files cache expires after a few seconds)
+  if (lastResult?.key === key && !options.onlyChanged) return lastResult.result;
+  const result = await computeReadiness(workspace, options);
+  lastResult = { key, result };
+  return result;
+}
+
+async function computeReadiness(workspace: WorkspaceIndex, options: { onlyChanged?: boolean; base?: string; changedFiles: ChangedFilesCache }): Promise<ReadinessResult> {
   const features: ReadinessFeature[] = [];
   const notices: string[] = [];
   for (const index of workspace.all()) {
