@@ -61,7 +61,7 @@ describe('language server: Generate failure test', () => {
     assert.deepEqual(insert.textDocument, { uri: created, version: null });
     assert.equal(insert.edits.length, 1);
     assert.deepEqual(insert.edits[0].range, range(0, 0));
-    const text = insert.edits[0].newText;
+    const text = (insert.edits[0] as { newText: string }).newText;
     assert.equal(text, EXPECTED);
     const sf = ts.createSourceFile('t.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     assert.deepEqual((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics, []);
@@ -123,7 +123,7 @@ describe('latestRates() when fetch fails', () => {
     await agent.close();
   });
 
-  it('times out: falls back to null', async () => {
+  it('timeout: falls back to null', async () => {
     endpoint().reply(200, {}).delay(SLOW_REPLY_MS);
     const started = Date.now();
     const result = await latestRates();
@@ -131,7 +131,7 @@ describe('latestRates() when fetch fails', () => {
     expect(Date.now() - started < DEADLINE_MS + GRACE_MS, \`still waiting after the \${DEADLINE_MS} ms deadline\`).toBe(true);
   }, 5000);
 
-  it('answers 503: falls back to null', async () => {
+  it('503 from the dependency: falls back to null', async () => {
     endpoint().reply(503, { error: 'unavailable' });
     const started = Date.now();
     const result = await latestRates();
@@ -139,7 +139,7 @@ describe('latestRates() when fetch fails', () => {
     expect(Date.now() - started < DEADLINE_MS, \`took longer than the \${DEADLINE_MS} ms deadline to fail\`).toBe(true);
   }, 4000);
 
-  it('refuses the connection: falls back to null', async () => {
+  it('connection refused: falls back to null', async () => {
     endpoint().replyWithError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }));
     const started = Date.now();
     const result = await latestRates();

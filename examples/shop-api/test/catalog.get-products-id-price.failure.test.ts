@@ -36,7 +36,7 @@ describe('GET /products/:id/price when pool.query fails', () => {
     mock.restoreAll();
   });
 
-  it('times out: answers 503', { timeout: 8000 }, async () => {
+  it('timeout: answers 503', { timeout: 8000 }, async () => {
     mockResponse = async () => { throw failure('canceling statement due to statement timeout', '57014'); }; // what the client's deadline produces
     const started = Date.now();
     const res = await request(app()).get('/products/1/price');
@@ -44,7 +44,7 @@ describe('GET /products/:id/price when pool.query fails', () => {
     assert.ok(Date.now() - started < DEADLINE_MS + GRACE_MS, `still waiting after the ${DEADLINE_MS} ms deadline`);
   });
 
-  it('fails with a server error: answers 503', { timeout: 7000 }, async () => {
+  it('server error: answers 503', { timeout: 7000 }, async () => {
     mockResponse = async () => { throw failure('terminating connection due to administrator command', '57P01'); };
     const started = Date.now();
     const res = await request(app()).get('/products/1/price');
@@ -52,7 +52,7 @@ describe('GET /products/:id/price when pool.query fails', () => {
     assert.ok(Date.now() - started < DEADLINE_MS, `took longer than the ${DEADLINE_MS} ms deadline to fail`);
   });
 
-  it('refuses the connection: answers 503', { timeout: 7000 }, async () => {
+  it('connection refused: answers 503', { timeout: 7000 }, async () => {
     mockResponse = async () => { throw failure('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'); };
     const started = Date.now();
     const res = await request(app()).get('/products/1/price');

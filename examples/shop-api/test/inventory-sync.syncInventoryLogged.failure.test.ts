@@ -26,7 +26,7 @@ describe('syncInventoryLogged() when pool.query fails', () => {
     mock.restoreAll();
   });
 
-  it('times out: falls back to 0', { timeout: 8000 }, async () => {
+  it('timeout: falls back to 0', { timeout: 8000 }, async () => {
     mockResponse = async () => { throw failure('canceling statement due to statement timeout', '57014'); }; // what the client's deadline produces
     const started = Date.now();
     const result = await syncInventoryLogged([]);
@@ -34,7 +34,7 @@ describe('syncInventoryLogged() when pool.query fails', () => {
     assert.ok(Date.now() - started < DEADLINE_MS + GRACE_MS, `still waiting after the ${DEADLINE_MS} ms deadline`);
   });
 
-  it('fails with a server error: falls back to 0', { timeout: 7000 }, async () => {
+  it('server error: falls back to 0', { timeout: 7000 }, async () => {
     mockResponse = async () => { throw failure('terminating connection due to administrator command', '57P01'); };
     const started = Date.now();
     const result = await syncInventoryLogged([]);
@@ -42,7 +42,7 @@ describe('syncInventoryLogged() when pool.query fails', () => {
     assert.ok(Date.now() - started < DEADLINE_MS, `took longer than the ${DEADLINE_MS} ms deadline to fail`);
   });
 
-  it('refuses the connection: falls back to 0', { timeout: 7000 }, async () => {
+  it('connection refused: falls back to 0', { timeout: 7000 }, async () => {
     mockResponse = async () => { throw failure('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'); };
     const started = Date.now();
     const result = await syncInventoryLogged([]);

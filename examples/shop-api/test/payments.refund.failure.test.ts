@@ -24,21 +24,21 @@ describe('refund() when refunds.post fails', () => {
     nock.enableNetConnect();
   });
 
-  it('times out: fails fast', { timeout: 8000 }, async () => {
+  it('timeout: fails fast', { timeout: 8000 }, async () => {
     endpoint().delay(SLOW_REPLY_MS).reply(200, {});
     const started = Date.now();
     await assert.rejects(() => refund('chargeId-1'));
     assert.ok(Date.now() - started < DEADLINE_MS + GRACE_MS, `still waiting after the ${DEADLINE_MS} ms deadline`);
   });
 
-  it('answers 503: fails fast', { timeout: 7000 }, async () => {
+  it('503 from the dependency: fails fast', { timeout: 7000 }, async () => {
     endpoint().reply(503, { error: 'unavailable' });
     const started = Date.now();
     await assert.rejects(() => refund('chargeId-1'));
     assert.ok(Date.now() - started < DEADLINE_MS, `took longer than the ${DEADLINE_MS} ms deadline to fail`);
   });
 
-  it('refuses the connection: fails fast', { timeout: 7000 }, async () => {
+  it('connection refused: fails fast', { timeout: 7000 }, async () => {
     endpoint().replyWithError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }));
     const started = Date.now();
     await assert.rejects(() => refund('chargeId-1'));

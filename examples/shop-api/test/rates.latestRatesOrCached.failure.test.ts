@@ -29,21 +29,21 @@ describe('latestRatesOrCached() when fetch fails', () => {
     await agent.close();
   });
 
-  it('times out: degrades without throwing', { timeout: 6000 }, async () => {
+  it('timeout: degrades without throwing', { timeout: 6000 }, async () => {
     endpoint().reply(200, {}).delay(SLOW_REPLY_MS);
     const started = Date.now();
     await latestRatesOrCached(); // resolves: the failure was absorbed
     assert.ok(Date.now() - started < DEADLINE_MS + GRACE_MS, `still waiting after the ${DEADLINE_MS} ms deadline`);
   });
 
-  it('answers 503: degrades without throwing', { timeout: 5000 }, async () => {
+  it('503 from the dependency: degrades without throwing', { timeout: 5000 }, async () => {
     endpoint().reply(503, { error: 'unavailable' });
     const started = Date.now();
     await latestRatesOrCached(); // resolves: the failure was absorbed
     assert.ok(Date.now() - started < DEADLINE_MS, `took longer than the ${DEADLINE_MS} ms deadline to fail`);
   });
 
-  it('refuses the connection: degrades without throwing', { timeout: 5000 }, async () => {
+  it('connection refused: degrades without throwing', { timeout: 5000 }, async () => {
     endpoint().replyWithError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }));
     const started = Date.now();
     await latestRatesOrCached(); // resolves: the failure was absorbed

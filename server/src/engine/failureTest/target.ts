@@ -10,7 +10,7 @@ import { skipOuter, type FileFacts } from '../facts';
 import { externalCall, type ExternalCall } from '../calls';
 import { enclosingFunction, findProperty, functionName, isFunctionLike, type FunctionLike } from '../ast';
 import { enclosingHandler, nestRouteOf, routeOf, type Framework } from '../frameworks';
-import type { ModuleKind } from '../modules';
+import { moduleInfo, type ModuleKind } from '../modules';
 import type { ProjectFacts } from '../project';
 import type { Finding } from '../types';
 
@@ -22,8 +22,10 @@ export interface HttpDependency {
   origin?: string;
   /** The literal beginning of the request path, e.g. `/charges/`. */
   path?: string;
-  /** True when `path` is the whole path (no substitution after it). */
+  /** True when `path` is the whole path (no substitution after it; a query string may follow). */
   exactPath: boolean;
+  /** The URL has a query string. */
+  query: boolean;
   /** Upper-case method when known. */
   method?: string;
 }
@@ -131,7 +133,7 @@ export function findTarget(input: TargetInput): FailureTarget | undefined {
       continue;
     }
     if (!ts.isCallExpression(node)) continue;
-    const ext = externalCall(node, facts, project, input.extraModules);
+    const ext = externalCall(node, facts, project, input.extraModules) ?? parameterClientCall(node, facts, input.extraModules);
     if (ext && ext.call === node) return targetOf(ext, input);
     const route = routeOf(node, facts, project);
     if (route && route.method !== 'USE' && route.method !== 'REGISTER') {
@@ -145,6 +147,31 @@ export function findTarget(input: TargetInput): FailureTarget | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `conn.query(…)` where `conn` is a parameter typed with a client class of a known module
+ * (`conn: Pool` from mysql2/promise or pg, `redis: Redis` from ioredis): the client is injected,
+ * so the test passes a fake.
+ */
+function parameterClientCall(call: ts.CallExpression, facts: FileFacts, extraModules?: readonly string[]): ExternalCall | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const path: string[] = [];
+  let recv: ts.Expression = callee;
+  while (ts.isPropertyAccessExpression(recv)) { path.unshift(recv.name.text); recv = skipOuter(recv.expression); }
+  if (!ts.isIdentifier(recv)) return undefined;
+  const fn = enclosingFunction(call);
+  const param = fn?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === (recv as ts.Identifier).text);
+  const type = param?.type;
+  if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+  const tn = type.typeName;
+  const first = ts.isIdentifier(tn) ? tn.text : ts.isIdentifier(tn.left) ? tn.left.text : undefined;
+  const binding = first ? facts.bindings.get(first) : undefined;
+  const info = binding && moduleInfo(binding.module, extraModules);
+  if (!binding || !info || info.kind === 'http') return undefined;
+  if (info.local?.includes(path[path.length - 1])) return undefined;
+  return { call, module: binding.module, kind: info.kind, path, label: callee.getText().replace(/\s+/g, ''), inferred: false, instance: true };
 }
 
 function bodyStart(fn: FunctionLike, sf: ts.SourceFile): number {
@@ -227,7 +254,7 @@ function isExported(node: ts.Node): 'named' | 'default' | undefined {
 /** The exported top-level name a function or variable is bound to, and how it is exported. */
 function exportOf(name: string, sf: ts.SourceFile): 'named' | 'default' | undefined {
   for (const st of sf.statements) {
-    if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === name) return isExported(st);
+    if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === name && isExported(st)) return isExported(st);
     if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)) {
       const e = isExported(st);
       if (e) return e;
@@ -237,7 +264,26 @@ function exportOf(name: string, sf: ts.SourceFile): 'named' | 'default' | undefi
       if (spec) return spec.name.text === 'default' ? 'default' : 'named';
     }
     if (ts.isExportAssignment(st) && !st.isExportEquals && ts.isIdentifier(st.expression) && st.expression.text === name) return 'default';
+    const cjs = commonJsExport(st, name);
+    if (cjs) return cjs;
   }
+  return undefined;
+}
+
+/** `module.exports = { name }`, `module.exports.name = name`, `exports.name = name`, `module.exports = name`. */
+function commonJsExport(st: ts.Statement, name: string): 'named' | 'default' | undefined {
+  if (!ts.isExpressionStatement(st) || !ts.isBinaryExpression(st.expression) || st.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const { left, right } = st.expression;
+  const target = left.getText();
+  const value = skipOuter(right);
+  if (target === 'module.exports') {
+    if (ts.isIdentifier(value) && value.text === name) return 'default';
+    if (ts.isObjectLiteralExpression(value) && value.properties.some((p) =>
+      (ts.isShorthandPropertyAssignment(p) && p.name.text === name) ||
+      (ts.isPropertyAssignment(p) && ts.isIdentifier(p.initializer) && p.initializer.text === name && p.name.getText() === name))) return 'named';
+    return undefined;
+  }
+  if ((target === `module.exports.${name}` || target === `exports.${name}`) && ts.isIdentifier(value) && value.text === name) return 'named';
   return undefined;
 }
 
@@ -361,6 +407,10 @@ function urlParts(e: ts.Expression | undefined, sf: ts.SourceFile): { base?: str
   const x = skipOuter(e);
   const whole = literalOf(x, sf);
   if (whole !== undefined) return { rest: whole, exact: true };
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const left = urlParts(x.left, sf);
+    return left ? { ...left, exact: false } : undefined;
+  }
   if (ts.isTemplateExpression(x)) {
     if (x.head.text === '' && x.templateSpans.length > 0) {
       const base = literalOf(x.templateSpans[0].expression, sf);
@@ -412,11 +462,13 @@ function httpDependency(ext: ExternalCall, facts: FileFacts): HttpDependency {
     const m = opts && ts.isObjectLiteralExpression(opts) ? literalOf(propValue(opts, 'method'), sf) : undefined;
     verb = m ? m.toUpperCase() : opts && ts.isObjectLiteralExpression(opts) && !opts.properties.some(ts.isSpreadAssignment) ? 'GET' : !opts ? 'GET' : undefined;
   }
+  let query = false;
   if (path !== undefined) {
     const q = path.search(/[?#]/);
-    if (q !== -1) { path = path.slice(0, q); exact = false; }
+    // what follows `?` may be computed: the path before it is complete
+    if (q !== -1) { path = path.slice(0, q); exact = true; query = true; }
   }
-  return { kind: 'http', module: ext.module, origin, path: path || undefined, exactPath: exact && !!path, method: verb };
+  return { kind: 'http', module: ext.module, origin, path: path || undefined, exactPath: exact && !!path, query, method: verb };
 }
 
 function propValue(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
