@@ -101,11 +101,16 @@ export function buildCodeActions(doc: TextDocument, analysis: DocumentAnalysis, 
   }
 
   if (wanted(only, CodeActionKind.Refactor) && analysis.config.enable && !analysis.skipped && fsPathOf(doc.uri)) {
-    const fix = failureTestFix({
-      text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config,
-      start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end), sourceFile: opts.sourceFile(),
-      findings: analysis.findings, layout: () => (analysis.project.root ? cachedLayout(analysis.project.root) : undefined),
-    });
+    let fix: Fix | undefined;
+    try {
+      fix = failureTestFix({
+        text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config,
+        start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end), sourceFile: opts.sourceFile(),
+        findings: analysis.findings, layout: () => (analysis.project.root ? cachedLayout(analysis.project.root) : undefined),
+      });
+    } catch {
+      fix = undefined; // an unexpected shape of code: the other actions still reach the user
+    }
     // creating a file needs versioned documentChanges (resource operations); the install-command variant needs nothing
     if (fix && (!fix.files || opts.documentChanges)) {
       const action: CodeAction = { title: fix.title, kind: CodeActionKind.Refactor };
