@@ -103,6 +103,8 @@ export interface FailureTarget {
   invoke: Invoke;
   expect: Expectation;
   gaps: { timeout?: Gap; fallback?: Gap };
+  /** The project logger the code's catch logs the failure with (`logger.warn(…)`), when it is imported from a project module. */
+  logs?: { name: string; imported: string; from: string; method: string };
   /** The source file imports relative modules with this extension ('' for none, '.js' under NodeNext). */
   importExtension: string;
   esm: boolean;
@@ -238,9 +240,33 @@ function targetOf(ext: ExternalCall, input: TargetInput): FailureTarget | undefi
     invoke,
     expect,
     gaps,
+    logs: gaps.fallback ? undefined : loggedWith(call, facts),
     importExtension: importExtensionOf(sf, input.esmPackage === true),
     esm: facts.isModuleSyntax,
   };
+}
+
+const LOG_METHODS = new Set(['error', 'warn', 'fatal']);
+
+/** `logger.warn({ err }, …)` in the catch that receives the call's failure, on a logger imported from a project module. */
+function loggedWith(call: ts.CallExpression, facts: FileFacts): FailureTarget['logs'] {
+  const c = catchOf(call);
+  if (!c || !ts.isCatchClause(c)) return undefined;
+  let found: FailureTarget['logs'];
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n)) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && LOG_METHODS.has(n.expression.name.text)) {
+      const name = n.expression.expression.text;
+      const b = facts.bindings.get(name);
+      if (b && (b.module.startsWith('.') || b.module.startsWith('@/') || b.module.startsWith('~/')) && b.imported !== '*') {
+        found = { name, imported: b.imported, from: b.module, method: n.expression.name.text };
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(c.block);
+  return found;
 }
 
 // ---- how the test reaches the code -----------------------------------------------------------
