@@ -22,12 +22,21 @@ export const Commands = {
   /** Server command for clients without `showDocumentation`: asks the client to open the doc URL. */
   openDocumentation: 'failpath.server.openDocumentation',
   restartServer: 'failpath.restartServer',
+  /** Client command: copies a package install command to the clipboard. Args: InstallCommandArgs. */
+  copyInstallCommand: 'failpath.copyInstallCommand',
   showOutput: 'failpath.showOutput',
 } as const;
 
 export interface DocumentationArgs {
   ruleId: string;
   url: string;
+}
+
+export interface InstallCommandArgs {
+  /** The shell command, e.g. `npm install --save-dev nock`. */
+  command: string;
+  /** What it is for, shown with the confirmation. */
+  reason: string;
 }
 
 /** `initializationOptions` the VS Code client sends; other clients may send nothing. */

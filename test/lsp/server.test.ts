@@ -61,6 +61,8 @@ describe('language server: diagnostics and code actions (push)', () => {
       'Add signal: AbortSignal.timeout(10000)',
       'Disable missing-timeout for this line',
       'Show documentation for missing-timeout',
+      // the refactor on the external call (this workspace has no mocking library: it offers the install command)
+      'Generate failure test for fetch: needs undici, tsx (copy `npm install --save-dev undici tsx`)',
     ]);
     const fix = byTitle(actions, 'Add signal: AbortSignal.timeout(10000)');
     assert.equal(fix.kind, 'quickfix');

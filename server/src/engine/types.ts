@@ -39,6 +39,11 @@ export interface Fix {
   kind?: 'quickfix' | 'refactor' | 'refactor.rewrite';
   /** A client command to run instead of (or after) the edits, e.g. open a setting. */
   command?: { title: string; command: string; arguments?: unknown[] };
+  /**
+   * New files the fix creates (absolute paths), e.g. a generated test. The server turns each into
+   * a CreateFile (failing when the file exists) plus an insert of its text.
+   */
+  files?: { path: string; text: string }[];
 }
 
 export interface Finding {

@@ -1,19 +1,23 @@
 /**
  * Code actions from the stored analysis of a document (never from a fresh guess): each finding's
  * fixes as quick fixes (the preferred one `isPreferred`), "Disable <rule> for this line", "Show
- * documentation for <rule>", `source.fixAll.failpath`, and the flag-guard refactor. Honours
- * `context.only`; source actions are computed only when asked for.
+ * documentation for <rule>", `source.fixAll.failpath`, the flag-guard refactor and "Generate
+ * failure test" (a new file: CreateFile + insert). Honours `context.only`; source actions are
+ * computed only when asked for, and nothing here runs on the diagnostics path.
  */
+import { pathToFileURL } from 'node:url';
 import {
-  CodeAction, CodeActionKind, CodeActionTriggerKind, Command, type CodeActionParams, type Diagnostic,
+  CodeAction, CodeActionKind, CodeActionTriggerKind, Command, CreateFile, OptionalVersionedTextDocumentIdentifier, Position,
+  TextDocumentEdit, TextEdit as LspTextEdit, type CodeActionParams, type Diagnostic, type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { docUrl, type Finding, type Fix, type TextEdit } from '../engine/types';
 import { disableNextLineEdit, flagGuardRefactor } from '../engine/refactors';
 import { fixAll, fixAllFixOf } from '../engine/fixAll';
+import { failureTestFix, readTestLayout, type TestLayout } from '../engine/failureTest';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DocumentationArgs } from '../../../shared/protocol';
 import type { DocumentAnalysis } from './analysis';
-import { sameRange, touches, workspaceEdit } from './convert';
+import { fsPathOf, sameRange, touches, workspaceEdit } from './convert';
 import type * as ts from 'typescript';
 
 export interface CodeActionOptions {
@@ -96,6 +100,26 @@ export function buildCodeActions(doc: TextDocument, analysis: DocumentAnalysis, 
     }
   }
 
+  if (wanted(only, CodeActionKind.Refactor) && analysis.config.enable && !analysis.skipped && fsPathOf(doc.uri)) {
+    let fix: Fix | undefined;
+    try {
+      fix = failureTestFix({
+        text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config,
+        start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end), sourceFile: opts.sourceFile(),
+        findings: analysis.findings, layout: () => (analysis.project.root ? cachedLayout(analysis.project.root) : undefined),
+      });
+    } catch {
+      fix = undefined; // an unexpected shape of code: the other actions still reach the user
+    }
+    // creating a file needs versioned documentChanges (resource operations); the install-command variant needs nothing
+    if (fix && (!fix.files || opts.documentChanges)) {
+      const action: CodeAction = { title: fix.title, kind: CodeActionKind.Refactor };
+      if (fix.files) action.edit = withNewFiles(fix.edits, fix.files, edit);
+      if (fix.command) action.command = Command.create(fix.command.title, fix.command.command, ...(fix.command.arguments ?? []));
+      actions.push(action);
+    }
+  }
+
   if (only && only.length > 0 && wanted(only, FIX_ALL_KIND) && analysis.findings.some((f) => fixAllFixOf(f))) {
     const result = fixAll({ text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config });
     if (result.edits.length > 0) {
@@ -111,4 +135,33 @@ function fixAction(fix: Fix, kind: string, diagnostic: Diagnostic, edit: (edits:
   if (fix.isPreferred) action.isPreferred = true;
   if (fix.command) action.command = Command.create(fix.command.title, fix.command.command, ...(fix.command.arguments ?? []));
   return action;
+}
+
+/**
+ * A WorkspaceEdit that creates each new file (failing, never overwriting, when it exists), fills
+ * it, and applies the document's own edits, if any.
+ */
+function withNewFiles(edits: readonly TextEdit[], files: readonly { path: string; text: string }[],
+  edit: (edits: readonly TextEdit[]) => CodeAction['edit']): WorkspaceEdit {
+  const changes: WorkspaceEdit['documentChanges'] = [];
+  for (const f of files) {
+    const uri = pathToFileURL(f.path).href;
+    changes.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
+    changes.push(TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, null), [LspTextEdit.insert(Position.create(0, 0), f.text)]));
+  }
+  if (edits.length > 0) changes.push(...(edit(edits)?.documentChanges ?? []));
+  return { documentChanges: changes };
+}
+
+/** Test layouts per project root, read at most every few seconds (a bounded walk of the project). */
+const LAYOUT_TTL_MS = 3000;
+const layouts = new Map<string, { at: number; layout: TestLayout }>();
+
+function cachedLayout(root: string): TestLayout {
+  const hit = layouts.get(root);
+  const now = Date.now();
+  if (hit && now - hit.at < LAYOUT_TTL_MS) return hit.layout;
+  const layout = readTestLayout(root);
+  layouts.set(root, { at: now, layout });
+  return layout;
 }

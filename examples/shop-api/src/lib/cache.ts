@@ -4,6 +4,7 @@ import { logger } from './logger.js';
 export const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
   connectTimeout: 2000,
   commandTimeout: 500,
+  lazyConnect: true, // connect on the first command, not at import time
 });
 
 /** Reads a cached JSON value; a cache outage degrades to a miss instead of failing the request. */

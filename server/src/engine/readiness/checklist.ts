@@ -9,7 +9,7 @@ import type { ChecklistItem } from '../types';
 import { CHECKLIST_ITEMS } from '../types';
 import type { Evidence } from '../summary';
 import { lineColumn, type IndexedFinding, type ProjectIndex, type RouteRef } from './projectIndex';
-import { inferFeatures, SHARED, type Feature, type FeatureConfig } from './features';
+import { inferFeatures, isTestFile, SHARED, type Feature, type FeatureConfig } from './features';
 
 export type ItemStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 
@@ -86,7 +86,9 @@ export function buildReadiness(index: ProjectIndex, configured?: Record<string, 
       const entry = index.get(file);
       if (!entry) continue;
       for (const f of entry.findings) findings.push({ ...f, file, routes: index.routesReaching(file, f.start) });
-      for (const e of entry.summary.evidence) {
+      // a test that mounts pino-http or a limiter says nothing about production
+      const evidenceOf = isTestFile(path.relative(index.root, file).split(path.sep).join('/')) ? [] : entry.summary.evidence;
+      for (const e of evidenceOf) {
         const lc = lineColumn(entry.lineStarts, e.start);
         evidence.push({ kind: e.kind, file, line: lc.line, column: lc.column, detail: e.detail, fnIndex: e.fn });
       }
