@@ -33,7 +33,7 @@ describe('language server: diagnostics and code actions (push)', () => {
   it('initialize: incremental sync, code action kinds, no pull without the capability', () => {
     const caps = client.initializeResult.capabilities;
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
-    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite', 'source.fixAll.failpath'] });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor', 'refactor.rewrite', 'source.fixAll.failpath'] });
     assert.equal(caps.diagnosticProvider, undefined);
   });
 
