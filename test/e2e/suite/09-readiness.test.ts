@@ -117,6 +117,7 @@ describe('readiness sidebar', () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
     const titles = lenses.filter((l) => l.command?.command === 'failpath.readiness.revealFeature').map((l) => `${l.range.start.line + 1}: ${l.command!.title}`);
     assert.deepEqual(titles, ['8: POST /orders/:id/pay · ✖ recover: missing-timeout, no-fallback · ⚠ understand: swallowed-error, missing-correlation-id · ⚠ monitor: unstructured-log']);
+    if (runConfig().screenshots) await screenshot('codelens', '.codelens-decoration:has-text("POST /orders/:id/pay")');
 
     // Find Route Handler: the quick pick lists the routes; accepting the first reveals it
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
