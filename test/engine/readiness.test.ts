@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ProjectIndex } from '../../server/src/engine/readiness/projectIndex';
 import { indexEntry } from '../../server/src/engine/readiness/build';
 import { buildReadiness, type FeatureReadiness } from '../../server/src/engine/readiness/checklist';
-import { routerModuleName } from '../../server/src/engine/readiness/features';
+import { isOperationalRoute, routerModuleName } from '../../server/src/engine/readiness/features';
 import { nextRoutePath } from '../../server/src/engine/summary';
 import { ProjectLoader } from '../../server/src/engine/project';
 
@@ -71,7 +71,13 @@ describe('readiness on examples/shop-api', () => {
 describe('readiness on fixtures', () => {
   it('names a router module whose paths are relative to its mount point by the module (kutt-style link.routes.js)', () => {
     const report = buildReadiness(indexDir(path.join(repo, 'test/fixtures/readiness/mounted')));
-    assert.deepEqual(report.features.map((f) => `${f.name}:${f.routes.length}`), ['health:1', 'link:5']);
+    // the health route is operational, not a feature: it stays in shared
+    assert.deepEqual(report.features.map((f) => `${f.name}:${f.routes.length}`), ['link:5', 'shared:1']);
+    // and nobody puts a health probe behind a kill switch
+    const disable = item(report.features.find((f) => f.name === 'shared'), 'disable');
+    assert.deepEqual([disable.status, disable.why], ['unknown', 'shared code has no entry points of its own']);
+    assert.deepEqual([['/health', 'src/index.ts'], ['/', 'server/routes/health.routes.js'], ['/api/v1/metrics', 'a.ts'], ['/orders', 'src/routes/status-report.ts'], ['/', 'server/routes/link.routes.js']]
+      .map(([p, f]) => isOperationalRoute(p, f)), [true, true, true, false, false]);
     assert.deepEqual([
       'server/routes/link.routes.js', 'src/routes/orders.ts', 'src/controllers/userController.ts', 'src/api/billing-router.ts',
       'src/routes/index.ts', 'src/server.ts', 'src/orders.ts', 'src/app.controller.ts',

@@ -9,7 +9,7 @@ import type { ChecklistItem } from '../types';
 import { CHECKLIST_ITEMS } from '../types';
 import type { Evidence } from '../summary';
 import { lineColumn, type IndexedFinding, type ProjectIndex, type RouteRef } from './projectIndex';
-import { inferFeatures, isTestFile, SHARED, type Feature, type FeatureConfig } from './features';
+import { inferFeatures, isOperationalRoute, isTestFile, SHARED, type Feature, type FeatureConfig } from './features';
 
 export type ItemStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 
@@ -98,7 +98,7 @@ export function buildReadiness(index: ProjectIndex, configured?: Record<string, 
         handlers.push({ route: ref, file, fn: r.handlerFn });
       }
     }
-    const items = CHECKLIST_ITEMS.map((item) => answer(item, feature, findings, evidence, routes, handlers));
+    const items = CHECKLIST_ITEMS.map((item) => answer(item, feature, findings, evidence, routes, handlers, index.root));
     out.push({
       name: feature.name,
       owner: feature.owner,
@@ -114,7 +114,7 @@ export function buildReadiness(index: ProjectIndex, configured?: Record<string, 
 }
 
 function answer(item: ChecklistItem, feature: Feature, allFindings: FindingRef[], allEvidence: (EvidenceRef & { fnIndex: number })[],
-  routes: RouteRef[], handlers: { route: RouteRef; file: string; fn: number }[]): ChecklistAnswer {
+  routes: RouteRef[], handlers: { route: RouteRef; file: string; fn: number }[], root: string): ChecklistAnswer {
   const findings = allFindings.filter((f) => f.checklist === item);
   const evidence = allEvidence.filter((e) => EVIDENCE_FOR[item].includes(e.kind)).map(({ fnIndex: _f, ...e }) => e);
   const weight = findings.reduce((n, f) => n + WEIGHT[f.severity], 0);
@@ -129,6 +129,10 @@ function answer(item: ChecklistItem, feature: Feature, allFindings: FindingRef[]
 
   switch (item) {
     case 'disable': {
+      // health probes and metrics endpoints are not switched off by a flag
+      const operational = (r: RouteRef) => isOperationalRoute(r.path, relativeTo(root, r.file));
+      routes = routes.filter((r) => !operational(r));
+      handlers = handlers.filter((h) => !operational(h.route));
       const flagEvidence = allEvidence.filter((e) => e.kind === 'flag');
       const keys = [...new Set(flagEvidence.map((e) => e.detail))];
       if (routes.length > 0) {

@@ -57,7 +57,17 @@ function firstSegment(routePath: string): string | undefined {
 
 const ROUTER_SUFFIX = /(?:[._-](?:routes?|router|controller|handlers?|endpoints?|api)|(?:Routes?|Router|Controller|Handlers?))$/;
 const ROUTER_FOLDER = /(?:^|\/)(?:routes|routers|controllers|endpoints|handlers|api)\//;
+const OPERATIONAL = new Set(['health', 'healthz', 'healthcheck', 'health-check', 'ready', 'readiness', 'readyz', 'live', 'liveness', 'livez', 'ping', 'status', 'metrics', 'version']);
 const GENERIC_STEMS = new Set(['index', 'routes', 'route', 'router', 'routers', 'app', 'server', 'main', 'api', 'v1', 'v2', 'controller', 'controllers', 'handlers', 'http', 'web']);
+
+const OPERATIONAL_PATH = /^\/(?:api\/)?(?:v\d+\/)?(?:health|healthz|healthcheck|health-check|ready|readiness|readyz|live|liveness|livez|ping|status|metrics|version)(?:\/|$)/;
+
+/** A health probe, metrics or version endpoint (by its path, or by its router module's name: health.routes.js). */
+export function isOperationalRoute(routePath: string, relFile: string): boolean {
+  if (OPERATIONAL_PATH.test(routePath)) return true;
+  const name = routerModuleName(relFile);
+  return name !== undefined && OPERATIONAL.has(name);
+}
 
 /** The feature name of a router module (`server/routes/link.routes.js` → link), or undefined. */
 export function routerModuleName(rel: string): string | undefined {
@@ -119,7 +129,8 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
       // the paths are relative to a mount point (/, /:id, /admin/ban/:id) and the router module's
       // own name says more
       const name = best && best[1] >= 0.6 * entry.summary.routes.length ? best[0] : routerModuleName(rel(entry.file)) ?? best?.[0];
-      if (name) assign(entry.file, name, 'routes');
+      // operational endpoints (health probes, metrics) are not a feature anyone disables
+      if (name && !OPERATIONAL.has(name)) assign(entry.file, name, 'routes');
     }
     // files imported only by one feature's files join that feature (two passes reach helpers of helpers)
     const primary = new Set(owner.keys());
