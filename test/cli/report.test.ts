@@ -111,7 +111,7 @@ describe('failpath readiness', () => {
       '  ✖ Can I recover from failure? fail — 1 missing-client-timeout, 1 no-fallback, 1 missing-idempotency',
       '  ✔ Can I scale it? pass — no N+1, unbounded cache or missing limiter found',
       '  ⚠ Can I understand what happens when it fails? warn — 1 swallowed-error',
-      'shared (1/5 ready, 9 files)',
+      'shared (1/5 ready, 5 files)', // the 4 generated failure tests belong to no feature
       '  ✔ Can I monitor it? pass — structured logger used',
       '  ? Can I disable it? unknown — shared code has no entry points of its own',
       '  ✖ Can I recover from failure? fail — 1 missing-timeout, 3 process-health',

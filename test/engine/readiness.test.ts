@@ -40,6 +40,8 @@ describe('readiness on examples/shop-api', () => {
     assert.deepEqual(rel(byName.get('orders')!), ['src/clients/payments.ts', 'src/clients/warehouse.ts', 'src/routes/orders.ts']);
     assert.deepEqual(rel(byName.get('products')!), ['src/clients/rates.ts', 'src/lib/cache.ts', 'src/routes/catalog.ts']);
     assert.deepEqual(byName.get('orders')!.routes.map((r) => `${r.method} ${r.path}`), ['GET /orders/:id', 'POST /orders']);
+    // the example's generated failure tests (test/*.test.ts) belong to no feature, not even shared
+    assert.deepEqual(rel(byName.get('shared')!), ['src/jobs/inventory-sync.ts', 'src/lib/db.ts', 'src/lib/logger.ts', 'src/server.ts']);
   });
 
   it('links a finding in a client module to the route that reaches it', () => {

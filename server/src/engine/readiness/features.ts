@@ -89,8 +89,9 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
     f.files.push(file);
     owner.set(file, name);
   };
-  const files = [...index.all()].map((f) => f.file).sort();
   const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
+  // tests exercise features; they are not part of one (nor of shared): readiness is about production code
+  const files = [...index.all()].map((f) => f.file).filter((f) => !isTestFile(rel(f))).sort();
 
   if (configured && Object.keys(configured).length > 0) {
     const matchers = Object.entries(configured).map(([name, cfg]) => ({ name, cfg, match: picomatch(cfg.paths, { dot: true }) }));
