@@ -28,7 +28,7 @@ describe('installed from the .vsix', () => {
 
     // what the package carries: the bundles, snippets, schema, walkthrough, rule docs, the readme (vsce
     // lowercases its name); never the sources or tests
-    for (const f of ['dist/client.js', 'dist/server.js', 'snippets/typescript.json', 'schemas/failpath.schema.json', 'resources/walkthrough/checks.md', 'docs/rules/missing-timeout.md', 'readme.md']) {
+    for (const f of ['dist/client.js', 'dist/server.js', 'snippets/typescript.json', 'schemas/failpath.schema.json', 'resources/walkthrough/checks.md', 'resources/activity-bar.svg', 'docs/rules/missing-timeout.md', 'readme.md']) {
       assert.ok(fs.existsSync(path.join(ext.extensionPath, f)), `${f} is in the package`);
     }
     for (const f of ['server/src', 'client/src', 'test', 'node_modules']) {
