@@ -46,7 +46,7 @@ describe('walkthrough and settings', () => {
     assert.ok(ext);
     const [walkthrough] = (ext.packageJSON as Manifest).contributes.walkthroughs;
     assert.equal(walkthrough.id, 'failpath.gettingStarted');
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['checks', 'fix', 'setup']);
+    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['checks', 'fix', 'readiness', 'setup']);
 
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${walkthrough.id}`, false);
     // the walkthrough editor is open (the API keeps the label it opened with; the page is checked below)
