@@ -108,7 +108,8 @@ describe('failpath readiness', () => {
       'orders (1/5 ready, 2 files, 2 routes)',
       '  ⚠ Can I monitor it? warn — 1 unstructured-log; no structured logger used',
       '  ✖ Can I disable it? fail — flag orders-v2 is declared but none of its 2 routes checks it',
-      '  ✖ Can I recover from failure? fail — 1 missing-client-timeout, 1 no-fallback, 1 missing-idempotency',
+      // warehouse.ts is shared code, but POST /orders reaches its missing timeout: it counts for orders
+      '  ✖ Can I recover from failure? fail — 1 missing-client-timeout, 1 no-fallback, 1 missing-idempotency, 1 missing-timeout',
       '  ✔ Can I scale it? pass — no N+1, unbounded cache or missing limiter found',
       '  ⚠ Can I understand what happens when it fails? warn — 1 swallowed-error',
       'shared (1/5 ready, 5 files)', // the 4 generated failure tests belong to no feature
@@ -133,6 +134,7 @@ describe('failpath readiness', () => {
       'missing-client-timeout src/clients/payments.ts:4 []',
       'no-fallback src/routes/orders.ts:9 [GET /orders/:id]',
       'missing-idempotency src/routes/orders.ts:17 [POST /orders]',
+      'missing-timeout src/clients/warehouse.ts:5 [POST /orders]',
     ]);
     assert.equal(run(['readiness', '--format', 'yaml']).code, 2);
     assert.equal(run(['readiness', path.join(dir, 'no-such-folder')]).code, 2);

@@ -98,6 +98,23 @@ export function buildReadiness(index: ProjectIndex, configured?: Record<string, 
         handlers.push({ route: ref, file, fn: r.handlerFn });
       }
     }
+    // what its routes reach outside its own files (a shared client, a handler module) is part of
+    // the feature's exposure: a missing timeout in lib/payments.ts counts for checkout
+    const own = new Set(feature.files);
+    const counted = new Set(findings.map((f) => `${f.file}\0${f.start}\0${f.ruleId}`));
+    for (const file of feature.files) {
+      const entry = index.get(file);
+      for (const r of entry?.summary.routes ?? []) {
+        const node = index.handlerNode(file, r);
+        if (!node) continue;
+        for (const { file: where, finding } of index.findingsReachedFrom(node.file, node.fn)) {
+          const key = `${where}\0${finding.start}\0${finding.ruleId}`;
+          if (own.has(where) || counted.has(key)) continue;
+          counted.add(key);
+          findings.push({ ...finding, file: where, routes: index.routesReaching(where, finding.start) });
+        }
+      }
+    }
     const items = CHECKLIST_ITEMS.map((item) => answer(item, feature, findings, evidence, routes, handlers, index.root));
     out.push({
       name: feature.name,

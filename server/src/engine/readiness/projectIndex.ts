@@ -281,6 +281,16 @@ export class ProjectIndex {
     return { name: fn.name, file, line: lineColumn(entry.lineStarts, fn.start).line };
   }
 
+  /** The function a route registered in `file` runs: its inline handler, or the named one it refers to. */
+  handlerNode(file: string, route: RouteSummary): { file: string; fn: number } | undefined {
+    if (route.handlerFn >= 0) return { file, fn: route.handlerFn };
+    const entry = this.files.get(file);
+    const id = entry && route.handlerRef ? this.resolveCallee(entry, route.handlerRef) : undefined;
+    if (!id) return undefined;
+    const hash = id.lastIndexOf('#');
+    return { file: id.slice(0, hash), fn: Number(id.slice(hash + 1)) };
+  }
+
   /** Files that import `file` (the project's own import graph). */
   importersOf(file: string): string[] {
     return [...(this.derive().importers.get(file) ?? [])];
