@@ -44,7 +44,9 @@ before(() => {
   fs.appendFileSync(path.join(dir, 'src/routes/orders.ts'), NEW_ROUTE);
   // an edit of a line that already had a finding: still pre-existing, not new
   const wh = path.join(dir, 'src/clients/warehouse.ts');
-  fs.writeFileSync(wh, fs.readFileSync(wh, 'utf8').replace('fetch(', 'fetch (  '));
+  // …and a new call without a timeout in shared code that POST /orders reaches: one new finding,
+  // listed under orders (reached) and shared (its file), counted once
+  fs.writeFileSync(wh, fs.readFileSync(wh, 'utf8').replace('  const res = await fetch(', '  await fetch(`${WAREHOUSE_URL}/ping`);\n  const res = await fetch (  '));
   sh('git', ['commit', '-q', '-am', 'tracking route']);
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -57,7 +59,10 @@ describe('failpath report', () => {
     assert.equal(report.base.ref, 'main');
     assert.deepEqual(report.changedFiles.map((c: { file: string; status: string }) => `${c.status} ${c.file}`), ['modified src/clients/warehouse.ts', 'modified src/routes/orders.ts']);
     assert.deepEqual(report.newFindings.map((f: { ruleId: string; file: string; line: number; feature: string }) => `${f.ruleId} ${f.file}:${f.line} ${f.feature}`),
-      ['missing-timeout src/routes/orders.ts:30 orders', 'no-fallback src/routes/orders.ts:30 orders']);
+      ['missing-timeout src/clients/warehouse.ts:5 orders', 'missing-timeout src/routes/orders.ts:30 orders', 'no-fallback src/routes/orders.ts:30 orders']);
+    assert.deepEqual(report.summary.newFindings, { error: 0, warning: 3, info: 0, hint: 0 });
+    const shared = report.features.find((f: { name: string }) => f.name === 'shared');
+    assert.deepEqual(shared.newFindings.map((f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`), ['missing-timeout src/clients/warehouse.ts:5']);
     assert.deepEqual(report.newRoutes.map((n: { method: string; path: string; feature: string }) => `${n.method} ${n.path} ${n.feature}`), ['GET /orders/:id/tracking orders']);
     assert.ok(report.newRoutes[0].reaches.some((f: { ruleId: string }) => f.ruleId === 'missing-timeout'));
     const orders = report.features.find((f: { name: string }) => f.name === 'orders');

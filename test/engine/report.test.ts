@@ -33,6 +33,13 @@ describe('classifyFindings', () => {
     assert.deepEqual([names(r.fresh), names(r.existing), names(r.fixed)], [['missing-timeout@4'], ['missing-timeout@2'], ['missing-timeout@4']]);
   });
 
+  it('a new call beside an edited one: the edited line keeps its finding, the new one is new', () => {
+    const before = { text: 'const res = await fetch(`${U}/reservations`, opts);\n', findings: [finding('missing-timeout', 1, 'fetch')] };
+    const after = { text: 'await fetch(`${U}/ping`);\nconst res = await fetch (  `${U}/reservations`, opts);\n', findings: [finding('missing-timeout', 1, 'fetch'), finding('missing-timeout', 2, 'fetch')] };
+    const r = classifyFindings(after, before);
+    assert.deepEqual([names(r.fresh), names(r.existing), names(r.fixed)], [['missing-timeout@1'], ['missing-timeout@2'], []]);
+  });
+
   it('everything is new in a file that did not exist on the base', () => {
     const r = classifyFindings({ text: 'x', findings: [finding('no-fallback', 1)] });
     assert.deepEqual(names(r.fresh), ['no-fallback@1']);

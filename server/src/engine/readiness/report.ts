@@ -129,6 +129,15 @@ function key(f: IndexedFinding, text: string): string {
  * against its base version by rule and line text (as a multiset); base findings left unmatched
  * were fixed (or their line was rewritten).
  */
+/** How alike two lines are: the length of their common prefix plus their common suffix. */
+function alike(a: string, b: string): number {
+  let p = 0;
+  while (p < a.length && p < b.length && a[p] === b[p]) p++;
+  let q = 0;
+  while (q < a.length - p && q < b.length - p && a[a.length - 1 - q] === b[b.length - 1 - q]) q++;
+  return p + q;
+}
+
 export function classifyFindings(head: { findings: readonly IndexedFinding[]; text: string }, base?: { findings: readonly IndexedFinding[]; text: string }): {
   fresh: IndexedFinding[]; existing: IndexedFinding[]; fixed: IndexedFinding[];
 } {
@@ -147,21 +156,28 @@ export function classifyFindings(head: { findings: readonly IndexedFinding[]; te
     if (list && list.length) { list.shift(); existing.push(f); } else unmatched.push(f);
   }
   // second pass: a finding whose line was rewritten (an edited argument, a reformatted call) but
-  // that says exactly the same thing as a base finding left over is the same finding
-  const leftover = new Map<string, IndexedFinding[]>();
-  for (const f of [...pool.values()].flat()) {
-    const k = `${f.ruleId}\0${f.message}`;
-    const list = leftover.get(k) ?? [];
-    list.push(f);
-    leftover.set(k, list);
+  // that says exactly the same thing as a base finding left over is the same finding; when several
+  // could be, the one whose line text is most alike (a new call next to an edited one)
+  const leftovers = [...pool.values()].flat();
+  const taken = new Set<IndexedFinding>();
+  const matchedBase = new Set<IndexedFinding>();
+  const lineText = (f: IndexedFinding, text: string) => lineOf(text, f.line).trim().replace(/\s+/g, ' ');
+  const headText = new Map(unmatched.map((h) => [h, lineText(h, head.text)]));
+  for (const b of leftovers) {
+    const bText = lineText(b, base.text);
+    let best: IndexedFinding | undefined;
+    let bestScore = -1;
+    for (const h of unmatched) {
+      if (taken.has(h) || h.ruleId !== b.ruleId || h.message !== b.message) continue;
+      const score = alike(bText, headText.get(h)!);
+      if (score > bestScore) { best = h; bestScore = score; }
+    }
+    if (best) { taken.add(best); matchedBase.add(b); existing.push(best); }
   }
-  const fresh: IndexedFinding[] = [];
-  for (const f of unmatched) {
-    const list = leftover.get(`${f.ruleId}\0${f.message}`);
-    if (list && list.length) { list.shift(); existing.push(f); } else fresh.push(f);
-  }
+  const fresh = unmatched.filter((f) => !taken.has(f));
+  const fixedList = leftovers.filter((b) => !matchedBase.has(b));
   existing.sort((a, b) => a.start - b.start);
-  return { fresh, existing, fixed: [...leftover.values()].flat().sort((a, b) => a.start - b.start) };
+  return { fresh, existing, fixed: fixedList.sort((a, b) => a.start - b.start) };
 }
 
 export function buildBranchReport(input: BranchInput): BranchReport {
@@ -207,7 +223,8 @@ export function buildBranchReport(input: BranchInput): BranchReport {
   const featureOf = new Map<string, string>();
   const features: ReportFeature[] = [];
   const allNew: ReportFinding[] = [];
-  let existingCount = 0;
+  const seenNew = new Set<string>();
+  const seenExisting = new Set<string>();
   for (const f of head.features) {
     for (const file of f.files) featureOf.set(file, f.name);
     const before = baseByName.get(f.name);
@@ -230,8 +247,12 @@ export function buildBranchReport(input: BranchInput): BranchReport {
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column;
     newFindings.sort(order);
     existingFindings.sort(order);
-    allNew.push(...newFindings);
-    existingCount += existingFindings.length;
+    // a finding in shared code that several features reach is listed under each, counted once
+    for (const x of newFindings) {
+      const k = `${x.file}\0${x.line}\0${x.column}\0${x.ruleId}`;
+      if (!seenNew.has(k)) { seenNew.add(k); allNew.push(x); }
+    }
+    for (const x of existingFindings) seenExisting.add(`${x.file}\0${x.line}\0${x.column}\0${x.ruleId}`);
     features.push({
       name: f.name, owner: f.owner, source: f.source, score: f.score, baseScore: before?.score, files: f.files.length,
       changedFiles: f.files.filter((x) => touched.has(x)).map(rel).sort(),
@@ -290,7 +311,7 @@ export function buildBranchReport(input: BranchInput): BranchReport {
       changedFiles: changedFiles.length,
       features: features.length,
       newFindings: newCounts,
-      existingFindings: existingCount,
+      existingFindings: seenExisting.size,
       fixedFindings: fixedFindings.length,
     },
   };
