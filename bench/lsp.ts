@@ -22,6 +22,29 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
+/** Keystrokes on a real file (FAILPATH_BENCH_FILE=<file>, e.g. a 2,000-line service of a fetched repository). */
+async function keystrokesOn(file: string): Promise<Record<string, number | string>> {
+  const text = fs.readFileSync(file, 'utf8');
+  const client = await startServer({ rootUri: pathToFileURL(path.dirname(file)).href, initializationOptions: { debounceMs: 0 } });
+  const uri = pathToFileURL(file).href;
+  client.open(uri, text, 'typescript', 1);
+  await client.diagnosticsAt(uri, 1, 30_000);
+  const lines = text.split('\n').length;
+  const latencies: number[] = [];
+  for (let i = 0, version = 1; i < 200; i++) {
+    version++;
+    const line = 20 + ((i * 37) % Math.max(1, lines - 40));
+    const t0 = performance.now();
+    client.change(uri, version, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: i % 2 === 0 ? '// x\n' : '' }]);
+    await client.diagnosticsAt(uri, version, 30_000);
+    latencies.push(performance.now() - t0);
+  }
+  await client.shutdown();
+  const debounce = Math.min(1000, Math.floor(text.length / 4000));
+  const adj = latencies.map((l) => Math.max(0, l - debounce));
+  return { file, fileLines: lines, sizeDebounceMs: debounce, p50Ms: percentile(adj, 50), p95Ms: percentile(adj, 95), maxMs: Math.max(...adj) };
+}
+
 async function keystrokes(): Promise<Record<string, number>> {
   const dir = path.join(__dirname, 'out', 'lsp-big');
   generateCorpus(dir, 60, 3);
@@ -127,6 +150,10 @@ async function firstDiagnostics(): Promise<Record<string, number | boolean | str
 }
 
 async function main() {
+  if (process.env.FAILPATH_BENCH_FILE) {
+    console.log(JSON.stringify({ keystrokeOnFile: await keystrokesOn(process.env.FAILPATH_BENCH_FILE) }));
+    return;
+  }
   const ks = await keystrokes();
   const first = await firstDiagnostics();
   console.log(JSON.stringify({ keystroke: ks, open: first }));
