@@ -8,7 +8,7 @@
  *  - ESLint 9+/typescript-eslint with no-empty, no-console and a fetch/axios no-restricted-syntax
  *  - LSP: didChange → publishDiagnostics latency over 200 edits on a 2,000-line file, and first
  *    diagnostics of a file opened in a 5,000-file workspace (bench/lsp.ts)
- * Prints a table and writes bench/results/<date>.json.
+ * Prints a table and writes bench/results/<date>.json (<date>-<folders>.json for folders given).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -83,7 +83,9 @@ function bench(label: string, dir: string): Row {
   }
   const eslintBin = path.join(repo, 'node_modules/eslint/bin/eslint.js');
   if (!flag('--no-eslint') && fs.existsSync(eslintBin)) {
-    const es = node([eslintBin, '--no-config-lookup', '-c', path.join(repo, 'bench/eslint.config.mjs'), '--no-warn-ignored', '-f', 'json', '-o', '/dev/null', dir]);
+    // run from the input folder: a flat config's `files` globs are relative to the working directory
+    // when it is given with -c, so a folder outside the repository would otherwise be all ignored
+    const es = node([eslintBin, '--no-config-lookup', '-c', path.join(repo, 'bench/eslint.config.mjs'), '--no-warn-ignored', '-f', 'json', '-o', '/dev/null', '.'], { cwd: dir });
     if (es.status === 0 || es.status === 1) {
       row.eslintMs = es.ms;
       if (row.cliMs) row.eslintOverCli = es.ms / row.cliMs;
@@ -125,7 +127,9 @@ function main() {
   }
   const outDir = path.join(repo, 'bench/results');
   fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `${new Date().toISOString().slice(0, 10)}.json`);
+  // one file per day and input set: the corpora, or the folders given (a run on novu does not overwrite the corpora's)
+  const suffix = dirs.length ? `-${inputs.map(([label]) => label.replace(/[^\w.-]+/g, '_')).join('+')}` : '';
+  const file = path.join(outDir, `${new Date().toISOString().slice(0, 10)}${suffix}.json`);
   fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: require('node:os').cpus().length, rows, lsp }, null, 2) + '\n');
   console.log(`\nwrote ${path.relative(repo, file)}`);
 }
