@@ -7,7 +7,8 @@ import { indexEntry } from '../../server/src/engine/readiness/build';
 import { buildReadiness, type FeatureReadiness } from '../../server/src/engine/readiness/checklist';
 import { isOperationalRoute, routerModuleName } from '../../server/src/engine/readiness/features';
 import { nextRoutePath } from '../../server/src/engine/summary';
-import { ProjectLoader } from '../../server/src/engine/project';
+import { ProjectLoader, projectFactsFromPackageJson } from '../../server/src/engine/project';
+import { projectSignals } from '../../server/src/engine/scan';
 
 const repo = path.join(__dirname, '..', '..');
 
@@ -157,5 +158,26 @@ describe('readiness on fixtures', () => {
     assert.deepEqual(report.features.map((f) => f.name), ['payments']);
     assert.equal(report.features[0].owner, 'payments-team');
     assert.equal(item(report.features[0], 'disable').why, 'flag billing-v2 is declared but none of its 2 routes checks it');
+  });
+});
+
+describe('project signals', () => {
+  it('a health route on a router the file receives counts (logto: statusRoutes(router)); a cache get with a path-like key does not', () => {
+    const project = projectFactsFromPackageJson({ dependencies: { koa: '^3.2.1', 'koa-router': '^12.0.1' } }, '/p');
+    const status = indexEntry({ fileName: '/p/src/routes/status.ts', project, text: `import type { AnonymousRouter, RouterInitArgs } from './types.js';
+
+export default function statusRoutes<T extends AnonymousRouter>(...[router, tenant]: RouterInitArgs<T>) {
+  router.get('/status', koaGuard({ status: 204 }), async (ctx, next) => {
+    ctx.status = 204;
+    return next();
+  });
+}
+` });
+    const cache = indexEntry({ fileName: '/p/src/lib/cache.ts', project, text: `export async function read(cache) {
+  return cache.get('/status', 'default');
+}
+` });
+    assert.deepEqual(projectSignals([status]), { processEvents: [], healthRoutes: 1 });
+    assert.deepEqual(projectSignals([cache]), { processEvents: [], healthRoutes: 0 });
   });
 });

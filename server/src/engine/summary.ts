@@ -220,6 +220,12 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
           const first = call.arguments[0];
           if (ts.isStringLiteralLike(first) && HEALTH_PATH.test(first.text)) evidence('health', call, first.text);
         }
+        // a health route on a router the file receives (logto: statusRoutes(router) { router.get('/status', async (ctx) => …) })
+        if (!hit && ts.isPropertyAccessExpression(callee) && (callee.name.text === 'get' || callee.name.text === 'head') && call.arguments.length >= 2) {
+          const first = call.arguments[0];
+          const last = skipOuter(call.arguments[call.arguments.length - 1]);
+          if (ts.isStringLiteralLike(first) && HEALTH_PATH.test(first.text) && isFunctionLike(last)) evidence('health', call, first.text);
+        }
         // process.on('SIGTERM', …)
         if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'on' || callee.name.text === 'once') &&
           ts.isIdentifier(callee.expression) && callee.expression.text === 'process') {
