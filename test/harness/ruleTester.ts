@@ -32,6 +32,8 @@ export interface CaseBase {
   versions?: Record<string, string>;
   /** The project's own logger/flags modules (see ProjectFacts.local). */
   local?: ProjectFacts['local'];
+  /** The package root (directory of the nearest package.json); defaults to /project. */
+  projectRoot?: string;
   name?: string;
 }
 
@@ -71,7 +73,7 @@ export function runRule(rule: Rule, c: CaseBase): Finding[] {
   for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
   const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
   assert.deepEqual(problems, [], 'test settings must be valid');
-  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, config, rules: [rule] });
+  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), ...(c.projectRoot ? { root: c.projectRoot } : {}), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, config, rules: [rule] });
   assert.deepEqual(result.ruleErrors, [], `rule ${rule.id} threw`);
   return result.findings.filter((f) => f.ruleId === rule.id);
 }

@@ -22,6 +22,8 @@ runRuleTests(processHealth, {
     { name: 'suppressed', code: `${imp}// failpath-disable-next-line process-health -- the platform drains connections\napp.listen(3000);`, deps },
     { name: 'close-with-grace installs signal and error handlers', code: `import Fastify from 'fastify';\nimport closeWithGrace from 'close-with-grace';\nconst app = Fastify();\ncloseWithGrace({ delay: 500 }, async () => app.close());\nawait app.listen({ port: 1 });`, deps: ['fastify', 'close-with-grace'] },
     { name: 'playground apps are samples', code: `${imp}app.listen(3000);`, filename: 'playground/nestjs/src/main.ts', deps },
+    { name: 'a package in a playground folder is a demo (novu playground/nestjs: its files are classified relative to the package)', code: `${imp}app.listen(3000);`, filename: '/repo/playground/nestjs/src/main.ts', projectRoot: '/repo/playground/nestjs', deps },
+    { name: 'a package named like a sample is a demo (sample-nodejs/index.js)', code: `${imp}app.listen(3000);`, filename: '/repo/sample-nodejs/index.js', projectRoot: '/repo/sample-nodejs', deps },
     { name: 'an http.Server listen is not an app', code: `import http from 'http';\nhttp.createServer(h).listen(80);`, deps },
   ],
   invalid: [
@@ -68,6 +70,14 @@ runRuleTests(processHealth, {
       deps: ['@nestjs/core', '@nestjs/common'],
       errors: [{ line: 6, column: 9 }],
       output: `import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nasync function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  process.on('unhandledRejection', (r) => console.error(r));\n  app.enableShutdownHooks();\n  await app.listen(3000);\n}\nbootstrap();\n`,
+    },
+    {
+      name: 'a service package whose name only resembles a demo word is reported (apps/samplers)',
+      code: `import Koa from 'koa';\nconst app = new Koa();\nprocess.on('SIGTERM', () => process.exit(0));\napp.listen(3000);\n`,
+      filename: '/repo/apps/samplers/src/main.ts',
+      projectRoot: '/repo/apps/samplers',
+      deps: ['koa'],
+      errors: [{ line: 4, column: 1, message: 'no unhandledRejection' }],
     },
     {
       name: 'Koa app',

@@ -33,7 +33,7 @@ import { enclosingFunction, isAsyncFunction, lineIndentAt } from '../engine/ast'
 import { addImport } from '../fixes/edits';
 import { quoteString, semi } from '../engine/style';
 import { isProjectModule } from '../engine/summary';
-import { dependencyMajor } from '../engine/project';
+import { dependencyMajor, isExampleProject } from '../engine/project';
 import {
   appOf, creationOf, nestRouteOf, objectProp, routeOf, type Framework, type NestRoute, type RouteRegistration,
 } from '../engine/frameworks';
@@ -53,15 +53,6 @@ const EDGE_DEPS = ['wrangler', '@cloudflare/workers-types'];
 const FRAMEWORK_DEPS: Record<Framework, string[]> = {
   express: ['express'], fastify: ['fastify'], koa: ['koa'], hono: ['hono'], nestjs: ['@nestjs/core', '@nestjs/common'], next: ['next'],
 };
-
-/**
- * A package that lives in a repository's examples/playground folder is a demo, not a service
- * (the file's own path is classified relative to its package, so this looks at the package root).
- */
-function exampleProject(ctx: RuleContext): boolean {
-  const root = ctx.project.root;
-  return !!root && /[\\/](examples?|playgrounds?|sandbox(es)?|demos?|samples?|starters?|templates?)([\\/]|$)/i.test(root);
-}
 
 /** `export const runtime = 'edge'` / `export const config = { runtime: 'edge' }` (Next.js, Vercel). */
 function edgeRuntime(ctx: RuleContext): boolean {
@@ -312,7 +303,7 @@ function reportApps(ctx: RuleContext, s: State): void {
   if (s.apps.length === 0 || fileHasLimiterImport(ctx)) return;
   if (EDGE_DEPS.some((d) => ctx.project.dependencies.has(d)) || edgeRuntime(ctx)) return;
   const installed = installedLimiters(ctx);
-  if (exampleProject(ctx)) return;
+  if (isExampleProject(ctx.project)) return;
   for (const app of s.apps) {
     if (s.opaque.has(app.key)) continue;
     // a temporary server (setup wizard, OAuth callback listener) closed by the function that starts it

@@ -16,6 +16,7 @@
 import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
+import { isExampleProject } from '../engine/project';
 import { appOf, isNestAppCreation } from '../engine/frameworks';
 import { enclosingStatement, lineIndentAt } from '../engine/ast';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
@@ -102,7 +103,7 @@ export const processHealth = defineRule({
   finish(ctx) {
     const s = state(ctx);
     const listen = s.listen;
-    if (!listen) return;
+    if (!listen || isExampleProject(ctx.project)) return; // a demo package (novu's playground/nestjs) is not deployed
     // libraries that install the handlers themselves
     for (const b of ctx.facts.bindings.values()) {
       if (b.module === 'close-with-grace') ['SIGTERM', 'unhandledRejection'].forEach((e) => s.events.add(e));
