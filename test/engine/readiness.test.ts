@@ -181,3 +181,34 @@ export default function statusRoutes<T extends AnonymousRouter>(...[router, tena
     assert.deepEqual(projectSignals([cache]), { processEvents: [], healthRoutes: 0 });
   });
 });
+
+describe('feature names a reader of the codebase recognises', () => {
+  function memIndex(root: string, deps: Record<string, string>, files: Record<string, string>): ProjectIndex {
+    const project = projectFactsFromPackageJson({ dependencies: deps }, root);
+    const index = new ProjectIndex(root);
+    for (const [rel, text] of Object.entries(files)) index.set(indexEntry({ fileName: path.join(root, rel), text, project }));
+    return index;
+  }
+
+  it('Koa RPC-style paths name the resource (outline: events.list → events, accessRequests.list → access-requests, /_health is a health probe: shared), index.ts under routes/ is named by its folder, a one-letter segment names nothing', () => {
+    const index = memIndex('/o', { koa: '^2.15.0', '@koa/router': '^12.0.0' }, {
+      'server/routes/api/events/events.ts': `import Router from '@koa/router';\nconst router = new Router();\nrouter.post('events.list', async (ctx) => { ctx.body = []; });\n`,
+      'server/routes/api/accessRequests/accessRequests.ts': `import Router from '@koa/router';\nconst router = new Router();\nrouter.post('accessRequests.list', async (ctx) => { ctx.body = []; });\nrouter.post('accessRequests.info', async (ctx) => { ctx.body = {}; });\nexport default router;\n`,
+      'server/main.ts': `import Router from '@koa/router';\nconst router = new Router();\nrouter.get('/_health', async (ctx) => { ctx.body = 'OK'; });\nexport default router;\n`,
+      'server/routes/oauth/index.ts': `import Router from '@koa/router';\nconst router = new Router();\nrouter.post('/authorize', async (ctx) => {});\nrouter.post('/token', async (ctx) => {});\nrouter.post('/register', async (ctx) => {});\nrouter.get('/register/:id', async (ctx) => {});\nexport default router;\n`,
+      'server/routes/index.ts': `import Router from '@koa/router';\nconst router = new Router();\nrouter.get('/robots.txt', async (ctx) => {});\nrouter.get('/s/:shareId', async (ctx) => {});\nrouter.get('/s/:shareId.:format', async (ctx) => {});\nrouter.get('/static/*', async (ctx) => {});\nexport default router;\n`,
+    });
+    const report = buildReadiness(index);
+    assert.deepEqual(report.features.map((f) => `${f.name}:${f.routes.length}`), ['access-requests:2', 'events:1', 'oauth:4', 'shared:5']);
+  });
+
+  it('app/ and pages/ folders are Next.js features only in a Next.js project; code-kind folders under services/ are no feature (ghostfolio)', () => {
+    const index = memIndex('/g', { '@nestjs/core': '^10.0.0', '@nestjs/common': '^10.0.0', '@angular/core': '^18.0.0' }, {
+      'apps/client/src/app/pages/about/about-page.component.ts': `export class AboutPageComponent {}\n`,
+      'apps/client/src/app/pages/faq/faq-page.component.ts': `export class FaqPageComponent {}\n`,
+      'apps/api/src/services/interfaces/environment.interface.ts': `export interface Environment { port: number }\n`,
+      'apps/api/src/services/cron/cron.service.ts': `export class CronService {}\n`,
+    });
+    assert.deepEqual(buildReadiness(index).features.map((f) => `${f.name}:${f.files.length}`), ['cron:1', 'shared:3']);
+  });
+});

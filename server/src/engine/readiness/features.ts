@@ -30,6 +30,8 @@ export const SHARED = 'shared';
 const FOLDER_FEATURE = /(?:^|\/)(?:src\/)?(?:features|modules|domains|services)\/([^/]+)\//;
 const NEXT_ROUTE = /(?:^|\/)(?:src\/)?(?:app|pages)\/(?:api\/)?((?:\([^/]+\)\/)*)([^/()[\]]+)\//;
 const GENERIC_SEGMENTS = new Set(['api', 'v1', 'v2', 'v3', 'v4', 'internal', 'public', 'admin', '']);
+/** Folders of a modules/services tree that hold code kinds, not a feature (ghostfolio: services/interfaces/). */
+const GENERIC_FOLDERS = new Set(['interfaces', 'types', 'typings', 'utils', 'util', 'helpers', 'common', 'shared', 'lib', 'constants', 'models', 'dto', 'dtos', 'decorators', 'guards', 'interceptors', 'pipes']);
 
 /**
  * A Next.js routing file: route.ts, page.tsx, layout.tsx… under an app/ folder, or anything under pages/. A plain
@@ -50,7 +52,10 @@ export function isTestFile(rel: string): boolean {
 function firstSegment(routePath: string): string | undefined {
   for (const seg of routePath.split('/')) {
     if (!seg || seg.startsWith(':') || seg.startsWith('{') || seg.startsWith('*') || GENERIC_SEGMENTS.has(seg.toLowerCase())) continue;
-    return seg.toLowerCase();
+    // RPC-style paths name the resource before the method (outline: /documents.list, /events.list);
+    // a leading underscore marks an internal route (/_health)
+    const name = seg.replace(/^_+/, '').replace(/\..*$/, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    if (name) return name;
   }
   return undefined;
 }
@@ -71,7 +76,9 @@ export function isOperationalRoute(routePath: string, relFile: string): boolean 
 
 /** The feature name of a router module (`server/routes/link.routes.js` → link), or undefined. */
 export function routerModuleName(rel: string): string | undefined {
-  const base = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '');
+  let base = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '');
+  // routes/oauth/index.ts: the folder names the module
+  if (base === 'index' && ROUTER_FOLDER.test(rel)) base = rel.split('/').slice(-2)[0];
   const stem = base.replace(ROUTER_SUFFIX, '');
   if (stem === base && !ROUTER_FOLDER.test(rel)) return undefined;
   const name = stem.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
@@ -107,14 +114,16 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
     // NestJS modules: the folder holding a *.module.ts
     const nestDirs = files.filter((f) => /\.module\.[cm]?[jt]s$/.test(f)).map((f) => path.dirname(f)).filter((d) => d !== root && path.basename(d) !== 'src');
     nestDirs.sort((a, b) => b.length - a.length); // deepest first
+    // app/ and pages/ folders name features only in a Next.js project (ghostfolio's Angular client has app/pages/…)
+    const nextApp = [...index.all()].some((e) => e.summary.routes.some((r) => r.framework === 'next'));
     for (const file of files) {
       const r = rel(file);
       const folder = FOLDER_FEATURE.exec(r);
-      if (folder) { assign(file, folder[1].replace(/\.[^.]+$/, ''), 'folder'); continue; }
+      if (folder && !GENERIC_FOLDERS.has(folder[1].toLowerCase())) { assign(file, folder[1].replace(/\.[^.]+$/, ''), 'folder'); continue; }
       const nest = nestDirs.find((d) => file.startsWith(d + path.sep));
       if (nest) { assign(file, path.basename(nest), 'nest-module'); continue; }
       const next = NEXT_ROUTE.exec(r);
-      if (next && !next[2].startsWith('_') && isNextRouteFile(r)) { assign(file, next[2], 'next-route'); continue; }
+      if (nextApp && next && !next[2].startsWith('_') && isNextRouteFile(r)) { assign(file, next[2], 'next-route'); continue; }
     }
     // files that register routes: named by their routes' common first segment, else (a router
     // module whose paths are relative to its mount point) by the module's name: link.routes.js → link
@@ -129,7 +138,8 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
       // most routes under one segment (/articles, /articles/:slug…): that is the feature; else
       // the paths are relative to a mount point (/, /:id, /admin/ban/:id) and the router module's
       // own name says more
-      const name = best && best[1] >= 0.6 * entry.summary.routes.length ? best[0] : routerModuleName(rel(entry.file)) ?? best?.[0];
+      // (a one-letter segment like outline's /s/:shareId names nothing a reader would recognise)
+      const name = best && best[1] >= 0.6 * entry.summary.routes.length ? best[0] : routerModuleName(rel(entry.file)) ?? (best && best[0].length > 1 ? best[0] : undefined);
       // operational endpoints (health probes, metrics) are not a feature anyone disables
       if (name && !OPERATIONAL.has(name)) assign(entry.file, name, 'routes');
     }
