@@ -42,8 +42,17 @@ runRuleTests(unmonitoredJob, {
     // test files and browser code are out of scope
     { code: `${RATES}setInterval(async () => {\n  await syncRates();\n}, 1000);`, filename: 'src/rates.test.ts' },
     { code: `'use client';\nexport function poll() {\n  setInterval(async () => {\n    await fetch('/api/rates');\n  }, 1000);\n}`, filename: 'app/rates/page.tsx' },
+    // a demo package (uptime-kuma extra/push-examples/typescript-fetch: its own package.json)
+    { name: 'a job in a demo package', code: `${RATES}setInterval(async () => {\n  await syncRates();\n}, 60_000);\n`, filename: '/repo/extra/push-examples/typescript-fetch/index.ts', projectRoot: '/repo/extra/push-examples/typescript-fetch' },
   ],
   invalid: [
+    {
+      name: 'a package whose name only starts like a demo word is a service (apps/exampler)',
+      code: `${RATES}setInterval(async () => {\n  await syncRates();\n}, 60_000);\n`,
+      filename: '/repo/apps/exampler/src/index.ts',
+      projectRoot: '/repo/apps/exampler',
+      errors: [{ line: 4, column: 1, endLine: 4, endColumn: 12, message: "The setInterval job 'syncRates' neither catches nor logs its failures" }],
+    },
     {
       name: 'setInterval with an async body and a pino logger',
       code: `${PINO}${RATES}setInterval(async () => {\n  await syncRates();\n}, 60_000);\n`,

@@ -56,12 +56,12 @@ export const EMPTY_PROJECT: ProjectFacts = Object.freeze({ dependencies: new Map
 
 /**
  * A package that lives in a repository's examples/playground folder (or is named like one:
- * `sample-nodejs`, `example-express`) is a demo, not a service. A file's own path is classified
+ * `sample-nodejs`, `push-examples`) is a demo, not a service. A file's own path is classified
  * relative to its package, so this looks at the package root.
  */
 export function isExampleProject(project: ProjectFacts): boolean {
   const root = project.root;
-  return !!root && /[\\/]((examples?|playgrounds?|sandbox(es)?|demos?|samples?|starters?|templates?)|(examples?|samples?|demos?)-[\w.-]+)([\\/]|$)/i.test(root);
+  return !!root && /[\\/]((examples?|playgrounds?|sandbox(es)?|demos?|samples?|starters?|templates?)|(examples?|samples?|demos?)-[\w.-]+|[\w.-]+-(examples?|samples?|demos?))([\\/]|$)/i.test(root);
 }
 
 export function hasDependency(project: ProjectFacts, name: string): boolean {

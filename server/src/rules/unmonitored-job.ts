@@ -37,6 +37,7 @@
 import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
+import { isExampleProject } from '../engine/project';
 import { findProperty, isAsyncFunction, isFunctionLike, lineIndentAt, functionName, type FunctionLike } from '../engine/ast';
 import { calledLocalFunction, externalCall, isBrowserGlobalAccess, localFunction, mentions, thisMethod } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall, type LoggerChoice } from '../fixes/logger';
@@ -480,7 +481,7 @@ export const unmonitoredJob = defineRule({
     const st = state.get(ctx);
     if (!st) return;
     state.delete(ctx);
-    if (st.browser) return;
+    if (st.browser || isExampleProject(ctx.project)) return; // a demo package (uptime-kuma extra/push-examples/*) runs nowhere
     for (const job of st.jobs) {
       if (job.kind === 'processor' || job.kind === 'node-cron') {
         if (st.failureListeners) continue;
