@@ -7,6 +7,8 @@ const CATCH = /^Add \.catch\(\)/;
 
 runRuleTests(floatingPromise, {
   valid: [
+    // an async function that only schedules its work cannot reject (parse-server Auth.js renewSessionIfNeeded)
+    `${REDIS}const throttle = {};\nconst renewSessionIfNeeded = async ({ config, sessionToken }) => {\n  if (!config?.extendSessionOnUse) {\n    return;\n  }\n  clearTimeout(throttle[sessionToken]);\n  throttle[sessionToken] = setTimeout(async () => {\n    try {\n      await redis.set(sessionToken, '1');\n    } catch (e) {\n      console.error(e);\n    }\n  }, 500);\n};\nexport function getAuth(config, sessionToken) {\n  renewSessionIfNeeded({ config, sessionToken });\n  return sessionToken;\n}`,
     // awaited, returned, assigned, passed on
     `async function send() {}\nexport async function f() {\n  await send();\n}`,
     `async function send() {}\nexport function f() {\n  return send();\n}`,
@@ -47,6 +49,11 @@ runRuleTests(floatingPromise, {
     { code: `import { useEffect } from 'react';\nexport function useData() {\n  useEffect(() => {\n    const load = async () => { await fetch('/api'); };\n    load();\n  }, []);\n}`, filename: 'src/hooks/useData.ts' },
   ],
   invalid: [
+    {
+      name: 'a scheduling async function that also awaits can reject',
+      code: `${REDIS}const renew = async (token) => {\n  await redis.get(token);\n  setTimeout(() => console.log(token), 500);\n};\nexport function getAuth(token) {\n  renew(token);\n  return token;\n}\n`,
+      errors: [{ line: 8, column: 3 }],
+    },
     {
       name: 'a forgotten await in an async function',
       code: `async function sendWelcomeEmail(user: { email: string }) {\n  await fetch('/mail', { method: 'POST', body: user.email });\n}\nexport async function onSignup(user: { email: string }) {\n  sendWelcomeEmail(user);\n}\n`,

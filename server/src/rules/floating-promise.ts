@@ -67,17 +67,32 @@ function neverRejects(fn: FunctionLike): boolean {
   if (!body || !ts.isBlock(body)) return false;
   let guarded = false;
   let exposed = false;
+  let returnsValue = false;
+  let schedules = false;
   const visit = (n: ts.Node): void => {
     if (exposed) return;
-    if (n !== body && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isClassLike(n))) return;
+    if (n !== body && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isClassLike(n))) {
+      schedules = true;
+      return;
+    }
     if (ts.isTryStatement(n) && n.catchClause) guarded = true;
-    const risky = ts.isAwaitExpression(n) || ts.isThrowStatement(n) ||
+    const risky = ts.isAwaitExpression(n) || ts.isThrowStatement(n) || (ts.isForOfStatement(n) && !!n.awaitModifier) ||
       (ts.isReturnStatement(n) && !!n.expression && ts.isCallExpression(skipOuter(n.expression)));
     if (risky && !protectedByTry(n, body)) { exposed = true; return; }
+    if (ts.isReturnStatement(n) && n.expression && !isPlainValue(skipOuter(n.expression))) returnsValue = true;
     ts.forEachChild(n, visit);
   };
   visit(body);
-  return guarded && !exposed;
+  if (exposed) return false;
+  // an async function that neither awaits, throws nor returns anything that could reject, and hands
+  // its work to a callback, only schedules it (parse-server: renewSessionIfNeeded sets a timer)
+  return guarded || (isAsyncFunction(fn) && !returnsValue && schedules);
+}
+
+function isPlainValue(e: ts.Expression): boolean {
+  return ts.isLiteralExpression(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) ||
+    e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword ||
+    (ts.isIdentifier(e) && e.text === 'undefined');
 }
 
 function isPromiseReject(e: ts.Expression): boolean {
