@@ -57,11 +57,15 @@ export const EMPTY_PROJECT: ProjectFacts = Object.freeze({ dependencies: new Map
 /**
  * A package that lives in a repository's examples/playground folder (or is named like one:
  * `sample-nodejs`, `push-examples`) is a demo, not a service. A file's own path is classified
- * relative to its package, so this looks at the package root.
+ * relative to its package, so this looks at the package root. `examplesFolder: false` leaves
+ * packages under a plain examples/, templates/ or starters/ folder in: they show how to build a
+ * service, and advice on running one (process-health, unmonitored-job) applies to them.
  */
-export function isExampleProject(project: ProjectFacts): boolean {
+export function isExampleProject(project: ProjectFacts, opts: { examplesFolder?: boolean } = {}): boolean {
   const root = project.root;
-  return !!root && /[\\/]((examples?|playgrounds?|sandbox(es)?|demos?|samples?|starters?|templates?)|(examples?|samples?|demos?)-[\w.-]+|[\w.-]+-(examples?|samples?|demos?))([\\/]|$)/i.test(root);
+  if (!root) return false;
+  const named = /[\\/]((playgrounds?|sandbox(es)?|demos?|samples?)|(examples?|samples?|demos?)-[\w.-]+|[\w.-]+-(examples?|samples?|demos?))([\\/]|$)/i;
+  return named.test(root) || (opts.examplesFolder !== false && /[\\/](examples?|starters?|templates?)([\\/]|$)/i.test(root));
 }
 
 export function hasDependency(project: ProjectFacts, name: string): boolean {

@@ -103,7 +103,7 @@ export const processHealth = defineRule({
   finish(ctx) {
     const s = state(ctx);
     const listen = s.listen;
-    if (!listen || isExampleProject(ctx.project)) return; // a demo package (novu's playground/nestjs) is not deployed
+    if (!listen || isExampleProject(ctx.project, { examplesFolder: false })) return; // a demo package (novu's playground/nestjs) is not deployed
     // libraries that install the handlers themselves
     for (const b of ctx.facts.bindings.values()) {
       if (b.module === 'close-with-grace') ['SIGTERM', 'unhandledRejection'].forEach((e) => s.events.add(e));

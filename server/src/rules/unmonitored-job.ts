@@ -481,7 +481,7 @@ export const unmonitoredJob = defineRule({
     const st = state.get(ctx);
     if (!st) return;
     state.delete(ctx);
-    if (st.browser || isExampleProject(ctx.project)) return; // a demo package (uptime-kuma extra/push-examples/*) runs nowhere
+    if (st.browser || isExampleProject(ctx.project, { examplesFolder: false })) return; // a demo package (uptime-kuma extra/push-examples/*) runs nowhere
     for (const job of st.jobs) {
       if (job.kind === 'processor' || job.kind === 'node-cron') {
         if (st.failureListeners) continue;
