@@ -3,6 +3,9 @@ import { missingTimeout } from '../../server/src/rules/missing-timeout';
 
 runRuleTests(missingTimeout, {
   valid: [
+    // browser code sharing a package with a server: a zustand store (umami src/store/version.ts), a @vercel/blob/client upload (papermark)
+    { name: 'a zustand store is browser code', code: `import { create } from 'zustand';\nexport const useVersion = create(() => ({ latest: '' }));\nexport async function checkVersion() {\n  const data = await fetch('https://api.umami.is/v1/updates');\n  return data.json();\n}`, filename: 'src/store/version.ts', deps: ['next', 'react', 'prisma'] },
+    { name: '@vercel/blob/client is browser code', code: `import { upload } from '@vercel/blob/client';\nexport async function putFile(url: string) {\n  const res = await fetch(url, { method: 'POST' });\n  return upload('x', await res.blob(), { access: 'public', handleUploadUrl: '/api/upload' });\n}`, filename: 'lib/files/put-file.ts', deps: ['next', 'react'] },
     // deadlines that exist
     `await fetch(url, { signal: AbortSignal.timeout(5000) });`,
     `const controller = new AbortController();\nawait fetch(url, { method: 'POST', signal: controller.signal });`,

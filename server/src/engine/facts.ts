@@ -419,7 +419,8 @@ const TEST_PATH = /(^|[\\/])(__tests__|__mocks__|tests?|[\w.-]+-tests?|testing|t
 const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|cli|ci|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?|extra|release|tasks|\.github|hack)[\\/]|(^|[\\/])(seed|migrate)[\w-]*\.[cm]?[jt]s$|(^|[\\/])[\w.-]*\.(config|build)\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
 const SERVER_FRAMEWORKS = new Set(['express', 'fastify', 'koa', 'hono', '@nestjs/core', '@nestjs/common', 'http', 'https', 'next', '@hapi/hapi']);
 const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend|public|static)[\\/]|\.client\.[cm]?[jt]sx?$/i;
-const BROWSER_MODULES = new Set(['react-dom', 'react-dom/client', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact']);
+// + client-side state stores and browser-only SDK entry points (umami src/store/*.ts: zustand; papermark lib/files/put-file.ts: @vercel/blob/client)
+const BROWSER_MODULES = new Set(['react-dom', 'react-dom/client', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact', 'zustand', 'jotai', 'valtio', 'react-router-dom', '@vercel/blob/client']);
 
 export function classifyFile(fileName: string, sf: ts.SourceFile, facts: FileFacts): FileKind {
   const normalized = fileName.replace(/\\/g, '/');
