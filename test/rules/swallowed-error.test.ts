@@ -7,6 +7,8 @@ const pino = `import { logger } from './lib/logger';\n`;
 
 runRuleTests(swallowedError, {
   valid: [
+    // a Result/Either failure value hands the failure to the caller (hoppscotch user-history.service.ts)
+    `${pino}import * as E from 'fp-ts/Either';\nexport class UserHistoryService {\n  async remove(id: string) {\n    try {\n      const h = await this.prisma.userHistory.delete({ where: { id } });\n      return E.right(h);\n    } catch (e) {\n      return E.left(USER_HISTORY_NOT_FOUND);\n    }\n  }\n}`,
     `try { await save(); } catch (err) { logger.error({ err }, 'save failed'); }`,
     `try { await save(); } catch (err) { throw new AppError('save failed', { cause: err }); }`,
     `try { await save(); } catch (e) { next(e); }`,
@@ -55,6 +57,11 @@ runRuleTests(swallowedError, {
     { name: 'destructured catch binding uses the error', code: `try { await x(); } catch ({ message }) { return message; }` },
   ],
   invalid: [
+    {
+      name: 'an Option none is an absent value, not a failure (hoppscotch user-collection.service.ts)',
+      code: `${pino}import * as O from 'fp-ts/Option';\nexport class UserCollectionService {\n  async owns(id: string, userUid: string) {\n    try {\n      await this.prisma.userCollection.findFirstOrThrow({ where: { id, userUid } });\n      return O.some(true);\n    } catch (error) {\n      return O.none;\n    }\n  }\n}\n`,
+      errors: [{ line: 8, column: 7, message: 'The catch never looks at `error`' }],
+    },
     {
       name: 'empty catch around I/O, pino logger in the file: log and continue',
       code: `${pino}export async function syncInventory() {\n  for (const level of levels) {\n    try {\n      await pool.query(sql, [level.sku]);\n    } catch (err) {}\n  }\n}\n`,

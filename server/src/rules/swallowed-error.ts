@@ -182,6 +182,8 @@ function handlesFailure(block: ts.Block): boolean {
       const name = calleeName(n);
       const recv = ts.isPropertyAccessExpression(c) ? c.expression.getText() : '';
       if (/^(next|reject|done|cb|callback|fail|captureException|captureError|notify|report|reportError|track|emit)$/.test(name)) { handled = true; return; }
+      // a Result/Either failure value: the caller gets the failure (hoppscotch: return E.left(USER_HISTORY_NOT_FOUND); neverthrow: err(e))
+      if (/^(left|Left|err|Err)$/.test(name) && ts.isReturnStatement(n.parent)) { handled = true; return; }
       if (/^(error|warn|fatal|info|log|debug|trace|exception)$/.test(name) && /log|console|sentry|logger|rollbar|bugsnag/i.test(recv)) { handled = true; return; }
       // the project's own log helpers: log(), this.log(), debugLog(), logError(), logger()
       if (/^(log|logger)$|^(log|debug|warn|error)[A-Z]|[a-z]Log$/.test(name)) { handled = true; return; }
