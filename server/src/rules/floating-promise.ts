@@ -23,7 +23,7 @@
  * `.catch()` or a two-argument `.then()`. Silent when the result is awaited, returned, assigned,
  * passed on (e.g. an Express handler passes its promise to the framework), or marked with
  * `void`; in test files; for local async functions that cannot reject (their body is one
- * try/catch that does not rethrow); and for top-level calls of the file's own entry function
+ * try/catch that does not rethrow, or they only schedule work in a callback); and for top-level calls of the file's own entry function
  * (`main();`, `bootstrap();`), where an unhandled rejection ends the process with the error,
  * which is what startup wants.
  *
