@@ -253,7 +253,7 @@ function fixesFor(st: ts.ExpressionStatement, f: Floating, ctx: RuleContext): Fi
 export const floatingPromise = defineRule({
   id: 'floating-promise',
   checklist: 'understand',
-  severity: 'warning',
+  severity: 'info',
   summary: 'A promise nobody awaits or catches fails invisibly: its rejection is an unhandledRejection (Node exits by default) and the caller carries on as if it had worked.',
   fixable: true,
   fileKinds: ['server', 'script'],
