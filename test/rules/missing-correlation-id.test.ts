@@ -57,12 +57,19 @@ runRuleTests(missingCorrelationId, {
       errors: [{ line: 6, column: 3 }],
     },
     {
-      name: 'two calls, two findings',
+      name: 'two calls in one handler: one finding, its fix rewrites both',
       code: `${fa}app.get('/a', async (request) => {\n  logger.info('start');\n  logger.info('end');\n  return 1;\n});`,
       deps: ['fastify', 'pino'],
-      errors: [{ line: 5, column: 3 }, { line: 6, column: 3 }],
-      fixFor: 1,
-      output: `${fa}app.get('/a', async (request) => {\n  logger.info('start');\n  request.log.info('end');\n  return 1;\n});`,
+      errors: [{ line: 5, column: 3, message: 'logger.info() and 1 more log call in this request handler carry no request or trace id: under load these lines cannot be tied to their request. Use request.log.' }],
+      output: `${fa}app.get('/a', async (request) => {\n  request.log.info('start');\n  request.log.info('end');\n  return 1;\n});`,
+    },
+    {
+      name: 'two handlers: one finding each',
+      code: `${fa}app.get('/a', async (request) => {\n  logger.info('a');\n  logger.warn('a2');\n  logger.error('a3');\n  return 1;\n});\napp.get('/b', async (req) => {\n  logger.info('b');\n  return 2;\n});`,
+      deps: ['fastify', 'pino'],
+      errors: [{ line: 5, column: 3, message: 'logger.info() and 2 more log calls in this request handler carry' }, { line: 11, column: 3, message: 'logger.info() in a request handler carries' }],
+      fixFor: 0,
+      output: `${fa}app.get('/a', async (request) => {\n  request.log.info('a');\n  request.log.warn('a2');\n  request.log.error('a3');\n  return 1;\n});\napp.get('/b', async (req) => {\n  logger.info('b');\n  return 2;\n});`,
     },
     {
       name: 'nested callback inside a handler',

@@ -5,6 +5,9 @@
  * Before:  app.post('/orders', async (request, reply) => { logger.info({ orderId }, 'order created'); … })   (Fastify)
  * After:   app.post('/orders', async (request, reply) => { request.log.info({ orderId }, 'order created'); … })
  *
+ * One finding per handler: the first such call, the others counted in its message, and a fix that
+ * rewrites them all (one missing request logger is one problem, however many lines log).
+ *
  * Silent when the line carries an id field (reqId, requestId, traceId, correlationId…), logs
  * through the request's own logger (`req.log`, `request.log`, `ctx.log`, a child logger), or the
  * project injects ids into every line (cls-rtracer, express-http-context, OpenTelemetry's pino or
@@ -31,6 +34,14 @@ function moduleLogger(call: ts.CallExpression, ctx: RuleContext): string | undef
   if (ts.isIdentifier(recv) && /^(logger|log)$/.test(recv.text) && ctx.facts.moduleNames.has(recv.text)) return text;
   if (ts.isPropertyAccessExpression(recv) && recv.expression.kind === ts.SyntaxKind.ThisKeyword && /^(logger|log)$/.test(recv.name.text)) return text;
   return undefined;
+}
+
+interface Group { calls: ts.CallExpression[]; logger: string; requestLogger?: string }
+
+/** The log calls of this file without an id, by the handler they are in (in source order). */
+function handlerGroups(ctx: RuleContext): Map<ts.Node, Group> {
+  const holder = ctx.facts as unknown as { __correlation?: Map<ts.Node, Group> };
+  return (holder.__correlation ??= new Map());
 }
 
 function carriesId(call: ts.CallExpression): boolean {
@@ -60,25 +71,40 @@ export const missingCorrelationId = defineRule({
       if (!logger || carriesId(call)) return;
       const h = enclosingHandler(call, ctx.facts, ctx.project);
       if (!h || h.info.guessed || (h.info.kind !== 'route' && h.info.kind !== 'controller' && h.info.kind !== 'middleware')) return;
-      const fixes: Fix[] = [];
-      const recv = (call.expression as ts.PropertyAccessExpression).expression;
       const req = h.info.reqName;
       let requestLogger: string | undefined;
       if (h.info.framework === 'fastify' && req) requestLogger = `${req}.log`;
       else if (h.info.framework === 'express' && req && hasDependency(ctx.project, 'pino-http')) requestLogger = `${req}.log`;
-      if (requestLogger && ctx.facts.logger?.style !== 'winston') {
+      if (ctx.facts.logger?.style === 'winston') requestLogger = undefined;
+      // one finding per handler (one missing middleware is one problem, however many lines log)
+      const groups = handlerGroups(ctx);
+      let g = groups.get(h.fn);
+      if (!g) groups.set(h.fn, (g = { calls: [], logger, requestLogger }));
+      g.calls.push(call);
+    },
+  },
+  finish(ctx) {
+    for (const { calls, logger, requestLogger } of handlerGroups(ctx).values()) {
+      const first = calls[0];
+      const level = (first.expression as ts.PropertyAccessExpression).name.text;
+      const fixes: Fix[] = [];
+      if (requestLogger) {
         fixes.push({
-          title: `Log through ${requestLogger} (carries the request id)`,
-          edits: [{ start: recv.getStart(ctx.sourceFile), end: recv.getEnd(), newText: requestLogger }],
+          title: `Log through ${requestLogger} (carries the request id)${calls.length > 1 ? ` — ${calls.length} calls in this handler` : ''}`,
+          edits: calls.map((c) => {
+            const recv = (c.expression as ts.PropertyAccessExpression).expression;
+            return { start: recv.getStart(ctx.sourceFile), end: recv.getEnd(), newText: requestLogger };
+          }),
           isPreferred: true,
           safe: true,
         });
       }
+      const what = calls.length > 1 ? `${logger}.${level}() and ${calls.length - 1} more log call${calls.length > 2 ? 's' : ''} in this request handler carry` : `${logger}.${level}() in a request handler carries`;
       ctx.report({
-        node: call.expression,
-        message: `${logger}.${(call.expression as ts.PropertyAccessExpression).name.text}() in a request handler carries no request or trace id: under load this line cannot be tied to its request. ${requestLogger ? `Use ${requestLogger}.` : 'Log through a child logger with the request id (e.g. pino-http\'s req.log).'}`,
+        node: first.expression,
+        message: `${what} no request or trace id: under load ${calls.length > 1 ? 'these lines' : 'this line'} cannot be tied to ${calls.length > 1 ? 'their' : 'its'} request. ${requestLogger ? `Use ${requestLogger}.` : 'Log through a child logger with the request id (e.g. pino-http\'s req.log).'}`,
         fixes,
       });
-    },
+    }
   },
 });
