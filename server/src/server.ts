@@ -9,7 +9,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, ResponseError, ErrorCodes,
   LSPErrorCodes, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind,
@@ -28,10 +27,10 @@ import { ConfigDiagnostics } from './lsp/configDiagnostics';
 import { buildHover } from './lsp/hover';
 import { LOCKFILES } from './engine/lockfile';
 import { isLocalModuleCandidate } from './engine/localModules';
-import { fsPathOf, isSupportedDocument } from './lsp/convert';
+import { fileUri, fsPathOf, isSupportedDocument } from './lsp/convert';
 import { WorkspaceIndex } from './lsp/workspace';
-import { ChangedFilesCache, branchReport, readinessResult } from './lsp/readiness';
-import { ReadinessCache, codeLenses, resolveLens, routeList, whoReaches } from './lsp/lenses';
+import { ChangedFilesCache, ReadinessCache, branchReport, readinessResult } from './lsp/readiness';
+import { codeLenses, resolveLens, routeList, whoReaches } from './lsp/lenses';
 import { entryFromResult } from './engine/readiness/build';
 import { describeRoutes } from './engine/readiness/projectIndex';
 import { isSourceFile } from './engine/files';
@@ -82,7 +81,7 @@ const workerScript = path.join(__dirname, 'scan-worker.js');
 let scanProgress: { report(percentage: number, message: string): void; done(): void } | undefined;
 const workspace = new WorkspaceIndex({
   workerScript: fs.existsSync(workerScript) ? workerScript : undefined,
-  settingsFor: async (root) => (await settings.get(pathToFileURL(root).href)).raw,
+  settingsFor: async (root) => (await settings.get(fileUri(root))).raw,
   log: { info: (m) => connection.console.info(m), warn: (m) => connection.console.warn(m), error: (m) => connection.console.error(m) },
   progress: (e) => {
     if (e.kind === 'begin') void beginProgress(e.total);
@@ -409,7 +408,7 @@ connection.onExecuteCommand(async (params) => {
 
 connection.onRequest(Requests.readiness, async (params: ReadinessParams | undefined): Promise<ReadinessResult> => {
   const base = typeof params?.base === 'string' && params.base.trim() ? params.base.trim() : undefined;
-  return readinessResult(workspace, { onlyChanged: params?.onlyChanged === true, base, changedFiles });
+  return readinessResult(workspace, { onlyChanged: params?.onlyChanged === true, base, changedFiles, cache: readinessCache });
 });
 
 connection.onRequest(Requests.branchReport, async (params: BranchReportParams | undefined): Promise<BranchReportResult | ResponseError> => {
@@ -420,7 +419,7 @@ connection.onRequest(Requests.branchReport, async (params: BranchReportParams | 
   try {
     return await branchReport(workspace, index, {
       base,
-      headText: (file) => documents.get(pathToFileURL(file).href)?.getText(),
+      headText: (file) => documents.get(fileUri(file))?.getText(),
     });
   } catch (err) {
     return new ResponseError(ErrorCodes.InternalError, (err as Error).message);

@@ -5,7 +5,6 @@
  * failure test" (a new file: CreateFile + insert). Honours `context.only`; source actions are
  * computed only when asked for, and nothing here runs on the diagnostics path.
  */
-import { pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, CodeActionTriggerKind, Command, CreateFile, OptionalVersionedTextDocumentIdentifier, Position,
   TextDocumentEdit, TextEdit as LspTextEdit, type CodeActionParams, type Diagnostic, type WorkspaceEdit,
@@ -17,7 +16,7 @@ import { fixAll, fixAllFixOf } from '../engine/fixAll';
 import { failureTestFix, readTestLayout, type TestLayout } from '../engine/failureTest';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DocumentationArgs } from '../../../shared/protocol';
 import type { DocumentAnalysis } from './analysis';
-import { fsPathOf, sameRange, touches, workspaceEdit } from './convert';
+import { fileUri, fsPathOf, sameRange, touches, workspaceEdit } from './convert';
 import type * as ts from 'typescript';
 
 export interface CodeActionOptions {
@@ -145,7 +144,7 @@ function withNewFiles(edits: readonly TextEdit[], files: readonly { path: string
   edit: (edits: readonly TextEdit[]) => CodeAction['edit']): WorkspaceEdit {
   const changes: WorkspaceEdit['documentChanges'] = [];
   for (const f of files) {
-    const uri = pathToFileURL(f.path).href;
+    const uri = fileUri(f.path);
     changes.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
     changes.push(TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, null), [LspTextEdit.insert(Position.create(0, 0), f.text)]));
   }

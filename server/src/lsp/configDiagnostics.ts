@@ -11,11 +11,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE, ConfigFileLoader, type LoadedConfigFile } from '../engine/configFile';
 import { DIAGNOSTIC_SOURCE } from '../../../shared/protocol';
+import { fileUri } from './convert';
 
 export type PublishConfigDiagnostics = (uri: string, diagnostics: Diagnostic[]) => void;
 
@@ -76,6 +76,6 @@ export class ConfigDiagnostics extends ConfigFileLoader {
         // unreadable: the problem says so, at the start of the file
       }
     }
-    this.publish(pathToFileURL(file).href, loaded && key !== undefined ? configFileDiagnostics(loaded, text) : []);
+    this.publish(fileUri(file), loaded && key !== undefined ? configFileDiagnostics(loaded, text) : []);
   }
 }

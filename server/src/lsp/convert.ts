@@ -2,7 +2,7 @@
  * Engine ⇄ LSP conversions: offsets to ranges, findings to diagnostics, engine edits to LSP
  * edits, document URIs to the file names the engine classifies by.
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import {
   Diagnostic, DiagnosticSeverity, Range, TextEdit as LspTextEdit, WorkspaceEdit, TextDocumentEdit,
@@ -68,6 +68,11 @@ const LANGUAGE_EXTENSION: Record<string, string> = {
   javascript: '.js',
   javascriptreact: '.jsx',
 };
+
+/** The `file:` URI of a path (the inverse of fsPathOf). */
+export function fileUri(file: string): string {
+  return pathToFileURL(file).href;
+}
 
 /** The file system path of a `file:` URI, else undefined. */
 export function fsPathOf(uri: string): string | undefined {

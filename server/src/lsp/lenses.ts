@@ -8,39 +8,17 @@
  * resolved lazily (codeLens/resolve): the feature readiness behind the title is computed once per
  * index version and shared by every lens.
  */
-import { pathToFileURL } from 'node:url';
 import type { CodeLens } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildReadiness, type FeatureReadiness } from '../engine/readiness/checklist';
-import { describeRoutes, type IndexedFinding, type ProjectIndex } from '../engine/readiness/projectIndex';
+import { statusOfFindings } from '../engine/readiness/checklist';
+import { describeRoutes, type IndexedFinding } from '../engine/readiness/projectIndex';
 import type { ChecklistItem } from '../engine/types';
 import { ReadinessCommands, type LensData, type RouteListItem, type WhoReachesResult } from '../../../shared/protocol';
-import { fsPathOf } from './convert';
+import { fileUri, fsPathOf } from './convert';
+import type { ReadinessCache } from './readiness';
 import type { WorkspaceIndex } from './workspace';
 
-const uriOf = (file: string) => pathToFileURL(file).href;
 const ITEM_ORDER: ChecklistItem[] = ['recover', 'understand', 'scale', 'monitor', 'disable'];
-const WEIGHT = { error: 3, warning: 2, info: 0.5, hint: 0 } as const;
-
-/** Feature readiness per index, recomputed when the workspace index changes. */
-export class ReadinessCache {
-  private cached?: { version: number; byIndex: Map<ProjectIndex, { features: FeatureReadiness[]; featureOf: Map<string, FeatureReadiness> }> };
-
-  constructor(private readonly workspace: WorkspaceIndex) {}
-
-  forIndex(index: ProjectIndex): { features: FeatureReadiness[]; featureOf: Map<string, FeatureReadiness> } {
-    if (!this.cached || this.cached.version !== this.workspace.version) this.cached = { version: this.workspace.version, byIndex: new Map() };
-    let hit = this.cached.byIndex.get(index);
-    if (!hit) {
-      const features = buildReadiness(index, this.workspace.configuredFeatures(index)).features;
-      const featureOf = new Map<string, FeatureReadiness>();
-      for (const f of features) for (const file of f.files) featureOf.set(file, f);
-      hit = { features, featureOf };
-      this.cached.byIndex.set(index, hit);
-    }
-    return hit;
-  }
-}
 
 /** The unresolved lenses of a document whose index entry is of its current text. */
 export function codeLenses(doc: TextDocument, workspace: WorkspaceIndex): CodeLens[] {
@@ -107,8 +85,7 @@ export function routeTitle(route: string, findings: readonly IndexedFinding[]): 
   for (const f of findings) byItem.set(f.checklist, [...(byItem.get(f.checklist) ?? []), f]);
   const parts = ITEM_ORDER.filter((i) => byItem.has(i)).map((item) => {
     const list = byItem.get(item)!;
-    const weight = list.reduce((n, f) => n + WEIGHT[f.severity], 0);
-    const icon = weight >= 4 || list.some((f) => f.severity === 'error') ? '✖' : '⚠';
+    const icon = statusOfFindings(list) === 'fail' ? '✖' : '⚠';
     return `${icon} ${item}: ${[...new Set(list.map((f) => f.ruleId))].join(', ')}`;
   });
   return [route, ...parts].join(' · ');
@@ -119,7 +96,7 @@ export function routeList(workspace: WorkspaceIndex, cache: ReadinessCache): Rou
   for (const index of workspace.all()) {
     const { featureOf } = cache.forIndex(index);
     for (const r of index.routes()) {
-      out.push({ label: `${r.method} ${r.path}`, method: r.method, path: r.path, uri: uriOf(r.file), line: r.line - 1, feature: featureOf.get(r.file)?.name ?? '' });
+      out.push({ label: `${r.method} ${r.path}`, method: r.method, path: r.path, uri: fileUri(r.file), line: r.line - 1, feature: featureOf.get(r.file)?.name ?? '' });
     }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
@@ -133,9 +110,9 @@ export function whoReaches(workspace: WorkspaceIndex, file: string, offset: numb
     function: at.fn.name,
     routes: index.callChainsTo(file, offset).map(({ route, chain }) => ({
       label: `${route.method} ${route.path}`,
-      uri: uriOf(route.file),
+      uri: fileUri(route.file),
       line: route.line - 1,
-      chain: chain.map((c) => ({ name: c.name, uri: uriOf(c.file), line: c.line - 1 })),
+      chain: chain.map((c) => ({ name: c.name, uri: fileUri(c.file), line: c.line - 1 })),
     })),
   };
 }

@@ -1,12 +1,12 @@
 /**
  * The sidebar's data and the branch report, from the workspace index: the engine's readiness
- * report (engine/readiness/checklist.ts) turned into the wire shapes of shared/protocol.ts —
+ * report (engine/readiness/checklist.ts), computed once per index version (ReadinessCache, shared
+ * with the code lenses), turned into the wire shapes of shared/protocol.ts —
  * file URIs, LSP ranges, labels already formatted so the client shows them as they are and
  * knows no rule.
  */
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildReadiness, type ChecklistAnswer, type FeatureReadiness } from '../engine/readiness/checklist';
+import { buildReadiness, relativeTo, type ChecklistAnswer, type FeatureReadiness } from '../engine/readiness/checklist';
 import { describeRoutes, type ProjectIndex } from '../engine/readiness/projectIndex';
 import { changesSince, createBranchReport } from '../engine/readiness/branch';
 import { renderBranchMarkdown } from '../engine/readiness/report';
@@ -14,8 +14,7 @@ import type {
   BranchReportResult, ReadinessFeature, ReadinessItem, ReadinessResult, WireRange,
 } from '../../../shared/protocol';
 import type { WorkspaceIndex } from './workspace';
-
-const uriOf = (file: string) => pathToFileURL(file).href;
+import { fileUri } from './convert';
 
 function range(line: number, column: number, endLine = line, endColumn = column): WireRange {
   return { start: { line: line - 1, character: column - 1 }, end: { line: endLine - 1, character: endColumn - 1 } };
@@ -30,17 +29,17 @@ function toItem(root: string, a: ChecklistAnswer): ReadinessItem {
     findings: a.findings.map((f) => {
       const reachedFrom = describeRoutes(f.routes);
       return {
-        label: `${f.ruleId}: ${path.relative(root, f.file).split(path.sep).join('/')}:${f.line}`,
+        label: `${f.ruleId}: ${relativeTo(root, f.file)}:${f.line}`,
         message: f.message,
         severity: f.severity,
-        uri: uriOf(f.file),
+        uri: fileUri(f.file),
         range: range(f.line, f.column, f.endLine, f.endColumn),
         reachedFrom,
       };
     }),
     evidence: a.evidence.map((e) => ({
-      label: `${e.detail} — ${path.relative(root, e.file).split(path.sep).join('/')}:${e.line}`,
-      uri: uriOf(e.file),
+      label: `${e.detail} — ${relativeTo(root, e.file)}:${e.line}`,
+      uri: fileUri(e.file),
       range: range(e.line, e.column),
     })),
   };
@@ -54,7 +53,7 @@ export function toFeature(root: string, f: FeatureReadiness, changed?: ReadonlyS
     source: f.source,
     score: f.score,
     files: f.files.length,
-    routes: f.routes.map((r) => ({ label: `${r.method} ${r.path}`, uri: uriOf(r.file), line: r.line - 1 })),
+    routes: f.routes.map((r) => ({ label: `${r.method} ${r.path}`, uri: fileUri(r.file), line: r.line - 1 })),
     flags: f.flags,
     items: f.items.map((a) => toItem(root, a)),
     ...(changed ? { changed: f.files.some((x) => changed.has(x)) } : {}),
@@ -87,19 +86,28 @@ export class ChangedFilesCache {
   }
 }
 
-let lastResult: { key: string; result: ReadinessResult } | undefined;
+/** Feature readiness per index, recomputed when the workspace index changes. */
+export class ReadinessCache {
+  private cached?: { version: number; byIndex: Map<ProjectIndex, { features: FeatureReadiness[]; featureOf: Map<string, FeatureReadiness> }> };
 
-/** The sidebar's data; the same request on an unchanged index is answered from the last result. */
-export async function readinessResult(workspace: WorkspaceIndex, options: { onlyChanged?: boolean; base?: string; changedFiles: ChangedFilesCache }): Promise<ReadinessResult> {
-  const key = `${workspace.version}\0${workspace.state}\0${options.onlyChanged ? `changed\0${options.base ?? ''}` : 'all'}`;
-  // (onlyChanged depends on git too: the changed-files cache expires after a few seconds)
-  if (lastResult?.key === key && !options.onlyChanged) return lastResult.result;
-  const result = await computeReadiness(workspace, options);
-  lastResult = { key, result };
-  return result;
+  constructor(private readonly workspace: WorkspaceIndex) {}
+
+  forIndex(index: ProjectIndex): { features: FeatureReadiness[]; featureOf: Map<string, FeatureReadiness> } {
+    if (!this.cached || this.cached.version !== this.workspace.version) this.cached = { version: this.workspace.version, byIndex: new Map() };
+    let hit = this.cached.byIndex.get(index);
+    if (!hit) {
+      const features = buildReadiness(index, this.workspace.configuredFeatures(index)).features;
+      const featureOf = new Map<string, FeatureReadiness>();
+      for (const f of features) for (const file of f.files) featureOf.set(file, f);
+      hit = { features, featureOf };
+      this.cached.byIndex.set(index, hit);
+    }
+    return hit;
+  }
 }
 
-async function computeReadiness(workspace: WorkspaceIndex, options: { onlyChanged?: boolean; base?: string; changedFiles: ChangedFilesCache }): Promise<ReadinessResult> {
+/** The sidebar's data: the engine's readiness of each folder (shared with the lenses through `cache`) on the wire. */
+export async function readinessResult(workspace: WorkspaceIndex, options: { onlyChanged?: boolean; base?: string; changedFiles: ChangedFilesCache; cache: ReadinessCache }): Promise<ReadinessResult> {
   const features: ReadinessFeature[] = [];
   const notices: string[] = [];
   for (const index of workspace.all()) {
@@ -109,8 +117,8 @@ async function computeReadiness(workspace: WorkspaceIndex, options: { onlyChange
       if (c.files) restrict = c.files;
       else notices.push(`${path.basename(index.root)}: ${c.error}`);
     }
-    const report = buildReadiness(index, workspace.configuredFeatures(index), restrict);
-    for (const f of report.features) features.push(toFeature(index.root, f, restrict));
+    const folderFeatures = restrict ? buildReadiness(index, workspace.configuredFeatures(index), restrict).features : options.cache.forIndex(index).features;
+    for (const f of folderFeatures) features.push(toFeature(index.root, f, restrict));
   }
   const failing = features.reduce((n, f) => n + f.items.filter((i) => i.status === 'fail').length, 0);
   return {

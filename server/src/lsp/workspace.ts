@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ProjectIndex, shapeOf, type IndexedFile, type RouteRef } from '../engine/readiness/projectIndex';
+import { ProjectIndex, type IndexedFile, type RouteRef } from '../engine/readiness/projectIndex';
 import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
 import { Scanner, applyProjectSignals, type ScannedFile } from '../engine/scan';
 
@@ -123,9 +123,7 @@ export class WorkspaceIndex {
     const index = this.indexFor(entry.file);
     if (!index) return;
     this.openFiles.add(entry.file);
-    const before = index.get(entry.file);
-    index.set(entry);
-    if (!before || shapeOf(before) !== shapeOf(entry)) this.epoch++;
+    if (index.set(entry)) this.epoch++;
     this.version++;
     this.host.changed('editor');
   }

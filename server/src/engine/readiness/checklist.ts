@@ -61,6 +61,12 @@ export interface ReadinessReport {
 }
 
 const WEIGHT = { error: 3, warning: 2, info: 0.5, hint: 0 } as const;
+
+/** An item's status from its findings, severity-weighted: any error or a weight of 4 fails, any other finding warns. */
+export function statusOfFindings(findings: readonly Pick<IndexedFinding, 'severity'>[]): ItemStatus {
+  const weight = findings.reduce((n, f) => n + WEIGHT[f.severity], 0);
+  return weight >= 4 || findings.some((f) => f.severity === 'error') ? 'fail' : weight > 0 ? 'warn' : 'pass';
+}
 const EVIDENCE_FOR: Record<ChecklistItem, Evidence['kind'][]> = {
   monitor: ['logger', 'metrics', 'tracing'],
   disable: ['flag'],
@@ -87,7 +93,7 @@ export function buildReadiness(index: ProjectIndex, configured?: Record<string, 
       if (!entry) continue;
       for (const f of entry.findings) findings.push({ ...f, file, routes: index.routesReaching(file, f.start) });
       // a test that mounts pino-http or a limiter says nothing about production
-      const evidenceOf = isTestFile(path.relative(index.root, file).split(path.sep).join('/')) ? [] : entry.summary.evidence;
+      const evidenceOf = isTestFile(relativeTo(index.root, file)) ? [] : entry.summary.evidence;
       for (const e of evidenceOf) {
         const lc = lineColumn(entry.lineStarts, e.start);
         evidence.push({ kind: e.kind, file, line: lc.line, column: lc.column, detail: e.detail, fnIndex: e.fn });
@@ -134,14 +140,13 @@ function answer(item: ChecklistItem, feature: Feature, allFindings: FindingRef[]
   routes: RouteRef[], handlers: { route: RouteRef; file: string; fn: number }[], root: string): ChecklistAnswer {
   const findings = allFindings.filter((f) => f.checklist === item);
   const evidence = allEvidence.filter((e) => EVIDENCE_FOR[item].includes(e.kind)).map(({ fnIndex: _f, ...e }) => e);
-  const weight = findings.reduce((n, f) => n + WEIGHT[f.severity], 0);
   const base = { item, question: QUESTIONS[item], findings, evidence };
   const byRule = () => {
     const counts = new Map<string, number>();
     for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
     return [...counts].map(([id, n]) => `${n} ${id}`).join(', ');
   };
-  const fromFindings = (): ItemStatus => (weight >= 4 || findings.some((f) => f.severity === 'error') ? 'fail' : weight > 0 ? 'warn' : 'pass');
+  const fromFindings = (): ItemStatus => statusOfFindings(findings);
   const isShared = feature.name === SHARED;
 
   switch (item) {

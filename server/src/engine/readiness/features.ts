@@ -65,7 +65,7 @@ const ROUTER_FOLDER = /(?:^|\/)(?:routes|routers|controllers|endpoints|handlers|
 const OPERATIONAL = new Set(['health', 'healthz', 'healthcheck', 'health-check', 'ready', 'readiness', 'readyz', 'live', 'liveness', 'livez', 'ping', 'status', 'metrics', 'version']);
 const GENERIC_STEMS = new Set(['index', 'routes', 'route', 'router', 'routers', 'app', 'server', 'main', 'api', 'v1', 'v2', 'controller', 'controllers', 'handlers', 'http', 'web']);
 
-const OPERATIONAL_PATH = /^\/(?:api\/)?(?:v\d+\/)?(?:health|healthz|healthcheck|health-check|ready|readiness|readyz|live|liveness|livez|ping|status|metrics|version)(?:\/|$)/;
+const OPERATIONAL_PATH = new RegExp(`^/(?:api/)?(?:v\\d+/)?(?:${[...OPERATIONAL].join('|')})(?:/|$)`);
 
 /** A health probe, metrics or version endpoint (by its path, or by its router module's name: health.routes.js). */
 export function isOperationalRoute(routePath: string, relFile: string): boolean {

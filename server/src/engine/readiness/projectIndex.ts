@@ -58,12 +58,15 @@ export class ProjectIndex {
 
   constructor(readonly root: string) {}
 
-  set(entry: IndexedFile): void {
+  /** Stores the file's entry; answers whether its shape (what other files' routes depend on) changed. */
+  set(entry: IndexedFile): boolean {
     const before = this.files.get(entry.file);
     this.files.set(entry.file, entry);
     // an edit that keeps the file's imports, functions, calls and routes (most keystrokes) keeps
     // the derived graphs: only their route lines of this file may lag until the next shape change
-    if (!before || shapeOf(before) !== shapeOf(entry)) this.derived = undefined;
+    const reshaped = !before || shapeOf(before) !== shapeOf(entry);
+    if (reshaped) this.derived = undefined;
+    return reshaped;
   }
 
   delete(file: string): void {

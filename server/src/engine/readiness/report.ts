@@ -12,11 +12,10 @@
  * rule id and message; so moving code down a file or editing the flagged line keeps its findings
  * "pre-existing" and a new call on a new line is "new".
  */
-import * as path from 'node:path';
 import type { ChecklistItem, Severity } from '../types';
 import type { ChangedFile } from '../git';
 import { ProjectIndex, type IndexedFile, type IndexedFinding, type RouteRef } from './projectIndex';
-import { buildReadiness, type ItemStatus } from './checklist';
+import { buildReadiness, relativeTo, type ItemStatus } from './checklist';
 import type { FeatureConfig } from './features';
 
 export interface BranchInput {
@@ -109,26 +108,12 @@ export interface BranchReport {
 
 const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info', 'hint'];
 
-function lineOf(text: string, line: number): string {
-  let start = 0;
-  for (let i = 1; i < line; i++) {
-    const nl = text.indexOf('\n', start);
-    if (nl === -1) return '';
-    start = nl + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end === -1 ? text.length : end);
+/** The trimmed, space-collapsed text of a finding's line; each text is split into lines once. */
+function lineTextOf(text: string): (f: IndexedFinding) => string {
+  const lines = text.split('\n');
+  return (f) => (lines[f.line - 1] ?? '').trim().replace(/\s+/g, ' ');
 }
 
-function key(f: IndexedFinding, text: string): string {
-  return `${f.ruleId}\0${lineOf(text, f.line).trim().replace(/\s+/g, ' ')}`;
-}
-
-/**
- * Splits the findings of a file's working-tree version into new and pre-existing, matching
- * against its base version by rule and line text (as a multiset); base findings left unmatched
- * were fixed (or their line was rewritten).
- */
 /** How alike two lines are: the length of their common prefix plus their common suffix. */
 function alike(a: string, b: string): number {
   let p = 0;
@@ -138,13 +123,20 @@ function alike(a: string, b: string): number {
   return p + q;
 }
 
+/**
+ * Splits the findings of a file's working-tree version into new and pre-existing, matching
+ * against its base version by rule and line text (as a multiset), then by rule and message on the
+ * most alike line; base findings left unmatched were fixed.
+ */
 export function classifyFindings(head: { findings: readonly IndexedFinding[]; text: string }, base?: { findings: readonly IndexedFinding[]; text: string }): {
   fresh: IndexedFinding[]; existing: IndexedFinding[]; fixed: IndexedFinding[];
 } {
   if (!base) return { fresh: [...head.findings], existing: [], fixed: [] };
+  const baseLine = lineTextOf(base.text);
+  const headLine = lineTextOf(head.text);
   const pool = new Map<string, IndexedFinding[]>();
   for (const f of base.findings) {
-    const k = key(f, base.text);
+    const k = `${f.ruleId}\0${baseLine(f)}`;
     const list = pool.get(k) ?? [];
     list.push(f);
     pool.set(k, list);
@@ -152,7 +144,7 @@ export function classifyFindings(head: { findings: readonly IndexedFinding[]; te
   const existing: IndexedFinding[] = [];
   const unmatched: IndexedFinding[] = [];
   for (const f of head.findings) {
-    const list = pool.get(key(f, head.text));
+    const list = pool.get(`${f.ruleId}\0${headLine(f)}`);
     if (list && list.length) { list.shift(); existing.push(f); } else unmatched.push(f);
   }
   // second pass: a finding whose line was rewritten (an edited argument, a reformatted call) but
@@ -161,29 +153,27 @@ export function classifyFindings(head: { findings: readonly IndexedFinding[]; te
   const leftovers = [...pool.values()].flat();
   const taken = new Set<IndexedFinding>();
   const matchedBase = new Set<IndexedFinding>();
-  const lineText = (f: IndexedFinding, text: string) => lineOf(text, f.line).trim().replace(/\s+/g, ' ');
-  const headText = new Map(unmatched.map((h) => [h, lineText(h, head.text)]));
   for (const b of leftovers) {
-    const bText = lineText(b, base.text);
+    const bText = baseLine(b);
     let best: IndexedFinding | undefined;
     let bestScore = -1;
     for (const h of unmatched) {
       if (taken.has(h) || h.ruleId !== b.ruleId || h.message !== b.message) continue;
-      const score = alike(bText, headText.get(h)!);
+      const score = alike(bText, headLine(h));
       if (score > bestScore) { best = h; bestScore = score; }
     }
     if (best) { taken.add(best); matchedBase.add(b); existing.push(best); }
   }
   const fresh = unmatched.filter((f) => !taken.has(f));
-  const fixedList = leftovers.filter((b) => !matchedBase.has(b));
+  const fixed = leftovers.filter((b) => !matchedBase.has(b));
   existing.sort((a, b) => a.start - b.start);
-  return { fresh, existing, fixed: fixedList.sort((a, b) => a.start - b.start) };
+  return { fresh, existing, fixed: fixed.sort((a, b) => a.start - b.start) };
 }
 
 export function buildBranchReport(input: BranchInput): BranchReport {
   const { index } = input;
   const root = index.root;
-  const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
+  const rel = (f: string) => relativeTo(root, f);
   const routeRef = (r: RouteRef): ReportRoute => ({ method: r.method, path: r.path, file: rel(r.file), line: r.line });
 
   // the merge-base view of the project: the working tree's entries with the changed files swapped back
