@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { describeFsError, discoverFiles } from './engine/files';
+import { discoverFiles } from './engine/files';
 import { runScan, yieldToEvents } from './cli/runScan';
 import { configProblemLines } from './cli/configProblems';
 import { ConfigFileLoader } from './engine/configFile';
@@ -24,6 +24,7 @@ import { runReadiness } from './cli/readiness';
 import { toJson, toSarif, toText, isRuleId } from './cli/format';
 import { ALL_RULES, RULE_IDS } from './rules';
 import { Scanner } from './engine/scan';
+import { fixRefusal, fixRoots, replaceSource } from './engine/safeWrite';
 import type { Severity } from './engine/types';
 
 const VERSION = '0.1.0';
@@ -115,19 +116,25 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'fix') {
     if (values.format) fail('--format applies to check');
     const scanner = new Scanner({ only });
+    const roots = fixRoots(inputs, cwd);
+    // a file reached under two names (a symlink and its real file) is fixed once
+    const seen = new Set<string>();
     let changed = 0;
     let fixes = 0;
     for (const [i, file] of discovered.files.entries()) {
       // let Ctrl+C in between files (a file is always written whole: temporary file, then rename)
       if (i % 10 === 9) await yieldToEvents();
-      const r = scanner.fixFile(file);
+      const r = scanner.fixFile(file, roots);
       if (r && 'error' in r) { process.stderr.write(`failpath: skipped ${file}: ${r.error}\n`); continue; }
-      if (!r || r.fixed === r.text) continue;
+      if (!r || seen.has(r.source.target)) continue;
+      seen.add(r.source.target);
+      if (r.fixed === r.source.text) continue;
+      const refusal = values['dry-run'] ? fixRefusal(r.source) : replaceSource(r.source, r.fixed);
+      if (refusal) { process.stderr.write(`failpath: skipped ${file}: ${refusal}\n`); continue; }
       changed++;
       fixes += r.count;
       const name = path.relative(cwd, file).split(path.sep).join('/');
-      if (values['dry-run']) process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, r.text, r.fixed, undefined, undefined, { context: 3 }));
-      else if (!writeAtomically(file, r.fixed)) { changed--; fixes -= r.count; }
+      if (values['dry-run']) process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, r.source.text, r.fixed, undefined, undefined, { context: 3 }));
     }
     process.stderr.write(`${values['dry-run'] ? 'would fix' : 'fixed'} ${fixes} finding${fixes === 1 ? '' : 's'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
     return 0;
@@ -170,22 +177,6 @@ function safeRead(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return '';
-  }
-}
-
-/** Write to a temporary file next to the target, then rename: a crash never leaves half a file. */
-function writeAtomically(file: string, text: string): boolean {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.failpath-${process.pid}.tmp`);
-  try {
-    const mode = fs.statSync(file).mode;
-    fs.writeFileSync(tmp, text, { mode });
-    fs.renameSync(tmp, file);
-    return true;
-  } catch (err) {
-    // deleted, renamed or made read-only since it was read: leave it, say so, go on
-    fs.rmSync(tmp, { force: true });
-    process.stderr.write(`failpath: could not write ${file}: ${describeFsError(err)}\n`);
-    return false;
   }
 }
 

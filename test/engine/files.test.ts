@@ -103,7 +103,7 @@ describe('Scanner: files that change between discovery and analysis', () => {
       'scan/a.ts no longer exists (deleted or renamed during the scan)',
       'scan/b.ts missing-timeout',
     ]);
-    assert.deepEqual(scanner.fixFile(files[0]), { error: 'no longer exists (deleted or renamed during the scan)' });
+    assert.deepEqual(scanner.fixFile(files[0], [root]), { error: 'no longer exists (deleted or renamed during the scan)' });
   });
 
   it('a file replaced by a folder is an error result', () => {

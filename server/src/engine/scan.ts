@@ -15,6 +15,7 @@ import { indexEntry } from './readiness/build';
 import type { IndexedFile } from './readiness/projectIndex';
 import { fixAll } from './fixAll';
 import { describeFsError } from './files';
+import { readSourceForFix, type SourceForFix } from './safeWrite';
 
 export interface ScanOptions {
   /** Only these rule ids (CLI --rule). */
@@ -78,21 +79,18 @@ export class Scanner {
   }
 
   /**
-   * `failpath fix`: the fix-all result for one file (text unchanged when nothing applies), or the
-   * reason it could not be read (deleted or renamed since discovery, unreadable).
+   * `failpath fix`: the fix-all result for one file (text unchanged when nothing applies) with the
+   * file as read (bytes and identity, for `replaceSource`), or the reason it is left alone (outside
+   * `roots` after resolving symlinks, deleted or renamed since discovery, unreadable, too large).
    */
-  fixFile(file: string): { text: string; fixed: string; count: number } | { error: string } | undefined {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      return { error: describeFsError(err) };
-    }
+  fixFile(file: string, roots: readonly string[]): { source: SourceForFix; fixed: string; count: number } | { error: string } | undefined {
     const config = this.configFor(file);
     if (this.isIgnored(file, config)) return undefined;
+    const source = readSourceForFix(file, roots);
+    if ('error' in source) return source;
     const only = this.options.only;
-    const r = fixAll({ text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined });
-    return { text, fixed: r.text, count: r.fixed };
+    const r = fixAll({ text: source.text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined });
+    return { source, fixed: r.text, count: r.fixed };
   }
 }
 
