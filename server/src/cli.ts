@@ -23,7 +23,7 @@ import { ConfigFileLoader } from './engine/configFile';
 import { runReport } from './cli/report';
 import { runReadiness } from './cli/readiness';
 import { toJson, toSarif, toText, isRuleId, skippedEntries } from './cli/format';
-import { MAX_SOURCE_BYTES, readWorkspaceText, realRoots } from './engine/readSource';
+import { MAX_SOURCE_BYTES, readWorkspaceText, containmentRoots } from './engine/readSource';
 import { ALL_RULES, RULE_IDS } from './rules';
 import { Scanner } from './engine/scan';
 import type { Severity } from './engine/types';
@@ -119,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   if (missing.length) fail(missing.map((p) => `${p.message}: ${inputs.find((i) => path.resolve(i) === path.resolve(p.path)) ?? p.path}`).join('\n'));
   for (const p of discovered.problems) process.stderr.write(`failpath: skipped ${p.path}: ${p.message}\n`);
   if (discovered.files.length === 0) process.stderr.write(`failpath: no TypeScript or JavaScript files found in ${inputs.join(', ')}\n`);
-  for (const line of configProblemLines(discovered.files, new ConfigFileLoader(RULE_IDS, realRoots(roots)), cwd)) process.stderr.write(`failpath: ${line}\n`);
+  for (const line of configProblemLines(discovered.files, new ConfigFileLoader(RULE_IDS, containmentRoots(roots)), cwd)) process.stderr.write(`failpath: ${line}\n`);
 
   if (command === 'fix') {
     if (values.format) fail('--format applies to check');
@@ -168,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
   if (format === 'json') process.stdout.write(toJson(report));
   else if (format === 'sarif') {
     const texts = new Map<string, string>();
-    const readRoots = realRoots(roots);
+    const readRoots = containmentRoots(roots);
     for (const f of files) if (f.findings.length) texts.set(f.file, readWorkspaceText(f.file, { maxBytes: MAX_SOURCE_BYTES, roots: readRoots }) ?? '');
     process.stdout.write(toSarif(report, texts, VERSION));
   } else process.stdout.write(toText(report, !!process.stdout.isTTY && !process.env.NO_COLOR));

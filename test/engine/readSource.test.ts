@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_SOURCE_BYTES, formatBytes, isInside, readWorkspaceFile, realRoots } from '../../server/src/engine/readSource';
+import { MAX_SOURCE_BYTES, formatBytes, isInside, readWorkspaceFile, containmentRoots } from '../../server/src/engine/readSource';
 import { ProjectLoader, dependencyVersion } from '../../server/src/engine/project';
 import { ConfigFileLoader } from '../../server/src/engine/configFile';
 import { readTestLayout } from '../../server/src/engine/failureTest/layout';
@@ -100,7 +100,7 @@ describe('readWorkspaceFile: containment', () => {
   });
 
   it('a link out is refused unread; a link inside is followed; no roots: followed as before', () => {
-    const roots = realRoots([root]);
+    const roots = containmentRoots([root]);
     const r = bytesRead(() => readWorkspaceFile(path.join(root, 'src', 'out.ts'), { maxBytes: MAX_SOURCE_BYTES, roots }));
     assert.deepEqual(r, { value: { skipped: `symbolic link to ${outside}/secret.ts points outside ${root}` }, bytes: 0 });
     // (and the byte counter counts: the link inside is read whole)
@@ -110,10 +110,24 @@ describe('readWorkspaceFile: containment', () => {
   });
 
   it('above the root: a plain file is read (a monorepo\'s package.json), a link is not', () => {
-    const roots = realRoots([root]);
+    const roots = containmentRoots([root]);
     assert.deepEqual(readWorkspaceFile(path.join(tmp, 'repo', 'above.json'), { maxBytes: 100, roots }), { text: '{}' });
     assert.deepEqual(readWorkspaceFile(path.join(tmp, 'repo', 'above-link.json'), { maxBytes: 100, roots }),
       { skipped: `symbolic link to ${outside}/secret.ts points outside ${root}` });
+  });
+
+  it('a link of the user\'s own above the folder (macOS /tmp → /private/tmp) keeps the monorepo package.json; a planted link up to it does not', () => {
+    // <tmp>/alias → <tmp>/repo: the folder is opened as <tmp>/alias/app, its parent's files are read
+    fs.symlinkSync(path.join(tmp, 'repo'), path.join(tmp, 'alias'));
+    const opened = path.join(tmp, 'alias', 'app');
+    const roots = containmentRoots([opened]);
+    assert.deepEqual(roots, [opened, root]);
+    assert.deepEqual(readWorkspaceFile(path.join(tmp, 'alias', 'above.json'), { maxBytes: 100, roots }), { text: '{}' });
+    // src/lib → ../.. inside the folder leads up to the same parent: refused (it is not above the folder by its path)
+    fs.symlinkSync('../..', path.join(root, 'src', 'lib'));
+    assert.deepEqual(readWorkspaceFile(path.join(opened, 'src', 'lib', 'above.json'), { maxBytes: 100, roots }),
+      { skipped: `symbolic link to ${tmp}/repo/above.json points outside ${opened}, ${root}` });
+    fs.rmSync(path.join(root, 'src', 'lib'));
   });
 
   it('isInside: the root itself and below, not a sibling with the same prefix; "/" holds everything', () => {
@@ -136,7 +150,7 @@ describe('project readers never follow a planted link out of the folder', () => 
   it('a linked package.json is not read: the problem is reported and no dependency comes from it', () => {
     fs.symlinkSync(path.join(outside, 'package.json'), path.join(pkg, 'package.json'));
     const problems: string[] = [];
-    const facts = new ProjectLoader((m) => problems.push(m), realRoots([pkg])).forFile(path.join(pkg, 'src', 'app.ts'));
+    const facts = new ProjectLoader((m) => problems.push(m), containmentRoots([pkg])).forFile(path.join(pkg, 'src', 'app.ts'));
     assert.deepEqual([facts.root, facts.dependencies.size], [pkg, 0]);
     assert.deepEqual(problems, [`Could not read ${pkg}/package.json: symbolic link to ${outside}/package.json points outside ${pkg}; dependencies from it are ignored.`]);
     // the failure-test layout reads the same package.json: no scripts, no module type from it
@@ -149,7 +163,7 @@ describe('project readers never follow a planted link out of the folder', () => 
     put(path.join(pkg, 'package.json'), JSON.stringify({ name: 'planted', dependencies: { pino: '^9.0.0', got: '^11.0.0' } }));
     fs.symlinkSync(path.join(outside, 'package-lock.json'), path.join(pkg, 'package-lock.json'));
     fs.symlinkSync(path.join(outside, 'logger.ts'), path.join(pkg, 'src', 'logger.ts'));
-    const contained = new ProjectLoader(undefined, realRoots([pkg])).forFile(path.join(pkg, 'src', 'app.ts'));
+    const contained = new ProjectLoader(undefined, containmentRoots([pkg])).forFile(path.join(pkg, 'src', 'app.ts'));
     assert.deepEqual([dependencyVersion(contained, 'got'), contained.local], ['11.0.0', undefined]); // the range's minimum, no local logger
     // without roots (what it was): both read through the links
     const open = new ProjectLoader().forFile(path.join(pkg, 'src', 'app.ts'));
@@ -159,7 +173,7 @@ describe('project readers never follow a planted link out of the folder', () => 
   it('a linked .failpath.json is not applied (a silent ignore: ["**"] otherwise): its problem says why', () => {
     fs.symlinkSync(path.join(outside, '.failpath.json'), path.join(pkg, '.failpath.json'));
     put(path.join(pkg, 'src', 'app.ts'), "export const a = fetch('https://a');\n");
-    const loaded = new ConfigFileLoader(undefined, realRoots([pkg])).load(path.join(pkg, '.failpath.json'))!;
+    const loaded = new ConfigFileLoader(undefined, containmentRoots([pkg])).load(path.join(pkg, '.failpath.json'))!;
     assert.deepEqual(loaded.problems.map((p) => p.message), [`Could not read .failpath.json: symbolic link to ${outside}/.failpath.json points outside ${pkg}`]);
     assert.equal(loaded.ignore, undefined);
     const entry = new Scanner({ roots: [pkg] }).scanFile(path.join(pkg, 'src', 'app.ts'));

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { discoverFiles } from '../engine/files';
 import { ConfigFileLoader } from '../engine/configFile';
-import { realRoots } from '../engine/readSource';
+import { containmentRoots } from '../engine/readSource';
 import { GitError } from '../engine/git';
 import { createBranchReport } from '../engine/readiness/branch';
 import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
@@ -57,7 +57,7 @@ export async function indexProject(root: string, cwd: string): Promise<{ index: 
   const scanned = await runScan(discovered.files, { roots });
   const index = new ProjectIndex(root);
   for (const f of scanned) if (!f.error) index.set(f);
-  const configs = new ConfigFileLoader(RULE_IDS, realRoots(roots));
+  const configs = new ConfigFileLoader(RULE_IDS, containmentRoots(roots));
   const configured = configuredFeatures(scanned.map((f) => f.file), (p) => configs.load(p));
   return { index, signals: projectSignals(scanned), scanner: new Scanner({ roots }), configured };
 }

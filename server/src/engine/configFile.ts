@@ -175,7 +175,7 @@ export interface LoadedConfigFile extends ParsedConfigFile {
 export class ConfigFileLoader {
   private readonly cache = new Map<string, { mtimeMs: number; parsed: LoadedConfigFile } | null>();
 
-  /** `roots`: real paths a config file is never read out of through a link (readSource.ts). */
+  /** `roots` (containmentRoots): a config file is never read out of them through a link (readSource.ts). */
   constructor(private readonly knownRules?: ReadonlySet<string>, readonly roots?: RootsSource) {}
 
   /** Parsed config files for `filePath`, outermost first. */

@@ -133,10 +133,10 @@ export class ProjectLoader {
   private readonly byPackageJson = new Map<string, { mtimeMs: number; lock?: string; lockMtimeMs?: number; facts: ProjectFacts }>();
 
   /**
-   * `roots`: real paths of the folders being checked (a function when they change, as workspace
-   * folders do): package.json, the lockfile and local modules are never read through a link that
-   * leads out of them (readSource.ts). package.json files above the folders are still read when no
-   * link is on the way (a monorepo's root package.json).
+   * `roots`: the folders being checked, as containmentRoots gives them (a function when they
+   * change, as workspace folders do): package.json, the lockfile and local modules are never read
+   * through a link that leads out of them (readSource.ts). A package.json above the folders that
+   * is not itself a link is still read (a monorepo's root package.json).
    */
   constructor(
     private readonly onProblem: (message: string) => void = () => {},

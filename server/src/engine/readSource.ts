@@ -2,14 +2,18 @@
  * The one way the engine, the CLI and the server read a file of the workspace by path (sources,
  * package.json, lockfiles, local modules, .failpath.json, .gitignore):
  *
- * - **Size-checked before it is read**: the file is opened (non-blocking, so a FIFO cannot hang the
- *   open), `fstat`ed, and refused without reading a byte when it is above the cap; the read stops
+ * - **Size-checked before it is read**: the file is `stat`ed, then opened (non-blocking) and
+ *   `fstat`ed again, and refused without reading a byte when it is above the cap; the read stops
  *   at the cap even if the file grows meanwhile. A 3 GB sparse `.ts` costs nothing.
- * - **Regular files only**: a FIFO, socket, device or folder is refused.
+ * - **Regular files only**: a FIFO, socket, device or folder is refused, and never opened.
  * - **Contained**: with `roots` (the real paths of the folders being checked, or of the workspace
- *   folders), a path that reaches a file outside every root through a symbolic link is refused. A
- *   path with no link on the way is read where it is (the package.json of a monorepo above the
- *   folder is an existing, wanted behaviour); a link that stays inside a root is followed.
+ *   folders, see containmentRoots), a file is read when its real path is inside a root. Outside
+ *   them, only a file that is not itself a symbolic link, and that is either in a folder above a
+ *   root by its path (the package.json of a monorepo above the folder, an existing and wanted
+ *   behaviour, even with a link of the user's own such as macOS's /tmp → /private/tmp on the way)
+ *   or reached with no link at all (a document opened outside the workspace). So a planted
+ *   `package.json → /elsewhere/…`, `src/lib → /elsewhere` (then `src/lib/logger.ts`) or
+ *   `src/lib → ../..` is refused, and a link that stays inside a root is followed.
  *
  * Outcomes are plain data: `text`, or `skipped` (a reason in words: too large, not a file, points
  * outside), or `error` (the file system's refusal, in words).
@@ -28,7 +32,7 @@ export type ReadOutcome = { text: string } | { skipped: string } | { error: stri
 export interface ReadOptions {
   /** Refuse (unread) files above this many bytes. */
   maxBytes: number;
-  /** Real paths of the folders reads must stay in (see realRoots); absent: no containment. */
+  /** The folders reads must stay in (see containmentRoots); absent: no containment. */
   roots?: readonly string[];
 }
 
@@ -57,24 +61,38 @@ export function isInside(p: string, root: string): boolean {
   return p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
-/** The real paths of `paths` (a path that cannot be resolved stays as given, absolute). */
-export function realRoots(paths: readonly string[]): string[] {
-  return [...new Set(paths.map((p) => {
+/**
+ * The roots for `paths`: each one's real path and its absolute path as given (they differ when a
+ * link is on the way, e.g. macOS's /tmp → /private/tmp; a real path can only fall inside the
+ * latter when it has no link, so keeping both widens nothing).
+ */
+export function containmentRoots(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    out.add(path.resolve(p));
     try {
-      return fs.realpathSync(p);
+      out.add(fs.realpathSync(p));
     } catch {
-      return path.resolve(p);
+      // missing: its absolute path only
     }
-  }))];
+  }
+  return [...out];
 }
 
 /**
- * Why reading `file` would leave `roots` through a symbolic link, or undefined when it would not
- * (no roots, no link on the way, or a link that stays inside a root). Throws what realpath throws.
+ * Why reading `file` would leave `roots` through a symbolic link, or no reason when it would not
+ * (see the containment rule above). Throws what realpath and lstat throw.
  */
 export function outsideReason(file: string, roots: readonly string[] | undefined): { real: string; reason?: string } {
   const real = fs.realpathSync(file);
-  if (!roots || real === path.resolve(file) || roots.some((r) => isInside(real, r))) return { real };
+  if (!roots || roots.some((r) => isInside(real, r))) return { real };
+  const abs = path.resolve(file);
+  if (!fs.lstatSync(file).isSymbolicLink()) {
+    if (real === abs) return { real }; // no link on the way
+    const dir = path.dirname(abs);
+    // a folder above a root, named as such (not a link inside the root that leads up to it)
+    if (roots.some((r) => isInside(r, dir))) return { real };
+  }
   return { real, reason: `symbolic link to ${real} points outside ${roots.join(', ')}` };
 }
 

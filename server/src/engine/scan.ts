@@ -12,7 +12,7 @@ import type { EngineConfig } from './config';
 import { RULE_IDS, ALL_RULES } from '../rules';
 import type { IndexedFile } from './readiness/projectIndex';
 import { fixAll } from './fixAll';
-import { MAX_SOURCE_BYTES, readWorkspaceFile, realRoots } from './readSource';
+import { MAX_SOURCE_BYTES, readWorkspaceFile, containmentRoots } from './readSource';
 import { analyze } from './analyze';
 import { emptySummary } from './summary';
 import { entryFromResult, indexEntry } from './readiness/build';
@@ -45,12 +45,12 @@ export const emptyEntry = () => ({ summary: emptySummary(), findings: [], lineSt
 export class Scanner {
   readonly projects: ProjectLoader;
   readonly configs: ConfigFileLoader;
-  /** Real paths of options.roots. */
+  /** options.roots as containmentRoots gives them (real paths and the paths as given). */
   readonly roots?: readonly string[];
   private readonly matchers = new Map<string, (p: string) => boolean>();
 
   constructor(private readonly options: ScanOptions = {}) {
-    this.roots = options.roots ? realRoots(options.roots) : undefined;
+    this.roots = options.roots ? containmentRoots(options.roots) : undefined;
     this.projects = new ProjectLoader(undefined, this.roots);
     this.configs = new ConfigFileLoader(RULE_IDS, this.roots);
   }

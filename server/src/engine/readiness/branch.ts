@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { changedFiles, currentBranch, GitError, repoRoot, resolveBase, showFile, type BaseRevision, type ChangedFile } from '../git';
 import { isSourceFile } from '../files';
-import { MAX_SOURCE_BYTES, readWorkspaceText, realRoots } from '../readSource';
+import { MAX_SOURCE_BYTES, readWorkspaceText, containmentRoots } from '../readSource';
 import type { IndexedFile, ProjectIndex } from './projectIndex';
 import type { FeatureConfig } from './features';
 import { buildBranchReport, type BranchReport } from './report';
@@ -68,7 +68,7 @@ export async function createBranchReport(options: BranchReportOptions): Promise<
   const baseVersions = new Map<string, { text: string; entry: IndexedFile }>();
   const sources = changed.filter((c) => isSourceFile(path.basename(c.file)));
   // the working-tree text, size-checked and never through a link out of the project (readSource.ts)
-  const roots = realRoots([index.root]);
+  const roots = containmentRoots([index.root]);
   const readText = (file: string) => readWorkspaceText(file, { maxBytes: MAX_SOURCE_BYTES, roots });
   await mapLimit(sources, 8, async (c) => {
     if (c.status !== 'deleted' && index.get(c.file)) {
