@@ -17,6 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ProjectLoader } from './engine/project';
+import { containmentRoots } from './engine/readSource';
 import { RULE_IDS } from './rules';
 import { SettingsCache, type SettingsSource } from './lsp/settings';
 import { Debouncer } from './lsp/debounce';
@@ -62,9 +63,13 @@ let roots: string[] = [];
 
 const settingsSource: SettingsSource = { warn: (m) => connection.console.warn(m) };
 const settings = new SettingsCache(settingsSource, RULE_IDS);
-const projects = new ProjectLoader((m) => connection.console.warn(m));
+// containment: package.json, lockfiles, local modules and .failpath.json are never read through a
+// link leading out of the workspace folders (engine/readSource.ts); resolved once per `roots`
+let resolvedRoots: { of: string[]; roots: string[] } | undefined;
+const workspaceRoots = (): string[] => (resolvedRoots?.of === roots ? resolvedRoots : (resolvedRoots = { of: roots, roots: containmentRoots(roots) })).roots;
+const projects = new ProjectLoader((m) => connection.console.warn(m), workspaceRoots);
 // .failpath.json problems are published on the config file itself, open or not
-const configFiles = new ConfigDiagnostics((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }), RULE_IDS);
+const configFiles = new ConfigDiagnostics((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }), RULE_IDS, workspaceRoots);
 const analyzer = new DocumentAnalyzer({
   settings,
   projects,

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { discoverFiles } from '../engine/files';
 import { ConfigFileLoader } from '../engine/configFile';
+import { containmentRoots } from '../engine/readSource';
 import { GitError } from '../engine/git';
 import { createBranchReport } from '../engine/readiness/branch';
 import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
@@ -51,12 +52,14 @@ export async function indexProject(root: string, cwd: string): Promise<{ index: 
   const bad = discovered.problems.find((p) => p.path === root || path.resolve(cwd, p.path) === root);
   if (bad) return { error: `${bad.message}: ${root}` };
   if (!fs.statSync(root).isDirectory()) return { error: `not a directory: ${root} (a project folder is expected)` };
-  const scanned = await runScan(discovered.files, {});
+  // containment: nothing is read through a link leading out of the project folder (readSource.ts)
+  const roots = [root];
+  const scanned = await runScan(discovered.files, { roots });
   const index = new ProjectIndex(root);
   for (const f of scanned) if (!f.error) index.set(f);
-  const configs = new ConfigFileLoader(RULE_IDS);
+  const configs = new ConfigFileLoader(RULE_IDS, containmentRoots(roots));
   const configured = configuredFeatures(scanned.map((f) => f.file), (p) => configs.load(p));
-  return { index, signals: projectSignals(scanned), scanner: new Scanner(), configured };
+  return { index, signals: projectSignals(scanned), scanner: new Scanner({ roots }), configured };
 }
 
 export async function runReport(argv: string[], io: ReportIO): Promise<number> {

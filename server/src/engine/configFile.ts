@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { parse, parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node as JsonNode } from 'jsonc-parser';
 import { normalizeConfig, type EngineConfig, type ConfigProblem } from './config';
 import type { FeatureConfig } from './readiness/features';
+import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, rootsOf, type RootsSource } from './readSource';
 
 export const CONFIG_FILE = '.failpath.json';
 
@@ -174,7 +175,8 @@ export interface LoadedConfigFile extends ParsedConfigFile {
 export class ConfigFileLoader {
   private readonly cache = new Map<string, { mtimeMs: number; parsed: LoadedConfigFile } | null>();
 
-  constructor(private readonly knownRules?: ReadonlySet<string>) {}
+  /** `roots` (containmentRoots): a config file is never read out of them through a link (readSource.ts). */
+  constructor(private readonly knownRules?: ReadonlySet<string>, readonly roots?: RootsSource) {}
 
   /** Parsed config files for `filePath`, outermost first. */
   chainFor(filePath: string, stopAt?: string): LoadedConfigFile[] {
@@ -204,7 +206,8 @@ export class ConfigFileLoader {
     if (hit && hit.mtimeMs === stat.mtimeMs) return hit.parsed;
     let parsed: LoadedConfigFile;
     try {
-      parsed = { file, ...parseConfigFile(fs.readFileSync(file, 'utf8'), this.knownRules) };
+      const text = readWorkspaceFileOrThrow(file, { maxBytes: MAX_MANIFEST_BYTES, roots: rootsOf(this.roots) });
+      parsed = { file, ...parseConfigFile(text, this.knownRules) };
     } catch (err) {
       parsed = { file, settings: {}, problems: [{ message: `Could not read ${CONFIG_FILE}: ${(err as Error).message}`, start: 0, end: 0, severity: 'error' }] };
     }

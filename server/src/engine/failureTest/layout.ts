@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectFacts } from '../project';
+import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, containmentRoots } from '../readSource';
 
 export type Runner = 'vitest' | 'jest' | 'mocha' | 'node:test';
 
@@ -37,7 +38,9 @@ export function readTestLayout(root: string): TestLayout {
   let scripts: Record<string, string> = {};
   let moduleType: TestLayout['moduleType'] = 'commonjs';
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: unknown; type?: unknown };
+    // size-checked, and not through a link out of the project folder (readSource.ts)
+    const text = readWorkspaceFileOrThrow(path.join(root, 'package.json'), { maxBytes: MAX_MANIFEST_BYTES, roots: containmentRoots([root]) });
+    const pkg = JSON.parse(text) as { scripts?: unknown; type?: unknown };
     if (pkg.type === 'module') moduleType = 'module';
     if (pkg.scripts && typeof pkg.scripts === 'object') {
       for (const [k, v] of Object.entries(pkg.scripts)) if (typeof v === 'string') scripts[k] = v;

@@ -4,10 +4,10 @@
  * merge-base version of each changed source file (`git show <base>:<path>`) analysed in memory
  * the same way the working tree was. report.ts turns it into the report.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { changedFiles, currentBranch, GitError, repoRoot, resolveBase, showFile, type BaseRevision, type ChangedFile } from '../git';
 import { isSourceFile } from '../files';
+import { MAX_SOURCE_BYTES, readWorkspaceText, containmentRoots } from '../readSource';
 import type { IndexedFile, ProjectIndex } from './projectIndex';
 import type { FeatureConfig } from './features';
 import { buildBranchReport, type BranchReport } from './report';
@@ -28,14 +28,6 @@ export interface BranchReportOptions {
 function inside(root: string, file: string): boolean {
   const rel = path.relative(root, file);
   return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
@@ -75,6 +67,9 @@ export async function createBranchReport(options: BranchReportOptions): Promise<
   const headTexts = new Map<string, string>();
   const baseVersions = new Map<string, { text: string; entry: IndexedFile }>();
   const sources = changed.filter((c) => isSourceFile(path.basename(c.file)));
+  // the working-tree text, size-checked and never through a link out of the project (readSource.ts)
+  const roots = containmentRoots([index.root]);
+  const readText = (file: string) => readWorkspaceText(file, { maxBytes: MAX_SOURCE_BYTES, roots });
   await mapLimit(sources, 8, async (c) => {
     if (c.status !== 'deleted' && index.get(c.file)) {
       const text = options.headText?.(c.file) ?? readText(c.file);
