@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fixRefusal, fixRoots, isInside, readSourceForFix, replaceSource, type SourceForFix } from '../../server/src/engine/safeWrite';
+import { fixRefusal, fixRoots, readSourceForFix, replaceSource, type SourceForFix } from '../../server/src/engine/safeWrite';
+import { isInside } from '../../server/src/engine/readSource';
 import { MAX_FILE_CHARS } from '../../server/src/engine/analyze';
 
 let root: string;
@@ -167,7 +168,7 @@ describe('readSourceForFix: containment, file kinds, size, encoding', () => {
     fs.symlinkSync(path.join(root, 'roots/src'), path.join(root, 'roots/alias'));
     assert.deepEqual(fixRoots(['src', 'src/a.ts', 'alias', 'missing'], path.join(root, 'roots')),
       [path.join(root, 'roots/src'), path.join(root, 'roots/src'), path.join(root, 'roots/src')]);
-    assert.deepEqual([isInside('/a/b', '/a/b'), isInside('/a/b', '/a/b/c.ts'), isInside('/a/b', '/a/bc/d.ts'), isInside('/a/b', '/a'), isInside('/', '/x')],
+    assert.deepEqual([isInside('/a/b', '/a/b'), isInside('/a/b/c.ts', '/a/b'), isInside('/a/bc/d.ts', '/a/b'), isInside('/a', '/a/b'), isInside('/x', '/')],
       [true, true, false, false, true]);
   });
 

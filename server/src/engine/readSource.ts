@@ -124,26 +124,33 @@ export function readWorkspaceBytes(file: string, options: ReadOptions): { bytes:
     const st = fs.fstatSync(fd);
     if (!st.isFile()) return { skipped: 'not a regular file' };
     if (st.size > maxBytes) return { skipped: tooLargeReason(maxBytes) };
-    // read at most maxBytes + 1 bytes: a file that grew past the cap since the fstat is refused too
-    let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (;;) {
-      if (n === buf.length) {
-        if (n > maxBytes) return { skipped: tooLargeReason(maxBytes) };
-        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
-        buf.copy(bigger, 0, 0, n);
-        buf = bigger;
-      }
-      const got = fs.readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-    }
-    return { bytes: buf.subarray(0, n) };
+    return readOpenFile(fd, st.size, maxBytes);
   } catch (err) {
     return { error: describeFsError(err) };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Reads an open regular file of (f)stat size `size` to its end, but at most `maxBytes` + 1 bytes:
+ * a file that grew past the cap since it was stat'ed is refused too.
+ */
+export function readOpenFile(fd: number, size: number, maxBytes: number): { bytes: Buffer } | { skipped: string } {
+  let buf = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+  let n = 0;
+  for (;;) {
+    if (n === buf.length) {
+      if (n > maxBytes) return { skipped: tooLargeReason(maxBytes) };
+      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
+      buf.copy(bigger, 0, 0, n);
+      buf = bigger;
+    }
+    const got = fs.readSync(fd, buf, n, buf.length - n, null);
+    if (got === 0) break;
+    n += got;
+  }
+  return { bytes: buf.subarray(0, n) };
 }
 
 /** The text (UTF-8) of a workspace file, checked as described above. */

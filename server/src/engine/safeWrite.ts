@@ -4,7 +4,7 @@
  * Reading (`readSourceForFix`): the path is resolved with realpath and must stay inside the folders
  * being fixed (a symlinked source is read and written through to its real file only then); the
  * file is opened without following a last-moment link and without blocking on a FIFO, must be a
- * regular file of at most MAX_FILE_CHARS bytes, and is read as bytes. Its identity (device, inode,
+ * regular file of at most MAX_SOURCE_BYTES bytes, and is read as bytes. Its identity (device, inode,
  * link count, size, mtime, mode, owner) is kept with the bytes.
  *
  * Deciding (`fixRefusal`): fix leaves a file alone, with a reason, when its bytes are not valid
@@ -23,8 +23,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { MAX_FILE_CHARS } from './analyze';
-import { describeFsError } from './files';
+import { describeFsError } from './fsErrors';
+import { isInside, MAX_SOURCE_BYTES, readOpenFile, tooLargeReason } from './readSource';
 
 /** A source file as `fix` read it: the bytes and the identity of the file they came from. */
 export interface SourceForFix {
@@ -62,12 +62,6 @@ export function fixRoots(inputs: readonly string[], cwd: string): string[] {
   return roots;
 }
 
-/** Whether `p` is `root` or below it (both absolute and resolved). */
-export function isInside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /** Reads a file for `fix`: its bytes and identity, or the reason it is left alone. */
 export function readSourceForFix(file: string, roots: readonly string[]): SourceForFix | { error: string } {
   let target: string;
@@ -76,7 +70,7 @@ export function readSourceForFix(file: string, roots: readonly string[]): Source
   } catch (err) {
     return { error: describeFsError(err) };
   }
-  if (!roots.some((r) => isInside(r, target))) {
+  if (!roots.some((r) => isInside(target, r))) {
     const link = (() => { try { return fs.lstatSync(file).isSymbolicLink(); } catch { return false; } })();
     return { error: `${link ? 'is a symbolic link to' : 'resolves to'} ${target}, outside the folders being fixed; fix leaves it untouched` };
   }
@@ -86,7 +80,7 @@ export function readSourceForFix(file: string, roots: readonly string[]): Source
   return { file, target, bytes: read.bytes, text: read.bytes.toString('utf8'), utf8, stat: read.stat };
 }
 
-/** The bytes and identity of the regular file at `target` (no link followed), at most MAX_FILE_CHARS bytes. */
+/** The bytes and identity of the regular file at `target` (no link followed), at most MAX_SOURCE_BYTES bytes. */
 function readIdentified(target: string): { bytes: Buffer; stat: fs.BigIntStats } | { error: string } {
   let fd: number;
   try {
@@ -97,19 +91,9 @@ function readIdentified(target: string): { bytes: Buffer; stat: fs.BigIntStats }
   try {
     const stat = fs.fstatSync(fd, { bigint: true });
     if (!stat.isFile()) return { error: 'is not a regular file' };
-    if (stat.size > BigInt(MAX_FILE_CHARS)) return { error: `file is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB` };
-    // read to the end, but never past the cap (the file may grow while it is read)
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, MAX_FILE_CHARS + 1 - total));
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > MAX_FILE_CHARS) return { error: `file is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB` };
-    }
-    return { bytes: Buffer.concat(chunks, total), stat };
+    if (stat.size > BigInt(MAX_SOURCE_BYTES)) return { error: tooLargeReason(MAX_SOURCE_BYTES) };
+    const read = readOpenFile(fd, Number(stat.size), MAX_SOURCE_BYTES);
+    return 'bytes' in read ? { bytes: read.bytes, stat } : { error: read.skipped };
   } catch (err) {
     return { error: describeFsError(err) };
   } finally {
