@@ -54,6 +54,7 @@ const client = {
   workspaceFolders: false,
   workDoneProgress: false,
   codeLensRefresh: false,
+  disabledCodeActions: false,
   workspaceScan: true,
   clientCommands: [] as string[],
   debounceMs: 200,
@@ -186,6 +187,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.workspaceFolders = caps.workspace?.workspaceFolders === true;
   client.workDoneProgress = caps.window?.workDoneProgress === true;
   client.codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
+  client.disabledCodeActions = caps.textDocument?.codeAction?.disabledSupport === true;
   client.workspaceScan = options.workspaceScan !== false;
   client.clientCommands = options.clientCommands ?? [];
   if (options.debounceMs !== undefined) client.debounceMs = options.debounceMs;
@@ -375,6 +377,8 @@ connection.onCodeAction(async (params, token) => {
       documentChanges: client.documentChanges,
       docCommand,
       sourceFile: () => analyzer.sourceFile(doc, analysis.fileName),
+      roots,
+      disabledSupport: client.disabledCodeActions,
     });
   } catch (err) {
     connection.console.error(`Code actions for ${doc.uri} failed: ${stack(err)}`);

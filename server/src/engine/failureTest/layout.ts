@@ -101,6 +101,15 @@ export function installCommand(layout: Pick<TestLayout, 'packageManager'>, packa
  * name already taken gets `-2`, `-3`…
  */
 export function testFileFor(layout: Pick<TestLayout, 'testFiles'>, sourceRel: string, slug: string): string {
+  const name = testFileNamer(layout, sourceRel, slug);
+  const taken = new Set(layout.testFiles);
+  let n = 1;
+  while (taken.has(name(n))) n++;
+  return name(n);
+}
+
+/** The candidate names of the new test, relative to root: `name(1)` is the plain one, `name(n)` the `-n` variant. */
+export function testFileNamer(layout: Pick<TestLayout, 'testFiles'>, sourceRel: string, slug: string): (n: number) => string {
   const src = sourceRel.split(path.sep).join('/');
   const ext = /\.[cm]?[jt]sx?$/.exec(src)?.[0].replace('x', '') ?? '.ts';
   const suffix = layout.testFiles.filter((f) => /\.spec\.[cm]?[jt]sx?$/.test(f)).length > layout.testFiles.length / 2 ? 'spec' : 'test';
@@ -121,9 +130,5 @@ export function testFileFor(layout: Pick<TestLayout, 'testFiles'>, sourceRel: st
     const nested = layout.testFiles.some((f) => f.startsWith(`${top}/`) && f.split('/').length > 2);
     dir = nested && below ? `${top}/${below}` : top;
   }
-  const taken = new Set(layout.testFiles);
-  const name = (n: number) => `${dir === '.' ? '' : `${dir}/`}${base}.${slug}${n > 1 ? `-${n}` : ''}.failure.${suffix}${ext}`;
-  let n = 1;
-  while (taken.has(name(n))) n++;
-  return name(n);
+  return (n) => `${dir === '.' ? '' : `${dir}/`}${base}.${slug}${n > 1 ? `-${n}` : ''}.failure.${suffix}${ext}`;
 }
