@@ -22,6 +22,7 @@ import { SettingsCache, type SettingsSource } from './lsp/settings';
 import { Debouncer } from './lsp/debounce';
 import { DocumentAnalyzer, type DocumentAnalysis } from './lsp/analysis';
 import { hardenedTextDocument } from './lsp/documents';
+import { redirectConsole, serverTransport } from './lsp/transport';
 import { buildCodeActions } from './lsp/codeActions';
 import { ConfigDiagnostics } from './lsp/configDiagnostics';
 import { buildHover } from './lsp/hover';
@@ -40,7 +41,10 @@ import {
   type RouteListItem, type WhoReachesParams, type WhoReachesResult,
 } from '../../shared/protocol';
 
-const connection = createConnection(ProposedFeatures.all);
+// a malformed frame ends the process (exit 1) instead of leaving a server that never answers again
+const transport = serverTransport();
+const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
+if (transport?.stdio) redirectConsole(connection.console);
 const documents = new TextDocuments(hardenedTextDocument);
 
 const client = {
