@@ -34,7 +34,8 @@ export function isTestFileName(rel: string): boolean {
 
 /** Reads package.json scripts, the lock file and the names of existing test files under `root`. */
 export function readTestLayout(root: string): TestLayout {
-  let scripts: Record<string, string> = {};
+  // script names are the repository's keys: no prototype to find "constructor" on
+  let scripts: Record<string, string> = Object.create(null);
   let moduleType: TestLayout['moduleType'] = 'commonjs';
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: unknown; type?: unknown };
@@ -43,7 +44,7 @@ export function readTestLayout(root: string): TestLayout {
       for (const [k, v] of Object.entries(pkg.scripts)) if (typeof v === 'string') scripts[k] = v;
     }
   } catch {
-    scripts = {};
+    scripts = Object.create(null);
   }
   const has = (f: string) => fs.existsSync(path.join(root, f));
   const packageManager = has('pnpm-lock.yaml') ? 'pnpm' : has('yarn.lock') ? 'yarn' : has('bun.lockb') || has('bun.lock') ? 'bun' : 'npm';
