@@ -187,6 +187,29 @@ describe('language server on hostile input: what held', () => {
   });
 });
 
+describe('language server: editor settings with prototype keys', () => {
+  it('{"__proto__": {"enable": false}} and rules.constructor: warned once each, not applied (findings still published)', async () => {
+    const ws = workspace();
+    // JSON keeps "__proto__" as an own key, and so does the wire
+    const settings = JSON.parse('{ "__proto__": { "enable": false }, "rules": { "constructor": "off", "missing-timeout": "error" } }') as Record<string, unknown>;
+    const client = await startServer({ rootUri: pathToFileURL(ws.root).href, settings });
+    try {
+      const uri = ws.uri('src/a.ts');
+      client.open(uri, FETCH);
+      const { diagnostics } = await client.diagnosticsAt(uri, 1);
+      assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['missing-timeout', 1]]);
+      const msg = (k: string) => `"${k}" is not allowed as a key (it names an object's prototype); ignoring it and what it holds`;
+      assert.deepEqual(client.logs.items.map((l) => l.message).filter((m) => m.startsWith('Setting ')), [
+        `Setting failpath.__proto__: ${msg('__proto__')}`,
+        `Setting failpath.rules.constructor: ${msg('constructor')}`,
+      ]);
+    } finally {
+      await client.shutdown();
+      fs.rmSync(ws.root, { recursive: true, force: true });
+    }
+  });
+});
+
 /** Resident set size of a process in kB, from /proc (Linux). */
 function rssKb(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
