@@ -23,6 +23,7 @@ import { SettingsCache, type SettingsSource } from './lsp/settings';
 import { Debouncer } from './lsp/debounce';
 import { DocumentAnalyzer, type DocumentAnalysis } from './lsp/analysis';
 import { hardenedTextDocument } from './lsp/documents';
+import { redirectConsole, serverTransport } from './lsp/transport';
 import { buildCodeActions } from './lsp/codeActions';
 import { ConfigDiagnostics } from './lsp/configDiagnostics';
 import { buildHover } from './lsp/hover';
@@ -41,7 +42,10 @@ import {
   type RouteListItem, type WhoReachesParams, type WhoReachesResult,
 } from '../../shared/protocol';
 
-const connection = createConnection(ProposedFeatures.all);
+// a malformed frame ends the process (exit 1) instead of leaving a server that never answers again
+const transport = serverTransport();
+const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
+if (transport?.stdio) redirectConsole(connection.console);
 const documents = new TextDocuments(hardenedTextDocument);
 
 const client = {
@@ -55,6 +59,7 @@ const client = {
   workspaceFolders: false,
   workDoneProgress: false,
   codeLensRefresh: false,
+  disabledCodeActions: false,
   workspaceScan: true,
   clientCommands: [] as string[],
   debounceMs: 200,
@@ -191,6 +196,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.workspaceFolders = caps.workspace?.workspaceFolders === true;
   client.workDoneProgress = caps.window?.workDoneProgress === true;
   client.codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
+  client.disabledCodeActions = caps.textDocument?.codeAction?.disabledSupport === true;
   client.workspaceScan = options.workspaceScan !== false;
   client.clientCommands = options.clientCommands ?? [];
   if (options.debounceMs !== undefined) client.debounceMs = options.debounceMs;
@@ -380,6 +386,8 @@ connection.onCodeAction(async (params, token) => {
       documentChanges: client.documentChanges,
       docCommand,
       sourceFile: () => analyzer.sourceFile(doc, analysis.fileName),
+      roots,
+      disabledSupport: client.disabledCodeActions,
     });
   } catch (err) {
     connection.console.error(`Code actions for ${doc.uri} failed: ${stack(err)}`);

@@ -67,6 +67,8 @@ export interface StartOptions {
   settings?: Settings;
   rootUri?: string | null;
   workspaceFolders?: { uri: string; name: string }[] | null;
+  /** Node options for the server process (stdio only), e.g. a heap cap. */
+  nodeArgs?: string[];
 }
 
 /** Client capabilities of a push-diagnostics client that supports workspace/configuration. */
@@ -263,7 +265,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   } else {
-    child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   }
   const client = new TestClient(connection, child, options.settings);
