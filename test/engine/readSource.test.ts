@@ -155,7 +155,7 @@ describe('project readers never follow a planted link out of the folder', () => 
     assert.deepEqual(problems, [`Could not read ${pkg}/package.json: symbolic link to ${outside}/package.json points outside ${pkg}; dependencies from it are ignored.`]);
     // the failure-test layout reads the same package.json: no scripts, no module type from it
     const layout = readTestLayout(pkg);
-    assert.deepEqual([layout.scripts, layout.moduleType], [{}, 'commonjs']);
+    assert.deepEqual([{ ...layout.scripts }, layout.moduleType], [{}, 'commonjs']);
     fs.rmSync(path.join(pkg, 'package.json'));
   });
 
