@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
 import { ProjectLoader } from '../server/src/engine/project';
 import { ALL_RULES } from '../server/src/rules';
-import type { Rule } from '../server/src/engine/types';
+import type { AnyRule } from '../server/src/engine/types';
 
 const SKIP = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next']);
 function* walk(dir: string): Generator<string> {
@@ -26,7 +26,7 @@ async function main() {
   const dir = args.shift();
   if (!dir) throw new Error('usage: scan.ts <dir> [rule-id …] [--rule-file path:export]');
   const ids = new Set<string>();
-  const extra: Rule[] = [];
+  const extra: AnyRule[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--rule-file') {
       const [file, name] = args[++i].split(':');

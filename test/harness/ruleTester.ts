@@ -11,7 +11,7 @@ import { analyze, parse, syntaxErrorCount } from '../../server/src/engine/analyz
 import { parseConfigFile, resolveConfig } from '../../server/src/engine/configFile';
 import { projectFactsFromPackageJson, type ProjectFacts } from '../../server/src/engine/project';
 import { applyEdits } from '../../server/src/fixes/edits';
-import type { Finding, Fix, Rule } from '../../server/src/engine/types';
+import type { AnyRule, Finding, Fix } from '../../server/src/engine/types';
 import { RULE_IDS } from '../../server/src/rules';
 
 export interface CaseBase {
@@ -68,7 +68,7 @@ export function projectFrom(deps: CaseBase['deps'], extra: Record<string, unknow
   return projectFactsFromPackageJson({ ...extra, dependencies: record }, '/project');
 }
 
-export function runRule(rule: Rule, c: CaseBase): Finding[] {
+export function runRule(rule: AnyRule, c: CaseBase): Finding[] {
   const file = c.configFile === undefined ? [] : [{ file: '/project/.failpath.json', ...parseConfigFile(c.configFile, RULE_IDS) }];
   for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
   const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
@@ -101,7 +101,7 @@ export function applyFixChecked(code: string, filename: string, fix: Fix): strin
   return out;
 }
 
-export function runRuleTests(rule: Rule, cases: Cases): void {
+export function runRuleTests(rule: AnyRule, cases: Cases): void {
   describe(rule.id, () => {
     describe('valid', () => {
       cases.valid.forEach((v, i) => {

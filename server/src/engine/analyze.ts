@@ -11,7 +11,7 @@ import { EMPTY_PROJECT, type ProjectFacts } from './project';
 import { DEFAULT_CONFIG, type EngineConfig } from './config';
 import { detectStyle, type Style } from './style';
 import { parseSuppressions, type Suppressions } from './suppress';
-import type { Finding, Rule, RuleContext, ReportDescriptor, Severity } from './types';
+import { formatMessage, isRuleV2, type AnyRule, type Finding, type Fix, type RuleContext, type ReportDescriptor, type Severity } from './types';
 import { ALL_RULES } from '../rules';
 import { createSummaryCollector, emptySummary, type FileSummary } from './summary';
 
@@ -21,7 +21,7 @@ export interface AnalyzeInput {
   project?: ProjectFacts;
   config?: EngineConfig;
   /** Restrict to these rules (defaults to the registry). */
-  rules?: readonly Rule[];
+  rules?: readonly AnyRule[];
   /** Only run these rule ids (CLI `--rule`). */
   only?: ReadonlySet<string>;
   /** Also collect the file's summary for the project index (same walk). */
@@ -76,12 +76,12 @@ function looksBinary(text: string): boolean {
   return false;
 }
 
-export function resolveSeverity(rule: Rule, config: EngineConfig): Severity | 'off' {
+export function resolveSeverity(rule: AnyRule, config: EngineConfig): Severity | 'off' {
   const setting = config.rules[rule.id];
   return setting?.severity ?? rule.severity;
 }
 
-type Entry = { rule: Rule; ctx: RuleContext; fn: (node: ts.Node, ctx: RuleContext) => void };
+type Entry = { rule: AnyRule; ctx: RuleContext; fn: (node: ts.Node, ctx: RuleContext) => void };
 
 export function analyze(input: AnalyzeInput): AnalyzeResult {
   const result: AnalyzeResult = { findings: [], syntaxErrors: 0, ruleErrors: [], unusedSuppressions: [] };
@@ -114,9 +114,9 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   }
   const enter: (Entry[] | undefined)[] = [];
   const exit: (Entry[] | undefined)[] = [];
-  const active: { rule: Rule; ctx: RuleContext }[] = [];
-  const failed = new Set<Rule>();
-  const fail = (rule: Rule, err: unknown) => {
+  const active: { rule: AnyRule; ctx: RuleContext }[] = [];
+  const failed = new Set<AnyRule>();
+  const fail = (rule: AnyRule, err: unknown) => {
     if (failed.has(rule)) return;
     failed.add(rule);
     result.ruleErrors.push({ ruleId: rule.id, error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
@@ -130,6 +130,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
     const kinds = rule.fileKinds ?? ['server', 'browser', 'script'];
     if (!kinds.includes(facts.kind)) continue;
     const options = { ...(rule.defaultOptions ?? {}), ...(config.rules[rule.id]?.options ?? {}) };
+    const messages: Record<string, string> | undefined = isRuleV2(rule) ? rule.meta.messages : undefined;
     const ctx: RuleContext = {
       sourceFile: sf,
       text,
@@ -142,25 +143,50 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
       report(d: ReportDescriptor) {
         const start = d.start ?? (d.node ? d.node.getStart(sf) : 0);
         const end = d.end ?? (d.node ? d.node.getEnd() : start);
-        result.findings.push({
-          ruleId: rule.id,
-          start,
-          end,
-          message: d.message,
-          severity: d.severity ?? severity,
-          checklist: rule.checklist,
-          fixes: d.fixes ?? [],
-        });
+        const message = d.message ?? (d.messageId !== undefined && messages?.[d.messageId] !== undefined
+          ? formatMessage(messages[d.messageId], d.data)
+          : `[${rule.id}] unknown message id "${d.messageId}"`);
+        const finding: Finding = {
+          ruleId: rule.id, start, end, message, ...(d.messageId !== undefined ? { messageId: d.messageId } : {}),
+          severity: d.severity ?? severity, checklist: rule.checklist, fixes: [], fixable: false,
+        };
+        if (d.fix) {
+          // built on first read (code actions, fix-all, `failpath fix`), never for diagnostics
+          const build = d.fix;
+          let built: Fix[] | undefined;
+          Object.defineProperty(finding, 'fixes', {
+            enumerable: true,
+            configurable: true,
+            get: () => (built ??= withoutFixesNearSyntaxErrors(finding, build(), sf)),
+            set: (v: Fix[]) => { built = v; },
+          });
+          finding.fixable = true;
+        } else {
+          finding.fixes = d.fixes ?? [];
+          finding.fixable = finding.fixes.some((x) => x.edits.length > 0);
+        }
+        result.findings.push(finding);
       },
     };
     try {
-      if (rule.applies && !rule.applies(ctx)) continue;
+      if (!isRuleV2(rule) && rule.applies && !rule.applies(ctx)) continue;
     } catch (err) {
       fail(rule, err);
       continue;
     }
+    let visitors: Record<string, ((node: ts.Node, ctx: RuleContext) => void) | undefined>;
+    if (isRuleV2(rule)) {
+      let made: Record<string, ((node: ts.Node) => void) | undefined>;
+      try {
+        made = rule.create(ctx as never, options as never) as typeof made;
+      } catch (err) {
+        fail(rule, err);
+        continue;
+      }
+      visitors = Object.fromEntries(Object.entries(made).map(([k, fn]) => [k, fn && ((node: ts.Node) => fn(node))]));
+    } else visitors = rule.visit as typeof visitors;
     active.push({ rule, ctx });
-    for (const [key, fn] of Object.entries(rule.visit)) {
+    for (const [key, fn] of Object.entries(visitors)) {
       if (!fn) continue;
       const isExit = key.endsWith(':exit');
       const kindName = isExit ? key.slice(0, -5) : key;
@@ -200,7 +226,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
       return { ...result, findings: [], skipped: `could not walk the file: ${(err as Error).message}` };
     }
     for (const { rule, ctx } of active) {
-      if (!rule.finish || failed.has(rule)) continue;
+      if (isRuleV2(rule) || !rule.finish || failed.has(rule)) continue;
       try {
         rule.finish(ctx);
       } catch (err) {
@@ -228,23 +254,30 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
  * a syntax error are withheld until the code parses; the finding itself stays.
  */
 function dropFixesNearSyntaxErrors(findings: Finding[], sf: ts.SourceFile): void {
-  const diags = (sf as unknown as { parseDiagnostics?: { start: number; length: number }[] }).parseDiagnostics ?? [];
-  if (diags.length === 0) return;
   for (const f of findings) {
-    if (f.fixes.length === 0) continue;
-    f.fixes = f.fixes.filter((fix) => {
-      let lo = f.start;
-      let hi = f.end;
-      for (const e of fix.edits) { lo = Math.min(lo, e.start); hi = Math.max(hi, e.end); }
-      // widen to the statement around the finding: an unclosed bracket is reported where it ends
-      const stmt = statementSpan(sf, f.start);
-      lo = Math.min(lo, stmt.start);
-      hi = Math.max(hi, stmt.end);
-      // an unclosed call is reported at the next token, possibly after blank lines or comments
-      const near = (d: { start: number; length: number }) => d.start + d.length >= lo && (d.start <= hi + 1 || onlyTrivia(sf.text, hi, d.start));
-      return !diags.some(near);
-    });
+    // lazily built fixes are filtered when they are built
+    const d = Object.getOwnPropertyDescriptor(f, 'fixes');
+    if (d?.get || f.fixes.length === 0) continue;
+    f.fixes = withoutFixesNearSyntaxErrors(f, f.fixes, sf);
+    f.fixable = f.fixes.some((x) => x.edits.length > 0);
   }
+}
+
+function withoutFixesNearSyntaxErrors(f: Finding, fixes: Fix[], sf: ts.SourceFile): Fix[] {
+  const diags = (sf as unknown as { parseDiagnostics?: { start: number; length: number }[] }).parseDiagnostics ?? [];
+  if (diags.length === 0 || fixes.length === 0) return fixes;
+  return fixes.filter((fix) => {
+    let lo = f.start;
+    let hi = f.end;
+    for (const e of fix.edits) { lo = Math.min(lo, e.start); hi = Math.max(hi, e.end); }
+    // widen to the statement around the finding: an unclosed bracket is reported where it ends
+    const stmt = statementSpan(sf, f.start);
+    lo = Math.min(lo, stmt.start);
+    hi = Math.max(hi, stmt.end);
+    // an unclosed call is reported at the next token, possibly after blank lines or comments
+    const near = (d: { start: number; length: number }) => d.start + d.length >= lo && (d.start <= hi + 1 || onlyTrivia(sf.text, hi, d.start));
+    return !diags.some(near);
+  });
 }
 
 /** Whether text[from, to) is only whitespace and comments; stops at the first other character. */

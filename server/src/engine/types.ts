@@ -51,9 +51,17 @@ export interface Finding {
   start: number;
   end: number;
   message: string;
+  /** The rule's message id (rules written with createRule). */
+  messageId?: string;
   severity: Severity;
   checklist: ChecklistItem;
+  /**
+   * The fixes. For rules that report a `fix` thunk this is a getter: the fixes are built the first
+   * time someone reads it (a code action, fix-all, `failpath fix`), never on the diagnostics path.
+   */
   fixes: Fix[];
+  /** True when the finding offers a fix that edits code (known without building it). */
+  fixable?: boolean;
 }
 
 /** Rule metadata: what the registry, the docs, the CLI and the readiness model need to know. */
@@ -76,8 +84,15 @@ export interface ReportDescriptor {
   node?: ts.Node;
   start?: number;
   end?: number;
-  message: string;
+  /** The message as text (rules of the first API), or… */
+  message?: string;
+  /** …the id of one of the rule's `meta.messages`, filled with `data` (`{{name}}` placeholders). */
+  messageId?: string;
+  data?: Record<string, string | number>;
+  /** Fixes built now (first API). */
   fixes?: Fix[];
+  /** Fixes built only when asked for. Report it only when a fix that edits code can be offered. */
+  fix?: () => Fix[];
   /** Overrides the configured severity for this finding (e.g. sensitive routes rank higher). */
   severity?: Severity;
 }
@@ -147,6 +162,69 @@ export interface Rule extends RuleMeta {
 
 export function defineRule<R extends Rule>(rule: R): R {
   return rule;
+}
+
+// ---- rule API v2 -----------------------------------------------------------------------------
+
+/** A JSON-schema subset for typed rule options (validated in .failpath.json and editor settings). */
+export interface OptionSchema {
+  type: 'object';
+  properties: Record<string, { type: 'number' | 'integer' | 'string' | 'boolean' | 'array'; minimum?: number; maximum?: number; items?: { type: 'string' }; enum?: readonly string[]; description: string }>;
+  additionalProperties?: false;
+}
+
+export interface RuleMetaV2<MessageIds extends string> extends RuleMeta {
+  /** Message templates; `{{name}}` placeholders are filled from a report's `data`. */
+  messages: Record<MessageIds, string>;
+  /** The options object's schema (its defaults are `defaultOptions`). */
+  options?: OptionSchema;
+}
+
+/** Visitors of a v2 rule: called with the node only; state lives in the `create` closure. */
+export type VisitorsV2 = {
+  [K in keyof NodeTypes]?: (node: NodeTypes[K]) => void;
+} & {
+  [K in keyof NodeTypes as `${K}:exit`]?: (node: NodeTypes[K]) => void;
+};
+
+export interface ReportV2<MessageIds extends string> extends Omit<ReportDescriptor, 'message' | 'messageId' | 'fixes'> {
+  messageId: MessageIds;
+}
+
+export interface RuleContextV2<MessageIds extends string> extends Omit<RuleContext, 'report' | 'options'> {
+  report(descriptor: ReportV2<MessageIds>): void;
+}
+
+/**
+ * A rule of the second API (typescript-eslint's createRule): `create(ctx, options)` runs once per
+ * file and returns its visitors. The metadata is also spread on the rule object, so the registry,
+ * the docs and the CLI read `rule.id` the same for both APIs.
+ */
+export interface RuleV2<Options extends Record<string, unknown> = Record<string, unknown>, MessageIds extends string = string> extends RuleMeta {
+  meta: RuleMetaV2<MessageIds>;
+  defaultOptions: Options;
+  create(ctx: RuleContextV2<MessageIds>, options: Options): VisitorsV2;
+}
+
+export function createRule<Options extends Record<string, unknown>, MessageIds extends string>(rule: {
+  meta: RuleMetaV2<MessageIds>;
+  defaultOptions: Options;
+  create(ctx: RuleContextV2<MessageIds>, options: Options): VisitorsV2;
+}): RuleV2<Options, MessageIds> {
+  const { messages: _m, options: _o, ...meta } = rule.meta;
+  return { ...meta, ...rule };
+}
+
+export function isRuleV2(rule: AnyRule): rule is RuleV2 {
+  return 'create' in rule;
+}
+
+export type AnyRule = Rule | RuleV2;
+
+/** Fills `{{name}}` placeholders; an unknown name is left as written (the catalog test catches it). */
+export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
 }
 
 export const DOCS_BASE = 'https://github.com/failpath/failpath/blob/main/docs/rules/';

@@ -2,7 +2,7 @@
  * The rule registry: an explicit list, so that bundling keeps every rule and the catalog test
  * can check each one has a doc page and tests. Add new rules here.
  */
-import type { Rule } from '../engine/types';
+import type { AnyRule } from '../engine/types';
 import { missingTimeout } from './missing-timeout';
 import { noFallback } from './no-fallback';
 import { processHealth } from './process-health';
@@ -22,7 +22,7 @@ import { unvalidatedInput } from './unvalidated-input';
 import { missingClientTimeout } from './missing-client-timeout';
 import { staleFlag } from './stale-flag';
 
-export const ALL_RULES: readonly Rule[] = [
+export const ALL_RULES: readonly AnyRule[] = [
   missingTimeout,
   noFallback,
   processHealth,
@@ -43,5 +43,5 @@ export const ALL_RULES: readonly Rule[] = [
   staleFlag,
 ];
 
-export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((r) => [r.id, r]));
+export const RULES_BY_ID: ReadonlyMap<string, AnyRule> = new Map(ALL_RULES.map((r) => [r.id, r]));
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES_BY_ID.keys());

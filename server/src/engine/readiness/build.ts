@@ -27,7 +27,7 @@ export function entryFromResult(fileName: string, text: string, result: AnalyzeR
     return {
       ruleId: f.ruleId, start: f.start, end: f.end, line: s.line, column: s.column, endLine: e.line, endColumn: e.column,
       severity: f.severity, checklist: f.checklist, message: f.message,
-      fixable: f.fixes.some((x) => x.edits.length > 0), // a command-only action (configure a logger) changes no code
+      fixable: f.fixable ?? f.fixes.some((x) => x.edits.length > 0), // a command-only action (configure a logger) changes no code
     };
   });
   const unusedSuppressions = result.unusedSuppressions.map((u) => ({ ...lineColumn(lineStarts, u.start), ruleIds: u.ruleIds }));
