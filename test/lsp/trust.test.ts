@@ -78,4 +78,15 @@ describe('language server in an untrusted workspace', () => {
     assert.deepEqual(sb.attempts().filter((a) => !HARDENED_GIT.test(a)), []);
     assert.deepEqual(sb.markers(), []);
   });
+
+  it('refuses a base ref that looks like an option (the baseBranch setting) before running git, and writes nothing', async () => {
+    const out = path.join(sb.root, '..', 'injected');
+    const before = sb.attempts().length;
+    const r = await readiness({ onlyChanged: true, base: `--output=${out}` });
+    assert.equal(r.notice, `Showing all features: ws: invalid base ref "--output=${out}": a ref cannot start with "-"`);
+    const err = await client.connection.sendRequest<BranchReportResult>(Requests.branchReport, { base: '-c core.pager=x' }).then(() => undefined, (e: ResponseError) => e.message);
+    assert.equal(err, 'invalid base ref "-c core.pager=x": a ref cannot start with "-"');
+    assert.deepEqual(sb.attempts().slice(before), []);
+    assert.equal(fs.existsSync(out), false);
+  });
 });

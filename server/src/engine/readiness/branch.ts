@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { changedFiles, currentBranch, GitError, readBlobs, repoRoot, resolveBase, type BaseRevision, type ChangedFile } from '../git';
+import { changedFiles, currentBranch, GitError, readBlobs, refProblem, repoRoot, resolveBase, type BaseRevision, type ChangedFile } from '../git';
 import { MAX_FILE_CHARS } from '../analyze';
 import { isSourceFile } from '../files';
 import type { IndexedFile, ProjectIndex } from './projectIndex';
@@ -50,6 +50,8 @@ export interface BranchChanges {
 
 /** The files changed under `root` since the merge base with `since` (default: the default branch). */
 export async function changesSince(root: string, since?: string, signal?: AbortSignal): Promise<BranchChanges> {
+  const problem = since === undefined ? undefined : refProblem(since);
+  if (problem) throw new GitError(problem); // before any git runs
   const repo = await repoRoot(root, signal);
   if (!repo) throw new GitError(`${root} is not inside a git repository`);
   const [base, head] = await Promise.all([resolveBase(repo, since, signal), currentBranch(repo, signal)]);
