@@ -5,7 +5,8 @@
  */
 import type { FrameworkId, FrameworkInfo, LibraryRecord } from './types';
 
-const HTTP_VERB_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'head'];
+/** Methods that register a route for an HTTP method (or all of them) on most routers. */
+export const ROUTE_VERB_METHODS: readonly string[] = ['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'head'];
 
 /** Framework facts, in the order projects are matched (see projectFramework). */
 export const FRAMEWORK_INFO: Readonly<Record<FrameworkId, FrameworkInfo>> = {
@@ -28,7 +29,7 @@ export const FRAMEWORK_INFO: Readonly<Record<FrameworkId, FrameworkInfo>> = {
     label: 'Fastify',
     packages: ['fastify'],
     untypedApps: true,
-    appMethods: HTTP_VERB_METHODS,
+    appMethods: ROUTE_VERB_METHODS,
     routeMethod: 'route',
     pluginMethod: 'register',
     params: ['req', 'res'],

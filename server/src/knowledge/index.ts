@@ -46,7 +46,7 @@ export { LOGGER_SHAPES, REQUEST_LOGGER } from './loggers';
 export { FLAG_HELPER_FUNCTIONS, FLAG_CLIENT_NAMES, FLAG_RECEIVER } from './flags';
 export { LIMITER_NAME } from './limiters';
 export { VALIDATE_METHODS } from './validators';
-export { FRAMEWORK_INFO, RESPONSE_SEND_METHODS, RESPONSE_STATUS_METHODS, RESPONSE_HEADER_METHODS, APP_PARAMETER_NAMES } from './frameworks';
+export { FRAMEWORK_INFO, ROUTE_VERB_METHODS, RESPONSE_SEND_METHODS, RESPONSE_STATUS_METHODS, RESPONSE_HEADER_METHODS, APP_PARAMETER_NAMES } from './frameworks';
 export { IDEMPOTENCY_HEADER } from './payments';
 export { CLIENT_HOOKS } from './browser';
 export { PAGE_OBJECTS } from './testing';
