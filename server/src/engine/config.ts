@@ -144,7 +144,7 @@ export function normalizeConfig(raw: unknown, knownRules?: ReadonlySet<string>, 
     } else if (v.import !== undefined && typeof v.import !== 'string') {
       bad('logger.import', 'expected a module path string; ignoring the logger setting');
     } else {
-      config.logger = { name: v.name, style: (v.style as LoggerStyle) ?? 'pino', import: (v.import as string) || undefined };
+      config.logger = { name: v.name, style: (v.style as LoggerStyle) ?? LOGGER_STYLE.pino, import: (v.import as string) || undefined };
     }
   }
   if (raw.flags !== undefined && raw.flags !== null) {

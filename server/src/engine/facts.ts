@@ -7,7 +7,7 @@
  */
 import * as ts from 'typescript';
 import { moduleInfo, moduleKey } from './modules';
-import { BROWSER_PATH, GLOBAL_MODULE, KNOWLEDGE, SCRIPT_PATH, TEST_PATH, loggerOf, type LoggerStyle } from '../knowledge';
+import { BROWSER_PATH, GLOBAL_MODULE, KNOWLEDGE, LOGGER_STYLE, SCRIPT_PATH, TEST_PATH, loggerOf, type LoggerStyle } from '../knowledge';
 import type { FileKind } from './types';
 
 export interface ImportBinding {
@@ -353,7 +353,8 @@ export class FileFacts {
     for (const name of ['logger', 'log', 'LOGGER']) {
       const b = this.bindings.get(name);
       if (b && (b.module.startsWith('.') || b.module.startsWith('@/') || b.module.startsWith('~/'))) {
-        this.logger = { name, style: 'pino' };
+        // assumed object-first until the project says otherwise (fixes/logger.ts refines it)
+        this.logger = { name, style: LOGGER_STYLE.pino };
         return;
       }
     }

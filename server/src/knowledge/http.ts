@@ -33,7 +33,7 @@ export const HTTP_CLIENTS: readonly LibraryRecord[] = [
     roles: ['http'],
     note: 'The runtime global `fetch` (Node 18+, browsers): resolved to the pseudo-module GLOBAL_MODULE.',
     io: { kind: 'http', factories: [], promise: { returns: 'promise' }, chain: ['json', 'text'] },
-    http: { calls: [{ path: ['fetch'], on: 'module', options: 1, style: 'fetch', method: 'from-options', label: 'fetch' }] },
+    http: { calls: [{ path: ['fetch'], on: 'module', options: 1, style: 'fetch', method: 'from-options', label: 'fetch' }], overFetch: true },
   },
   {
     id: 'node-fetch',
@@ -65,6 +65,7 @@ export const HTTP_CLIENTS: readonly LibraryRecord[] = [
         { path: ['fetch'], on: 'module', options: 1, style: 'fetch', method: 'from-options', label: 'undici fetch' },
         { path: ['request'], on: 'module', options: 1, style: 'undici-request', method: 'from-options', label: 'undici request' },
       ],
+      overFetch: true,
     },
     testing: { httpMock: { entry: 'undici' } },
   },
@@ -118,6 +119,8 @@ export const HTTP_CLIENTS: readonly LibraryRecord[] = [
         ...verbs('ky', 'both', { get: 1, post: 1, put: 1, patch: 1, delete: 1, head: 1 }, VERB),
       ],
       baseUrlOption: 'prefixUrl',
+      // ky wraps fetch
+      overFetch: true,
     },
   },
   {

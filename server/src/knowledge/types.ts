@@ -220,6 +220,8 @@ export interface HttpCall {
 
 export interface HttpFacet {
   readonly calls: readonly HttpCall[];
+  /** Its requests go through fetch and undici's global dispatcher (undici's MockAgent intercepts them; nock only from v14). */
+  readonly overFetch?: boolean;
   /** The client option holding a base URL (axios `baseURL`, got/ky `prefixUrl`). */
   readonly baseUrlOption?: string;
 }
