@@ -47,7 +47,7 @@ describe('knowledge table integrity', () => {
   it('every HTTP client with I/O has call shapes, and every shape a known style', () => {
     const http = LIBRARIES.filter((r) => r.io?.kind === 'http');
     assert.deepEqual(http.filter((r) => !r.http?.calls.length).map((r) => r.id), []);
-    for (const r of http) for (const c of r.http!.calls) assert.ok(HTTP_STYLES[c.style], `${r.id}: ${c.style}`);
+    for (const r of http) for (const c of r.http!.calls) assert.ok(c.style !== 'custom' && HTTP_STYLES[c.style], `${r.id}: ${c.style}`);
     assert.deepEqual(sorted(http.map((r) => r.id)), ['axios', 'fetch', 'got', 'ky', 'node-fetch', 'node-http', 'superagent', 'undici']);
   });
 
@@ -256,6 +256,7 @@ describe('accessors', () => {
     assert.equal(HTTP_STYLES.axios.defaultsTimeout, true);
     assert.equal(lib(LIB.got).http!.baseUrlOption, 'prefixUrl');
     assert.equal(lib(LIB.axios).http!.baseUrlOption, 'baseURL');
+    assert.deepEqual(['ky', 'axios', 'global', 'pg'].map((m) => KNOWLEDGE.httpDefaultDeadline(m)), [10000, undefined, undefined, undefined]);
   });
 
   it('clientDeadlineOf: factories, deadline options and what a fix writes', () => {

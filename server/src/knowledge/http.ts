@@ -6,7 +6,7 @@ import { GLOBAL_MODULE } from './io';
 import type { HttpCall, HttpStyle, HttpStyleId, LibraryRecord } from './types';
 
 /** How each call style takes a deadline. */
-export const HTTP_STYLES: Readonly<Record<HttpStyleId, HttpStyle>> = {
+export const HTTP_STYLES: Readonly<Record<Exclude<HttpStyleId, 'custom'>, HttpStyle>> = {
   // `dispatcher` (an undici Agent with its own timeouts) also counts for fetch
   fetch: { id: 'fetch', deadlineOptions: ['signal', 'timeout', 'dispatcher'], write: 'signal' },
   axios: { id: 'axios', deadlineOptions: ['signal', 'timeout'], write: 'timeout', defaultsTimeout: true },

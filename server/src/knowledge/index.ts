@@ -51,6 +51,7 @@ export { IDEMPOTENCY_HEADER } from './payments';
 export { CLIENT_HOOKS } from './browser';
 export { PAGE_OBJECTS } from './testing';
 export { SHUTDOWN_EVENTS } from './shutdown';
+export { userKnowledge, formatPath, type UserKnowledge, type UserKnowledgeProblem } from './user';
 export { HEALTH_SEGMENTS, HEALTH_PATH, OPERATIONAL_SEGMENTS, TEST_PATH, SCRIPT_PATH, BROWSER_PATH } from './paths';
 
 /** Every built-in record. Order matters where a project is matched against several (flag SDKs, runners). */
@@ -331,15 +332,25 @@ export class Knowledge {
 
   /** The request shape of `path` on a module (`on` = called on a client instance or the module), with its style. */
   httpCallOf(specifier: string, path: readonly string[], onInstance: boolean): { call: HttpCall; style: HttpStyle } | undefined {
-    const calls = this.exactLibraryOf(this.moduleKey(specifier))?.http?.calls;
-    const call = calls?.find((c) => c.path.length === path.length && c.path.every((p, i) => p === path[i]) &&
+    const http = this.exactLibraryOf(this.moduleKey(specifier))?.http;
+    const call = http?.calls.find((c) => c.path.length === path.length && c.path.every((p, i) => p === path[i]) &&
       (c.on === 'both' || (c.on === 'instance') === onInstance));
-    return call ? { call, style: HTTP_STYLES[call.style] } : undefined;
+    if (!call) return undefined;
+    const style = call.style === 'custom' ? http!.customStyle : HTTP_STYLES[call.style];
+    return style ? { call, style } : undefined;
   }
 
   /** Any request shape of this module (either on the module or on instances). */
   httpCallsOf(specifier: string): readonly HttpCall[] {
     return this.exactLibraryOf(this.moduleKey(specifier))?.http?.calls ?? [];
+  }
+
+  /** The default deadline (ms) of a client's requests, when the library has one (ky: 10 s; a project's client as configured). */
+  httpDefaultDeadline(specifier: string): number | undefined {
+    const http = this.exactLibraryOf(this.moduleKey(specifier))?.http;
+    const style = http?.calls[0]?.style;
+    if (!style) return undefined;
+    return (style === 'custom' ? http!.customStyle : HTTP_STYLES[style])?.defaultMs;
   }
 
   /** Client factories of a module whose options set a deadline (missing-client-timeout). */
@@ -389,16 +400,20 @@ export class Knowledge {
 
   /** The flag provider a module belongs to. */
   flagProviderOf(specifier: string): FlagProviderId | undefined {
-    return this.flagsOf(specifier)?.provider;
+    const p = this.flagsOf(specifier)?.provider;
+    return p === 'custom' ? undefined : p;
   }
 
   /** Flag SDK modules in the order a project's SDK is chosen (the first it depends on wins). */
   flagModules(): { module: string; provider: FlagProviderId }[] {
-    return this.records.filter((r) => r.flags).flatMap((r) => r.modules.map((module) => ({ module, provider: r.flags!.provider })));
+    return this.records.flatMap((r) => {
+      const provider = r.flags?.provider;
+      return provider && provider !== 'custom' ? r.modules.map((module) => ({ module, provider })) : [];
+    });
   }
 
   flagProvider(provider: FlagProviderId | string): { record: LibraryRecord; flags: FlagsFacet } | undefined {
-    const record = this.records.find((r) => r.flags?.provider === provider);
+    const record = provider === 'custom' ? undefined : this.records.find((r) => r.flags?.provider === provider);
     return record ? { record, flags: record.flags! } : undefined;
   }
 

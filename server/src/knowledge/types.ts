@@ -181,7 +181,7 @@ export interface DbFacet {
 // ---- HTTP clients -----------------------------------------------------------------------------------
 
 /** Call styles of HTTP clients: how a deadline is set and seen (see HTTP_STYLES in http.ts). */
-export type HttpStyleId = 'fetch' | 'axios' | 'got' | 'ky' | 'superagent' | 'node-http' | 'undici-request';
+export type HttpStyleId = 'fetch' | 'axios' | 'got' | 'ky' | 'superagent' | 'node-http' | 'undici-request' | 'custom';
 
 export interface HttpStyle {
   readonly id: HttpStyleId;
@@ -189,6 +189,8 @@ export interface HttpStyle {
   readonly deadlineOptions: readonly string[];
   /** How a fix writes the deadline. `signal`: `signal: AbortSignal.timeout(ms)`; `timeout`: `timeout: ms`; `timeout-request`: `timeout: { request: ms }`; `chain`: `.timeout(ms)` chained on the request. */
   readonly write: 'signal' | 'timeout' | 'timeout-request' | 'chain';
+  /** The option a fix writes (default: `signal` or `timeout` as `write` says). */
+  readonly writeOption?: string;
   /** The library's default deadline in ms (ky: 10 s); `timeout: false` disables it. */
   readonly defaultMs?: number;
   /** The request object returned has `.setTimeout(ms)` / a `'timeout'` event (node:http). */
@@ -220,6 +222,8 @@ export interface HttpCall {
 
 export interface HttpFacet {
   readonly calls: readonly HttpCall[];
+  /** The style of calls whose style is 'custom' (a project's own client: its timeout option). */
+  readonly customStyle?: HttpStyle;
   /** Its requests go through fetch and undici's global dispatcher (undici's MockAgent intercepts them; nock only from v14). */
   readonly overFetch?: boolean;
   /** The client option holding a base URL (axios `baseURL`, got/ky `prefixUrl`). */
@@ -328,6 +332,8 @@ export interface LoggerFacet {
   readonly style: LoggerStyle;
   /** The export that is the logger class, when not the module itself (Nest `Logger`). */
   readonly export?: string;
+  /** The export that is a ready logger instance (a project's own logger module: `export const logger = pino()`). */
+  readonly instance?: string;
   /**
    * How a fix creates a module logger: the import, then the declaration. `{name}` is the variable,
    * `{label}` the quoted module label, `{binding}` the imported binding.
@@ -348,7 +354,8 @@ export interface FlagMethod {
 }
 
 export interface FlagsFacet extends Versioned<FlagsFacet> {
-  readonly provider: FlagProviderId;
+  /** The SDK, or 'custom' for a project's own helper. */
+  readonly provider: FlagProviderId | 'custom';
   readonly label: string;
   /** Factories whose result is the provider's client, by the callee's last name. */
   readonly clientFactories: readonly string[];
@@ -391,6 +398,8 @@ export interface LimiterMount extends Versioned<LimiterMount> {
 }
 
 export interface LimiterFacet {
+  /** Named exports that are limiter middleware (a project's own `apiLimiter`); absent: any binding of the module. */
+  readonly exports?: readonly string[];
   /** How a fix mounts it, per framework it serves. */
   readonly mount?: LimiterMount;
   /** Fastify: per-route `config: { rateLimit: {...} }` enables it on a route. */

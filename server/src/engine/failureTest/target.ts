@@ -13,7 +13,7 @@ import { enclosingHandler, nestRouteOf, routeOf, type Framework } from '../frame
 import { moduleInfo, type ModuleKind } from '../modules';
 import type { ProjectFacts } from '../project';
 import type { Finding } from '../types';
-import { FRAMEWORK, GLOBAL_MODULE, HTTP_STYLES, IO, KNOWLEDGE, LIB, isModuleOf, moduleOf } from '../../knowledge';
+import { FRAMEWORK, GLOBAL_MODULE, IO, KNOWLEDGE, LIB, isModuleOf, moduleOf } from '../../knowledge';
 
 export interface HttpDependency {
   kind: typeof IO.http;
@@ -575,8 +575,7 @@ function httpDeadline(ext: ExternalCall, facts: FileFacts): { ms?: number; missi
     if (findProperty(o, 'signal') || findProperty(o, 'timeout')) opaque = true; // shorthand `{ signal }`
   }
   // a client with a default deadline (ky: 10 s)
-  const style = KNOWLEDGE.httpCallsOf(ext.module)[0]?.style;
-  const defaultMs = style && HTTP_STYLES[style].defaultMs;
+  const defaultMs = KNOWLEDGE.httpDefaultDeadline(ext.module);
   if (defaultMs !== undefined) return { ms: defaultMs, missing: false };
   return { missing: !opaque };
 }
