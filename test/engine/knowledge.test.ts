@@ -35,7 +35,7 @@ describe('knowledge table integrity', () => {
   });
 
   it('module specifiers are package names, entry points, node: builtins or families', () => {
-    const shape = /^(node:[a-z_/]+|(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w.-]+)*(\/\*|-\*)?|@[a-z0-9][\w.-]*\/\*|global)$/;
+    const shape = /^(node:[a-z_/]+|(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w.-]+)*(\/\*|-?\*)?|@[a-z0-9][\w.-]*\/\*|global)$/;
     const bad = LIBRARIES.flatMap((r) => r.modules.filter((m) => !shape.test(m)).map((m) => `${r.id}: ${m}`));
     assert.deepEqual(bad, []);
   });
@@ -361,6 +361,16 @@ describe('accessors', () => {
     assert.deepEqual(KNOWLEDGE.runnersIn(deps({})), []);
     assert.equal(KNOWLEDGE.runnerLibrary('node:test').modules[0], 'node:test');
     assert.deepEqual(lib(LIB.nock).testing!.httpMock, { entry: 'nock', mocksFetchFrom: 14 });
+  });
+
+  it('single-connection clients, job failure events, request loggers, GraphQL servers', () => {
+    assert.deepEqual(ioOf('pg')?.singleConnection, ['Client', 'default.Client', '*.Client']);
+    assert.deepEqual(ioOf('mysql2/promise')?.singleConnection, ['createConnection']);
+    assert.deepEqual(KNOWLEDGE.jobFailureEvents(), ['failed', 'error', 'fail', 'fail:', 'task-failed', 'execution:failed', 'job failed']);
+    assert.deepEqual(KNOWLEDGE.schedulerOf('bullmq')?.failureListeners, [['QueueEvents']]);
+    assert.equal(FRAMEWORK_INFO.fastify.requestLogger, '{req}.log');
+    assert.deepEqual(modulesWithRole('graphql'), ['graphql', '@apollo/server', 'apollo-server*', 'graphql-yoga', 'mercurius']);
+    assert.equal(exactLibraryOf('apollo-server-express')?.id, 'apollo-server-legacy');
   });
 
   it('payments, shutdown, schedulers, validators', () => {

@@ -38,6 +38,7 @@ export const FRAMEWORK_INFO: Readonly<Record<FrameworkId, FrameworkInfo>> = {
     hooks: ['onRequest', 'preParsing', 'preValidation', 'preHandler'],
     notFound: 'return {res}.code(404).send()',
     readHeader: '{req}.headers[{lower}]',
+    requestLogger: '{req}.log',
     healthRoute: '{app}.get({q}/healthz{q}, async () => ({ status: {q}ok{q} })){s}',
     close: 'app',
   },
@@ -265,6 +266,9 @@ export const FRAMEWORKS: readonly LibraryRecord[] = [
   { id: 'async-router', label: '@root/async-router', modules: ['@root/async-router'], roles: ['async-errors', 'router'] },
   { id: 'graphql', label: 'GraphQL', modules: ['graphql'], roles: ['graphql'], signal: { dependency: 'service' } },
   { id: 'apollo-server', label: 'Apollo Server', modules: ['@apollo/server'], roles: ['graphql', 'framework'], signal: { dependency: 'service' } },
+  { id: 'apollo-server-legacy', label: 'Apollo Server (v2-3)', modules: ['apollo-server*'], roles: ['graphql', 'framework'], note: 'apollo-server, apollo-server-express, … before @apollo/server.' },
+  { id: 'graphql-yoga', label: 'GraphQL Yoga', modules: ['graphql-yoga'], roles: ['graphql', 'framework'] },
+  { id: 'mercurius', label: 'Mercurius', modules: ['mercurius'], roles: ['graphql', 'framework-plugin'] },
   { id: 'socket.io', label: 'Socket.IO', modules: ['socket.io'], roles: ['realtime'], signal: { dependency: 'service' } },
   { id: 'ws', label: 'ws', modules: ['ws'], roles: ['realtime'], signal: { dependency: 'service' } },
   // bot frameworks whose listeners catch handler errors themselves (bot.catch / app.error)

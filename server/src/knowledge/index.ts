@@ -33,7 +33,7 @@ import { TESTING } from './testing';
 import { VALIDATORS } from './validators';
 import type {
   AnyFrameworkId, CacheFacet, ClientFactoryDeadline, DriverFailures, FlagMethod, FlagProviderId, FlagsFacet, FrameworkFacet, FrameworkId,
-  FrameworkInfo, HttpCall, HttpStyle, IoFacet, LibraryRecord, LimiterMount, LoggerFacet, LoggerShape, LoggerStyle, MajorRange, Role, RunnerId,
+  FrameworkInfo, HttpCall, HttpStyle, IoFacet, SchedulerFacet, LibraryRecord, LimiterMount, LoggerFacet, LoggerShape, LoggerStyle, MajorRange, Role, RunnerId,
   VersionSwitch,
 } from './types';
 
@@ -95,7 +95,7 @@ export const LIB = {
   express: 'express', fastify: 'fastify', fastifyPlugin: 'fastify-plugin', koa: 'koa', koaRouter: 'koa-router', hono: 'hono', honoZodOpenapi: 'hono-zod-openapi',
   nestjsCore: 'nestjs-core', nestjsCommon: 'nestjs-common', next: 'next', hapi: 'hapi', restify: 'restify', polka: 'polka', nuxt: 'nuxt', sveltekit: 'sveltekit',
   remixNode: 'remix-node', expressAsyncErrors: 'express-async-errors', expressPromiseRouter: 'express-promise-router', asyncRouter: 'async-router',
-  graphql: 'graphql', apolloServer: 'apollo-server', socketIo: 'socket.io', ws: 'ws', telegraf: 'telegraf', grammy: 'grammy', slackBolt: 'slack-bolt',
+  graphql: 'graphql', apolloServer: 'apollo-server', apolloServerLegacy: 'apollo-server-legacy', graphqlYoga: 'graphql-yoga', mercurius: 'mercurius', socketIo: 'socket.io', ws: 'ws', telegraf: 'telegraf', grammy: 'grammy', slackBolt: 'slack-bolt',
   wrangler: 'wrangler', workersTypes: 'workers-types',
   // telemetry.ts
   promClient: 'prom-client', hotShots: 'hot-shots', statsdClient: 'statsd-client', otelMetrics: 'otel-metrics', opentelemetry: 'opentelemetry', otelPino: 'otel-pino',
@@ -446,6 +446,17 @@ export class Knowledge {
       if (module) return { record: r, module, mount: this.atVersion(mount, r, deps) };
     }
     return undefined;
+  }
+
+  // ---- schedulers ------------------------------------------------------------------------------------------------
+
+  schedulerOf(specifier: string): SchedulerFacet | undefined {
+    return this.exactLibraryOf(specifier)?.scheduler;
+  }
+
+  /** Events that report a failed job, over every scheduler and queue (`fail:` is a prefix: `fail:<job>`). */
+  jobFailureEvents(): string[] {
+    return [...new Set(this.records.flatMap((r) => r.scheduler?.failureEvents ?? []))];
   }
 
   // ---- frameworks -----------------------------------------------------------------------------------------------

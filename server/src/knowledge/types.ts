@@ -128,6 +128,8 @@ export interface IoFacet {
   readonly factories: readonly string[];
   /** Methods on a client or the module that do no I/O (event wiring, builders, sync helpers). */
   readonly local?: readonly string[];
+  /** Factories (member paths, as in `factories`) whose client is one connection: its commands run one at a time, in order. */
+  readonly singleConnection?: readonly string[];
   /** Module-level functions (not only clients) do I/O: `mongoose.connect()`, models made by `mongoose.model()`. */
   readonly moduleLevel?: boolean;
   readonly promise?: PromiseFacet;
@@ -565,6 +567,8 @@ export interface FrameworkInfo {
   readonly readHeaderWeb?: string;
   /** Source text of a health route on `{app}` (`{q}` quotes, `{s}` the semicolon, `{eol}`, `{indent}`, `{ind}` layout). */
   readonly healthRoute?: string;
+  /** The request-scoped logger the framework gives a handler (`{req}.log`), built in. */
+  readonly requestLogger?: string;
   /** Shutdown: close the app itself ('app', Fastify) or the server `listen` returned; Nest enables its shutdown hooks instead. */
   readonly close?: 'app' | 'server';
   readonly shutdownHooks?: string;
