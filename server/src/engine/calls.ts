@@ -13,7 +13,12 @@ import { hasModifier, skipOuter, type FileFacts, type Resolved } from './facts';
 import { isFunctionLike, type FunctionLike } from './ast';
 import { moduleInfo, type ModuleKind } from './modules';
 import type { ProjectFacts } from './project';
-import { dependencyMajor, hasDependency } from './project';
+import { hasDependency } from './project';
+import { dependencyView } from './dependencies';
+import {
+  GLOBAL_MODULE, HTTP_READ_METHODS, IO, KNOWLEDGE, LIB, NON_PROMISE_METHODS, PRISMA_RECEIVER, SHARED_CACHE_CLIENT, SHARED_SQL_CLIENT,
+  atVersion, ioOf, lib, moduleOf,
+} from '../knowledge';
 
 export interface ExternalCall {
   /** The call that does the I/O (the base of a `.lean()`/`.json()` chain). */
@@ -30,13 +35,10 @@ export interface ExternalCall {
 }
 
 /** Methods chained on a query or response that keep it the same external call. */
-const CHAIN_MODIFIERS = new Set(['lean', 'exec', 'select', 'populate', 'sort', 'limit', 'skip', 'where', 'json', 'text', 'orFail', 'session', 'hint', 'collation', 'toArray']);
+const CHAIN_MODIFIERS = KNOWLEDGE.chainModifiers();
 
-const PRISMA_DISTINCT = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'upsert', 'createMany', 'createManyAndReturn', 'updateMany', 'updateManyAndReturn', 'deleteMany', 'aggregate', 'groupBy']);
-const PRISMA_GENERIC = new Set(['create', 'update', 'delete', 'count']);
-
-/** Modules whose module-level functions (not only client instances) do I/O. */
-const MODULE_LEVEL_IO = new Set(['mongoose']);
+const PRISMA = lib(LIB.prisma);
+const PRISMA_METHODS = new Set([...PRISMA.db!.modelMethods!.distinct, ...PRISMA.db!.modelMethods!.generic]);
 
 export function calleeLabel(e: ts.Expression, sf: ts.SourceFile): string {
   const t = e.getText(sf).replace(/\s+/g, '');
@@ -95,12 +97,8 @@ function classifyCall(call: ts.CallExpression, facts: FileFacts, project: Projec
   return inferPrisma(call, project, sf) ?? inferSharedClient(call, facts, project, sf);
 }
 
-const SQL_RECEIVER = /^(pool|db|pg|sql|database|knex|mysql|conn|connection|dbPool|pgPool)$/i;
-const SQL_METHODS = new Set(['query', 'execute', 'one', 'many', 'any', 'none', 'oneOrNone', 'manyOrNone', 'result']);
-const SQL_LIBS = ['pg', 'mysql2', 'mysql', 'pg-promise', 'mssql', 'oracledb'];
-const CACHE_RECEIVER = /^(redis|redisClient|cache|cacheClient)$/i;
-const CACHE_METHODS = new Set(['get', 'set', 'del', 'mget', 'mset', 'hget', 'hset', 'hgetall', 'hdel', 'expire', 'incr', 'decr', 'exists', 'setex', 'lpush', 'rpush', 'lrange', 'sadd', 'smembers', 'zadd', 'zrange', 'publish', 'eval']);
-const CACHE_LIBS = ['ioredis', 'redis'];
+const SQL_METHODS = new Set(SHARED_SQL_CLIENT.methods);
+const CACHE_METHODS = new Set(SHARED_CACHE_CLIENT.methods);
 
 /**
  * `pool.query()` / `redis.get()` on a client shared from another project module
@@ -119,11 +117,13 @@ function inferSharedClient(call: ts.CallExpression, facts: FileFacts, project: P
     name = recv.text;
   } else return undefined;
   const method = callee.name.text;
-  if (SQL_RECEIVER.test(name) && SQL_METHODS.has(method) && SQL_LIBS.some((l) => hasDependency(project, l))) {
-    return { call, module: SQL_LIBS.find((l) => hasDependency(project, l))!, kind: 'db', path: [method], label: calleeLabel(callee, sf), inferred: true, instance: true };
+  const sqlDriver = SHARED_SQL_CLIENT.drivers.find((l) => hasDependency(project, l));
+  if (SHARED_SQL_CLIENT.receiver.test(name) && SQL_METHODS.has(method) && sqlDriver) {
+    return { call, module: sqlDriver, kind: IO.db, path: [method], label: calleeLabel(callee, sf), inferred: true, instance: true };
   }
-  if (CACHE_RECEIVER.test(name) && CACHE_METHODS.has(method) && CACHE_LIBS.some((l) => hasDependency(project, l))) {
-    return { call, module: CACHE_LIBS.find((l) => hasDependency(project, l))!, kind: 'cache', path: [method], label: calleeLabel(callee, sf), inferred: true, instance: true };
+  const cacheDriver = SHARED_CACHE_CLIENT.drivers.find((l) => hasDependency(project, l));
+  if (SHARED_CACHE_CLIENT.receiver.test(name) && CACHE_METHODS.has(method) && cacheDriver) {
+    return { call, module: cacheDriver, kind: IO.cache, path: [method], label: calleeLabel(callee, sf), inferred: true, instance: true };
   }
   return undefined;
 }
@@ -131,7 +131,7 @@ function inferSharedClient(call: ts.CallExpression, facts: FileFacts, project: P
 function fromResolved(call: ts.CallExpression, r: Resolved, sf: ts.SourceFile, extraModules: readonly string[]): ExternalCall | undefined {
   const label = calleeLabel(call.expression, sf);
   const base = { call, module: r.module, path: r.path, label, inferred: false, instance: !!r.instance };
-  if (r.module === 'global') return r.path.length === 1 && r.path[0] === 'fetch' ? { ...base, kind: 'http' } : undefined;
+  if (r.module === GLOBAL_MODULE) return KNOWLEDGE.httpCallOf(GLOBAL_MODULE, r.path, false) ? { ...base, kind: IO.http } : undefined;
   const info = moduleInfo(r.module, extraModules);
   if (!info) return undefined;
   const local = info.local ?? [];
@@ -139,14 +139,14 @@ function fromResolved(call: ts.CallExpression, r: Resolved, sf: ts.SourceFile, e
   const key = r.path.join('.');
   if (r.instance) {
     if (info.factories.includes(key)) return undefined; // got.extend() on an instance
-    if (r.path.length === 0 && info.kind !== 'http') return undefined;
+    if (r.path.length === 0 && info.kind !== IO.http) return undefined;
     return { ...base, kind: info.kind };
   }
   // module-level call
   if (r.path.length === 0 ? info.factories.includes('default') : info.factories.includes(key)) return undefined;
   const extra = extraModules.includes(r.module);
-  if (info.kind === 'http' || extra || MODULE_LEVEL_IO.has(r.module)) {
-    if (r.path.length === 0 && info.kind !== 'http' && !extra) return undefined;
+  if (info.kind === IO.http || extra || info.moduleLevel) {
+    if (r.path.length === 0 && info.kind !== IO.http && !extra) return undefined;
     return { ...base, kind: info.kind };
   }
   return undefined;
@@ -157,31 +157,22 @@ function inferPrisma(call: ts.CallExpression, project: ProjectFacts, sf: ts.Sour
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
-  if (!PRISMA_DISTINCT.has(method) && !PRISMA_GENERIC.has(method)) return undefined;
+  if (!PRISMA_METHODS.has(method)) return undefined;
   const model = callee.expression;
   if (!ts.isPropertyAccessExpression(model) || model.name.text.startsWith('$')) return undefined;
   const recv = model.expression;
   const recvName = ts.isIdentifier(recv) ? recv.text
     : ts.isPropertyAccessExpression(recv) && recv.expression.kind === ts.SyntaxKind.ThisKeyword ? recv.name.text : undefined;
-  if (!recvName || !/prisma/i.test(recvName)) return undefined;
-  if (!hasDependency(project, '@prisma/client') && !hasDependency(project, 'prisma')) return undefined;
-  return { call, module: '@prisma/client', kind: 'db', path: [model.name.text, method], label: calleeLabel(callee, sf), inferred: true, instance: true };
+  if (!recvName || !PRISMA_RECEIVER.test(recvName)) return undefined;
+  if (!hasDependency(project, moduleOf(LIB.prisma)) && !hasDependency(project, moduleOf(LIB.prismaCli))) return undefined;
+  return { call, module: moduleOf(LIB.prisma), kind: IO.db, path: [model.name.text, method], label: calleeLabel(callee, sf), inferred: true, instance: true };
 }
 
 // ---- reads -------------------------------------------------------------------------------------
 
-const READ_METHODS = new Set([
-  // redis / ioredis (compared lower-case, so node-redis v4 `hGetAll` matches too)
-  'get', 'mget', 'hget', 'hmget', 'hgetall', 'hkeys', 'hvals', 'hlen', 'hexists', 'exists', 'ttl', 'pttl', 'type', 'strlen',
-  'getrange', 'lrange', 'llen', 'lindex', 'smembers', 'sismember', 'smismember', 'scard', 'zrange', 'zrangebyscore',
-  'zrevrange', 'zrevrangebyscore', 'zscore', 'zmscore', 'zrank', 'zrevrank', 'zcard', 'zcount', 'pfcount', 'getbit', 'bitcount',
-  // databases
-  'find', 'findone', 'findbyid', 'findmany', 'findunique', 'finduniqueorthrow', 'findfirst', 'findfirstorthrow', 'findall',
-  'findandcountall', 'findbypk', 'count', 'countdocuments', 'estimateddocumentcount', 'aggregate', 'groupby', 'distinct',
-  // SDKs (Stripe, OpenAI, queues)
-  'retrieve', 'list', 'search', 'getjob', 'getjobs', 'getjobcounts', 'getwaiting', 'getactive', 'getcompleted', 'getfailed', 'getdelayed',
-]);
-const HTTP_READ_METHODS = new Set(['get', 'head', 'options']);
+/** Methods that only read, over every library (compared lower-case, so node-redis v4 `hGetAll` matches too). */
+const READ_METHODS = KNOWLEDGE.readMethods();
+const HTTP_READS = new Set(HTTP_READ_METHODS);
 
 function stringValue(e: ts.Expression | undefined): string | undefined {
   if (!e) return undefined;
@@ -211,28 +202,35 @@ export function isReadOnlyCall(ext: ExternalCall): boolean {
   const { call, path, module } = ext;
   const method = path[path.length - 1];
   const args = call.arguments;
-  if (ext.kind === 'http') {
-    if (module === 'global' || module === 'node-fetch' || (module === 'undici' && (method === 'fetch' || method === 'request'))) {
+  if (ext.kind === IO.http) {
+    const calls = KNOWLEDGE.httpCallsOf(module);
+    const shape = calls.find((c) => c.path.length === path.length && c.path.every((p, i) => p === path[i]));
+    // fetch-shaped: the method is in the init (GET when absent)
+    if (shape && (shape.style === 'fetch' || shape.style === 'undici-request')) {
       return requestMethod(args[1]) === 'GET' || requestMethod(args[1]) === 'HEAD';
     }
-    if (module === 'axios' || module === 'got' || module === 'ky') {
+    // clients with verb methods and a config call: axios, got, ky
+    const root = calls.find((c) => c.path.length === 0);
+    if (root?.method === 'from-options' && root.style !== 'fetch') {
       if (path.length === 0) {
         const first = args[0] && skipOuter(args[0]);
         if (first && ts.isObjectLiteralExpression(first)) return requestMethod(first) === 'GET';
         return requestMethod(args[1]) === 'GET';
       }
-      return path.length === 1 && HTTP_READ_METHODS.has(method);
+      return path.length === 1 && HTTP_READS.has(method);
     }
     return false;
   }
   if (!method) return false;
-  if ((method === 'query' || method === 'execute') && (module === 'pg' || module === 'mysql2' || module === 'mysql2/promise')) {
+  const io = ioOf(module);
+  if (io?.sqlMethods?.includes(method)) {
     const sql = stringValue(args[0]);
     return sql !== undefined && /^\s*select\b/i.test(sql) && !/\bfor\s+update\b/i.test(sql);
   }
-  if (method === 'send' && module === '@aws-sdk/*') {
+  if (method === 'send' && io?.readCommandPrefixes) {
     const cmd = args[0] && skipOuter(args[0]);
-    return !!cmd && ts.isNewExpression(cmd) && ts.isIdentifier(cmd.expression) && /^(Get|List|Describe|Head|Query|Scan|BatchGet)[A-Z]\w*Command$/.test(cmd.expression.text);
+    const read = new RegExp(`^(${io.readCommandPrefixes.join('|')})[A-Z]\\w*Command$`);
+    return !!cmd && ts.isNewExpression(cmd) && ts.isIdentifier(cmd.expression) && read.test(cmd.expression.text);
   }
   return READ_METHODS.has(method.toLowerCase());
 }
@@ -241,7 +239,7 @@ export function isReadOnlyCall(ext: ExternalCall): boolean {
 
 export type PromiseKind = 'promise' | 'lazy';
 
-const NEVER_PROMISE = new Set(['release', 'unref', 'ref', 'pipe', 'stream', 'createReadStream', 'createWriteStream', 'paginate', 'iterate']);
+const NEVER_PROMISE = new Set(NON_PROMISE_METHODS);
 
 function callbackStyle(call: ts.CallExpression): boolean {
   const last = call.arguments[call.arguments.length - 1];
@@ -261,26 +259,15 @@ export function promiseKindOf(ext: ExternalCall, project: ProjectFacts): Promise
   const method = ext.path[ext.path.length - 1];
   if (method && NEVER_PROMISE.has(method)) return undefined;
   if (callbackStyle(ext.call)) return undefined;
-  switch (ext.module) {
-    case 'global': case 'node-fetch': case 'axios': case 'ky': case 'undici':
-      return 'promise';
-    case 'got':
-      return 'promise';
-    case 'pg': case 'mysql2/promise': case 'mongodb': case 'sequelize': case 'stripe': case 'openai': case '@aws-sdk/*': case 'bullmq':
-      return 'promise';
-    case 'ioredis':
-      return method === 'disconnect' ? undefined : 'promise';
-    case 'redis': {
-      const major = dependencyMajor(project, 'redis');
-      return major !== undefined && major < 4 ? undefined : 'promise';
-    }
-    case '@prisma/client':
-      return ext.path.length >= 2 ? 'lazy' : 'promise';
-    case 'mongoose':
-      return ext.instance && method !== 'create' && method !== 'insertMany' && method !== 'bulkWrite' ? 'lazy' : 'promise';
-    default:
-      return undefined;
-  }
+  const record = KNOWLEDGE.exactLibraryOf(KNOWLEDGE.moduleKey(ext.module));
+  const facet = record?.io?.promise;
+  if (!record || !facet) return undefined;
+  const p = atVersion(facet, record, dependencyView(project));
+  if (p.returns !== 'promise' || (method && p.except?.includes(method))) return undefined;
+  const lazy = p.lazy;
+  if (lazy?.minPath !== undefined && ext.path.length >= lazy.minPath) return 'lazy';
+  if (lazy?.onInstance && ext.instance && !(method && lazy.except?.includes(method))) return 'lazy';
+  return 'promise';
 }
 
 // ---- names -------------------------------------------------------------------------------------

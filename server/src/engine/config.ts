@@ -3,9 +3,11 @@
  * Validation never throws: a bad value is reported as a problem and its default is used.
  */
 import { SEVERITY_SETTINGS, type SeveritySetting } from './types';
+import { FLAG_PROVIDER, LOGGER_STYLE, type FlagProviderId } from '../knowledge';
 
-export type LoggerStyle = 'pino' | 'winston' | 'bunyan' | 'console';
-export const LOGGER_STYLES: readonly LoggerStyle[] = ['pino', 'winston', 'bunyan', 'console'];
+/** The logger styles settings accept (knowledge/ LOGGER_STYLE), and plain console. */
+export type LoggerStyle = typeof LOGGER_STYLE.pino | typeof LOGGER_STYLE.winston | typeof LOGGER_STYLE.bunyan | 'console';
+export const LOGGER_STYLES: readonly LoggerStyle[] = [LOGGER_STYLE.pino, LOGGER_STYLE.winston, LOGGER_STYLE.bunyan, 'console'];
 
 export interface LoggerSetting {
   /** Module to import the logger from, e.g. "./log" or "@acme/logger". Empty: already in scope. */
@@ -16,8 +18,9 @@ export interface LoggerSetting {
   style: LoggerStyle;
 }
 
-export type FlagProvider = 'openfeature' | 'launchdarkly' | 'unleash' | 'growthbook' | 'flagsmith' | 'configcat' | 'custom';
-export const FLAG_PROVIDERS: readonly FlagProvider[] = ['openfeature', 'launchdarkly', 'unleash', 'growthbook', 'flagsmith', 'configcat', 'custom'];
+/** The flag SDKs of knowledge/ (FLAG_PROVIDER), or the project's own function (`custom`). */
+export type FlagProvider = FlagProviderId | 'custom';
+export const FLAG_PROVIDERS: readonly FlagProvider[] = [...Object.values(FLAG_PROVIDER), 'custom'];
 
 export interface FlagsSetting {
   provider: FlagProvider;
@@ -180,7 +183,7 @@ export function normalizeConfig(raw: unknown, knownRules?: ReadonlySet<string>, 
     } else if (v.import !== undefined && typeof v.import !== 'string') {
       bad('logger.import', 'expected a module path string; ignoring the logger setting');
     } else {
-      config.logger = { name: v.name, style: (v.style as LoggerStyle) ?? 'pino', import: (v.import as string) || undefined };
+      config.logger = { name: v.name, style: (v.style as LoggerStyle) ?? LOGGER_STYLE.pino, import: (v.import as string) || undefined };
     }
   }
   if (raw.flags !== undefined && raw.flags !== null) {

@@ -6,7 +6,8 @@
  * their declarations, before rules visit what follows.
  */
 import * as ts from 'typescript';
-import { moduleInfo, moduleKey, LOGGER_MODULES, FLAG_MODULES } from './modules';
+import { moduleInfo, moduleKey } from './modules';
+import { BROWSER_PATH, GLOBAL_MODULE, KNOWLEDGE, LOGGER_STYLE, SCRIPT_PATH, TEST_PATH, loggerOf, type LoggerStyle } from '../knowledge';
 import type { FileKind } from './types';
 
 export interface ImportBinding {
@@ -44,7 +45,7 @@ export interface Resolved {
 export interface FileLogger {
   /** The binding to call, e.g. `logger` or `this.logger`. */
   name: string;
-  style: 'pino' | 'winston' | 'bunyan' | 'log4js' | 'nestjs';
+  style: LoggerStyle;
 }
 
 export class FileFacts {
@@ -146,7 +147,10 @@ export class FileFacts {
   private addBinding(local: string, module: string, imported: string, kind: 'import' | 'require', node: ts.Node): void {
     this.bindings.set(local, { local, module, imported, kind, node });
     this.moduleNames.add(local);
-    if (!this.flagSdk && FLAG_MODULES[module]) this.flagSdk = { provider: FLAG_MODULES[module], module };
+    if (!this.flagSdk) {
+      const provider = KNOWLEDGE.flagProviderOf(module);
+      if (provider) this.flagSdk = { provider, module };
+    }
   }
 
   private scanClass(cls: ts.ClassLikeDeclaration): void {
@@ -288,7 +292,7 @@ export class FileFacts {
       if (inst) return { module: inst.module, path: [], instance: inst };
       const b = this.bindings.get(e.text);
       if (b) return { module: b.module, path: b.imported === '*' || b.imported === 'default' ? [] : [b.imported] };
-      if (e.text === 'fetch' && !this.moduleNames.has('fetch')) return { module: 'global', path: ['fetch'] };
+      if (e.text === 'fetch' && !this.moduleNames.has('fetch')) return { module: GLOBAL_MODULE, path: ['fetch'] };
       return undefined;
     }
     if (ts.isPropertyAccessExpression(e)) {
@@ -298,7 +302,7 @@ export class FileFacts {
         return inst ? { module: inst.module, path: [], instance: inst } : undefined;
       }
       if (ts.isIdentifier(e.expression) && (e.expression.text === 'globalThis' || e.expression.text === 'window') && name === 'fetch') {
-        return { module: 'global', path: ['fetch'] };
+        return { module: GLOBAL_MODULE, path: ['fetch'] };
       }
       const base = this.resolve(e.expression);
       if (!base) return undefined;
@@ -323,10 +327,11 @@ export class FileFacts {
   private detectLogger(): void {
     // 1. a logger created in this file: const logger = pino() / winston.createLogger()
     for (const [name, b] of this.bindings) {
-      const lib = LOGGER_MODULES[b.module];
-      if (lib && lib !== 'nestjs') {
+      // a module that is itself a logger factory (pino, winston…), not one exporting a logger class
+      const lib = loggerOf(b.module);
+      if (lib && !lib.export) {
         const created = this.findCreatedLogger(name);
-        if (created) { this.logger = { name: created, style: lib }; return; }
+        if (created) { this.logger = { name: created, style: lib.style }; return; }
       }
     }
     // 2. a NestJS Logger member: private readonly logger = new Logger(X.name)
@@ -334,10 +339,13 @@ export class FileFacts {
       if (!ts.isClassDeclaration(st)) continue;
       for (const m of st.members) {
         if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.initializer && ts.isNewExpression(m.initializer) &&
-          ts.isIdentifier(m.initializer.expression) && this.bindings.get(m.initializer.expression.text)?.module === '@nestjs/common' &&
-          this.bindings.get(m.initializer.expression.text)?.imported === 'Logger') {
-          this.logger = { name: `this.${m.name.text}`, style: 'nestjs' };
-          return;
+          ts.isIdentifier(m.initializer.expression)) {
+          const b = this.bindings.get(m.initializer.expression.text);
+          const lib = b && loggerOf(b.module);
+          if (lib?.export && lib.export === b!.imported) {
+            this.logger = { name: `this.${m.name.text}`, style: lib.style };
+            return;
+          }
         }
       }
     }
@@ -345,7 +353,8 @@ export class FileFacts {
     for (const name of ['logger', 'log', 'LOGGER']) {
       const b = this.bindings.get(name);
       if (b && (b.module.startsWith('.') || b.module.startsWith('@/') || b.module.startsWith('~/'))) {
-        this.logger = { name, style: 'pino' };
+        // assumed object-first until the project says otherwise (fixes/logger.ts refines it)
+        this.logger = { name, style: LOGGER_STYLE.pino };
         return;
       }
     }
@@ -415,22 +424,15 @@ function hasDirective(sf: ts.SourceFile, directive: string): boolean {
   return false;
 }
 
-const TEST_PATH = /(^|[\\/])(__tests__|__mocks__|tests?|[\w.-]+-tests?|testing|test-utils|e2e|spec|fixtures?|cypress|playwright|mocks?)[\\/]|[._-](test|spec|e2e|stories|story)\.[cm]?[jt]sx?$|(^|[\\/])(test|spec)[-_.][\w.-]*\.[cm]?[jt]sx?$/i;
-const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|cli|ci|migrations?|seeds?|seeders|tools|examples?|playgrounds?|samples?|sandbox(?:es)?|extra|release|tasks|\.github|hack)[\\/]|(^|[\\/])(seed|migrate)[\w-]*\.[cm]?[jt]s$|(^|[\\/])[\w.-]*\.(config|build)\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
-const SERVER_FRAMEWORKS = new Set(['express', 'fastify', 'koa', 'hono', '@nestjs/core', '@nestjs/common', 'http', 'https', 'next', '@hapi/hapi']);
-const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend|public|static)[\\/]|\.client\.[cm]?[jt]sx?$/i;
-// + client-side state stores and browser-only SDK entry points (umami src/store/*.ts: zustand; papermark lib/files/put-file.ts: @vercel/blob/client)
-const BROWSER_MODULES = new Set(['react-dom', 'react-dom/client', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact', 'zustand', 'jotai', 'valtio', 'react-router-dom', '@vercel/blob/client']);
-
 export function classifyFile(fileName: string, sf: ts.SourceFile, facts: FileFacts): FileKind {
   const normalized = fileName.replace(/\\/g, '/');
   if (TEST_PATH.test(normalized)) return 'test';
   if (sf.text.startsWith('#!') || SCRIPT_PATH.test(normalized)) return 'script';
   // a command-line program: reads its arguments and serves nothing
-  if (sf.text.includes('process.argv') && ![...facts.bindings.values()].some((b) => SERVER_FRAMEWORKS.has(b.module))) return 'script';
+  if (sf.text.includes('process.argv') && ![...facts.bindings.values()].some((b) => KNOWLEDGE.importSignal(b.module) === 'server')) return 'script';
   if (hasDirective(sf, 'use server')) return 'server';
   if (facts.useClient || BROWSER_PATH.test(normalized)) return 'browser';
-  for (const b of facts.bindings.values()) if (BROWSER_MODULES.has(b.module)) return 'browser';
+  for (const b of facts.bindings.values()) if (KNOWLEDGE.importSignal(b.module) === 'browser') return 'browser';
   if (/\.[jt]sx$/.test(normalized) && !/(^|\/)(api|server)\//.test(normalized) && !/(^|\/)route\.[jt]sx?$/.test(normalized)) {
     return 'browser';
   }

@@ -20,8 +20,12 @@ import type { FileFacts } from './facts';
 import { skipOuter } from './facts';
 import { isFunctionLike, type FunctionLike } from './ast';
 import type { ProjectFacts } from './project';
+import {
+  APP_PARAMETER_NAMES, FRAMEWORK, FRAMEWORK_INFO, KNOWLEDGE, LIB, RESPONSE_HEADER_METHODS, RESPONSE_SEND_METHODS, RESPONSE_STATUS_METHODS,
+  frameworkOf, isModuleOf, type FrameworkFacet, type FrameworkId, type RequestRole,
+} from '../knowledge';
 
-export type Framework = 'express' | 'fastify' | 'koa' | 'hono' | 'nestjs' | 'next';
+export type Framework = FrameworkId;
 
 export interface AppInstance {
   /** How the code refers to it: `app`, `router`, `this.app`, `fastify`. */
@@ -79,11 +83,22 @@ export interface RequestHandlerInfo {
 
 // ---- module tables ---------------------------------------------------------------------------
 
-const EXPRESS_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head', 'use']);
-const FASTIFY_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'head']);
-const KOA_ROUTER_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'delete', 'all', 'options', 'head', 'use']);
-const HONO_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'on', 'use']);
-const HONO_MODULES = new Set(['hono', 'hono/tiny', 'hono/quick', '@hono/zod-openapi']);
+const EXPRESS_METHODS: ReadonlySet<string> = new Set(FRAMEWORK_INFO.express.appMethods);
+const FASTIFY_METHODS: ReadonlySet<string> = new Set(FRAMEWORK_INFO.fastify.appMethods);
+const HONO_METHODS: ReadonlySet<string> = new Set(FRAMEWORK_INFO.hono.appMethods);
+
+/** The framework facet of a module when it is one the engine models (Express, Fastify, Koa, Hono, Nest, Next). */
+function modelled(module: string): (FrameworkFacet & { id: Framework }) | undefined {
+  const f = frameworkOf(module);
+  return f && KNOWLEDGE.isModelledFramework(f.id) ? (f as FrameworkFacet & { id: Framework }) : undefined;
+}
+
+/** The app or router an export of `module` makes when called (or constructed with `new`). */
+function factoryOf(module: string, name: string, isNew: boolean): { framework: Framework; role: 'app' | 'router' } | undefined {
+  const f = modelled(module);
+  const hit = f?.factories?.find((x) => x.export === name && (x.call === 'new') === isNew);
+  return f && hit ? { framework: f.id, role: hit.role } : undefined;
+}
 
 /** What a creating call/`new` makes, from the callee's binding. */
 function creationKind(node: ts.CallExpression | ts.NewExpression, facts: FileFacts): { framework: Framework; role: 'app' | 'router' } | undefined {
@@ -91,11 +106,7 @@ function creationKind(node: ts.CallExpression | ts.NewExpression, facts: FileFac
   const isNew = ts.isNewExpression(node);
   // require('express')() / require('express').Router()
   const req = requireOf(callee);
-  if (req) {
-    if (req.module === 'express' && !isNew) return req.member === 'Router' ? { framework: 'express', role: 'router' } : req.member ? undefined : { framework: 'express', role: 'app' };
-    if (req.module === 'fastify' && !isNew && (!req.member || req.member === 'fastify' || req.member === 'default')) return { framework: 'fastify', role: 'app' };
-    return undefined;
-  }
+  if (req) return factoryOf(req.module, req.member ?? '', isNew);
   let base: string | undefined;
   let member: string | undefined;
   if (ts.isIdentifier(callee)) base = callee.text;
@@ -106,24 +117,7 @@ function creationKind(node: ts.CallExpression | ts.NewExpression, facts: FileFac
   const whole = b.imported === 'default' || b.imported === '*';
   const name = member ? (whole ? member : undefined) : (whole ? '' : b.imported);
   if (name === undefined) return undefined;
-  switch (b.module) {
-    case 'express':
-      if (name === '' && !isNew) return { framework: 'express', role: 'app' };
-      if (name === 'Router' && !isNew) return { framework: 'express', role: 'router' };
-      return undefined;
-    case 'fastify':
-      return !isNew && (name === '' || name === 'fastify' || name === 'default') ? { framework: 'fastify', role: 'app' } : undefined;
-    case 'koa':
-      return isNew && (name === '' || name === 'Koa' || name === 'default') ? { framework: 'koa', role: 'app' } : undefined;
-    case 'koa-router':
-    case '@koa/router':
-      return isNew && (name === '' || name === 'Router' || name === 'default') ? { framework: 'koa', role: 'router' } : undefined;
-    case '@nestjs/core':
-      return !isNew && name === 'NestFactory' ? undefined : undefined;
-    default:
-      if (HONO_MODULES.has(b.module) && isNew && (name === 'Hono' || name === 'OpenAPIHono')) return { framework: 'hono', role: 'app' };
-      return undefined;
-  }
+  return factoryOf(b.module, name, isNew);
 }
 
 function requireOf(e: ts.Expression): { module: string; member?: string } | undefined {
@@ -146,7 +140,8 @@ export function isNestAppCreation(e: ts.Expression, facts: FileFacts): ts.CallEx
   const obj = x.expression.expression;
   if (!ts.isIdentifier(obj)) return undefined;
   const b = facts.bindings.get(obj.text);
-  return b && b.module === '@nestjs/core' && b.imported === 'NestFactory' ? x : undefined;
+  const boot = b && modelled(b.module)?.bootstrap;
+  return boot && b.imported === boot.export && x.expression.name.text === boot.method ? x : undefined;
 }
 
 /** The framework and role an initializer creates: `express()`, `Router()`, `new Hono()`, `await NestFactory.create()`. */
@@ -154,7 +149,7 @@ export function creationOf(init: ts.Expression, facts: FileFacts): { framework: 
   let x = skipOuter(init);
   if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
   const nest = isNestAppCreation(x, facts);
-  if (nest) return { framework: 'nestjs', role: 'app', creation: nest };
+  if (nest) return { framework: FRAMEWORK.nestjs, role: 'app', creation: nest };
   if (!ts.isCallExpression(x) && !ts.isNewExpression(x)) return undefined;
   const direct = creationKind(x, facts);
   if (direct) return { ...direct, creation: x };
@@ -162,22 +157,12 @@ export function creationOf(init: ts.Expression, facts: FileFacts): { framework: 
   if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression)) {
     const inner = creationOf(x.expression.expression, facts);
     const m = x.expression.name.text;
-    if (inner && (m === 'basePath' || HONO_METHODS.has(m) || EXPRESS_METHODS.has(m) || m === 'route')) return inner;
+    if (inner && (m === FRAMEWORK_INFO.hono.prefixMethod || HONO_METHODS.has(m) || EXPRESS_METHODS.has(m) || m === FRAMEWORK_INFO.express.prefixMethod)) return inner;
   }
   return undefined;
 }
 
 // ---- type names of parameters ---------------------------------------------------------------
-
-const TYPE_APPS: Record<string, Record<string, { framework: Framework; role: 'app' | 'router' }>> = {
-  express: { Express: { framework: 'express', role: 'app' }, Application: { framework: 'express', role: 'app' }, Router: { framework: 'express', role: 'router' }, IRouter: { framework: 'express', role: 'router' } },
-  fastify: { FastifyInstance: { framework: 'fastify', role: 'app' } },
-  koa: { Koa: { framework: 'koa', role: 'app' }, default: { framework: 'koa', role: 'app' } },
-  'koa-router': { Router: { framework: 'koa', role: 'router' }, default: { framework: 'koa', role: 'router' } },
-  '@koa/router': { Router: { framework: 'koa', role: 'router' }, default: { framework: 'koa', role: 'router' } },
-  hono: { Hono: { framework: 'hono', role: 'app' } },
-  '@hono/zod-openapi': { OpenAPIHono: { framework: 'hono', role: 'app' } },
-};
 
 /** Resolves a type reference (`Express`, `express.Router`, `FastifyInstance`, `Koa`) to its module and exported name. */
 function typeRef(type: ts.TypeNode | undefined, facts: FileFacts): { module: string; name: string } | undefined {
@@ -198,23 +183,19 @@ function typeRef(type: ts.TypeNode | undefined, facts: FileFacts): { module: str
 
 function appFromType(type: ts.TypeNode | undefined, facts: FileFacts): { framework: Framework; role: 'app' | 'router' } | undefined {
   const r = typeRef(type, facts);
-  if (!r) return undefined;
-  const table = TYPE_APPS[r.module];
-  return table?.[r.name] ?? (r.module === 'koa' && r.name === 'default' ? table.default : undefined);
+  const f = r && modelled(r.module);
+  const role = f && f.appTypes?.[r.name];
+  return f && role ? { framework: f.id, role } : undefined;
 }
 
 /** The single server framework the project depends on, for recognising untyped `app`/`fastify` parameters. */
 export function projectFramework(project: ProjectFacts | undefined): Framework | undefined {
   if (!project) return undefined;
-  const found: Framework[] = [];
-  if (project.dependencies.has('express')) found.push('express');
-  if (project.dependencies.has('fastify')) found.push('fastify');
-  if (project.dependencies.has('koa')) found.push('koa');
-  if (project.dependencies.has('hono')) found.push('hono');
+  const found = Object.values(FRAMEWORK_INFO).filter((f) => f.untypedApps && project.dependencies.has(f.packages[0])).map((f) => f.id);
   return found.length === 1 ? found[0] : undefined;
 }
 
-const UNTYPED_APP_NAMES: Record<string, 'app' | 'router'> = { app: 'app', server: 'app', fastify: 'app', instance: 'app', router: 'router', routes: 'router', api: 'router' };
+const UNTYPED_APP_NAMES = APP_PARAMETER_NAMES;
 
 // ---- receiver resolution --------------------------------------------------------------------
 
@@ -241,24 +222,27 @@ export function appOf(expr: ts.Expression, facts: FileFacts, project?: ProjectFa
       // router.route('/x').get(…), app.basePath('/api').get(…), chained app.get(…).post(…)
       const first = e.arguments[0];
       const literal = first && ts.isStringLiteralLike(first) ? first.text : undefined;
-      if (m === 'route' && inner.framework === 'express') return { ...inner, prefix: literal };
-      if (m === 'basePath' && inner.framework === 'hono') return { ...inner, prefix: literal };
-      if (m === 'register' && inner.framework === 'fastify') return inner;
+      const info = FRAMEWORK_INFO[inner.framework];
+      if (m === info.prefixMethod) return { ...inner, prefix: literal };
+      if (m === info.pluginMethod) return inner;
       if (methodSet(inner.framework, inner.role).has(m)) return inner;
     }
   }
   return undefined;
 }
 
+const METHOD_SETS = new Map<string, ReadonlySet<string>>();
+
+/** The methods that register routes or middleware on an app or router of a framework. */
 function methodSet(fw: Framework, role: 'app' | 'router'): ReadonlySet<string> {
-  switch (fw) {
-    case 'express': return EXPRESS_METHODS;
-    case 'fastify': return FASTIFY_METHODS;
-    case 'koa': return role === 'router' ? KOA_ROUTER_METHODS : new Set(['use']);
-    case 'hono': return HONO_METHODS;
-    case 'nestjs': return new Set(['use']);
-    default: return new Set();
+  const key = `${fw}:${role}`;
+  let set = METHOD_SETS.get(key);
+  if (!set) {
+    const info = FRAMEWORK_INFO[fw];
+    set = new Set(role === 'router' && info.routerMethods ? info.routerMethods : info.appMethods);
+    METHOD_SETS.set(key, set);
   }
+  return set;
 }
 
 function lookupName(at: ts.Node, name: string, facts: FileFacts, project?: ProjectFacts): AppInstance | undefined {
@@ -313,7 +297,7 @@ function paramLookup(fn: FunctionLike, name: string, facts: FileFacts, project?:
       // `module.exports = async function (fastify, opts)`, `export default (app) => { app.get(…) }`
       const fw = projectFramework(project) ?? fileFramework(facts);
       const role = UNTYPED_APP_NAMES[name];
-      if (fw && role && (fw !== 'koa' || role === 'router')) return { name, framework: fw, role: fw === 'fastify' ? 'app' : role, source: 'parameter', declaration: p };
+      if (fw && role && (fw !== FRAMEWORK.koa || role === 'router')) return { name, framework: fw, role: fw === FRAMEWORK.fastify ? 'app' : role, source: 'parameter', declaration: p };
     }
     return null;
   }
@@ -330,10 +314,8 @@ export function fileFramework(facts: FileFacts): Framework | undefined {
   if (cache.__fileFramework !== undefined) return cache.__fileFramework ?? undefined;
   const found = new Set<Framework>();
   for (const b of facts.bindings.values()) {
-    if (b.module === 'express') found.add('express');
-    else if (b.module === 'fastify' || b.module === 'fastify-plugin') found.add('fastify');
-    else if (b.module === 'koa' || b.module === 'koa-router' || b.module === '@koa/router') found.add('koa');
-    else if (HONO_MODULES.has(b.module)) found.add('hono');
+    const f = modelled(b.module);
+    if (f?.marksFile) found.add(f.id);
   }
   const fw = found.size === 1 ? [...found][0] : undefined;
   cache.__fileFramework = fw ?? null;
@@ -412,15 +394,15 @@ function computeRoute(call: ts.CallExpression, facts: FileFacts, project?: Proje
   const literalPath = first && ts.isStringLiteralLike(first) ? first.text : undefined;
   const base = { framework: app.framework, receiver, app, call };
 
-  if (app.framework === 'fastify') {
-    if (m === 'route') {
+  if (app.framework === FRAMEWORK.fastify) {
+    if (m === FRAMEWORK_INFO.fastify.routeMethod) {
       const opts = first && ts.isObjectLiteralExpression(first) ? first : undefined;
       if (!opts) return undefined;
       const method = stringProp(opts, 'method');
       const url = stringProp(opts, 'url') ?? stringProp(opts, 'path');
       return { ...base, method: method ? method.toUpperCase() : 'ALL', path: url, handlers: fastifyHandlers(opts), options: opts };
     }
-    if (m === 'register') return { ...base, method: 'REGISTER', path: undefined, handlers: first ? [first] : [], options: objectArg(args[1]) };
+    if (m === FRAMEWORK_INFO.fastify.pluginMethod) return { ...base, method: 'REGISTER', path: undefined, handlers: first ? [first] : [], options: objectArg(args[1]) };
     if (m === 'use') return { ...base, method: 'USE', path: literalPath, handlers: args.slice(literalPath !== undefined ? 1 : 0) };
     if (!FASTIFY_METHODS.has(m) || literalPath === undefined || args.length < 2) return undefined;
     // fastify.get(path, handler) | fastify.get(path, opts, handler) | fastify.get(path, { handler, … })
@@ -430,14 +412,15 @@ function computeRoute(call: ts.CallExpression, facts: FileFacts, project?: Proje
     return { ...base, method: m.toUpperCase(), path: literalPath, handlers: [...(opts ? fastifyHooks(opts) : []), handler], options: opts };
   }
 
-  if (!methodSet(app.framework, app.role).has(m) && !(app.framework === 'express' && m === 'route')) return undefined;
-  if (m === 'route') return undefined; // router.route('/x') itself registers nothing
+  const prefixMethod = FRAMEWORK_INFO[app.framework].prefixMethod;
+  if (!methodSet(app.framework, app.role).has(m) && !(app.framework === FRAMEWORK.express && m === prefixMethod)) return undefined;
+  if (app.framework === FRAMEWORK.express && m === prefixMethod) return undefined; // router.route('/x') itself registers nothing
   if (m === 'use') {
     const handlers = args.slice(literalPath !== undefined ? 1 : 0);
     if (handlers.length === 0) return undefined;
     return { ...base, method: 'USE', path: literalPath ?? app.prefix, handlers };
   }
-  if (app.framework === 'hono' && m === 'on') {
+  if (app.framework === FRAMEWORK.hono && m === 'on') {
     // app.on('GET', '/x', h) / app.on(['GET','POST'], '/x', h)
     const second = args[1] && skipOuter(args[1]);
     if (!second || !ts.isStringLiteralLike(second) || args.length < 3) return undefined;
@@ -445,7 +428,7 @@ function computeRoute(call: ts.CallExpression, facts: FileFacts, project?: Proje
     return { ...base, method, path: second.text, handlers: args.slice(2) };
   }
   // app.get('/x', …handlers) — or, on router.route('/x'), app.get(…handlers) without a path
-  if (app.prefix !== undefined && app.framework === 'express' && literalPath === undefined) {
+  if (app.prefix !== undefined && app.framework === FRAMEWORK.express && literalPath === undefined) {
     if (args.length === 0) return undefined;
     return { ...base, method: m === 'del' ? 'DELETE' : m.toUpperCase(), path: app.prefix, handlers: [...args] };
   }
@@ -453,11 +436,15 @@ function computeRoute(call: ts.CallExpression, facts: FileFacts, project?: Proje
   if (args.length < 2) return undefined;
   const pathOk = literalPath !== undefined || (first && isPathLike(first));
   if (!pathOk) return undefined;
-  const prefix = app.framework === 'hono' && app.prefix && literalPath !== undefined ? joinPath(app.prefix, literalPath) : literalPath;
+  const prefix = app.framework === FRAMEWORK.hono && app.prefix && literalPath !== undefined ? joinPath(app.prefix, literalPath) : literalPath;
   return { ...base, method: m === 'del' ? 'DELETE' : m.toUpperCase(), path: prefix, handlers: args.slice(1) };
 }
 
-const ALL_METHODS = new Set([...EXPRESS_METHODS, ...FASTIFY_METHODS, ...KOA_ROUTER_METHODS, ...HONO_METHODS, 'route', 'register']);
+/** Every method that registers something on an app or router of any framework. */
+const ALL_METHODS: ReadonlySet<string> = new Set(Object.values(FRAMEWORK_INFO).flatMap((f) => [
+  ...f.appMethods, ...(f.routerMethods ?? []), ...(f.routeMethod ? [f.routeMethod] : []), ...(f.pluginMethod ? [f.pluginMethod] : []),
+  ...(f.id === FRAMEWORK.express && f.prefixMethod ? [f.prefixMethod] : []),
+]));
 
 function isPathLike(e: ts.Expression): boolean {
   const x = skipOuter(e);
@@ -500,7 +487,7 @@ export function objectProp(obj: ts.ObjectLiteralExpression, name: string): ts.Ex
   return undefined;
 }
 
-const FASTIFY_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler'];
+const FASTIFY_HOOKS = FRAMEWORK_INFO.fastify.hooks!;
 
 function fastifyHooks(opts: ts.ObjectLiteralExpression): ts.Expression[] {
   const out: ts.Expression[] = [];
@@ -564,7 +551,7 @@ function computeHandler(fn: FunctionLike, facts: FileFacts, project?: ProjectFac
     const call = host.parent.parent;
     if (key && (key === 'handler' || FASTIFY_HOOKS.includes(key)) && call && ts.isCallExpression(call)) {
       const route = routeOf(call, facts, project);
-      if (route && route.framework === 'fastify') return fromRoute(fn, route, key === 'handler' ? 'route' : 'middleware');
+      if (route && route.framework === FRAMEWORK.fastify) return fromRoute(fn, route, key === 'handler' ? 'route' : 'middleware');
     }
   }
   // 3. NestJS controller method
@@ -572,7 +559,7 @@ function computeHandler(fn: FunctionLike, facts: FileFacts, project?: ProjectFac
     const nest = nestRouteOf(fn, facts);
     if (nest) {
       const p = nest.params;
-      return { framework: 'nestjs', kind: 'controller', reqName: p.Req ?? p.Request, resName: p.Res ?? p.Response, nextName: p.Next, method: nest.method, path: nest.path };
+      return { framework: FRAMEWORK.nestjs, kind: 'controller', reqName: p.Req ?? p.Request, resName: p.Res ?? p.Response, nextName: p.Next, method: nest.method, path: nest.path };
     }
   }
   // 4. Next.js route handlers
@@ -586,27 +573,28 @@ function computeHandler(fn: FunctionLike, facts: FileFacts, project?: ProjectFac
   if (names.length >= 2 && names.length <= 4) {
     const [a, b, c, d] = names;
     if (names.length === 4 && a && /^(err|error|e)$/.test(a) && b && /^req(uest)?$/.test(b) && c && /^res(ponse)?$/.test(c)) {
-      return { framework: 'express', kind: 'error', errName: a, reqName: b, resName: c, nextName: d, guessed: true };
+      return { framework: FRAMEWORK.express, kind: 'error', errName: a, reqName: b, resName: c, nextName: d, guessed: true };
     }
     if (a && /^req(uest)?$/.test(a) && b && /^(res|response)$/.test(b) && names.length <= 3) {
-      return { framework: 'express', kind: 'plain', reqName: a, resName: b, nextName: c, guessed: true };
+      return { framework: FRAMEWORK.express, kind: 'plain', reqName: a, resName: b, nextName: c, guessed: true };
     }
     if (a && /^req(uest)?$/.test(a) && b === 'reply' && names.length === 2) {
-      return { framework: 'fastify', kind: 'plain', reqName: a, resName: b, guessed: true };
+      return { framework: FRAMEWORK.fastify, kind: 'plain', reqName: a, resName: b, guessed: true };
     }
   }
   return undefined;
 }
 
+const ERROR_HANDLER_METHODS: ReadonlySet<string> = new Set(Object.values(FRAMEWORK_INFO).flatMap((f) => (f.errorHandler ? [f.errorHandler] : [])));
+
 function errorHandlerHost(call: ts.CallExpression, facts: FileFacts, project?: ProjectFacts): { framework: Framework } | undefined {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const m = callee.name.text;
-  if (m !== 'setErrorHandler' && m !== 'onError') return undefined;
+  if (!ERROR_HANDLER_METHODS.has(m)) return undefined;
   const app = appOf(callee.expression, facts, project);
   if (!app) return undefined;
-  if (m === 'setErrorHandler' && app.framework === 'fastify') return { framework: 'fastify' };
-  if (m === 'onError' && app.framework === 'hono') return { framework: 'hono' };
+  if (m === FRAMEWORK_INFO[app.framework].errorHandler) return { framework: app.framework };
   return undefined;
 }
 
@@ -614,20 +602,20 @@ function withParams(fn: FunctionLike, framework: Framework, kind: HandlerKind, r
   const names = paramNames(fn);
   const info: RequestHandlerInfo = { framework, kind, route, method: route?.method, path: route?.path };
   switch (framework) {
-    case 'express':
+    case FRAMEWORK.express:
       if (kind === 'error' || names.length === 4) {
         info.kind = 'error';
         [info.errName, info.reqName, info.resName, info.nextName] = names;
       } else [info.reqName, info.resName, info.nextName] = names;
       break;
-    case 'fastify':
+    case FRAMEWORK.fastify:
       if (kind === 'error') [info.errName, info.reqName, info.resName] = names;
       else [info.reqName, info.resName] = names;
       break;
-    case 'koa':
+    case FRAMEWORK.koa:
       [info.ctxName, info.nextName] = names;
       break;
-    case 'hono':
+    case FRAMEWORK.hono:
       if (kind === 'error') [info.errName, info.ctxName] = names;
       else [info.ctxName, info.nextName] = names;
       break;
@@ -647,24 +635,15 @@ function containsNode(outer: ts.Node, inner: ts.Node): boolean {
   return outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
-const REQ_TYPES: Record<string, Record<string, 'req' | 'res' | 'next' | 'ctx' | 'handler' | 'error-handler'>> = {
-  express: { Request: 'req', Response: 'res', NextFunction: 'next', RequestHandler: 'handler', ErrorRequestHandler: 'error-handler' },
-  fastify: { FastifyRequest: 'req', FastifyReply: 'res' },
-  koa: { Context: 'ctx', ParameterizedContext: 'ctx', DefaultContext: 'ctx', Middleware: 'handler', Next: 'next' },
-  'koa-router': { RouterContext: 'ctx', IRouterContext: 'ctx' },
-  '@koa/router': { RouterContext: 'ctx' },
-  hono: { Context: 'ctx' },
-  next: { NextApiRequest: 'req', NextApiResponse: 'res', NextApiHandler: 'handler' },
-  'next/server': { NextRequest: 'req' },
-};
-const TYPE_FRAMEWORK: Record<string, Framework> = { express: 'express', fastify: 'fastify', koa: 'koa', 'koa-router': 'koa', '@koa/router': 'koa', hono: 'hono', next: 'next', 'next/server': 'next' };
-
-function typedRole(type: ts.TypeNode | undefined, facts: FileFacts): { framework: Framework; role: string } | undefined {
+function typedRole(type: ts.TypeNode | undefined, facts: FileFacts): { framework: Framework; role: RequestRole } | undefined {
   const r = typeRef(type, facts);
-  if (!r) return undefined;
-  const role = REQ_TYPES[r.module]?.[r.name];
-  return role ? { framework: TYPE_FRAMEWORK[r.module], role } : undefined;
+  const f = r && modelled(r.module);
+  const role = f && f.handlerTypes?.[r.name];
+  return f && role ? { framework: f.id, role } : undefined;
 }
+
+/** Which field of the handler info a typed parameter names. */
+const PARAM_FIELD: Partial<Record<RequestRole, 'reqName' | 'resName' | 'nextName' | 'ctxName'>> = { req: 'reqName', res: 'resName', next: 'nextName', ctx: 'ctxName' };
 
 function typedHandler(fn: FunctionLike, facts: FileFacts): RequestHandlerInfo | undefined {
   // const h: RequestHandler = (req, res) => …
@@ -681,14 +660,11 @@ function typedHandler(fn: FunctionLike, facts: FileFacts): RequestHandlerInfo | 
   if (!fw) return undefined;
   const info: RequestHandlerInfo = { framework: fw, kind: 'plain' };
   roles.forEach((r, i) => {
-    if (!r || r.framework !== fw) return;
-    if (r.role === 'req') info.reqName ??= names[i];
-    if (r.role === 'res') info.resName ??= names[i];
-    if (r.role === 'next') info.nextName ??= names[i];
-    if (r.role === 'ctx') info.ctxName ??= names[i];
+    const field = r && r.framework === fw ? PARAM_FIELD[r.role] : undefined;
+    if (field) info[field] ??= names[i];
   });
   // (err, req: Request, res: Response, next) — an error middleware
-  if (fw === 'express' && fn.parameters.length === 4 && !roles[0] && roles[1]?.role === 'req') {
+  if (fw === FRAMEWORK.express && fn.parameters.length === 4 && !roles[0] && roles[1]?.role === 'req') {
     info.kind = 'error';
     info.errName = names[0];
   }
@@ -698,7 +674,7 @@ function typedHandler(fn: FunctionLike, facts: FileFacts): RequestHandlerInfo | 
 
 // ---- Next.js --------------------------------------------------------------------------------
 
-const NEXT_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+const NEXT_METHODS: ReadonlySet<string> = new Set(FRAMEWORK_INFO.next.routeExports);
 
 /** Where a Next.js file routes: app router `route.ts` or a `pages/api` module. */
 export function nextFileKind(fileName: string): 'app-route' | 'pages-api' | undefined {
@@ -715,10 +691,10 @@ function nextHandler(fn: FunctionLike, facts: FileFacts): RequestHandlerInfo | u
   if (kind === 'app-route') {
     const name = exportedName(fn);
     if (!name || !NEXT_METHODS.has(name)) return undefined;
-    return { framework: 'next', kind: 'next-app', reqName: names[0], method: name };
+    return { framework: FRAMEWORK.next, kind: 'next-app', reqName: names[0], method: name };
   }
   if (!isDefaultExport(fn)) return undefined;
-  return { framework: 'next', kind: 'next-pages', reqName: names[0], resName: names[1] };
+  return { framework: FRAMEWORK.next, kind: 'next-pages', reqName: names[0], resName: names[1] };
 }
 
 function exportedName(fn: FunctionLike): string | undefined {
@@ -758,7 +734,7 @@ function isDefaultExport(fn: FunctionLike): boolean {
 
 // ---- NestJS ---------------------------------------------------------------------------------
 
-const NEST_VERBS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', All: 'ALL', Options: 'OPTIONS', Head: 'HEAD' };
+const NEST_VERBS: Readonly<Record<string, string>> = FRAMEWORK_INFO.nestjs.routeDecorators!;
 
 export interface NestRoute {
   method: string;
@@ -786,7 +762,7 @@ function nestDecorator(d: ts.Decorator, facts: FileFacts): { name: string; call?
   const id = call ? call.expression : e;
   if (!ts.isIdentifier(id)) return undefined;
   const b = facts.bindings.get(id.text);
-  if (!b || (b.module !== '@nestjs/common' && b.module !== '@nestjs/throttler')) return undefined;
+  if (!b || !modelled(b.module)?.decorators) return undefined;
   return { name: b.imported === 'default' || b.imported === '*' ? id.text : b.imported, call };
 }
 
@@ -871,8 +847,10 @@ export interface ResponseSend {
   call: ts.CallExpression | ts.NewExpression;
 }
 
-const RES_SEND = new Set(['send', 'json', 'end', 'jsonp', 'write']);
-const HONO_SEND = new Set(['json', 'text', 'html', 'body']);
+const RES_SEND: ReadonlySet<string> = new Set(RESPONSE_SEND_METHODS);
+const HONO_SEND: ReadonlySet<string> = new Set(FRAMEWORK_INFO.hono.contextSend);
+const STATUS_SETTERS: ReadonlySet<string> = new Set(RESPONSE_STATUS_METHODS);
+const HEADER_SETTERS: ReadonlySet<string> = new Set(RESPONSE_HEADER_METHODS);
 
 /**
  * A call that sends a response body to the client, given the handler it runs in:
@@ -886,7 +864,7 @@ export function responseOf(call: ts.CallExpression | ts.NewExpression, handler: 
   if (ts.isNewExpression(call)) {
     // new Response(body, { status }) / new NextResponse(body, init)
     if (ts.isIdentifier(callee) && isWebResponse(callee.text, facts) && args.length >= 1) {
-      return { framework: 'next', method: 'new', payload: [args[0]], status: initStatus(args[1]), call };
+      return { framework: FRAMEWORK.next, method: 'new', payload: [args[0]], status: initStatus(args[1]), call };
     }
     return undefined;
   }
@@ -895,7 +873,7 @@ export function responseOf(call: ts.CallExpression | ts.NewExpression, handler: 
   const recv = skipOuter(callee.expression);
   // NextResponse.json(x, init) / Response.json(x, init)
   if (ts.isIdentifier(recv) && isWebResponse(recv.text, facts)) {
-    if (m === 'json' && args.length >= 1) return { framework: 'next', method: m, payload: [args[0]], status: initStatus(args[1]), call };
+    if (m === 'json' && args.length >= 1) return { framework: FRAMEWORK.next, method: m, payload: [args[0]], status: initStatus(args[1]), call };
     return undefined;
   }
   // res.status(500).json(x): find the root receiver and a status call in the chain
@@ -903,17 +881,17 @@ export function responseOf(call: ts.CallExpression | ts.NewExpression, handler: 
   let status: ts.Expression | undefined;
   while (ts.isCallExpression(root) && ts.isPropertyAccessExpression(root.expression)) {
     const n = root.expression.name.text;
-    if ((n === 'status' || n === 'code') && root.arguments[0]) status = root.arguments[0];
-    else if (!['set', 'header', 'headers', 'type', 'cookie', 'clearCookie', 'vary', 'append', 'contentType', 'setHeader'].includes(n)) return undefined;
+    if (STATUS_SETTERS.has(n) && root.arguments[0]) status = root.arguments[0];
+    else if (!HEADER_SETTERS.has(n)) return undefined;
     root = skipOuter(root.expression.expression);
   }
   if (!ts.isIdentifier(root)) return undefined;
   const name = root.text;
   if (handler) {
-    if (handler.ctxName === name && handler.framework === 'hono' && HONO_SEND.has(m)) {
-      return { framework: 'hono', method: m, payload: args.length ? [args[0]] : [], status: status ?? args[1], call };
+    if (handler.ctxName === name && handler.framework === FRAMEWORK.hono && HONO_SEND.has(m)) {
+      return { framework: FRAMEWORK.hono, method: m, payload: args.length ? [args[0]] : [], status: status ?? args[1], call };
     }
-    if (handler.resName === name && (RES_SEND.has(m) || (handler.framework === 'fastify' && m === 'send'))) {
+    if (handler.resName === name && (RES_SEND.has(m) || (handler.framework === FRAMEWORK.fastify && m === 'send'))) {
       if (m === 'end' && args.length === 0) return undefined;
       return { framework: handler.framework, method: m, payload: args.length ? [args[0]] : [], status, call };
     }
@@ -922,9 +900,10 @@ export function responseOf(call: ts.CallExpression | ts.NewExpression, handler: 
 }
 
 function isWebResponse(name: string, facts: FileFacts): boolean {
-  if (name === 'Response') return !facts.moduleNames.has('Response') || facts.bindings.get('Response')?.module === 'undici';
+  if (name === 'Response') return !facts.moduleNames.has('Response') || isModuleOf(LIB.undici, facts.bindings.get('Response')?.module ?? '');
   const b = facts.bindings.get(name);
-  return !!b && b.module === 'next/server' && b.imported === 'NextResponse';
+  const helper = b && modelled(b.module)?.response;
+  return !!helper && b.imported === helper;
 }
 
 function initStatus(init: ts.Expression | undefined): ts.Expression | undefined {
@@ -935,7 +914,7 @@ function initStatus(init: ts.Expression | undefined): ts.Expression | undefined 
 
 /** Koa `ctx.body = x` / `ctx.response.body = x` inside a Koa handler: the payload expression. */
 export function koaBodyAssignment(bin: ts.BinaryExpression, handler: RequestHandlerInfo | undefined): ts.Expression | undefined {
-  if (!handler || handler.framework !== 'koa' || !handler.ctxName) return undefined;
+  if (!handler || handler.framework !== FRAMEWORK.koa || !handler.ctxName) return undefined;
   if (bin.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
   const l = skipOuter(bin.left);
   if (!ts.isPropertyAccessExpression(l) || l.name.text !== 'body') return undefined;

@@ -11,9 +11,9 @@
 import { readWorkspaceText } from './readSource';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { FLAG_MODULES, LOGGER_MODULES } from './modules';
+import { FLAG_CLIENT_NAMES, FLAG_HELPER_FUNCTIONS, KNOWLEDGE, loggerOf, type LoggerStyle } from '../knowledge';
 
-export type LoggerLibrary = 'pino' | 'winston' | 'bunyan' | 'log4js' | 'nestjs';
+export type LoggerLibrary = LoggerStyle;
 
 export interface LocalLogger {
   /** Absolute path of the module. */
@@ -45,8 +45,10 @@ const DIRS = ['src', 'src/lib', 'src/utils', 'src/util', 'src/common', 'src/shar
 const LOGGER_BASES = ['logger', 'log', 'logging'];
 const FLAG_BASES = ['flags', 'featureFlags', 'feature-flags', 'feature_flags', 'features', 'flag'];
 const LOGGER_NAMES = ['logger', 'log', 'default'];
-const FLAG_FUNCTIONS = ['isEnabled', 'isFeatureEnabled', 'isFlagEnabled', 'featureEnabled', 'flagEnabled', 'isOn', 'hasFeature'];
-const FLAG_CLIENTS = ['flags', 'featureFlags', 'flagClient', 'flagsClient', 'ldClient', 'unleash', 'growthbook', 'gb', 'flagsmith', 'configcat', 'configCatClient', 'client', 'default'];
+const FLAG_FUNCTIONS = FLAG_HELPER_FUNCTIONS;
+const FLAG_CLIENTS = FLAG_CLIENT_NAMES;
+/** SDK calls that return promises: OpenFeature get*Value, LaunchDarkly variation, Flagsmith/ConfigCat getters. */
+const ASYNC_FLAG_METHODS = KNOWLEDGE.asyncFlagMethods();
 const MAX_MODULE_BYTES = 200_000;
 
 /** Conventional module paths under a package root, most specific first. */
@@ -173,7 +175,7 @@ export function analyzeLocalModule(text: string, fileName: string): LocalModules
     if (v === undefined) continue;
     const { expr } = resolveExport(v);
     const mod = sourceModule(expr);
-    const lib = mod ? LOGGER_MODULES[mod] : undefined;
+    const lib = mod ? loggerOf(mod)?.style : undefined;
     if (lib) { out.logger = { file: fileName, name, library: lib }; break; }
   }
   const usesSdk = (n: ts.Node): string | undefined => {
@@ -182,7 +184,8 @@ export function analyzeLocalModule(text: string, fileName: string): LocalModules
       if (found) return;
       if (ts.isIdentifier(c)) {
         const mod = imports.get(c.text) ?? sourceModule(locals.get(c.text));
-        if (mod && FLAG_MODULES[mod]) { found = FLAG_MODULES[mod]; return; }
+        const provider = mod && KNOWLEDGE.flagProviderOf(mod);
+        if (provider) { found = provider; return; }
       }
       ts.forEachChild(c, visit);
     };
@@ -208,7 +211,7 @@ export function analyzeLocalModule(text: string, fileName: string): LocalModules
       if (v === undefined) continue;
       const { expr } = resolveExport(v);
       const mod = sourceModule(expr);
-      const provider = mod ? FLAG_MODULES[mod] : undefined;
+      const provider = mod ? KNOWLEDGE.flagProviderOf(mod) : undefined;
       if (provider) { out.flags = { file: fileName, name, kind: 'client', provider, async: false }; break; }
     }
   }
@@ -239,9 +242,7 @@ function returnsPromise(fn: ts.FunctionLikeDeclaration): boolean {
     };
     ts.forEachChild(body, visit);
   }
-  // SDK calls that return promises: OpenFeature get*Value, LaunchDarkly variation, Flagsmith/ConfigCat getters
-  return returned.some((r) => ts.isCallExpression(r) && ts.isPropertyAccessExpression(r.expression) &&
-    /^(get(Boolean|String|Number|Object)Value|variation|boolVariation|getValueAsync|getIdentityFlags|getEnvironmentFlags)$/.test(r.expression.name.text));
+  return returned.some((r) => ts.isCallExpression(r) && ts.isPropertyAccessExpression(r.expression) && ASYNC_FLAG_METHODS.has(r.expression.name.text));
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LOGGER_MODULES, FLAG_MODULES } from './modules';
+import { KNOWLEDGE, type LoggerStyle } from '../knowledge';
 import { cleanVersion, findLockfile, minimumVersion, readLockfileVersions } from './lockfile';
 import { findLocalModules, type LocalModules } from './localModules';
 import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, rootsOf, type RootsSource } from './readSource';
@@ -17,7 +17,7 @@ export interface ProjectFacts {
   /** dependencies + devDependencies + peerDependencies + optionalDependencies: name → range. */
   dependencies: ReadonlyMap<string, string>;
   /** The structured logger library the project depends on, if any (first match wins). */
-  loggerLibrary?: 'pino' | 'winston' | 'bunyan' | 'log4js' | 'nestjs';
+  loggerLibrary?: LoggerStyle;
   /** The feature-flag SDK the project depends on, if any. */
   flagSdk?: { provider: string; module: string };
   /**
@@ -49,9 +49,10 @@ export interface ProjectFacts {
   local?: LocalModules;
 }
 
-const SERVICE_HINTS = ['@nestjs/core', 'bullmq', 'bull', 'node-cron', 'cron', 'agenda', 'amqplib', 'kafkajs', '@aws-sdk/client-sqs', 'mysql2', 'mongodb', '@temporalio/worker', 'stripe', 'nodemailer', 'socket.io', 'ws', 'graphql', '@apollo/server'];
-const UI_DEPS = ['react', 'react-dom', 'vue', '@angular/core', 'svelte', 'solid-js', 'preact', '@remix-run/react'];
-const SERVER_DEPS = ['express', 'fastify', 'koa', '@nestjs/core', '@nestjs/common', 'hono', 'next', '@hapi/hapi', 'restify', 'nuxt', '@sveltejs/kit', '@remix-run/node', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', '@prisma/client', 'bullmq', 'typeorm', 'sequelize', 'knex'];
+/** What depending on a package says (knowledge/ `signal.dependency`): a service, a server, a UI. */
+const SERVICE_DEPS = KNOWLEDGE.serviceDependencies();
+const UI_DEPS = KNOWLEDGE.uiDependencies();
+const SERVER_DEPS = KNOWLEDGE.serverDependencies();
 
 export const EMPTY_PROJECT: ProjectFacts = Object.freeze({ dependencies: new Map() });
 
@@ -90,8 +91,6 @@ export function dependencyMajor(project: ProjectFacts, name: string): number | u
   return v === undefined ? undefined : Number(v.split('.')[0]);
 }
 
-const LOGGER_ORDER = ['pino', 'winston', 'bunyan', 'log4js'] as const;
-
 export function projectFactsFromPackageJson(pkg: unknown, root?: string): ProjectFacts {
   const deps = new Map<string, string>();
   if (pkg && typeof pkg === 'object') {
@@ -105,10 +104,9 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
     }
   }
   let loggerLibrary: ProjectFacts['loggerLibrary'];
-  for (const lib of LOGGER_ORDER) if (deps.has(lib)) { loggerLibrary = LOGGER_MODULES[lib] as ProjectFacts['loggerLibrary']; break; }
-  if (!loggerLibrary && deps.has('@nestjs/common')) loggerLibrary = 'nestjs';
+  for (const lib of KNOWLEDGE.loggerLibraries()) if (lib.modules.some((m) => deps.has(m))) { loggerLibrary = lib.logger!.style; break; }
   let flagSdk: ProjectFacts['flagSdk'];
-  for (const [module, provider] of Object.entries(FLAG_MODULES)) {
+  for (const { module, provider } of KNOWLEDGE.flagModules()) {
     if (deps.has(module)) { flagSdk = { provider, module }; break; }
   }
   const serverish = SERVER_DEPS.some((d) => deps.has(d));
@@ -121,7 +119,7 @@ export function projectFactsFromPackageJson(pkg: unknown, root?: string): Projec
   const prod = new Set(prodSection);
   const service = deps.size === 0 ? undefined
     : prod.size === 0 ? serverish || loggerLibrary !== undefined
-      : [...SERVER_DEPS, ...SERVICE_HINTS, ...LOGGER_ORDER, '@nestjs/common'].some((d) => prod.has(d));
+      : SERVICE_DEPS.some((d) => prod.has(d));
   const marker = obj.name === undefined && deps.size === 0 ? true : undefined;
   const moduleType = obj.type === 'module' || obj.type === 'commonjs' ? obj.type : undefined;
   return { root, dependencies: deps, loggerLibrary, flagSdk, runtime, marker, service, ...(moduleType ? { moduleType } : {}) };

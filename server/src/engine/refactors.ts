@@ -35,11 +35,12 @@
 import * as ts from 'typescript';
 import { parse } from './analyze';
 import { FileFacts, skipOuter } from './facts';
-import { EMPTY_PROJECT, dependencyMajor, type ProjectFacts } from './project';
+import { EMPTY_PROJECT, type ProjectFacts } from './project';
+import { dependencyView } from './dependencies';
 import { DEFAULT_CONFIG, type EngineConfig, type FlagProvider } from './config';
 import { detectStyle, quoteString, semi, type Style } from './style';
 import { enclosingFunction, functionName, isAsyncFunction, lineIndentAt, type FunctionLike } from './ast';
-import { FLAG_MODULES } from './modules';
+import { FRAMEWORK, FRAMEWORK_INFO, KNOWLEDGE, atVersion, fill } from '../knowledge';
 import { handlerOf, koaBodyAssignment, responseOf, type RequestHandlerInfo } from './frameworks';
 import { buildFlagGuard, flagKeyFrom, localFlags } from '../fixes/flags';
 import type { Fix, RuleContext, TextEdit } from './types';
@@ -83,11 +84,11 @@ export function flagGuardRefactor(input: RefactorInput): Fix | undefined {
   };
   // A client the file made is used; else the project's own flags module; else a default client
   // name, which must be in scope. A configured name is trusted.
-  if (!baseConfig.flags && provider && provider in CLIENT_FACTORIES) {
-    const client = findFlagClient(sf, facts, provider as FlagProvider, block) ?? legacyFlagsmith(facts, project, provider);
+  if (!baseConfig.flags && provider && KNOWLEDGE.flagProvider(provider)) {
+    const client = findFlagClient(sf, facts, provider as FlagProvider, block) ?? moduleClient(facts, project, provider);
     if (client) config = { ...baseConfig, flags: { provider: provider as FlagProvider, name: client, import: undefined } };
     else if (!localFlags(ctx)) {
-      const fallback = DEFAULT_CLIENT[provider as FlagProvider];
+      const fallback = KNOWLEDGE.flagProvider(provider)?.flags.defaultClient;
       if (fallback && !nameInScope(fallback, block, facts)) return undefined;
     }
   }
@@ -228,30 +229,13 @@ function flagKeyFor(fn: FunctionLike): string {
   return flagKeyFrom(undefined);
 }
 
-/** Factories whose result is the provider's flag client, by the callee's last name. */
-const CLIENT_FACTORIES: Partial<Record<FlagProvider, readonly string[]>> = {
-  openfeature: ['getClient'],
-  launchdarkly: ['init'],
-  unleash: ['initialize', 'startUnleash', 'Unleash'],
-  growthbook: ['GrowthBook'],
-  flagsmith: ['Flagsmith'],
-  configcat: ['getClient', 'createClient', 'createClientWithAutoPoll', 'createClientWithLazyLoad', 'createClientWithManualPoll'],
-};
-
-/** The client name a guard calls when the file made none: it must then be in scope. */
-const DEFAULT_CLIENT: Partial<Record<FlagProvider, string>> = {
-  launchdarkly: 'ldClient',
-  growthbook: 'gb',
-  flagsmith: 'flagsmith',
-  configcat: 'configCatClient',
-};
-
 /**
  * A module-level (or enclosing-block) variable holding the provider's client:
  * `const ld = init(key)`, `const gb = new GrowthBook(…)`, `const flags = OpenFeature.getClient()`.
  */
 function findFlagClient(sf: ts.SourceFile, facts: FileFacts, provider: FlagProvider, from: ts.Node): string | undefined {
-  const factories = CLIENT_FACTORIES[provider] ?? [];
+  // factories whose result is the provider's client, by the callee's last name
+  const factories = KNOWLEDGE.flagProvider(provider)?.flags.clientFactories ?? [];
   const isClientInit = (init: ts.Expression | undefined): boolean => {
     if (!init) return false;
     let x = skipOuter(init);
@@ -263,7 +247,7 @@ function findFlagClient(sf: ts.SourceFile, facts: FileFacts, provider: FlagProvi
     let root: ts.Expression = callee;
     while (ts.isPropertyAccessExpression(root)) root = skipOuter(root.expression);
     const binding = ts.isIdentifier(root) ? facts.bindings.get(root.text) : undefined;
-    return !!binding && FLAG_MODULES[binding.module] === provider;
+    return !!binding && KNOWLEDGE.flagProviderOf(binding.module) === provider;
   };
   const scopes: (ts.Block | ts.SourceFile)[] = [];
   for (let n: ts.Node | undefined = from; n; n = n.parent) if (ts.isBlock(n) || ts.isSourceFile(n)) scopes.push(n);
@@ -279,10 +263,11 @@ function findFlagClient(sf: ts.SourceFile, facts: FileFacts, provider: FlagProvi
   return undefined;
 }
 
-/** flagsmith-nodejs 1.x: the module itself is the client (`import flagsmith from 'flagsmith-nodejs'`). */
-function legacyFlagsmith(facts: FileFacts, project: ProjectFacts, provider: string): string | undefined {
-  if (provider !== 'flagsmith' || dependencyMajor(project, 'flagsmith-nodejs') !== 1) return undefined;
-  for (const [name, b] of facts.bindings) if (b.module === 'flagsmith-nodejs' && (b.imported === 'default' || b.imported === '*')) return name;
+/** An SDK whose module itself is the client at the project's version (flagsmith-nodejs 1.x: `import flagsmith from 'flagsmith-nodejs'`). */
+function moduleClient(facts: FileFacts, project: ProjectFacts, provider: string): string | undefined {
+  const sdk = KNOWLEDGE.flagProvider(provider);
+  if (!sdk || !atVersion(sdk.flags, sdk.record, dependencyView(project)).moduleIsClient) return undefined;
+  for (const [name, b] of facts.bindings) if (KNOWLEDGE.isModuleOf(sdk.record.id, b.module) && (b.imported === 'default' || b.imported === '*')) return name;
   return undefined;
 }
 
@@ -357,21 +342,13 @@ function regionEffects(covered: readonly ts.Statement[], fn: FunctionLike, handl
  */
 function offReturn(h: RequestHandlerInfo): string | undefined {
   if (h.nextName) return h.kind === 'error' && h.errName ? `return ${h.nextName}(${h.errName})` : `return ${h.nextName}()`;
-  switch (h.framework) {
-    case 'express':
-      return h.resName ? `return ${h.resName}.status(404).end()` : undefined;
-    case 'next':
-      if (h.kind === 'next-app') return 'return new Response(null, { status: 404 })';
-      return h.resName ? `return ${h.resName}.status(404).end()` : undefined;
-    case 'fastify':
-      return h.resName ? `return ${h.resName}.code(404).send()` : undefined;
-    case 'koa':
-      return h.ctxName ? 'return' : undefined;
-    case 'hono':
-      return h.ctxName ? `return ${h.ctxName}.notFound()` : undefined;
-    default:
-      return undefined;
-  }
+  if (!KNOWLEDGE.isModelledFramework(h.framework)) return undefined;
+  const info = FRAMEWORK_INFO[h.framework];
+  if (h.framework === FRAMEWORK.next && h.kind === 'next-app') return info.notFoundWeb;
+  const answer = info.notFound;
+  // the answer needs the parameter it names (Koa's bare `return` needs the context)
+  if (!answer || (answer.includes('{res}') ? !h.resName : !h.ctxName)) return undefined;
+  return fill(answer, { res: h.resName ?? '', ctx: h.ctxName ?? '' });
 }
 
 // ---- how: edits ----------------------------------------------------------------------------

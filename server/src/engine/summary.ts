@@ -8,7 +8,7 @@
 import * as ts from 'typescript';
 import type { Rule, RuleContext } from './types';
 import { enclosingFunction, functionName, isFunctionLike, type FunctionLike } from './ast';
-import { LOGGER_MODULES } from './modules';
+import { FLAG_RECEIVER, FRAMEWORK, FRAMEWORK_INFO, HEALTH_PATH, KNOWLEDGE, ROUTE_VERB_METHODS, SHUTDOWN_EVENTS, loggerOf } from '../knowledge';
 import { skipOuter } from './facts';
 import { routeOf, handlerOf, nextFileKind } from './frameworks';
 
@@ -57,20 +57,17 @@ export interface FileSummary {
   evidence: Evidence[];
 }
 
-const LIMITER_MODULES = new Set(['express-rate-limit', 'rate-limiter-flexible', '@fastify/rate-limit', 'fastify-rate-limit', '@nestjs/throttler', 'koa-ratelimit', 'hono-rate-limiter', 'express-slow-down']);
-const FLAG_METHODS = new Set(['getBooleanValue', 'getBooleanDetails', 'getStringValue', 'getNumberValue', 'getObjectValue', 'variation', 'boolVariation', 'variationDetail', 'isEnabled', 'isOn', 'isOff', 'getFeatureValue', 'hasFeature', 'getValueAsync', 'getValue', 'isFeatureEnabled']);
-const HEALTH_PATH = /^\/(health|healthz|healthcheck|ready|readiness|readyz|live|liveness|livez|ping|status)\b/;
-const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'head']);
-const NEST_METHODS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', All: 'ALL', Options: 'OPTIONS', Head: 'HEAD' };
+const FLAG_METHODS = KNOWLEDGE.flagCheckMethods();
+const HTTP_METHODS = new Set(ROUTE_VERB_METHODS);
+const NEST_METHODS = FRAMEWORK_INFO.nestjs.routeDecorators!;
+const SHUTDOWN_EVENT = new Set(SHUTDOWN_EVENTS);
 
 /** Route recognition used by the summary. frameworks.ts may refine it; this stays syntactic. */
 export interface RouteHit { framework: string; method: string; path: string; handler?: ts.Expression }
 export type RouteRecognizer = (call: ts.CallExpression, ctx: RuleContext) => RouteHit | undefined;
 
-const APP_MODULES: Record<string, string> = {
-  express: 'express', fastify: 'fastify', koa: 'koa', 'koa-router': 'koa', '@koa/router': 'koa', hono: 'hono',
-  restify: 'restify', 'polka': 'polka',
-};
+/** Modules whose exports make apps or routers, with their framework. */
+const APP_MODULES = KNOWLEDGE.appModules();
 
 /** Names bound at module level to an app or router: `express()`, `Router()`, `new Hono()`, `Fastify()`. */
 export function appInstances(ctx: RuleContext): Map<string, string> {
@@ -88,7 +85,7 @@ export function appInstances(ctx: RuleContext): Map<string, string> {
       while (ts.isPropertyAccessExpression(root)) root = root.expression;
       if (!ts.isIdentifier(root)) continue;
       const b = ctx.facts.bindings.get(root.text);
-      const fw = b && APP_MODULES[b.module];
+      const fw = b && APP_MODULES.get(b.module);
       if (fw) apps.set(d.name.text, fw);
     }
   }
@@ -167,7 +164,7 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
       if (h && (h.kind === 'next-app' || h.kind === 'next-pages')) {
         const method = h.kind === 'next-app' && h.method ? h.method : 'ALL';
         const i = addFunction(fn, `<route ${method} ${nextRoute.path}>`, true);
-        summary.routes.push({ framework: 'next', method, path: nextRoute.path, start: fn.getStart(), end: fn.getEnd(), handlerFn: i });
+        summary.routes.push({ framework: FRAMEWORK.next, method, path: nextRoute.path, start: fn.getStart(), end: fn.getEnd(), handlerFn: i });
         return;
       }
     }
@@ -189,11 +186,14 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
       for (const b of ctx.facts.bindings.values()) {
         if (!summary.imports.some((i) => i.specifier === b.module)) summary.imports.push({ specifier: b.module, names: [] });
         summary.imports.find((i) => i.specifier === b.module)!.names.push(b.imported);
-        if (LOGGER_MODULES[b.module] && b.module !== '@nestjs/common') evidence('logger', b.node, b.module);
-        if (b.module === 'prom-client' || b.module === 'hot-shots' || b.module === 'statsd-client' || b.module === '@opentelemetry/api-metrics') evidence('metrics', b.node, b.module);
-        if (b.module.startsWith('@opentelemetry/') || b.module === 'dd-trace' || b.module.startsWith('@sentry/')) evidence('tracing', b.node, b.module);
-        if (LIMITER_MODULES.has(b.module)) evidence('limiter', b.node, b.module);
-        if (b.module === 'cls-rtracer' || b.module === 'express-request-id' || b.module === 'pino-http' || b.module === 'cls-hooked') evidence('correlation', b.node, b.module);
+        const lib = KNOWLEDGE.exactLibraryOf(b.module);
+        // a logger library itself (not one that only exports a logger class among other things: Nest)
+        const logger = loggerOf(b.module);
+        if (logger && !logger.export) evidence('logger', b.node, b.module);
+        if (lib?.roles.includes('metrics')) evidence('metrics', b.node, b.module);
+        if (lib?.roles.includes('tracing')) evidence('tracing', b.node, b.module);
+        if (lib?.roles.includes('limiter')) evidence('limiter', b.node, b.module);
+        if (lib?.roles.includes('correlation')) evidence('correlation', b.node, b.module);
       }
       if (ctx.facts.logger) evidence('logger', ctx.sourceFile.statements[0] ?? ctx.sourceFile, ctx.facts.logger.style);
       return true;
@@ -230,7 +230,7 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
         if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'on' || callee.name.text === 'once') &&
           ts.isIdentifier(callee.expression) && callee.expression.text === 'process') {
           const ev = call.arguments[0];
-          if (ev && ts.isStringLiteralLike(ev) && /^(SIGTERM|SIGINT|unhandledRejection|uncaughtException)$/.test(ev.text)) evidence('shutdown', call, ev.text);
+          if (ev && ts.isStringLiteralLike(ev) && SHUTDOWN_EVENT.has(ev.text)) evidence('shutdown', call, ev.text);
         }
         // flag checks: client.getBooleanValue('key', …), ld.variation('key', …), isEnabled('key')
         const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
@@ -262,14 +262,14 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
         const call = dec.expression;
         if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) return;
         const verb = NEST_METHODS[call.expression.text];
-        if (!verb || ctx.facts.bindings.get(call.expression.text)?.module !== '@nestjs/common') return;
+        if (!verb || !KNOWLEDGE.frameworkOf(ctx.facts.bindings.get(call.expression.text)?.module ?? '')?.decorators) return;
         const method = dec.parent;
         if (!ts.isMethodDeclaration(method) || !ts.isClassLike(method.parent)) return;
         const prefix = controllerPrefix(method.parent);
         const sub = call.arguments[0] && ts.isStringLiteralLike(call.arguments[0]) ? call.arguments[0].text : '';
         const path = ('/' + [prefix, sub].filter(Boolean).join('/')).replace(/\/+/g, '/');
         onFunction(method, ctx);
-        summary.routes.push({ framework: 'nestjs', method: verb, path, start: dec.getStart(), end: method.getEnd(), handlerFn: fnIndex.get(method) ?? -1 });
+        summary.routes.push({ framework: FRAMEWORK.nestjs, method: verb, path, start: dec.getStart(), end: method.getEnd(), handlerFn: fnIndex.get(method) ?? -1 });
         if (HEALTH_PATH.test(path)) evidence('health', dec, path);
       },
     },
@@ -293,7 +293,7 @@ function controllerPrefix(cls: ts.ClassLikeDeclaration): string {
 function isFlagReceiver(callee: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const recv = callee.expression.getText();
-  return /flag|feature|ld|launchdarkly|unleash|growthbook|gb|openfeature|toggle/i.test(recv);
+  return FLAG_RECEIVER.test(recv);
 }
 
 function isExported(fn: FunctionLike): boolean {

@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import type { RuleContext, TextEdit } from '../engine/types';
 import { addImport, usesJsExtensions } from './edits';
 import { quoteString } from '../engine/style';
-import { dependencyMajor, hasDependency } from '../engine/project';
+import { dependencyView } from '../engine/dependencies';
 import { relativeSpecifier, specifierResolvesTo, type LocalFlags } from '../engine/localModules';
+import { KNOWLEDGE, atVersion, fill } from '../knowledge';
 
 export interface FlagGuard {
   /** Boolean expression; `await`-prefixed when the SDK is async. */
@@ -29,9 +30,10 @@ export function flagKeyFrom(name: string | undefined): string {
   return slug || 'feature';
 }
 
-function ldClientName(ctx: RuleContext): string | undefined {
+/** A client of the provider's SDK the file made (known when the settings list the SDK in externalModules). */
+function fileClientName(ctx: RuleContext, provider: string): string | undefined {
   for (const inst of ctx.facts.instances.values()) {
-    if (inst.module.includes('launchdarkly')) return inst.name;
+    if (KNOWLEDGE.flagProviderOf(inst.module) === provider) return inst.name;
   }
   return undefined;
 }
@@ -65,35 +67,12 @@ export function localFlags(ctx: RuleContext): { local: LocalFlags; name: string;
 
 /** The condition a provider's client evaluates, in the shape its SDK (at the project's version) documents. */
 function clientCondition(ctx: RuleContext, provider: string, name: string, q: string): { condition: string; needsAsync: boolean } | undefined {
-  switch (provider) {
-    case 'openfeature':
-      return { condition: `await ${name}.getBooleanValue(${q}, false)`, needsAsync: true };
-    case 'launchdarkly':
-      return { condition: `await ${name}.variation(${q}, ${ldContext(ctx)}, false)`, needsAsync: true };
-    case 'unleash':
-      return { condition: `${name}.isEnabled(${q})`, needsAsync: false };
-    case 'growthbook':
-      return { condition: `${name}.isOn(${q})`, needsAsync: false };
-    case 'flagsmith':
-      // v2+: flags are fetched per environment (or identity) and read synchronously; v1: a promise per flag
-      return dependencyMajor(ctx.project, 'flagsmith-nodejs') === 1
-        ? { condition: `await ${name}.hasFeature(${q})`, needsAsync: true }
-        : { condition: `(await ${name}.getEnvironmentFlags()).isFeatureEnabled(${q})`, needsAsync: true };
-    case 'configcat':
-      return { condition: `await ${name}.getValueAsync(${q}, false)`, needsAsync: true };
-    default:
-      return undefined;
-  }
-}
-
-/**
- * The evaluation context LaunchDarkly expects: a context (`{ kind, key }`) from
- * launchdarkly-node-server-sdk 7 and in every @launchdarkly/node-server-sdk; a user object before.
- */
-function ldContext(ctx: RuleContext): string {
-  const q = ctx.style.quote;
-  const legacy = !hasDependency(ctx.project, '@launchdarkly/node-server-sdk') && (dependencyMajor(ctx.project, 'launchdarkly-node-server-sdk') ?? 7) < 7;
-  return legacy ? `{ key: ${q}anonymous${q} }` : `{ kind: ${q}user${q}, key: ${q}anonymous${q} }`;
+  const sdk = KNOWLEDGE.flagProvider(provider);
+  if (!sdk) return undefined;
+  const f = atVersion(sdk.flags, sdk.record, dependencyView(ctx.project));
+  // LaunchDarkly's evaluation context: a context from SDK 7 on, a user object before
+  const context = f.context ? fill(f.context, { q: ctx.style.quote }) : '';
+  return { condition: fill(f.guard.condition, { client: name, key: q, context }), needsAsync: f.guard.async };
 }
 
 export function buildFlagGuard(ctx: RuleContext, key: string): FlagGuard {
@@ -120,40 +99,21 @@ export function buildFlagGuard(ctx: RuleContext, key: string): FlagGuard {
   }
   const provider = setting?.provider ?? ctx.facts.flagSdk?.provider ?? ctx.project.flagSdk?.provider;
   const module = ctx.facts.flagSdk?.module ?? ctx.project.flagSdk?.module;
-  switch (provider) {
-    case 'openfeature': {
-      const name = setting?.name;
-      if (name) return { ...clientCondition(ctx, provider, name, q)!, setup: importOf(name, setting?.import), describe: `OpenFeature (${name})` };
-      const from = setting?.import ?? module ?? '@openfeature/server-sdk';
-      return { condition: `await OpenFeature.getClient().getBooleanValue(${q}, false)`, needsAsync: true, setup: importOf('OpenFeature', from), describe: 'OpenFeature' };
+  const sdk = provider ? KNOWLEDGE.flagProvider(provider) : undefined;
+  if (provider && sdk) {
+    const f = sdk.flags;
+    const name = setting?.name ?? fileClientName(ctx, provider) ?? f.defaultClient;
+    // no client to call: the SDK's module-level API (OpenFeature's global client, Unleash's isEnabled)
+    const mg = f.moduleGuard;
+    if (!name && mg) {
+      return { condition: fill(mg.condition, { key: q }), needsAsync: mg.async, setup: importOf(mg.import.binding, setting?.import ?? module ?? mg.import.module), describe: f.label };
     }
-    case 'launchdarkly': {
-      const name = setting?.name ?? ldClientName(ctx) ?? 'ldClient';
-      return { ...clientCondition(ctx, provider, name, q)!, setup: importOf(name, setting?.import), describe: `LaunchDarkly (${name})` };
-    }
-    case 'unleash': {
-      if (setting?.name) return { condition: `${setting.name}.isEnabled(${q})`, needsAsync: false, setup: importOf(setting.name, setting.import), describe: `Unleash (${setting.name})` };
-      return { condition: `isEnabled(${q})`, needsAsync: false, setup: importOf('isEnabled', module ?? 'unleash-client'), describe: 'Unleash' };
-    }
-    case 'growthbook': {
-      const name = setting?.name ?? 'gb';
-      return { ...clientCondition(ctx, provider, name, q)!, setup: importOf(name, setting?.import), describe: `GrowthBook (${name})` };
-    }
-    case 'flagsmith': {
-      const name = setting?.name ?? 'flagsmith';
-      return { ...clientCondition(ctx, provider, name, q)!, setup: importOf(name, setting?.import), describe: `Flagsmith (${name})` };
-    }
-    case 'configcat': {
-      const name = setting?.name ?? 'configCatClient';
-      return { ...clientCondition(ctx, provider, name, q)!, setup: importOf(name, setting?.import), describe: `ConfigCat (${name})` };
-    }
-    case 'custom': {
-      const name = setting?.name ?? 'isEnabled';
-      return { condition: `await ${name}(${q})`, needsAsync: true, setup: importOf(name, setting?.import), describe: `${name}()` };
-    }
-    default: {
-      const env = `FF_${key.replace(/-/g, '_').toUpperCase()}`;
-      return { condition: `process.env.${env} !== ${quoteString(ctx.style, 'off')}`, needsAsync: false, setup: [], describe: `env ${env}=off disables it; no flag SDK found` };
-    }
+    if (name) return { ...clientCondition(ctx, provider, name, q)!, setup: importOf(name, setting?.import), describe: `${f.label} (${name})` };
   }
+  if (provider === 'custom') {
+    const name = setting?.name ?? 'isEnabled';
+    return { condition: `await ${name}(${q})`, needsAsync: true, setup: importOf(name, setting?.import), describe: `${name}()` };
+  }
+  const env = `FF_${key.replace(/-/g, '_').toUpperCase()}`;
+  return { condition: `process.env.${env} !== ${quoteString(ctx.style, 'off')}`, needsAsync: false, setup: [], describe: `env ${env}=off disables it; no flag SDK found` };
 }

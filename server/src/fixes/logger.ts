@@ -12,8 +12,9 @@ import { quoteString, semi } from '../engine/style';
 import { hasDependency } from '../engine/project';
 import { lineIndentAt } from '../engine/ast';
 import { relativeSpecifier, specifierResolvesTo } from '../engine/localModules';
+import { KNOWLEDGE, LOGGER_SHAPES, LOGGER_STYLE, fill, type LoggerStyle } from '../knowledge';
 
-export type LogStyle = 'pino' | 'bunyan' | 'winston' | 'log4js' | 'nestjs' | 'console';
+export type LogStyle = LoggerStyle | 'console';
 
 export interface LoggerChoice {
   /** Expression to call methods on: `logger`, `this.logger`, `console`. */
@@ -51,7 +52,7 @@ export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | un
     if (!name.startsWith('this.') || insideClass(node)) {
       const style = fileLoggerStyle(ctx, name, facts.logger.style);
       const lib = ctx.project.loggerLibrary;
-      const assumed = facts.bindings.has(name) && !(setting && setting.name === name) && (lib === undefined || lib === 'nestjs') &&
+      const assumed = facts.bindings.has(name) && !(setting && setting.name === name) && (lib === undefined || lib === LOGGER_STYLE.nestjs) &&
         !importsLocalLogger(ctx, name);
       return assumed
         ? { expr: name, style, setup: [], describe: `${name} (assuming ${style}-style arguments; set failpath.logger to confirm)`, structured: true, assumed }
@@ -75,40 +76,26 @@ export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | un
     const label = JSON.stringify(basenameNoExt(ctx.fileName));
     const q = (s: string) => quoteString(ctx.style, s);
     const s = semi(ctx.style);
-    switch (lib) {
-      case 'pino': {
-        const imp = facts.bindings.get('pino')?.module === 'pino' ? undefined : addImport(ctx, facts.isModuleSyntax ? { module: 'pino', default: 'pino' } : { module: 'pino', default: 'pino' });
-        const decl = insertAfterImports(ctx, `const ${name} = pino({ name: ${q(JSON.parse(label))} })${s}`);
-        return { expr: name, style: 'pino', setup: [...(imp ? [imp] : []), decl], describe: 'pino (creates a module logger)', structured: true };
-      }
-      case 'bunyan': {
-        const imp = addImport(ctx, { module: 'bunyan', default: 'bunyan' });
-        const decl = insertAfterImports(ctx, `const ${name} = bunyan.createLogger({ name: ${q(JSON.parse(label))} })${s}`);
-        return { expr: name, style: 'bunyan', setup: [...(imp ? [imp] : []), decl], describe: 'bunyan (creates a module logger)', structured: true };
-      }
-      case 'winston': {
-        const imp = addImport(ctx, { module: 'winston', default: 'winston' });
-        const decl = insertAfterImports(ctx,
-          `const ${name} = winston.createLogger({ format: winston.format.json(), defaultMeta: { module: ${q(JSON.parse(label))} }, transports: [new winston.transports.Console()] })${s}`);
-        return { expr: name, style: 'winston', setup: [...(imp ? [imp] : []), decl], describe: 'winston (creates a module logger)', structured: true };
-      }
-      case 'log4js': {
-        const imp = addImport(ctx, { module: 'log4js', default: 'log4js' });
-        const decl = insertAfterImports(ctx, `const ${name} = log4js.getLogger(${q(JSON.parse(label))})${s}`);
-        return { expr: name, style: 'log4js', setup: [...(imp ? [imp] : []), decl], describe: 'log4js (creates a module logger)', structured: true };
-      }
-      case 'nestjs': {
-        if (hasDependency(ctx.project, '@nestjs/common')) {
-          const bound = facts.bindings.get('Logger');
-          if ((bound && bound.module !== '@nestjs/common') || (!bound && facts.moduleNames.has('Logger'))) return undefined;
-          const imp = addImport(ctx, { module: '@nestjs/common', named: 'Logger' });
-          const member = nestLoggerMember(ctx, node);
-          if (member) return { expr: 'this.logger', style: 'nestjs', setup: [...(imp ? [imp] : []), member], describe: 'NestJS Logger (adds a class logger)', structured: true };
-          const decl = insertAfterImports(ctx, `const ${name} = new Logger(${q(JSON.parse(label))})${s}`);
-          return { expr: name, style: 'nestjs', setup: [...(imp ? [imp] : []), decl], describe: 'NestJS Logger (creates a module logger)', structured: true };
-        }
-      }
+    const record = KNOWLEDGE.loggerLibraryOf(lib);
+    const create = record?.logger?.create;
+    if (!record || !create) return undefined;
+    const module = record.modules[0];
+    const binding = create.import.binding;
+    const importIt = () => addImport(ctx, create.import.kind === 'default' ? { module, default: binding } : { module, named: binding });
+    const declaration = insertAfterImports(ctx, `${fill(create.declaration, { name, label: q(JSON.parse(label)) })}${s}`);
+    if (!record.logger!.export) {
+      // a logger library: import it and create a module logger
+      const imp = importIt();
+      return { expr: name, style: lib, setup: [...(imp ? [imp] : []), declaration], describe: `${record.label} (creates a module logger)`, structured: true };
     }
+    // NestJS: its Logger class, as a class member where `this` is the instance, else a module logger
+    if (!hasDependency(ctx.project, module)) return undefined;
+    const bound = facts.bindings.get(binding);
+    if ((bound && bound.module !== module) || (!bound && facts.moduleNames.has(binding))) return undefined;
+    const imp = importIt();
+    const member = create.classMember ? nestLoggerMember(ctx, node, create.classMember) : undefined;
+    if (member) return { expr: 'this.logger', style: lib, setup: [...(imp ? [imp] : []), member], describe: 'NestJS Logger (adds a class logger)', structured: true };
+    return { expr: name, style: lib, setup: [...(imp ? [imp] : []), declaration], describe: 'NestJS Logger (creates a module logger)', structured: true };
   }
   return undefined;
 }
@@ -117,7 +104,7 @@ export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | un
  * `private readonly logger = new Logger(Orders.name);` as the first member of the class around
  * `node` — Nest's own idiom — when `this` there is the instance and the class has no `logger`.
  */
-function nestLoggerMember(ctx: RuleContext, node: ts.Node): TextEdit | undefined {
+function nestLoggerMember(ctx: RuleContext, node: ts.Node, template: string): TextEdit | undefined {
   let cls: ts.ClassDeclaration | undefined;
   for (let p: ts.Node | undefined = node.parent; p && !cls; p = p.parent) {
     if (ts.isClassDeclaration(p)) cls = p;
@@ -135,7 +122,7 @@ function nestLoggerMember(ctx: RuleContext, node: ts.Node): TextEdit | undefined
   const indent = first ? lineIndentAt(ctx.text, first.getStart(sf)) : lineIndentAt(ctx.text, cls.getStart(sf)) + ctx.style.indent;
   const ts_ = /\.[cm]?tsx?$/.test(ctx.fileName) ? 'private readonly ' : '';
   const at = cls.members.pos; // just after the class's `{`
-  return { start: at, end: at, newText: `${ctx.style.eol}${indent}${ts_}logger = new Logger(${cls.name.text}.name)${semi(ctx.style)}` };
+  return { start: at, end: at, newText: `${ctx.style.eol}${indent}${ts_}${fill(template, { class: cls.name.text })}${semi(ctx.style)}` };
 }
 
 export function consoleLogger(): LoggerChoice {
@@ -154,7 +141,7 @@ function fileLoggerStyle(ctx: RuleContext, name: string, detected: LogStyle): Lo
   if (local && importsLocalLogger(ctx, name)) return local.library;
   const imported = ctx.facts.bindings.get(name);
   const lib = ctx.project.loggerLibrary;
-  if (imported && detected === 'pino' && (lib === 'winston' || lib === 'bunyan' || lib === 'log4js')) return lib;
+  if (imported && detected === LOGGER_STYLE.pino && lib && lib !== LOGGER_STYLE.pino && lib !== LOGGER_STYLE.nestjs) return lib;
   return detected;
 }
 
@@ -209,23 +196,27 @@ export function logCall(ctx: RuleContext, logger: LoggerChoice, level: Level, me
 
 /** Like logCall, with the message given as source code (a string or template literal, kept as written). */
 export function logCallExpr(logger: LoggerChoice, level: Level, msg: string, errExpr?: string, fields: string[] = []): string {
-  const lv = logger.style === 'nestjs' && level === 'info' ? 'log' : level;
-  switch (logger.style) {
-    case 'pino':
-    case 'bunyan': {
-      const parts = [...(errExpr ? [errExpr === 'err' ? 'err' : `err: ${errExpr}`] : []), ...fields];
+  const shape = logger.style === 'console' ? undefined : LOGGER_SHAPES[logger.style];
+  const lv = shape?.methods?.[level] ?? level;
+  switch (shape?.order ?? 'message-args') {
+    case 'object-first': {
+      // pino, bunyan: logger.error({ err, ...fields }, 'msg')
+      const key = shape!.errorKey!;
+      const parts = [...(errExpr ? [errExpr === key ? key : `${key}: ${errExpr}`] : []), ...fields];
       return parts.length ? `${logger.expr}.${lv}({ ${parts.join(', ')} }, ${msg})` : `${logger.expr}.${lv}(${msg})`;
     }
-    case 'winston': {
-      const parts = [...(errExpr ? [errExpr === 'error' ? 'error' : `error: ${errExpr}`] : []), ...fields];
+    case 'message-first': {
+      // winston: logger.error('msg', { error, ...fields })
+      const key = shape!.errorKey!;
+      const parts = [...(errExpr ? [errExpr === key ? key : `${key}: ${errExpr}`] : []), ...fields];
       return parts.length ? `${logger.expr}.${lv}(${msg}, { ${parts.join(', ')} })` : `${logger.expr}.${lv}(${msg})`;
     }
-    case 'log4js':
-    case 'console': {
+    case 'message-args': {
+      // log4js, console: logger.error('msg', err, { ...fields })
       const args = [msg, ...(errExpr ? [errExpr] : []), ...(fields.length ? [`{ ${fields.join(', ')} }`] : [])];
       return `${logger.expr}.${lv}(${args.join(', ')})`;
     }
-    case 'nestjs': {
+    case 'message-stack': {
       // Nest's Logger takes (message, ...optionalParams): a stack string after the message for
       // error(); structured fields go in an object message (`{ message, ...fields }`), which
       // ConsoleLogger prints as JSON and nestjs-pino / nest-winston turn into fields.

@@ -9,6 +9,18 @@ import * as path from 'node:path';
 import type { Runner } from './layout';
 import type { Strategy } from './strategy';
 import type { ClientDependency, Expectation, FailureTarget, Gap, HttpDependency, RouteInvoke } from './target';
+import { FRAMEWORK, IO, KNOWLEDGE, LIB, RUNNER, fill, lib, moduleOf } from '../../knowledge';
+
+/** Modules the generated tests import (names from knowledge/). */
+const MOD = {
+  vitest: moduleOf(LIB.vitest), nodeTest: moduleOf(LIB.nodeTest), assert: lib(LIB.nodeAssert).modules[1],
+  undici: moduleOf(LIB.undici), nock: moduleOf(LIB.nock), msw: moduleOf(LIB.msw), mswServer: lib(LIB.msw).testing!.httpMock!.serverEntry!,
+  supertest: moduleOf(LIB.supertest), nestTesting: moduleOf(LIB.nestjsTesting),
+  express: moduleOf(LIB.express), koa: moduleOf(LIB.koa), fastify: moduleOf(LIB.fastify),
+};
+const VI = lib(LIB.vitest).testing!.mockApi!;
+const JEST = lib(LIB.jest).testing!.mockApi!;
+const PINO_HTTP = lib(LIB.pinoHttp);
 
 export interface GenerateInput {
   target: FailureTarget;
@@ -46,8 +58,8 @@ interface Syntax {
 
 function syntaxFor(runner: Runner, typed: boolean, q: string): Syntax {
   const indent = (body: string[]) => body.map((l) => (l ? `  ${l}` : l));
-  const expectStyle = (name: 'vi' | 'jest'): Syntax => ({
-    imports: name === 'vi' ? [`import { afterEach, beforeEach, describe, expect, it, vi } from ${q}vitest${q};`] : [],
+  const expectStyle = (name: string): Syntax => ({
+    imports: name === VI ? [`import { afterEach, beforeEach, describe, expect, it, ${VI} } from ${q}${MOD.vitest}${q};`] : [],
     it: (n, t, body) => [`it(${str(n, q)}, async () => {`, ...indent(body), `}, ${t});`],
     hook: (k, body) => [`${k}(async () => {`, ...indent(body), '});'],
     equal: (a, e) => `expect(${a}).toEqual(${e});`,
@@ -59,19 +71,19 @@ function syntaxFor(runner: Runner, typed: boolean, q: string): Syntax {
     called: (spy) => `expect(${spy}).toHaveBeenCalled();`,
   });
   switch (runner) {
-    case 'vitest': return expectStyle('vi');
-    case 'jest': {
-      const s = expectStyle('jest');
+    case RUNNER.vitest: return expectStyle(VI);
+    case RUNNER.jest: {
+      const s = expectStyle(JEST);
       // jest's expect takes no message: say it in a thrown error instead
       return { ...s, ok: (c, m) => `if (!(${c})) throw new Error(${m});` };
     }
-    case 'mocha':
-    case 'node:test': {
-      const node = runner === 'node:test';
+    case RUNNER.mocha:
+    case RUNNER.nodeTest: {
+      const node = runner === RUNNER.nodeTest;
       return {
         imports: [
-          ...(node ? [`import { afterEach, beforeEach, describe, it, mock } from ${q}node:test${q};`] : []),
-          `import assert from ${q}node:assert/strict${q};`,
+          ...(node ? [`import { afterEach, beforeEach, describe, it, mock } from ${q}${MOD.nodeTest}${q};`] : []),
+          `import assert from ${q}${MOD.assert}${q};`,
         ],
         it: node
           ? (n, t, body) => [`it(${str(n, q)}, { timeout: ${t} }, async () => {`, ...indent(body), '});']
@@ -115,24 +127,6 @@ function rebase(input: GenerateInput, spec: string): string {
   return rel;
 }
 
-const DRIVER_ERRORS: Record<string, Record<Scenario, [string, string]>> = {
-  pg: { timeout: ['canceling statement due to statement timeout', '57014'], error: ['terminating connection due to administrator command', '57P01'], refused: ['connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'] },
-  mysql2: { timeout: ['Query inactivity timeout', 'PROTOCOL_SEQUENCE_TIMEOUT'], error: ['Server shutdown in progress', 'ER_SERVER_SHUTDOWN'], refused: ['connect ECONNREFUSED 127.0.0.1:3306', 'ECONNREFUSED'] },
-  redis: { timeout: ['Command timed out', 'ETIMEDOUT'], error: ['LOADING Redis is loading the dataset in memory', 'LOADING'], refused: ['connect ECONNREFUSED 127.0.0.1:6379', 'ECONNREFUSED'] },
-  mongodb: { timeout: ['Server selection timed out after 30000 ms', 'ETIMEDOUT'], error: ['interrupted at shutdown', 'InterruptedAtShutdown'], refused: ['connect ECONNREFUSED 127.0.0.1:27017', 'ECONNREFUSED'] },
-  prisma: { timeout: ['Timed out fetching a new connection from the connection pool', 'P2024'], error: ['Server has closed the connection', 'P1017'], refused: ["Can't reach database server at 127.0.0.1:5432", 'P1001'] },
-  other: { timeout: ['Request timed out', 'ETIMEDOUT'], error: ['Service Unavailable', 'ServiceUnavailable'], refused: ['connect ECONNREFUSED 127.0.0.1:443', 'ECONNREFUSED'] },
-};
-
-function driverFamily(module: string): string {
-  if (module === 'pg' || module === 'pg-promise') return 'pg';
-  if (module.startsWith('mysql')) return 'mysql2';
-  if (module === 'ioredis' || module === 'redis') return 'redis';
-  if (module === 'mongodb' || module === 'mongoose') return 'mongodb';
-  if (module === '@prisma/client') return 'prisma';
-  return 'other';
-}
-
 const SCENARIO_TITLE: Record<Scenario, (http: boolean) => string> = {
   timeout: () => 'timeout',
   error: (http) => (http ? '503 from the dependency' : 'server error'),
@@ -146,7 +140,7 @@ export function generateFailureTest(input: GenerateInput): string {
   const t = (s: string) => (typed ? s : '');
   const syn = syntaxFor(runner, typed, q);
   const dep = target.dependency;
-  const http = dep.kind === 'http';
+  const http = dep.kind === IO.http;
   const invoke = target.invoke;
   const subject = invoke.kind === 'function' ? `${invoke.name}()` : `${invoke.method} ${invoke.path}`;
   const deadline = target.deadlineMs ?? input.defaultTimeoutMs;
@@ -170,7 +164,7 @@ export function generateFailureTest(input: GenerateInput): string {
     `const GRACE_MS = ${GRACE_MS};`,
   ];
   const arrange: Record<Scenario, string[]> = { timeout: [], error: [], refused: [] };
-  if (dep.kind === 'http') httpArrange(dep, strategy, imp, setup, before, after, arrange, q, t);
+  if (dep.kind === IO.http) httpArrange(dep, strategy, imp, setup, before, after, arrange, q, t);
   else clientArrange(dep, strategy, input, imp, setup, before, arrange, q, t, runner);
   const logs = target.logs;
   if (logs) {
@@ -178,7 +172,7 @@ export function generateFailureTest(input: GenerateInput): string {
     imp(what, rebase(input, logs.from));
   }
   const restoring = strategy.kind === 'spy' || !!logs;
-  if (runner === 'mocha' && restoring) {
+  if (runner === RUNNER.mocha && restoring) {
     setup.push(
       `const restores${t(': (() => void)[]')} = [];`,
       `function stub(obj${t(': any')}, method${t(': string')}, impl${t(': (...args: any[]) => unknown')}) {`,
@@ -222,7 +216,8 @@ export function generateFailureTest(input: GenerateInput): string {
   });
 
   const used = (names: string[]) => names.filter((n) => new RegExp(`(^|[^\\w.])${n}[.(]`).test(['describe(', ...setup, ...describeBody].join('\n')));
-  const runnerImports = imports.map((l) => l.replace(/^import \{ ([^}]+) \} from (['"])(vitest|node:test)\2;$/, (_m, names: string, qq: string, mod: string) =>
+  const runnerImport = new RegExp(`^import \\{ ([^}]+) \\} from (['"])(${MOD.vitest}|${MOD.nodeTest})\\2;$`);
+  const runnerImports = imports.map((l) => l.replace(runnerImport, (_m, names: string, qq: string, mod: string) =>
     `import { ${used(names.split(', ')).join(', ')} } from ${qq}${mod}${qq};`));
   const uniqueImports = [...new Set(runnerImports)].map((l) => (target.esm ? l : requireOf(l)));
   lines.push(...uniqueImports, '');
@@ -273,7 +268,7 @@ function gapComment(gap: Gap, what: 'timeout' | 'fallback', sourceRel: string): 
 function outcome(e: Expectation, act: string, route: RouteInvoke | undefined, syn: Syntax): string[] {
   if (route) {
     const out = [`const res = await ${act};`];
-    const status = route.framework === 'fastify' ? 'res.statusCode' : 'res.status';
+    const status = route.framework === FRAMEWORK.fastify ? 'res.statusCode' : 'res.status';
     if (e.kind === 'status' && e.statuses.length === 1) out.push(syn.equal(status, String(e.statuses[0])));
     else out.push(syn.ok(`[${(e.kind === 'status' ? e.statuses : [500, 502, 503, 504]).join(', ')}].includes(${status})`, `\`answered \${${status}}\``));
     return out;
@@ -294,8 +289,8 @@ function httpArrange(dep: HttpDependency, strategy: Strategy, imp: Imp, setup: s
   arrange: Record<Scenario, string[]>, q: string, t: (s: string) => string): void {
   const origin = dep.origin;
   const method = dep.method;
-  if (strategy.kind === 'undici') {
-    imp(`{ MockAgent, getGlobalDispatcher, setGlobalDispatcher${t(', type Dispatcher')} }`, 'undici');
+  if (strategy.kind === LIB.undici) {
+    imp(`{ MockAgent, getGlobalDispatcher, setGlobalDispatcher${t(', type Dispatcher')} }`, MOD.undici);
     setup.push(`const ORIGIN = ${origin ? str(origin, q) : '/.*/'};`);
     setup.push(`let agent${t(': MockAgent')};`, `let previous${t(': Dispatcher')};`);
     const pathMatcher = dep.path === undefined ? '() => true' : dep.exactPath && !dep.query ? str(dep.path, q) : `(path${t(': string')}) => path.startsWith(${str(dep.path, q)})`;
@@ -307,8 +302,9 @@ function httpArrange(dep: HttpDependency, strategy: Strategy, imp: Imp, setup: s
     arrange.refused.push(`endpoint().replyWithError(Object.assign(new Error(${str('connect ECONNREFUSED 127.0.0.1:443', q)}), { code: ${str('ECONNREFUSED', q)} }));`);
     return;
   }
-  if (strategy.kind === 'nock') {
-    imp('nock', 'nock');
+  if (strategy.kind === LIB.nock) {
+    // the default export, bound under the module's own name
+    imp(MOD.nock, MOD.nock);
     setup.push(`const ORIGIN = ${origin ? str(origin, q) : '/.*/'};`);
     const pathMatcher = dep.path === undefined ? '/.*/' : dep.exactPath && !dep.query ? str(dep.path, q) : `(path${t(': string')}) => path.startsWith(${str(dep.path, q)})`;
     setup.push(`const endpoint = () => nock(ORIGIN).intercept(${pathMatcher}, ${str(method ?? 'GET', q)});`);
@@ -320,8 +316,8 @@ function httpArrange(dep: HttpDependency, strategy: Strategy, imp: Imp, setup: s
     return;
   }
   // msw
-  imp('{ http, HttpResponse, delay }', 'msw');
-  imp('{ setupServer }', 'msw/node');
+  imp('{ http, HttpResponse, delay }', MOD.msw);
+  imp('{ setupServer }', MOD.mswServer);
   const url = `${origin ?? '*'}${dep.path === undefined ? '/*' : dep.exactPath ? dep.path : `${dep.path.replace(/\/$/, '')}/*`}`;
   setup.push(`const URL_PATTERN = ${str(url, q)};`, 'const server = setupServer();');
   const verb = method ? method.toLowerCase() : 'all';
@@ -336,7 +332,8 @@ function httpArrange(dep: HttpDependency, strategy: Strategy, imp: Imp, setup: s
 
 function clientArrange(dep: ClientDependency, strategy: Strategy, input: GenerateInput, imp: Imp, setup: string[], before: string[],
   arrange: Record<Scenario, string[]>, q: string, t: (s: string) => string, runner: Runner): void {
-  const family = DRIVER_ERRORS[driverFamily(dep.module)];
+  // what the driver says when it fails (knowledge/: io.failures; generic messages for SDKs)
+  const family = KNOWLEDGE.failuresOf(dep.module);
   setup.push(
     `/** What the ${dep.module} client does in the current scenario. */`,
     `let mockResponse${t(': () => Promise<unknown>')} = async () => undefined;`,
@@ -356,7 +353,7 @@ function clientArrange(dep: ClientDependency, strategy: Strategy, input: Generat
     for (const m of [...dep.between].reverse()) fake = `{ ${m}: ${fake} }`;
     setup.push(`/** The client the code takes as a parameter, failing as the scenario says. */`, `const fake = ${fake};`);
   } else if (strategy.kind === 'module-mock') {
-    const fn = runner === 'jest' ? 'jest' : 'vi';
+    const fn = runner === RUNNER.jest ? JEST : VI;
     const shape = moduleShape(strategy.factory ?? []);
     setup.push(
       `// every ${dep.module} client the code creates answers with mockResponse()`,
@@ -371,10 +368,10 @@ function clientArrange(dep: ClientDependency, strategy: Strategy, input: Generat
   }
   const slow = dep.deadlineConfigured === false
     ? 'mockResponse = () => new Promise((resolve) => setTimeout(resolve, SLOW_REPLY_MS));'
-    : `mockResponse = async () => { throw failure(${str(family.timeout[0], q)}, ${str(family.timeout[1], q)}); }; // what the client's deadline produces`;
+    : `mockResponse = async () => { throw failure(${str(family.timeout.message, q)}, ${str(family.timeout.code, q)}); }; // what the client's deadline produces`;
   arrange.timeout.push(slow);
-  arrange.error.push(`mockResponse = async () => { throw failure(${str(family.error[0], q)}, ${str(family.error[1], q)}); };`);
-  arrange.refused.push(`mockResponse = async () => { throw failure(${str(family.refused[0], q)}, ${str(family.refused[1], q)}); };`);
+  arrange.error.push(`mockResponse = async () => { throw failure(${str(family.error.message, q)}, ${str(family.error.code, q)}); };`);
+  arrange.refused.push(`mockResponse = async () => { throw failure(${str(family.refused.message, q)}, ${str(family.refused.code, q)}); };`);
 }
 
 /** The mocked module's exports: the factory under its own name and as (a member of) the default export. */
@@ -395,33 +392,35 @@ function routeAct(invoke: RouteInvoke, input: GenerateInput, imp: Imp, setup: st
   const body = ['post', 'put', 'patch'].includes(verb) ? '.send({})' : '';
   const url = str(invoke.url, q);
   switch (invoke.framework) {
-    case 'express': {
-      imp('request', 'supertest');
+    case FRAMEWORK.express: {
+      imp('request', MOD.supertest);
       if (invoke.role === 'app') return `request(${name}).${verb}(${url})${body}`;
-      imp('express', 'express');
-      if (invoke.needs.includes('pino-http')) imp('pinoHttp', 'pino-http');
-      setup.push('function app() {', '  const app = express();', '  app.use(express.json());');
-      if (invoke.needs.includes('pino-http')) setup.push('  app.use(pinoHttp());');
+      // the module's default export is bound under the module's own name
+      imp(MOD.express, MOD.express);
+      const mw = invoke.needs.includes(PINO_HTTP.modules[0]) ? PINO_HTTP.middleware : undefined;
+      if (mw) imp(mw.import.binding, PINO_HTTP.modules[0]);
+      setup.push('function app() {', `  const app = ${MOD.express}();`, `  app.use(${MOD.express}.json());`);
+      if (mw) setup.push(`  ${fill(mw.mount, { app: 'app' })};`);
       setup.push(`  app.use(${name});`, '  return app;', '}');
       return `request(app()).${verb}(${url})${body}`;
     }
-    case 'koa': {
-      imp('request', 'supertest');
+    case FRAMEWORK.koa: {
+      imp('request', MOD.supertest);
       if (invoke.role === 'app') return `request(${name}.callback()).${verb}(${url})${body}`;
-      imp('Koa', 'koa');
+      imp('Koa', MOD.koa);
       setup.push('function app() {', '  const app = new Koa();', `  app.use(${name}.routes());`, '  return app.callback();', '}');
       return `request(app()).${verb}(${url})${body}`;
     }
-    case 'fastify': {
+    case FRAMEWORK.fastify: {
       const payload = body ? ', payload: {}' : '';
       if (invoke.role === 'app') return `${name}.inject({ method: ${str(invoke.method === 'ALL' ? 'GET' : invoke.method, q)}, url: ${url}${payload} })`;
-      imp('Fastify', 'fastify');
+      imp('Fastify', MOD.fastify);
       setup.push('async function app() {', '  const app = Fastify();', `  await app.register(${name});`, '  return app;', '}');
       return `(await app()).inject({ method: ${str(invoke.method === 'ALL' ? 'GET' : invoke.method, q)}, url: ${url}${payload} })`;
     }
-    case 'nestjs': {
-      imp('request', 'supertest');
-      imp('{ Test }', '@nestjs/testing');
+    case FRAMEWORK.nestjs: {
+      imp('request', MOD.supertest);
+      imp('{ Test }', MOD.nestTesting);
       const dep = input.target.dependency;
       const member = dep.kind === 'client' && dep.source.kind === 'member' ? dep.source.name : undefined;
       const providers: string[] = [];

@@ -8,8 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectFacts } from '../project';
 import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, containmentRoots } from '../readSource';
+import { KNOWLEDGE, RUNNER, type RunnerId } from '../../knowledge';
 
-export type Runner = 'vitest' | 'jest' | 'mocha' | 'node:test';
+export type Runner = RunnerId;
 
 export interface TestLayout {
   /** The project folder (where package.json is). */
@@ -75,16 +76,13 @@ export function readTestLayout(root: string): TestLayout {
 
 /** The project's test runner: a runner dependency (the one the test script names first when several), else node:test. */
 export function detectRunner(project: ProjectFacts, layout: Pick<TestLayout, 'scripts'>): Runner {
-  const candidates: Runner[] = [];
-  if (project.dependencies.has('vitest')) candidates.push('vitest');
-  if (project.dependencies.has('jest') || project.dependencies.has('ts-jest')) candidates.push('jest');
-  if (project.dependencies.has('mocha')) candidates.push('mocha');
+  const candidates: Runner[] = KNOWLEDGE.runnersIn(project.dependencies);
   const script = layout.scripts.test ?? '';
   if (candidates.length > 1) {
     const named = candidates.find((r) => new RegExp(`\\b${r}\\b`).test(script));
     if (named) return named;
   }
-  return candidates[0] ?? 'node:test';
+  return candidates[0] ?? RUNNER.nodeTest;
 }
 
 /** The package manager's "add a dev dependency" command. */

@@ -8,13 +8,15 @@
  * client itself. When something needed is missing, `missing` names the packages to install.
  */
 import { dependencyMajor, hasDependency, type ProjectFacts } from '../project';
+import { FRAMEWORK, IO, KNOWLEDGE, LIB, RUNNER, lib, moduleOf } from '../../knowledge';
 import type { Runner } from './layout';
 import type { FailureTarget } from './target';
 
 export type Strategy =
-  | { kind: 'undici' }
-  | { kind: 'nock' }
-  | { kind: 'msw' }
+  // an HTTP mock library (knowledge/ ids: undici's MockAgent, nock, msw)
+  | { kind: typeof LIB.undici }
+  | { kind: typeof LIB.nock }
+  | { kind: typeof LIB.msw }
   | { kind: 'spy' }
   | { kind: 'fake' }
   | { kind: 'module-mock'; factory?: readonly string[] };
@@ -23,34 +25,40 @@ export type Plan =
   | { ok: true; strategy: Strategy }
   | { ok: false; missing: string[]; reason: string };
 
-const FETCH_MODULES = new Set(['global', 'undici', 'ky']);
+const UNDICI = moduleOf(LIB.undici);
+const NOCK = moduleOf(LIB.nock);
+const MSW = moduleOf(LIB.msw);
+const SUPERTEST = lib(LIB.supertest);
+const NEST_TESTING = moduleOf(LIB.nestjsTesting);
+/** What node:test runs TypeScript tests through; the first is the one to install. */
+const TS_LOADERS = [LIB.tsx, LIB.tsNode, LIB.swcNode].map(moduleOf);
 
 export function chooseStrategy(target: FailureTarget, project: ProjectFacts, runner: Runner, typescript: boolean, factory?: readonly string[]): Plan {
   const has = (p: string) => hasDependency(project, p);
   const missing: string[] = [];
   let strategy: Strategy | undefined;
   const dep = target.dependency;
-  if (dep.kind === 'http') {
-    if (FETCH_MODULES.has(dep.module)) {
-      if (has('undici')) strategy = { kind: 'undici' };
-      else if (has('msw')) strategy = { kind: 'msw' };
-      else if (has('nock') && (dependencyMajor(project, 'nock') ?? 0) >= 14) strategy = { kind: 'nock' };
-      else missing.push('undici');
-    } else if (has('nock')) strategy = { kind: 'nock' };
-    else if (has('msw')) strategy = { kind: 'msw' };
-    else missing.push('nock');
+  if (dep.kind === IO.http) {
+    if (KNOWLEDGE.exactLibraryOf(dep.module)?.http?.overFetch) {
+      if (has(UNDICI)) strategy = { kind: LIB.undici };
+      else if (has(MSW)) strategy = { kind: LIB.msw };
+      else if (has(NOCK) && (dependencyMajor(project, NOCK) ?? 0) >= (lib(LIB.nock).testing!.httpMock!.mocksFetchFrom ?? 0)) strategy = { kind: LIB.nock };
+      else missing.push(UNDICI);
+    } else if (has(NOCK)) strategy = { kind: LIB.nock };
+    else if (has(MSW)) strategy = { kind: LIB.msw };
+    else missing.push(NOCK);
   } else {
     switch (dep.source.kind) {
       case 'parameter': strategy = { kind: 'fake' }; break;
       case 'import': strategy = { kind: 'spy' }; break;
       case 'member':
-        if (target.invoke.kind !== 'route' || target.invoke.framework !== 'nestjs') {
+        if (target.invoke.kind !== 'route' || target.invoke.framework !== FRAMEWORK.nestjs) {
           return { ok: false, missing: [], reason: 'the client is a class member: only NestJS controllers are supported' };
         }
         strategy = { kind: 'fake' };
         break;
       case 'library':
-        if (runner !== 'vitest' && runner !== 'jest') {
+        if (runner !== RUNNER.vitest && runner !== RUNNER.jest) {
           return { ok: false, missing: [], reason: `${runner} cannot mock the ${dep.module} module: export the client or pass it as a parameter` };
         }
         strategy = { kind: 'module-mock', factory };
@@ -59,13 +67,13 @@ export function chooseStrategy(target: FailureTarget, project: ProjectFacts, run
   }
   const invoke = target.invoke;
   if (invoke.kind === 'route') {
-    const needsSupertest = invoke.framework === 'nestjs' || ((invoke.framework === 'express' || invoke.framework === 'koa'));
-    if (needsSupertest && !has('supertest')) missing.push('supertest', ...(typescript ? ['@types/supertest'] : []));
-    if (invoke.framework === 'nestjs' && !has('@nestjs/testing')) missing.push('@nestjs/testing');
+    const needsSupertest = invoke.framework === FRAMEWORK.nestjs || ((invoke.framework === FRAMEWORK.express || invoke.framework === FRAMEWORK.koa));
+    if (needsSupertest && !has(SUPERTEST.modules[0])) missing.push(SUPERTEST.modules[0], ...(typescript && SUPERTEST.testing?.types ? [SUPERTEST.testing.types] : []));
+    if (invoke.framework === FRAMEWORK.nestjs && !has(NEST_TESTING)) missing.push(NEST_TESTING);
   }
-  if (runner === 'node:test' && typescript && !has('tsx') && !has('ts-node') && !has('@swc-node/register')) {
+  if (runner === RUNNER.nodeTest && typescript && !TS_LOADERS.some(has)) {
     // node:test runs TypeScript tests through a loader; say which one it would use
-    missing.push('tsx');
+    missing.push(TS_LOADERS[0]);
   }
   if (missing.length > 0 || !strategy) return { ok: false, missing, reason: `needs ${missing.join(', ')}` };
   return { ok: true, strategy };

@@ -13,10 +13,11 @@ import { enclosingHandler, nestRouteOf, routeOf, type Framework } from '../frame
 import { moduleInfo, type ModuleKind } from '../modules';
 import type { ProjectFacts } from '../project';
 import type { Finding } from '../types';
+import { FRAMEWORK, GLOBAL_MODULE, IO, KNOWLEDGE, LIB, isModuleOf, moduleOf } from '../../knowledge';
 
 export interface HttpDependency {
-  kind: 'http';
-  /** 'global' (fetch), 'undici', 'node-fetch', 'axios', 'got', 'ky', 'superagent', 'http', 'https'. */
+  kind: typeof IO.http;
+  /** The HTTP client module (knowledge/ HTTP_CLIENTS; GLOBAL_MODULE for fetch). */
   module: string;
   /** `https://rates.example.com` when the code shows it (a literal, or a constant's literal default). */
   origin?: string;
@@ -171,7 +172,7 @@ function parameterClientCall(call: ts.CallExpression, facts: FileFacts, extraMod
   const first = ts.isIdentifier(tn) ? tn.text : ts.isIdentifier(tn.left) ? tn.left.text : undefined;
   const binding = first ? facts.bindings.get(first) : undefined;
   const info = binding && moduleInfo(binding.module, extraModules);
-  if (!binding || !info || info.kind === 'http') return undefined;
+  if (!binding || !info || info.kind === IO.http) return undefined;
   if (info.local?.includes(path[path.length - 1])) return undefined;
   return { call, module: binding.module, kind: info.kind, path, label: callee.getText().replace(/\s+/g, ''), inferred: false, instance: true };
 }
@@ -212,10 +213,10 @@ function targetOf(ext: ExternalCall, input: TargetInput): FailureTarget | undefi
   const call = ext.call;
   const invoke = invokeOf(call, input, ext);
   if (!invoke) return undefined;
-  const dependency = ext.kind === 'http' ? httpDependency(ext, facts) : clientDependency(ext, call, facts);
+  const dependency = ext.kind === IO.http ? httpDependency(ext, facts) : clientDependency(ext, call, facts);
   if (!dependency) return undefined;
   const lineOf = (offset: number) => sf.getLineAndCharacterOfPosition(offset).line + 1;
-  const deadline = ext.kind === 'http' ? httpDeadline(ext, facts) : { ms: undefined, missing: dependency.kind === 'client' && dependency.deadlineConfigured === false };
+  const deadline = ext.kind === IO.http ? httpDeadline(ext, facts) : { ms: undefined, missing: dependency.kind === 'client' && dependency.deadlineConfigured === false };
   const findingAt = (ids: string[], nodes: ts.Node[]) => input.findings?.find((f) => ids.includes(f.ruleId) &&
     nodes.some((n) => f.start <= n.getStart(sf) && n.getStart(sf) <= f.end || n.getStart(sf) <= f.start && f.start <= n.end));
   const gaps: FailureTarget['gaps'] = {};
@@ -233,7 +234,7 @@ function targetOf(ext: ExternalCall, input: TargetInput): FailureTarget | undefi
     expect = invoke.kind === 'route' ? { kind: 'status', statuses: [500, 502, 503, 504] } : { kind: 'resolves' };
   }
   return {
-    callee: ext.kind === 'http' && ext.module === 'global' ? 'fetch' : ext.label,
+    callee: ext.kind === IO.http && ext.module === GLOBAL_MODULE ? 'fetch' : ext.label,
     call,
     dependency,
     deadlineMs: deadline.ms,
@@ -318,7 +319,7 @@ function invokeOf(call: ts.CallExpression, input: TargetInput, ext: ExternalCall
   const handler = enclosingHandler(call, facts, project);
   if (handler) {
     const info = handler.info;
-    if (info.framework === 'nestjs' && ts.isMethodDeclaration(handler.fn)) {
+    if (info.framework === FRAMEWORK.nestjs && ts.isMethodDeclaration(handler.fn)) {
       const nest = nestRouteOf(handler.fn, facts);
       const cls = nest?.controller;
       const className = cls && ts.isClassDeclaration(cls) ? cls.name?.text : undefined;
@@ -328,11 +329,11 @@ function invokeOf(call: ts.CallExpression, input: TargetInput, ext: ExternalCall
       const providers = (ctor?.parameters ?? []).flatMap((p) => ts.isIdentifier(p.name) && p.type && ts.isTypeReferenceNode(p.type)
         ? [{ name: p.name.text, type: p.type.typeName.getText(sf), from: facts.bindings.get(p.type.typeName.getText(sf))?.module }] : []);
       const path = `/${nest.path}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
-      return { kind: 'route', framework: 'nestjs', method: nest.method, path, url: concreteUrl(path), exportName: className, exportKind: exp, role: 'controller', providers, needs: [] };
+      return { kind: 'route', framework: FRAMEWORK.nestjs, method: nest.method, path, url: concreteUrl(path), exportName: className, exportKind: exp, role: 'controller', providers, needs: [] };
     }
     const route = info.route;
     if (!route || route.path === undefined || info.kind !== 'route') return undefined;
-    if (!['express', 'koa', 'fastify'].includes(route.framework)) return undefined;
+    if (!([FRAMEWORK.express, FRAMEWORK.koa, FRAMEWORK.fastify] as Framework[]).includes(route.framework)) return undefined;
     const app = route.app;
     const needs = handlerNeeds(handler.fn, info.reqName, project);
     if (app.source === 'created' && /^[A-Za-z_$][\w$]*$/.test(app.name)) {
@@ -341,13 +342,13 @@ function invokeOf(call: ts.CallExpression, input: TargetInput, ext: ExternalCall
       const path = `${app.prefix ?? ''}${route.path}`;
       return { kind: 'route', framework: route.framework, method: route.method, path, url: concreteUrl(path), exportName: app.name, exportKind: exp, role: app.role, needs };
     }
-    if (app.source === 'parameter' && route.framework === 'fastify') {
+    if (app.source === 'parameter' && route.framework === FRAMEWORK.fastify) {
       // a plugin: `export default async function routes(fastify) { fastify.get(…) }`
       const plugin = enclosingFunction(route.call);
       const name = plugin && functionName(plugin);
       const exp = name ? exportOf(name, sf) : plugin && isExported(plugin);
       if (!plugin || !exp) return undefined;
-      return { kind: 'route', framework: 'fastify', method: route.method, path: route.path, url: concreteUrl(route.path), exportName: name ?? 'plugin', exportKind: exp, role: 'plugin', needs };
+      return { kind: 'route', framework: FRAMEWORK.fastify, method: route.method, path: route.path, url: concreteUrl(route.path), exportName: name ?? 'plugin', exportKind: exp, role: 'plugin', needs };
     }
     return undefined;
   }
@@ -358,14 +359,15 @@ function invokeOf(call: ts.CallExpression, input: TargetInput, ext: ExternalCall
   if (!name || !declNode || (declNode.parent !== sf && declNode.parent?.parent?.parent !== sf)) return undefined;
   const exp = exportOf(name, sf);
   if (!exp) return undefined;
-  const clientParam = ext.kind !== 'http' ? parameterIndex(fn, ext.call) : -1;
+  const clientParam = ext.kind !== IO.http ? parameterIndex(fn, ext.call) : -1;
   const args = fn.parameters.map((p, i) => (i === clientParam ? 'fake' : placeholder(p, sf)));
   while (args.length > 0 && args[args.length - 1] === 'undefined') args.pop();
   return { kind: 'function', name, exportKind: exp, args };
 }
 
 function handlerNeeds(fn: FunctionLike, reqName: string | undefined, project: ProjectFacts): string[] {
-  if (!reqName || !project.dependencies.has('pino-http')) return [];
+  const pinoHttp = moduleOf(LIB.pinoHttp);
+  if (!reqName || !project.dependencies.has(pinoHttp)) return [];
   let uses = false;
   const visit = (n: ts.Node): void => {
     if (uses) return;
@@ -373,7 +375,7 @@ function handlerNeeds(fn: FunctionLike, reqName: string | undefined, project: Pr
     ts.forEachChild(n, visit);
   };
   visit(fn);
-  return uses ? ['pino-http'] : [];
+  return uses ? [pinoHttp] : [];
 }
 
 function concreteUrl(path: string): string {
@@ -473,9 +475,11 @@ function httpDependency(ext: ExternalCall, facts: FileFacts): HttpDependency {
     path = split.origin ? split.path : `${basePath}${split.path}`;
     exact = parts.exact && (split.origin !== undefined || parts.base === undefined);
   };
-  if (ext.module === 'axios' || ext.module === 'got' || ext.module === 'ky') {
+  // clients with a base URL option: axios baseURL, got/ky prefixUrl
+  const baseUrlOption = KNOWLEDGE.exactLibraryOf(ext.module)?.http?.baseUrlOption;
+  if (baseUrlOption) {
     const optionsOf = facts.resolveCall(ext.call)?.instance?.options;
-    const baseURL = optionsOf ? propValue(optionsOf, ext.module === 'axios' ? 'baseURL' : 'prefixUrl') : undefined;
+    const baseURL = optionsOf ? propValue(optionsOf, baseUrlOption) : undefined;
     const base = literalOf(baseURL, sf);
     if (ext.path.length === 1 && AXIOS_METHODS.has(method)) {
       fromUrl(args[0], base);
@@ -494,7 +498,7 @@ function httpDependency(ext: ExternalCall, facts: FileFacts): HttpDependency {
     // what follows `?` may be computed: the path before it is complete
     if (q !== -1) { path = path.slice(0, q); exact = true; query = true; }
   }
-  return { kind: 'http', module: ext.module, origin, path: path || undefined, exactPath: exact && !!path, query, method: verb };
+  return { kind: IO.http, module: ext.module, origin, path: path || undefined, exactPath: exact && !!path, query, method: verb };
 }
 
 function propValue(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
@@ -543,7 +547,7 @@ function httpDeadline(ext: ExternalCall, facts: FileFacts): { ms?: number; missi
   for (const a of ext.call.arguments) {
     const x = skipOuter(a);
     if (ts.isObjectLiteralExpression(x)) objects.push(x);
-    else if (!ts.isStringLiteralLike(x) && !ts.isTemplateExpression(x) && ext.call.arguments.indexOf(a) > 0 && !(ext.module === 'axios' && ts.isIdentifier(x))) opaque = true;
+    else if (!ts.isStringLiteralLike(x) && !ts.isTemplateExpression(x) && ext.call.arguments.indexOf(a) > 0 && !(isModuleOf(LIB.axios, ext.module) && ts.isIdentifier(x))) opaque = true;
   }
   const instance = facts.resolveCall(ext.call)?.instance;
   if (instance) {
@@ -570,7 +574,9 @@ function httpDeadline(ext: ExternalCall, facts: FileFacts): { ms?: number; missi
     }
     if (findProperty(o, 'signal') || findProperty(o, 'timeout')) opaque = true; // shorthand `{ signal }`
   }
-  if (ext.module === 'ky') return { ms: 10000, missing: false };
+  // a client with a default deadline (ky: 10 s)
+  const defaultMs = KNOWLEDGE.httpDefaultDeadline(ext.module);
+  if (defaultMs !== undefined) return { ms: defaultMs, missing: false };
   return { missing: !opaque };
 }
 

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { ProjectIndex } from './projectIndex';
+import { FRAMEWORK, OPERATIONAL_SEGMENTS } from '../../knowledge';
 
 export interface FeatureConfig {
   paths: string[];
@@ -62,7 +63,7 @@ function firstSegment(routePath: string): string | undefined {
 
 const ROUTER_SUFFIX = /(?:[._-](?:routes?|router|controller|handlers?|endpoints?|api)|(?:Routes?|Router|Controller|Handlers?))$/;
 const ROUTER_FOLDER = /(?:^|\/)(?:routes|routers|controllers|endpoints|handlers|api)\//;
-const OPERATIONAL = new Set(['health', 'healthz', 'healthcheck', 'health-check', 'ready', 'readiness', 'readyz', 'live', 'liveness', 'livez', 'ping', 'status', 'metrics', 'version']);
+const OPERATIONAL = new Set(OPERATIONAL_SEGMENTS);
 const GENERIC_STEMS = new Set(['index', 'routes', 'route', 'router', 'routers', 'app', 'server', 'main', 'api', 'v1', 'v2', 'controller', 'controllers', 'handlers', 'http', 'web']);
 
 const OPERATIONAL_PATH = new RegExp(`^/(?:api/)?(?:v\\d+/)?(?:${[...OPERATIONAL].join('|')})(?:/|$)`);
@@ -115,7 +116,7 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
     const nestDirs = files.filter((f) => /\.module\.[cm]?[jt]s$/.test(f)).map((f) => path.dirname(f)).filter((d) => d !== root && path.basename(d) !== 'src');
     nestDirs.sort((a, b) => b.length - a.length); // deepest first
     // app/ and pages/ folders name features only in a Next.js project (ghostfolio's Angular client has app/pages/…)
-    const nextApp = [...index.all()].some((e) => e.summary.routes.some((r) => r.framework === 'next'));
+    const nextApp = [...index.all()].some((e) => e.summary.routes.some((r) => r.framework === FRAMEWORK.next));
     for (const file of files) {
       const r = rel(file);
       const folder = FOLDER_FEATURE.exec(r);
