@@ -81,7 +81,8 @@ describe('module graph: fixture projects', () => {
     assert.equal(importerCount(graph, { package: 'react-dom' }), 1);
     assert.equal(importerCount(graph, { package: 'winston' }), 1);
     assert.deepEqual(graph.packages[path.join(root, 'app/entry.server.tsx')], ['@remix-run/node', '@remix-run/react', 'isbot', 'react-dom']);
-    assert.deepEqual(rel(root, graph.packageUsers['@remix-run/node']), ['app/entry.server.tsx', 'app/routes/healthcheck.tsx', 'app/routes/orders.$id.tsx', 'app/routes/orders._index.tsx']);
+    assert.deepEqual(rel(root, graph.packageUsers['@remix-run/node']), ['app/entry.server.tsx', 'app/root.tsx', 'app/routes/healthcheck.tsx', 'app/routes/orders.$id.tsx', 'app/routes/orders._index.tsx']);
+    assert.deepEqual(rel(root, importersOf(graph, path.join(root, 'app/tailwind.css'))), ['app/root.tsx']); // `~/tailwind.css?url`
     assert.deepEqual(targetOf(graph, path.join(root, 'app/routes/orders.$id.tsx'), '~/services/logger.server'), { kind: 'file', file: logger });
     assert.deepEqual(graph.unread, []);
     // every import of the fixture is resolved (builtins and packages included)

@@ -281,6 +281,34 @@ describe('resolver: workspace packages', () => {
 });
 
 describe('resolver: what cannot be resolved, and the root boundary', () => {
+  it('assets: relative, with a bundler query, through a paths alias, in a workspace package without `exports`', () => {
+    const root = copyProject('remix-alias');
+    put(root, 'package.json', JSON.stringify({ workspaces: ['packages/*'] }));
+    put(root, 'packages/assets/package.json', JSON.stringify({ name: '@shop/assets', private: true }));
+    put(root, 'packages/assets/images/logo.png', 'png');
+    put(root, 'packages/icons/package.json', JSON.stringify({ name: '@shop/icons', exports: { './*': './svg/*.js' } }));
+    put(root, 'packages/icons/cart.svg', '<svg/>');
+    assert.deepEqual(resolveAll(root, [
+      ['app/root.tsx', '~/tailwind.css?url'],
+      ['app/root.tsx', './tailwind.css'],
+      ['app/routes/healthcheck.tsx', '../tailwind.css?inline'],
+      ['app/root.tsx', '~/missing.css?url'],
+      ['app/root.tsx', '@shop/assets/images/logo.png'],
+      ['app/root.tsx', '@shop/assets/images/nope.png'],
+      ['app/root.tsx', '@shop/icons/cart.svg'], // its exports decide, and offer no such file
+      ['app/root.tsx', 'some-ui/dist/style.css?inline'],
+    ]), [
+      file('app/tailwind.css'),
+      file('app/tailwind.css'),
+      file('app/tailwind.css'),
+      undefined,
+      file('packages/assets/images/logo.png', '@shop/assets'),
+      undefined,
+      undefined,
+      pkg('some-ui', 'dist/style.css'),
+    ]);
+  });
+
   it('missing files, empty and odd specifiers, URLs, virtual modules, an unconfigured @/ alias', () => {
     const root = tempDir();
     put(root, 'src/styles.css', 'body {}\n');

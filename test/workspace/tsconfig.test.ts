@@ -80,6 +80,36 @@ describe('tsconfig: which config applies', () => {
     assert.equal(covers(cfg, path.join(root, 'src/readme.md')), false);
   });
 
+  it('covers() decides as TypeScript\'s own walk does (ts.sys), for include/exclude patterns of every shape', () => {
+    const root = tempDir();
+    // no two files differ only by extension: TypeScript lists one of such a pair (a.ts over a.js), yet the config covers both
+    const tree = [
+      'src/a.ts', 'src/b.tsx', 'src/c.js', 'src/d.test.ts', 'src/deep/e.ts', 'src/deep/er/f.mts', 'src/.server/g.ts', 'src/.hidden.ts',
+      'src/node_modules/h.ts', 'src/x.d.ts', 'src/y.json', 'lib/1.ts', 'lib/12.ts', 'dist/out.js', 'dist/out.d.ts', 'shared/s.ts',
+      'app/routes/orders.$id.tsx', 'app/.client/k.ts', 'scripts/build.cjs', 'index.ts',
+    ];
+    for (const f of tree) put(root, f, '');
+    const configs: unknown[] = [
+      { include: ['src'] },
+      { include: ['src/**/*.ts'], exclude: ['**/*.test.ts'] },
+      { compilerOptions: { allowJs: true, outDir: 'dist' } },
+      { include: ['**/*', '**/.server/**/*.ts', '**/.client/**/*.ts'] },
+      { include: ['src/*.ts', 'lib/?.ts'] },
+      { include: ['./app/**/*', '../outside/**/*'], exclude: ['app/routes'] },
+      { compilerOptions: { allowJs: true }, include: ['src/**/*', 'scripts/*.cjs'], exclude: ['src/deep'] },
+      { include: ['src/node_modules/**/*'] },
+      { compilerOptions: { resolveJsonModule: true }, include: ['src/*.json', 'src/*.ts'] },
+    ];
+    for (const [i, config] of configs.entries()) {
+      put(root, 'tsconfig.json', JSON.stringify(config));
+      const parsed = ts.parseJsonConfigFileContent(structuredClone(config), ts.sys, root);
+      const expected = tree.map((f) => path.join(root, f)).filter((f) => parsed.fileNames.includes(f)).map((f) => path.relative(root, f));
+      const cfg = new TsconfigLoader(root).load(path.join(root, 'tsconfig.json'))!;
+      const got = tree.filter((f) => covers(cfg, path.join(root, f)));
+      assert.deepEqual(got, expected, `config #${i}: ${JSON.stringify(config)}`);
+    }
+  });
+
   it('`files` lists count; no config → undefined; a file outside the root → undefined', () => {
     const root = tempDir();
     put(root, 'tsconfig.json', '{ "files": ["src/index.ts"] }');

@@ -41,7 +41,7 @@ export class RootFs {
 
   /** True when `p` is the root or below it by its path (nothing is looked up). */
   inside(p: string): boolean {
-    return isInside(path.resolve(p), this.root);
+    return isInside(normal(p), this.root);
   }
 
   /** The root-relative path of `p` with `/` separators ('' for the root). */
@@ -51,7 +51,7 @@ export class RootFs {
 
   /** What `p` is, when it exists inside the root by its path and by its real path. */
   entry(p: string): Entry | undefined {
-    const abs = path.resolve(p);
+    const abs = normal(p);
     return memoized(this.entries, abs, () => this.lookup(abs));
   }
 
@@ -166,4 +166,13 @@ export function memoized<V>(map: Map<string, V | null>, key: string, compute: ()
   const value = compute();
   map.set(key, value ?? null);
   return value;
+}
+
+/**
+ * `p` as an absolute, normalised path: as is when it already is one (TypeScript's hosts are asked
+ * about such paths hundreds of thousands of times), else path.resolve(p).
+ */
+export function normal(p: string): string {
+  if (path.sep === '/' && p.startsWith('/') && !p.endsWith('/') && !p.includes('//') && !p.includes('/./') && !p.includes('/../') && !p.endsWith('/.') && !p.endsWith('/..')) return p;
+  return path.resolve(p);
 }

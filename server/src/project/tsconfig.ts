@@ -69,14 +69,20 @@ const CANNOT_READ = 5083;
 /** Referenced projects are followed this deep when looking for the config that covers a file. */
 const MAX_REFERENCE_DEPTH = 4;
 
-type MatchFiles = (
-  path: string, extensions: readonly string[] | undefined, excludes: readonly string[] | undefined, includes: readonly string[] | undefined,
-  useCaseSensitiveFileNames: boolean, currentDirectory: string, depth: number | undefined,
-  getFileSystemEntries: (path: string) => { files: readonly string[]; directories: readonly string[] }, realpath: (path: string) => string,
-) => string[];
+interface FileMatcherPatterns {
+  includeFilePatterns?: readonly string[];
+  includeDirectoryPattern?: string;
+  excludePattern?: string;
+  basePaths: readonly string[];
+}
 
-/** TypeScript's include/exclude matcher (internal, present since TS 2; absent → a simpler rule). */
-const matchFiles = (ts as unknown as { matchFiles?: MatchFiles }).matchFiles;
+/**
+ * TypeScript's include/exclude patterns, as its `matchFiles` walk uses them (internal, present since
+ * TS 2; absent → a simpler rule, see covers()).
+ */
+const getFileMatcherPatterns = (ts as unknown as {
+  getFileMatcherPatterns?: (path: string, excludes: readonly string[] | undefined, includes: readonly string[] | undefined, useCaseSensitiveFileNames: boolean, currentDirectory: string) => FileMatcherPatterns;
+}).getFileMatcherPatterns;
 
 export class TsconfigLoader {
   readonly fs: RootFs;
@@ -255,21 +261,64 @@ export function covers(config: ProjectConfig, file: string): boolean {
   if (config.files.includes(abs)) return true;
   const spec = config.include;
   if (!spec) return false;
-  if (!matchFiles) {
-    // no matcher in this TypeScript: inside the config's folder and out of node_modules
-    return isInside(abs, spec.basePath) && !abs.split(path.sep).includes('node_modules');
-  }
-  // a file system holding only the path to `file`: TypeScript's walk visits it if it is included
-  const entries = (dir: string) => {
-    const rel = path.relative(path.resolve(spec.basePath, dir), abs);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return { files: [], directories: [] };
-    const parts = rel.split(path.sep);
-    return parts.length === 1 ? { files: [parts[0]], directories: [] } : { files: [], directories: [parts[0]] };
-  };
+  let matcher = matchers.get(spec);
+  if (!matcher) matchers.set(spec, (matcher = compileMatcher(spec)));
+  return matcher(abs);
+}
+
+const matchers = new WeakMap<IncludeSpec, (file: string) => boolean>();
+
+/**
+ * What TypeScript's `matchFiles` walk would list, decided for one file: an included extension,
+ * below a base path through folders the include and exclude patterns let the walk into, and the
+ * file itself included and not excluded. Folder answers are kept per matcher.
+ */
+function compileMatcher(spec: IncludeSpec): (file: string) => boolean {
+  const fallback = (file: string) => isInside(file, spec.basePath) && !file.split(path.sep).includes('node_modules');
+  let patterns: FileMatcherPatterns;
   try {
-    return matchFiles(spec.basePath, spec.extensions, spec.excludes, spec.includes, ts.sys.useCaseSensitiveFileNames, spec.basePath, undefined, entries, (p) => p).length > 0;
+    if (!getFileMatcherPatterns) return fallback; // no matcher in this TypeScript: inside the folder, out of node_modules
+    patterns = getFileMatcherPatterns(toSlashes(spec.basePath), spec.excludes, spec.includes, ts.sys.useCaseSensitiveFileNames, toSlashes(spec.basePath));
   } catch {
-    return isInside(abs, spec.basePath);
+    return fallback;
   }
+  const flags = ts.sys.useCaseSensitiveFileNames ? '' : 'i';
+  const includeFile = patterns.includeFilePatterns?.map((p) => new RegExp(p, flags));
+  const includeDir = patterns.includeDirectoryPattern !== undefined ? new RegExp(patterns.includeDirectoryPattern, flags) : undefined;
+  const exclude = patterns.excludePattern !== undefined ? new RegExp(patterns.excludePattern, flags) : undefined;
+  // TypeScript lists a .json file only when an include pattern names .json files
+  const jsonIncludes = spec.includes.filter((i) => i.endsWith('.json'));
+  let includeJson: RegExp[] = [];
+  try {
+    if (jsonIncludes.length) includeJson = (getFileMatcherPatterns(toSlashes(spec.basePath), spec.excludes, jsonIncludes, ts.sys.useCaseSensitiveFileNames, toSlashes(spec.basePath)).includeFilePatterns ?? []).map((p) => new RegExp(p, flags));
+  } catch {
+    includeJson = [];
+  }
+  const bases = patterns.basePaths.map((b) => b.replace(/\/+$/, ''));
+  const dirs = new Map<string, boolean>();
+  const enters = (dir: string): boolean => {
+    let ok = dirs.get(dir);
+    if (ok === undefined) {
+      ok = (!includeDir || includeDir.test(dir)) && !exclude?.test(dir);
+      dirs.set(dir, ok);
+    }
+    return ok;
+  };
+  return (file: string) => {
+    const f = toSlashes(file);
+    if (!spec.extensions.some((e) => f.endsWith(e))) return false;
+    if (exclude?.test(f)) return false;
+    if (f.endsWith('.json') ? !includeJson.some((re) => re.test(f)) : includeFile && !includeFile.some((re) => re.test(f))) return false;
+    const base = bases.find((b) => f.startsWith(b + '/'));
+    if (base === undefined) return false;
+    for (let i = f.indexOf('/', base.length + 1); i >= 0; i = f.indexOf('/', i + 1)) {
+      if (!enters(f.slice(0, i))) return false;
+    }
+    return true;
+  };
+}
+
+function toSlashes(p: string): string {
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 

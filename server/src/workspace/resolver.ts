@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { isBuiltin } from 'node:module';
 import * as ts from 'typescript';
 import { isInside } from '../engine/readSource';
-import { RootFs, memoized } from '../project/rootFs';
+import { RootFs, memoized, normal } from '../project/rootFs';
 import { TsconfigLoader, type ProjectConfig } from '../project/tsconfig';
 import { readWorkspaces, type WorkspacePackage, type Workspaces } from '../project/workspaces';
 
@@ -119,7 +119,7 @@ export class ModuleResolver {
     this.given = options.workspaces;
     this.host = {
       fileExists: (f) => this.fileExists(f),
-      readFile: (f) => this.fs.readText(this.virtual(f) ?? f),
+      readFile: (f) => this.fs.readText(this.installed(normal(f))?.path ?? f),
       directoryExists: (d) => this.directoryExists(d),
       realpath: (f) => this.realpath(f),
       getDirectories: (d) => this.getDirectories(d),
@@ -231,89 +231,99 @@ export class ModuleResolver {
     return name && ws && ws.name === name ? { kind: 'file', file, package: name } : { kind: 'file', file };
   }
 
+  /**
+   * When TypeScript finds nothing: an asset with its own extension that exists (`./app.css`,
+   * `~/app.css?url` through paths, `@acme/assets/logo.png` in a workspace package without
+   * `exports`) is a file; a bare name that no alias and no workspace package claims is a
+   * third-party package; anything else is unresolved.
+   */
   private unresolved(specifier: string, from: string, options: ts.CompilerOptions): Resolution | undefined {
-    if (isRelativeOrAbsolute(specifier)) {
-      // an asset with its own extension (./styles.css, ./logo.svg): the file itself, when present
-      const p = path.resolve(path.dirname(from), specifier);
-      return this.fs.isFile(p) ? { kind: 'file', file: this.fs.realpath(p) ?? p } : undefined;
+    const query = specifier.indexOf('?'); // bundler queries: ./app.css?url, ./icon.svg?raw
+    const spec = query > 0 ? specifier.slice(0, query) : specifier;
+    const asset = (p: string): Resolution | undefined => (this.fs.isFile(p) ? { kind: 'file', file: this.fs.realpath(p) ?? p } : undefined);
+    if (isRelativeOrAbsolute(spec)) return asset(path.resolve(path.dirname(from), spec));
+    if (spec.startsWith('#')) return undefined;
+    const aliased = pathAliasTargets(spec, options);
+    if (aliased) {
+      for (const target of aliased) {
+        const found = asset(target);
+        if (found) return found;
+      }
+      return undefined;
     }
-    if (specifier.startsWith('#')) return undefined;
-    if (matchesPathAlias(specifier, options.paths)) return undefined;
-    const pkg = splitPackageSpecifier(specifier);
+    const pkg = splitPackageSpecifier(spec);
     if (!pkg || pkg.name.startsWith('~')) return undefined;
-    if (this.byName.has(pkg.name)) return undefined; // in the repository, but not at that subpath
+    const ws = this.byName.get(pkg.name);
+    if (ws) {
+      // in the repository: a file of a package that does not restrict its subpaths, or nothing
+      const found = pkg.subpath && ws.manifest.exports === undefined ? asset(path.join(ws.dir, pkg.subpath)) : undefined;
+      return found?.kind === 'file' ? { ...found, package: pkg.name } : undefined;
+    }
     return { kind: 'package', ...pkg };
   }
 
   // ---- the host TypeScript resolves through ----
 
-  /** `<root>/node_modules/<workspace package>/rest` → `<package folder>/rest`. */
-  private virtual(p: string): string | undefined {
+  /**
+   * A path inside `<folder>/node_modules/<name>/…` where `<name>` is a workspace package installed
+   * there — at the root always (presented as installed), elsewhere when that entry is a link to the
+   * package's folder — and the same path in the package's folder.
+   */
+  private installed(p: string): { pkg: WorkspacePackage; path: string } | undefined {
     if (this.byName.size === 0) return undefined;
-    const rel = path.relative(path.join(this.fs.root, NODE_MODULES), path.resolve(p));
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-    const parts = rel.split(path.sep);
-    const n = parts[0].startsWith('@') ? 2 : 1;
-    const pkg = this.byName.get(parts.slice(0, n).join('/'));
-    return pkg ? path.join(pkg.dir, ...parts.slice(n)) : undefined;
+    const marker = `${path.sep}${NODE_MODULES}${path.sep}`;
+    const i = p.lastIndexOf(marker);
+    if (i < 0) return undefined;
+    const rest = p.slice(i + marker.length).split(path.sep);
+    const n = rest[0].startsWith('@') ? 2 : 1;
+    if (rest.length < n) return undefined;
+    const pkg = this.byName.get(rest.slice(0, n).join('/'));
+    if (!pkg) return undefined;
+    if (p.slice(0, i) !== this.fs.root) {
+      const entry = p.slice(0, i + marker.length) + rest.slice(0, n).join(path.sep);
+      const real = this.fs.realpath(entry);
+      if (!real || real !== this.fs.realpath(pkg.dir)) return undefined;
+    }
+    return { pkg, path: rest.length > n ? path.join(pkg.dir, ...rest.slice(n)) : pkg.dir };
   }
 
   private fileExists(f: string): boolean {
-    const abs = path.resolve(f);
-    const q = this.virtual(abs) ?? abs;
-    if (this.fs.isFile(q)) return true;
-    if (!abs.split(path.sep).includes(NODE_MODULES)) return false;
-    // reached as an installed package: a missing build output of a workspace package is its source
-    const real = this.looseRealpath(q);
-    const ws = real && this.packageAt(real);
-    const src = ws && this.missingOutputToSource(ws, real);
+    const abs = normal(f);
+    const inst = this.installed(abs);
+    if (this.fs.isFile(inst?.path ?? abs)) return true;
+    // a missing build output of a workspace package reached as installed: its source
+    const src = inst && this.missingOutputToSource(inst.pkg, inst.path);
     if (!src) return false;
     this.redirects.set(abs, src);
     return true;
   }
 
   private directoryExists(d: string): boolean {
-    const abs = path.resolve(d);
-    const q = this.virtual(abs) ?? abs;
-    if (this.fs.isDirectory(q)) return true;
+    const abs = normal(d);
+    const inst = this.installed(abs);
+    if (this.fs.isDirectory(inst?.path ?? abs)) return true;
+    // a missing output folder of an installed workspace package: its files may map to source
+    if (inst) return inst.path !== inst.pkg.dir;
+    if (this.byName.size === 0) return false;
     const nm = path.join(this.fs.root, NODE_MODULES);
-    if (this.byName.size && (abs === nm || (path.dirname(abs) === nm && this.scopes.has(path.basename(abs))))) return true;
-    // a missing output folder of a workspace package reached as installed: its files may map to source
-    if (!abs.split(path.sep).includes(NODE_MODULES)) return false;
-    const real = this.looseRealpath(q);
-    return !!real && !!this.packageAt(real);
+    return abs === nm || (path.dirname(abs) === nm && this.scopes.has(path.basename(abs)));
   }
 
   private realpath(f: string): string {
-    const abs = path.resolve(f);
+    const abs = normal(f);
     const redirected = this.redirects.get(abs);
     if (redirected) return redirected;
-    const q = this.virtual(abs) ?? abs;
+    const q = this.installed(abs)?.path ?? abs;
     return this.fs.realpath(q) ?? q;
   }
 
   private getDirectories(d: string): string[] {
-    const abs = path.resolve(d);
-    const names = new Set(this.fs.list(this.virtual(abs) ?? abs)?.dirs ?? []);
+    const abs = normal(d);
+    const names = new Set(this.fs.list(this.installed(abs)?.path ?? abs)?.dirs ?? []);
     if (abs === path.join(this.fs.root, NODE_MODULES)) {
       for (const name of this.byName.keys()) names.add(name.split('/')[0]);
     }
     return [...names].sort();
-  }
-
-  /** The real path of `p`, or of its nearest existing ancestor with the rest appended. */
-  private looseRealpath(p: string): string | undefined {
-    let dir = p;
-    const rest: string[] = [];
-    while (this.fs.inside(dir)) {
-      const real = this.fs.realpath(dir);
-      if (real) return path.join(real, ...rest.reverse());
-      rest.push(path.basename(dir));
-      const up = path.dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-    return undefined;
   }
 
   /** The workspace package whose folder holds `file` (a real path), if any. */
@@ -381,13 +391,24 @@ export class ModuleResolver {
   }
 }
 
-/** True when a tsconfig `paths` key other than a catch-all `*` matches the specifier. */
-function matchesPathAlias(specifier: string, paths: ts.MapLike<string[]> | undefined): boolean {
-  if (!paths) return false;
-  for (const key of Object.keys(paths)) {
+/**
+ * The files a tsconfig `paths` key other than a catch-all `*` maps the specifier to (absolute,
+ * in order), or undefined when no such key matches.
+ */
+function pathAliasTargets(specifier: string, options: ts.CompilerOptions): string[] | undefined {
+  const paths = options.paths;
+  if (!paths) return undefined;
+  const base = (options as { pathsBasePath?: string }).pathsBasePath ?? options.baseUrl;
+  for (const [key, targets] of Object.entries(paths)) {
     if (key === '*') continue;
     const star = key.indexOf('*');
-    if (star < 0 ? specifier === key : specifier.length >= key.length - 1 && specifier.startsWith(key.slice(0, star)) && specifier.endsWith(key.slice(star + 1))) return true;
+    let matched: string | undefined;
+    if (star < 0) matched = specifier === key ? '' : undefined;
+    else if (specifier.length >= key.length - 1 && specifier.startsWith(key.slice(0, star)) && specifier.endsWith(key.slice(star + 1))) {
+      matched = specifier.slice(star, specifier.length - (key.length - star - 1));
+    }
+    if (matched === undefined) continue;
+    return base && Array.isArray(targets) ? targets.filter((t) => typeof t === 'string').map((t) => path.resolve(base, t.replace('*', matched))) : [];
   }
-  return false;
+  return undefined;
 }
