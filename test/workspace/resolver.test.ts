@@ -367,6 +367,21 @@ describe('resolver: what cannot be resolved, and the root boundary', () => {
     assert.deepEqual(r.resolve('./lib/logger', path.join(linked, 'src/a.ts')), file(path.join(linked, 'src/lib/logger.ts')));
   });
 
+  it('a link loop is no file and no exception', () => {
+    const root = tempDir();
+    put(root, 'src/a.ts', '');
+    fs.symlinkSync('loop', path.join(root, 'src/loop'));
+    fs.symlinkSync('b-link', path.join(root, 'src/a-link'));
+    fs.symlinkSync('a-link', path.join(root, 'src/b-link'));
+    fs.mkdirSync(path.join(root, 'node_modules'));
+    fs.symlinkSync('.', path.join(root, 'node_modules/self'));
+    assert.deepEqual(resolveAll(root, [
+      ['src/a.ts', './loop/x'],
+      ['src/a.ts', './a-link'],
+      ['src/a.ts', 'self/self/self'],
+    ]), [undefined, undefined, pkg('self', 'self/self')]);
+  });
+
   it('answers are memoised until invalidate(); a broken tsconfig still resolves relative imports', () => {
     const root = tempDir();
     put(root, 'tsconfig.json', '{ "compilerOptions": { "paths": { "#/*": ["./src/*"] } ');

@@ -132,6 +132,15 @@ describe('workspaces: problems and containment', () => {
     assert.deepEqual(problemLines(ws), ['.: The workspace pattern ../* leaves the repository; it is not followed.', '.: The workspace pattern /etc leaves the repository; it is not followed.']);
   });
 
+  it('`**` through a link loop inside the root ends (each real folder walked once per pattern)', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ workspaces: ['packages/**'] }));
+    put(root, 'packages/a/package.json', JSON.stringify({ name: 'a' }));
+    fs.symlinkSync('..', path.join(root, 'packages/a/up'));
+    fs.symlinkSync('.', path.join(root, 'packages/a/self'));
+    assert.deepEqual(listed(readWorkspaces(root)), [['a', 'packages/a']]);
+  });
+
   it('a root package.json that is a link out of the root is not read', () => {
     const outside = tempDir();
     put(outside, 'package.json', JSON.stringify({ workspaces: ['*'] }));
