@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { FileFacts } from './facts';
 import { EMPTY_PROJECT, type ProjectFacts } from './project';
+import { EMPTY_VIEW, type ProjectView } from './view';
 import { DEFAULT_CONFIG, type EngineConfig } from './config';
 import { detectStyle, type Style } from './style';
 import { parseSuppressions, type Suppressions } from './suppress';
@@ -19,6 +20,8 @@ export interface AnalyzeInput {
   text: string;
   fileName: string;
   project?: ProjectFacts;
+  /** What the Session knows about the project for this file (EMPTY_VIEW without one). */
+  view?: ProjectView;
   config?: EngineConfig;
   /** Restrict to these rules (defaults to the registry). */
   rules?: readonly AnyRule[];
@@ -92,6 +95,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   if (looksBinary(text)) return { ...result, skipped: 'file looks binary (NUL bytes)' };
 
   const project = input.project ?? EMPTY_PROJECT;
+  const view = input.view ?? EMPTY_VIEW;
   let sf: ts.SourceFile;
   let facts: FileFacts;
   try {
@@ -137,6 +141,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
       fileName,
       facts,
       project,
+      view,
       config,
       options,
       get style() { return (style ??= detectStyle(sf)); },

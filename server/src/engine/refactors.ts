@@ -32,6 +32,7 @@
  * `failpath.flags` with its name and import); the guarded code calls a callback parameter
  * (`done()`, `cb(err)`) or answers the request and the guard could not answer in its place.
  */
+import { EMPTY_VIEW, type ProjectView } from './view';
 import * as ts from 'typescript';
 import { parse } from './analyze';
 import { FileFacts, skipOuter } from './facts';
@@ -49,6 +50,8 @@ export interface RefactorInput {
   text: string;
   fileName: string;
   project?: ProjectFacts;
+  /** The Session's view of the project for this file. */
+  view?: ProjectView;
   config?: EngineConfig;
   /** Selection as UTF-16 offsets; start === end for a cursor. */
   start: number;
@@ -77,6 +80,7 @@ export function flagGuardRefactor(input: RefactorInput): Fix | undefined {
     fileName,
     facts,
     project,
+    view: input.view ?? EMPTY_VIEW,
     get config() { return config; },
     options: {},
     get style() { return (style ??= detectStyle(sf)); },

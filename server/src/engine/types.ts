@@ -6,6 +6,7 @@
 import type * as ts from 'typescript';
 import type { FileFacts } from './facts';
 import type { ProjectFacts } from './project';
+import type { ProjectView } from './view';
 import type { EngineConfig } from './config';
 import type { Style } from './style';
 
@@ -103,6 +104,8 @@ export interface RuleContext {
   readonly fileName: string;
   readonly facts: FileFacts;
   readonly project: ProjectFacts;
+  /** The Session's view of the project for this file: role, learned conventions, summaries. */
+  readonly view: ProjectView;
   readonly config: EngineConfig;
   /** The rule's options from configuration (already merged with its defaults). */
   readonly options: Record<string, unknown>;
