@@ -290,11 +290,12 @@ export function exportedFunction(target: ExportTarget): FunctionNode | undefined
 
 /** Summaries of a file's exported functions and of the methods of its exported classes (`Class.method`). */
 export function summarizeFile(file: string, sf: ts.SourceFile): Record<string, FunctionSummary> {
-  const out = Object.create(null) as Record<string, FunctionSummary>;
+  const out: Record<string, FunctionSummary> = {};
   const exports = exportsOf(sf);
   if (!exports.size) return out;
   const analysis = new FileAnalysis(sf, file);
   for (const [name, target] of exports) {
+    if (name === '__proto__') continue; // plain records: a key that would set the prototype is left out
     const fn = exportedFunction(target);
     if (fn) out[name] = summarize(fn, analysis);
     else if (ts.isClassDeclaration(target)) {
@@ -336,17 +337,17 @@ export function fileSummaries(reader: ProjectReader, file: string): Record<strin
  * nobody can ask for is not computed), plus what barrels re-export.
  */
 export function learnSummaries(reader: ProjectReader): Record<string, Record<string, FunctionSummary>> {
-  const out = Object.create(null) as Record<string, Record<string, FunctionSummary>>;
+  const out: Record<string, Record<string, FunctionSummary>> = {};
   for (const file of reader.files) {
     if (!reader.importersOf(file, 1).length) continue;
     const s = fileSummaries(reader, file);
-    if (s && Object.keys(s).length) out[file] = Object.assign(Object.create(null) as Record<string, FunctionSummary>, s);
+    if (s && Object.keys(s).length) out[file] = { ...s };
   }
   const entries = Object.entries(out).flatMap(([file, s]) => Object.keys(s).filter((n) => !n.includes('.')).map((name) => ({ file, name })));
   for (const e of throughBarrels(reader, entries)) {
-    const summary = out[e.from.file]?.[e.from.name];
-    if (!summary) continue;
-    const rec = out[e.file] ?? (out[e.file] = Object.create(null) as Record<string, FunctionSummary>);
+    const summary = Object.hasOwn(out, e.from.file) && Object.hasOwn(out[e.from.file], e.from.name) ? out[e.from.file][e.from.name] : undefined;
+    if (!summary || e.name === '__proto__') continue;
+    const rec = Object.hasOwn(out, e.file) ? out[e.file] : (out[e.file] = {});
     if (!Object.hasOwn(rec, e.name)) rec[e.name] = summary;
   }
   return out;

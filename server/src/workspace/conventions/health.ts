@@ -34,7 +34,7 @@ function join(prefix: string, path: string): string {
 
 /** The path a file route serves, when the file is one (Remix flat routes, Next app/pages routers). */
 function fileRoute(file: string): string | undefined {
-  const f = file.replace(/\\/g, '/');
+  const f = `/${file}`;
   const next = /\/app\/((?:[^/]+\/)*?)route\.[cm]?[jt]sx?$/.exec(f);
   if (next && !/\/app\/routes\//.test(f)) return normal(next[1].split('/').filter((s) => s && !/^\(.*\)$/.test(s) && !s.startsWith('@')).join('/'));
   const pages = /\/pages\/(api\/.+?)(?:\/index)?\.[cm]?[jt]sx?$/.exec(f);
@@ -149,7 +149,7 @@ function prefixesOf(file: string, reader: ProjectReader, depth: number, seen: Se
 export function learnHealthRoutes(reader: ProjectReader): string[] {
   const out = new Set<string>();
   for (const file of reader.files) {
-    const route = fileRoute(file);
+    const route = fileRoute(reader.relative(file));
     if (route !== undefined && SEGMENT.test(route)) {
       out.add(route);
       continue;

@@ -47,7 +47,7 @@ function attempt<T>(part: () => T, fallback: T): T {
 
 export function learnConventions(input: ConventionsInput): Conventions {
   const reader = attempt(() => new ProjectReader(input), undefined);
-  if (!reader) return { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: Object.create(null) as Record<string, never> };
+  if (!reader) return { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {} };
   const logger = attempt(() => learnLogger(reader), undefined);
   return {
     ...(logger ? { logger } : {}),
@@ -56,6 +56,6 @@ export function learnConventions(input: ConventionsInput): Conventions {
     flagHelpers: attempt(() => learnFlagHelpers(reader), []),
     limiters: attempt(() => learnLimiters(reader), []),
     healthRoutes: attempt(() => learnHealthRoutes(reader), []),
-    summaries: attempt(() => learnSummaries(reader), Object.create(null) as Record<string, Record<string, FunctionSummary>>),
+    summaries: attempt(() => learnSummaries(reader), {} as Record<string, Record<string, FunctionSummary>>),
   };
 }

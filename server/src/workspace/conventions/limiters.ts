@@ -18,7 +18,8 @@ const MAX_DEPTH = 3;
 
 /** Does `value` hold a limiter: a call of a limiter import, or a reference to a known limiter name? */
 function holdsLimiter(value: ExportTarget, limiterImports: ReadonlySet<string>, known: ReadonlySet<string>): boolean {
-  if (ts.isFunctionDeclaration(value) || ts.isClassDeclaration(value) || ts.isVariableDeclaration(value)) return false;
+  if (ts.isClassDeclaration(value) || ts.isVariableDeclaration(value)) return false;
+  if (ts.isFunctionDeclaration(value) || ts.isFunctionExpression(value) || ts.isArrowFunction(value)) return callsLimiter(value, limiterImports, known);
   let found = false;
   walk(value, (n) => {
     if (found) return false;
@@ -33,6 +34,21 @@ function holdsLimiter(value: ExportTarget, limiterImports: ReadonlySet<string>, 
       return false;
     }
     return true;
+  });
+  return found;
+}
+
+/** A middleware function that calls a limiter (`(req, res, next) => store.consume(req.ip).then(next)`). */
+function callsLimiter(fn: ts.Node, limiterImports: ReadonlySet<string>, known: ReadonlySet<string>): boolean {
+  let found = false;
+  walk(fn, (n) => {
+    if (found) return false;
+    if (ts.isCallExpression(n)) {
+      let callee: ts.Expression = n.expression;
+      for (let i = 0; i < 4 && ts.isPropertyAccessExpression(callee); i++) callee = callee.expression;
+      if (ts.isIdentifier(callee) && (known.has(callee.text) || limiterImports.has(callee.text))) found = true;
+    }
+    return !found;
   });
   return found;
 }
@@ -80,6 +96,18 @@ export function learnLimiters(reader: ProjectReader): LimiterBinding[] {
     if (exports.size) frontier.set(file, exports);
   }
 
+  // what barrels re-export is held by them too (`export * from './chain'`)
+  const withBarrels = (level: Map<string, Set<string>>): Map<string, Set<string>> => {
+    for (const e of throughBarrels(reader, [...level].flatMap(([file, names]) => [...names].map((name) => ({ file, name }))))) {
+      add(e.file, e.name);
+      const set = level.get(e.file) ?? new Set<string>();
+      set.add(e.name);
+      level.set(e.file, set);
+    }
+    return level;
+  };
+  frontier = withBarrels(frontier);
+
   // bindings in importers that hold an imported limiter: `export const api = [...publicMiddleware, auth]`
   const done = new Set(frontier.keys());
   for (let depth = 0; depth < MAX_DEPTH && frontier.size; depth++) {
@@ -102,9 +130,7 @@ export function learnLimiters(reader: ProjectReader): LimiterBinding[] {
         }
       }
     }
-    frontier = next;
+    frontier = withBarrels(next);
   }
-
-  for (const e of throughBarrels(reader, [...out.values()].map((b) => ({ file: b.file, name: b.name })))) add(e.file, e.name);
   return [...out.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

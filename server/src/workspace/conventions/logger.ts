@@ -26,7 +26,7 @@ export type { CallShape, ErrorArgument, LoggerConvention } from '../../engine/vi
 
 const LEVELS = new Set(['error', 'warn', 'warning', 'info', 'debug', 'fatal', 'trace', 'verbose', 'log', 'silly', 'http', 'notice', 'critical']);
 const LOGGER_NAME = /^(?:logger|log|logging|appLogger|baseLogger|rootLogger|serverLogger|LOGGER|Logger|LOG|Log|l)$|Logger$/;
-const LOGGERISH_FILE = /(?:^|[/\\])(?:log|logs|logger|loggers|logging)(?:\.[\w-]+)?(?:[/\\]index)?\.[cm]?[jt]sx?$/i;
+const LOGGERISH_FILE = /(?:^|[/\\])(?:[\w-]*[-_.])?(?:log|logs|logger|loggers|logging)(?:\.[\w-]+)?(?:[/\\]index)?\.[cm]?[jt]sx?$|(?:^|[/\\])[\w-]*(?:Logger|Logging)(?:\.[\w-]+)?\.[cm]?[jt]sx?$/i;
 const LOGGERISH_PACKAGE = /(?:^|[/@-])(?:log|logs|logger|loggers|logging)(?:$|[/-])/i;
 const FACTORY_NAME = /^(?:create|make|get|build|new|child)[A-Z]?\w*Logger$|^(?:createLog|getLog|makeLogger|logFor|loggerFor)$/;
 const ERROR_KEY = /^(?:err|error|e|ex|exception|cause)$/;
@@ -145,7 +145,9 @@ function learnFrom(c: Candidate, reader: ProjectReader): LoggerConvention | unde
       // the module itself is a logger factory (pino(), winston.createLogger())
       const libraryFactory = c.module.kind === 'package' && !classExport && (imported === 'default' || imported === '*');
       const loggerClass = !!classExport && imported === classExport;
-      const isFactory = libraryFactory || loggerClass || FACTORY_NAME.test(imported) || FACTORY_NAME.test(local);
+      // a class of the project (AppLogger) is instantiated or injected, like a factory
+      const projectClass = c.module.kind === 'file' && /^[A-Z]\w*Logger$/.test(imported);
+      const isFactory = libraryFactory || loggerClass || projectClass || FACTORY_NAME.test(imported) || FACTORY_NAME.test(local);
       const looksLogger = LOGGER_NAME.test(local) || LOGGER_NAME.test(imported) || imported === 'default';
       if (!isFactory && !looksLogger) continue;
       const receivers = new Set<string>();

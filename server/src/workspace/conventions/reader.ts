@@ -36,6 +36,13 @@ export class ProjectReader {
     this.graph = input.graph;
   }
 
+  /** `file` relative to the project root, with forward slashes ('' prefix kept when outside). */
+  relative(file: string): string {
+    const root = typeof this.input.root === 'string' ? this.input.root.replace(/[/\\]+$/, '') : '';
+    const f = root && (file.startsWith(`${root}/`) || file.startsWith(`${root}\\`)) ? file.slice(root.length + 1) : file;
+    return f.replace(/\\/g, '/');
+  }
+
   has(file: string): boolean {
     return this.fileSet.has(file);
   }
