@@ -14,7 +14,8 @@ import { HEALTH_SEGMENTS } from '../../knowledge';
 import { MAX_IMPORTERS_READ, ProjectReader, constantString, importedNames, nameText, unwrap, walk } from './reader';
 
 const SEGMENT = new RegExp(`(?:^|/)(?:${HEALTH_SEGMENTS.join('|')})(?:$|[/\\-_.?])`, 'i');
-const MENTION = new RegExp(`${HEALTH_SEGMENTS.join('|')}`, 'i');
+/** A health word that is not a member access (`res.status(…)` names no route). */
+const MENTION = new RegExp(`(?<![.\\w$])(?:${HEALTH_SEGMENTS.join('|')})|[\\w$](?:${HEALTH_SEGMENTS.join('|')})`, 'i');
 const ROUTE_METHODS = new Set(['get', 'head', 'all', 'route', 'any', 'on']);
 const MOUNT_METHODS = new Set(['use', 'route', 'register', 'basePath', 'mount']);
 const MAX_PREFIX_DEPTH = 3;
