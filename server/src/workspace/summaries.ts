@@ -20,7 +20,7 @@ import type { FunctionSummary } from '../engine/view';
 import { FileFacts } from '../engine/facts';
 import { externalCall, type ExternalCall } from '../engine/calls';
 import { EMPTY_PROJECT } from '../engine/project';
-import { KNOWLEDGE, type IoKind } from '../knowledge';
+import { IO, KNOWLEDGE, type IoKind } from '../knowledge';
 import { ProjectReader, exportsOf, hasModifierKind, localDeclarations, nameText, throughBarrels, unwrap, walk, type ExportTarget } from './conventions/reader';
 
 export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
@@ -79,7 +79,7 @@ export class FileAnalysis {
         out.calls++;
         const deadline = callHasDeadline(ext, this.facts);
         if (deadline) out.withDeadline++;
-        if (ext.kind === 'http') {
+        if (ext.kind === IO.http) {
           out.httpCalls++;
           if (deadline) out.httpWithDeadline++;
           const id = KNOWLEDGE.libraryOf(ext.module)?.id;
@@ -131,7 +131,7 @@ export function setsOption(obj: ts.Expression | undefined, names: readonly strin
 /** Does an external call carry a deadline: its options, its client's options, or the library's default? */
 export function callHasDeadline(ext: ExternalCall, facts: FileFacts): boolean {
   const inst = ext.instance ? facts.resolveCall(ext.call)?.instance : undefined;
-  if (ext.kind === 'http') {
+  if (ext.kind === IO.http) {
     const shape = KNOWLEDGE.httpCallOf(ext.module, ext.path, ext.instance);
     if (!shape) return false;
     const { call, style } = shape;

@@ -12,7 +12,7 @@
  */
 import * as ts from 'typescript';
 import type { HttpWrapper } from '../../engine/view';
-import { HTTP_STYLES, KNOWLEDGE, type HttpStyle } from '../../knowledge';
+import { HTTP_STYLES, IO, KNOWLEDGE, type HttpStyle } from '../../knowledge';
 import { FileAnalysis, isFunctionNode, setsOption, type FunctionFacts } from '../summaries';
 import { ProjectReader, exportsOf, throughBarrels, unwrap, type ExportTarget } from './reader';
 
@@ -58,7 +58,7 @@ function wrapperOf(name: string, target: ExportTarget, a: FileAnalysis): Found |
   }
   // an exported client instance: export const http = axios.create({ timeout: 5_000 })
   const inst = a.facts.instances.get(name);
-  if (!inst || KNOWLEDGE.ioOf(inst.module)?.kind !== 'http') return undefined;
+  if (!inst || KNOWLEDGE.ioOf(inst.module)?.kind !== IO.http) return undefined;
   const style = instanceStyle(inst.module);
   if (!style) return undefined;
   const defaults = style.defaultsTimeout && new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\.defaults\\.timeout\\s*=`).test(a.sf.text);
@@ -71,7 +71,7 @@ export function learnHttpWrappers(reader: ProjectReader): HttpWrapper[] {
   const httpPackage = new Map<string, boolean>();
   const isHttp = (pkg: string): boolean => {
     let hit = httpPackage.get(pkg);
-    if (hit === undefined) httpPackage.set(pkg, (hit = KNOWLEDGE.ioOf(pkg)?.kind === 'http'));
+    if (hit === undefined) httpPackage.set(pkg, (hit = KNOWLEDGE.ioOf(pkg)?.kind === IO.http));
     return hit;
   };
   const out: HttpWrapper[] = [];

@@ -18,13 +18,13 @@
  * data and depends only on the project's files.
  */
 import * as ts from 'typescript';
-import { KNOWLEDGE, LOGGER_SHAPES, type LoggerStyle } from '../../knowledge';
+import { FRAMEWORK, KNOWLEDGE, LOGGER_SHAPES, LOGGER_STYLE, type LoggerStyle } from '../../knowledge';
 import type { CallShape, ErrorArgument, LoggerConvention } from '../../engine/view';
 import { MAX_IMPORTERS_READ, ProjectReader, bump, importedNames, nameText, top, unwrap, walk } from './reader';
 
 export type { CallShape, ErrorArgument, LoggerConvention } from '../../engine/view';
 
-const LEVELS = new Set(['error', 'warn', 'warning', 'info', 'debug', 'fatal', 'trace', 'verbose', 'log', 'silly', 'http', 'notice', 'critical']);
+const LEVELS = new Set(['error', 'warn', 'warning', 'info', 'debug', 'fatal', 'trace', 'verbose', 'log', 'silly', 'notice', 'critical']);
 const LOGGER_NAME = /^(?:logger|log|logging|appLogger|baseLogger|rootLogger|serverLogger|LOGGER|Logger|LOG|Log|l)$|Logger$/;
 const LOGGERISH_FILE = /(?:^|[/\\])(?:[\w-]*[-_.])?(?:log|logs|logger|loggers|logging)(?:\.[\w-]+)?(?:[/\\]index)?\.[cm]?[jt]sx?$|(?:^|[/\\])[\w-]*(?:Logger|Logging)(?:\.[\w-]+)?\.[cm]?[jt]sx?$/i;
 const LOGGERISH_PACKAGE = /(?:^|[/@-])(?:log|logs|logger|loggers|logging)(?:$|[/-])/i;
@@ -188,11 +188,11 @@ function learnFrom(c: Candidate, reader: ProjectReader): LoggerConvention | unde
   if (shape === 'object-first') error = { kind: 'field', key: top(tally.objectKeys) ?? defaultKey };
   else if (topField && fieldCount > tally.positional) error = { kind: 'field', key: topField };
   else if (tally.positional > 0) error = tally.stack * 2 >= tally.positional ? { kind: 'positional', stack: true } : { kind: 'positional' };
-  else if (style === 'nestjs') error = { kind: 'positional', stack: true };
-  else if (style === 'log4js') error = { kind: 'positional' };
+  else if (style === LOGGER_STYLE.nestjs) error = { kind: 'positional', stack: true };
+  else if (style === LOGGER_STYLE.log4js) error = { kind: 'positional' };
   else error = { kind: 'field', key: defaultKey };
   const factoryBinding = top(factoryBindings);
-  const nestInfo = style === 'nestjs' ? LOGGER_SHAPES.nestjs.methods?.info : undefined;
+  const nestInfo = style === LOGGER_STYLE.nestjs ? LOGGER_SHAPES.nestjs.methods?.info : undefined;
   const infoMethod = tally.log > tally.info ? 'log' : tally.info > 0 ? undefined : nestInfo;
   return {
     module: c.module,
@@ -348,7 +348,9 @@ function isMessage(e: ts.Expression): boolean {
 
 // ---- request-scoped loggers ----------------------------------------------------------------------------
 
-const REQUEST_LOGGER = /(?<![\w$.])((?:this\.)?(?:req|request|reply|res|response|server|fastify|app|instance|c|ctx|context|event)(?:\.(?:var|locals|raw|state|ctx|context))?\.(?:log|logger))\.(?:error|warn|info|debug|fatal|trace|child)\s*\(/g;
+/** Names handlers give the request, the reply, the context or the server instance (Fastify's is often its own name). */
+const REQUEST_RECEIVERS = ['req', 'request', 'reply', 'res', 'response', 'server', FRAMEWORK.fastify, 'app', 'instance', 'c', 'ctx', 'context', 'event'];
+const REQUEST_LOGGER = new RegExp(`(?<![\\w$.])((?:this\\.)?(?:${REQUEST_RECEIVERS.join('|')})(?:\\.(?:var|locals|raw|state|ctx|context))?\\.(?:log|logger))\\.(?:error|warn|info|debug|fatal|trace|child)\\s*\\(`, 'g');
 const CONTEXT_GET_LOGGER = /(?<![\w$.])((?:c|ctx|context)\.get\(\s*(['"])(?:log|logger)\2\s*\))\.(?:error|warn|info|debug|fatal|trace|child)\s*\(/g;
 
 /**
