@@ -36,9 +36,9 @@ import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
 import { quoteString, semi } from '../engine/style';
 import { enclosingHandler, handlerOf, koaBodyAssignment, responseOf, type ResponseSend } from '../engine/frameworks';
 import { FRAMEWORK, KNOWLEDGE } from '../knowledge';
-import { ERROR_ID_SOURCE } from '../knowledge/rules-a';
+import { ERROR_ID_SOURCE, ROLE } from '../knowledge/rules-a';
 
-type MessageIds = 'leak' | 'leakEvery5xx' | 'graphql';
+type MessageIds = 'leak' | 'leakEvery5xx' | 'graphqlLeak';
 type Ctx = RuleContextV2<MessageIds>;
 
 const LEAKY_PROPS = new Set(['message', 'stack', 'sqlMessage', 'sql', 'detail']);
@@ -393,7 +393,7 @@ export const leakedErrorDetails = createRule({
     messages: {
       leak: '{{what}} is sent to the client: database errors, internal hostnames and stack traces tell an attacker how the service is built, and the user cannot act on them. Respond with a generic message and an error id; log the details.',
       leakEvery5xx: '{{what}} is sent to the client (for every 5xx too): database errors, internal hostnames and stack traces tell an attacker how the service is built, and the user cannot act on them. Respond with a generic message and an error id; log the details.',
-      graphql: '{{what}} becomes the GraphQL error message the client sees: wrap unexpected errors in a generic message (or mask them in formatError) and log the details.',
+      graphqlLeak: '{{what}} becomes the GraphQL error message the client sees: wrap unexpected errors in a generic message (or mask them in formatError) and log the details.',
     },
   },
   defaultOptions: {},
@@ -461,7 +461,7 @@ export const leakedErrorDetails = createRule({
       // ctx.status = 400 set just before, in the same block
       const status = koaStatusBefore(bin, h!.info.ctxName!);
       if (inBrowser(bin)) return;
-      report(ctx, s, { framework: 'koa', method: 'body', payload: [payload], status, call: bin as unknown as ts.CallExpression }, bin);
+      report(ctx, s, { framework: FRAMEWORK.koa, method: 'body', payload: [payload], status, call: bin as unknown as ts.CallExpression }, bin);
     },
     };
   },
@@ -500,7 +500,7 @@ function check(call: ts.CallExpression | ts.NewExpression, ctx: Ctx, s: State): 
   if (!send) send = nestFilterSend(call, ctx, s);
   if (!send) return;
   // Fastify serialises errors itself and honours their statusCode
-  if (send.framework === 'fastify' && send.payload.length === 1) {
+  if (send.framework === FRAMEWORK.fastify && send.payload.length === 1) {
     const p = skipOuter(send.payload[0]);
     if (ts.isIdentifier(p) && errorBinding(p, p.text, ctx, s.aliases)) return;
   }
@@ -522,7 +522,7 @@ function nestFilterSend(call: ts.CallExpression | ts.NewExpression, ctx: Ctx, s:
   while (fn && !isFunctionLike(fn)) fn = fn.parent;
   if (!fn || !s.nestResponses.get(fn)?.has(root.text)) return undefined;
   if (!nestFilter(fn as FunctionLike, ctx)?.catchAll) return undefined;
-  return { framework: 'nestjs', method: m, payload: call.arguments.length ? [call.arguments[0]] : [], status, call };
+  return { framework: FRAMEWORK.nestjs, method: m, payload: call.arguments.length ? [call.arguments[0]] : [], status, call };
 }
 
 function report(ctx: Ctx, s: State, send: ResponseSend, sink: ts.Node, resName?: string): void {
@@ -554,13 +554,13 @@ function graphql(node: ts.NewExpression, ctx: Ctx, s: State): void {
   const callee = skipOuter(node.expression);
   if (!ts.isIdentifier(callee)) return;
   const b = ctx.facts.bindings.get(callee.text);
-  if (!b || !KNOWLEDGE.hasRole(b.module, 'graphql')) return;
+  if (!b || !KNOWLEDGE.hasRole(b.module, ROLE.graphql)) return;
   if (!['GraphQLError', 'ApolloError'].includes(b.imported)) return;
   const arg = node.arguments?.[0];
   if (!arg) return;
   const leak = findLeak(arg, ctx, s);
   if (!leak || guarded(node, leak.error.scope)) return;
-  ctx.report({ node: leak.node, messageId: 'graphql', data: { what: describe(leak, ctx) } });
+  ctx.report({ node: leak.node, messageId: 'graphqlLeak', data: { what: describe(leak, ctx) } });
 }
 
 // ---- fix -----------------------------------------------------------------------------------
