@@ -22,7 +22,12 @@ export function specifierMayName(specifier: string, fromFile: string, module: st
   const isFile = path.isAbsolute(module);
   if (!isFile) return specifier === module || specifier.startsWith(`${module}/`);
   const target = stem(module);
-  if (specifier.startsWith('.') && path.isAbsolute(fromFile)) return stem(path.resolve(path.dirname(fromFile), specifier)) === target;
+  if (specifier.startsWith('.') && path.isAbsolute(fromFile)) {
+    // exact: `./flags` names flags.ts or flags/index.ts; `./flags/index` names only the latter
+    const resolved = path.resolve(path.dirname(fromFile), specifier).replace(/\\/g, '/').replace(EXTENSION, '');
+    const file = module.replace(/\\/g, '/').replace(EXTENSION, '');
+    return resolved === file || (file.endsWith('/index') && resolved === target);
+  }
   const last = stem(specifier).split('/').pop();
   return !!last && last === target.split('/').pop();
 }
