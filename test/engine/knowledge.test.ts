@@ -369,8 +369,10 @@ describe('accessors', () => {
     assert.deepEqual(KNOWLEDGE.jobFailureEvents(), ['failed', 'error', 'fail', 'fail:', 'task-failed', 'execution:failed', 'job failed']);
     assert.deepEqual(KNOWLEDGE.schedulerOf('bullmq')?.failureListeners, [['QueueEvents']]);
     assert.equal(FRAMEWORK_INFO.fastify.requestLogger, '{req}.log');
-    assert.deepEqual(modulesWithRole('graphql'), ['graphql', '@apollo/server', 'apollo-server*', 'graphql-yoga', 'mercurius']);
+    assert.deepEqual(modulesWithRole('graphql'), ['graphql', '@apollo/server', 'apollo-server', 'apollo-server*', 'graphql-yoga', 'mercurius']);
     assert.equal(exactLibraryOf('apollo-server-express')?.id, 'apollo-server-legacy');
+    // the bare package of Apollo Server 2–3 (a family prefix matches only longer names)
+    assert.equal(exactLibraryOf('apollo-server')?.id, 'apollo-server-legacy');
   });
 
   it('payments, shutdown, schedulers, validators', () => {

@@ -6,6 +6,14 @@ const EXPRESS = ['express'];
 runRuleTests(leakedErrorDetails, {
   valid: [
     {
+      name: 'browser code inside a server module (view.browserSpans) is not a response to a client',
+      code: `export async function GET(request: Request) {
+  try { return Response.json(await f()); } catch (e) { return new Response(String(e), { status: 500 }); }
+}`,
+      filename: 'app/api/x/route.ts',
+      view: { browserSpans: [{ pos: 0, end: 160 }] },
+    },
+    {
       name: 'a generic message with an id, the error logged',
       code: `import express from 'express';
 import { randomUUID } from 'node:crypto';
@@ -421,6 +429,24 @@ export const resolvers = { Query: { async user() {
   try { return await db.user(); } catch (err) { throw new GraphQLError(err.message); }
 } } };`,
       errors: [{ line: 3, column: 72, message: 'GraphQL error message' }],
+    },
+    {
+      name: 'GraphQL: ApolloError of the bare apollo-server package (2–3)',
+      code: `import { ApolloError } from 'apollo-server';
+export const resolvers = { Query: { async user() {
+  try { return await db.user(); } catch (err) { throw new ApolloError(err.message); }
+} } };`,
+      errors: [{ line: 3, column: 71, message: 'GraphQL error message' }],
+    },
+    {
+      name: 'a leak outside the browser spans the Session found is still reported',
+      code: `export async function GET(request: Request) {
+  try { return Response.json(await f()); } catch (e) { return new Response(String(e), { status: 500 }); }
+}
+export function useThing() { return null; }`,
+      filename: 'app/api/x/route.ts',
+      view: { browserSpans: [{ pos: 150, end: 195 }] },
+      errors: [{ line: 2, column: 76, message: 'String(e)' }],
     },
     {
       name: 'a 200 with the message still leaks',

@@ -1,7 +1,15 @@
 import { runRuleTests } from '../harness/ruleTester';
+import type { LoggerConvention } from '../../server/src/engine/view';
 import { missingCorrelationId } from '../../server/src/rules/missing-correlation-id';
 
 const ex = `import express from 'express';\nimport { logger } from './lib/logger';\nconst app = express();\n`;
+/** The project's logger as the Session learns it: `import { appLogger } from '~/services/logger.server'`, message-first. */
+const projectLogger: LoggerConvention = {
+  module: { kind: 'file', file: '/project/app/services/logger.server.ts' }, exportName: 'appLogger', localName: 'appLogger',
+  specifiers: [{ specifier: '~/services/logger.server', count: 40 }], importers: 40, shape: 'message-first',
+  error: { kind: 'field', key: 'error' }, errorKey: 'err', warnMethod: 'warn', evidence: { calls: 90, agreeing: 88, files: 40 },
+};
+const ownLogger = `import express from 'express';\nimport { appLogger } from '~/services/logger.server';\nconst app = express();\n`;
 const fa = `import Fastify from 'fastify';\nimport { logger } from './lib/logger';\nconst app = Fastify();\n`;
 
 runRuleTests(missingCorrelationId, {
@@ -19,6 +27,9 @@ runRuleTests(missingCorrelationId, {
     { name: 'not a logger', code: `${ex}app.get('/a', (req, res) => { metrics.info('a'); res.end(); });`, deps: ['express'] },
     { name: 'test files', code: `${ex}app.get('/a', (req, res) => { logger.info('a'); res.end(); });`, filename: 'src/a.test.ts', deps: ['express'] },
     { name: 'a handler recognised only by its parameter names', code: `import { logger } from './lib/logger';\nexport function h(req, res) { logger.info('a'); res.end(); }`, deps: ['express'] },
+    { name: 'project logger: unknown without the view', code: `${ownLogger}app.get('/a', (req, res) => {\n  appLogger.info('a');\n  res.end();\n});`, deps: ['express'] },
+    { name: 'project logger: a same-named binding from another module is not it', code: `import express from 'express';\nimport { appLogger } from './vendor/other';\nconst app = express();\napp.get('/a', (req, res) => {\n  appLogger.info('a');\n  res.end();\n});`, deps: ['express'], view: { logger: projectLogger } },
+    { name: 'project logger with a request id field', code: `${ownLogger}app.get('/a', (req, res) => {\n  appLogger.info('a', { requestId: req.id });\n  res.end();\n});`, deps: ['express'], view: { logger: projectLogger } },
     { name: 'console calls belong to unstructured-log', code: `${ex}app.get('/a', (req, res) => { console.log('a'); res.end(); });`, deps: ['express'] },
   ],
   invalid: [
@@ -98,6 +109,27 @@ runRuleTests(missingCorrelationId, {
       deps: ['fastify', 'pino'],
       errors: [{ line: 5, column: 3 }],
       output: `${fa}app.get('/a', async (request) => {\n  request.log.info({ id: 3 }, 'x');\n  return 1;\n});`,
+    },
+    {
+      name: 'project logger from the view (alias import), no request logger known: no fix',
+      code: `${ownLogger}app.get('/a', (req, res) => {\n  appLogger.info('a');\n  res.end();\n});`,
+      deps: ['express'], view: { logger: projectLogger },
+      errors: [{ line: 5, column: 3, endColumn: 17, message: 'appLogger.info() in a request handler carries no request or trace id' }],
+      output: null,
+    },
+    {
+      name: 'project handlers already log through req.log (view.requestLoggers): the fix uses it without pino-http',
+      code: `${ownLogger}app.get('/a', (request, res) => {\n  appLogger.warn('slow');\n  res.end();\n});`,
+      deps: ['express'], view: { logger: projectLogger, requestLoggers: ['req.log', 'server.log'] },
+      errors: [{ line: 5, column: 3, message: 'Use request.log.' }],
+      output: `${ownLogger}app.get('/a', (request, res) => {\n  request.log.warn('slow');\n  res.end();\n});`,
+    },
+    {
+      name: 'an instance logger (server.log) in view.requestLoggers is not a request logger',
+      code: `${ex}app.get('/a', (req, res) => {\n  logger.error('a failed');\n  res.end();\n});`,
+      deps: ['express', 'pino'], view: { requestLoggers: ['server.log'] },
+      errors: [{ line: 5, column: 3, message: "pino-http's req.log" }],
+      output: null,
     },
     {
       name: 'JS file, CommonJS',

@@ -3,9 +3,73 @@ import { missingRateLimit } from '../../server/src/rules/missing-rate-limit';
 
 const EXPRESS = { express: '^4.18.2' };
 const EXPRESS_RL7 = { express: '^4.18.2', 'express-rate-limit': '^7.1.5' };
+/** The Session found a limiter held in an exported middleware array (ctx.view.limiters). */
+const MIDDLEWARE_ARRAY_VIEW = { limiters: [{ file: '/project/src/middleware/index.ts', name: 'commonMiddleware' }, { file: '/project/src/middleware/limits.ts', name: 'limiter' }] };
+const APP_WITH_IMPORTED_ARRAY = `import express from 'express';
+import { commonMiddleware } from './middleware';
+const app = express();
+app.use(commonMiddleware);
+app.post('/orders', createOrder);
+app.post('/login', login);
+app.listen(3000);`;
 
 runRuleTests(missingRateLimit, {
   valid: [
+    {
+      name: 'issue 14: a limiter held in a middleware array another file exports (view.limiters)',
+      code: APP_WITH_IMPORTED_ARRAY,
+      deps: EXPRESS_RL7,
+      view: MIDDLEWARE_ARRAY_VIEW,
+    },
+    {
+      name: 'issue 14: a route spreading a middleware array the view knows holds a limiter',
+      code: `import { Router } from 'express';
+import { loginLimiter } from './limits';
+import { commonMiddleware as common } from '@/middleware';
+const router = Router();
+router.post('/login', loginLimiter, login);
+router.post('/reset-password', ...common, reset);
+export default router;`,
+      deps: EXPRESS_RL7,
+      view: MIDDLEWARE_ARRAY_VIEW,
+    },
+    {
+      name: 'issue 14: a limiter held in a local array, spread into the route',
+      code: `import { Router } from 'express';
+import rateLimit from 'express-rate-limit';
+export function authRoutes() {
+  const router = Router();
+  const strict = rateLimit({ windowMs: 60_000, limit: 5 });
+  const publicChain = [strict, json()];
+  router.post('/login', ...publicChain, login);
+  router.post('/reset-password', publicChain, reset);
+  return router;
+}`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'issue 14: never a second limiter in front of an imported middleware array (it may hold one)',
+      code: `import { Router } from 'express';
+import { loginLimiter } from './limits';
+import { publicMiddleware, authChain } from '../middleware';
+const router = Router();
+router.post('/login', loginLimiter, login);
+router.post('/reset-password', ...publicMiddleware, reset);
+router.post('/signup', authChain, signup);
+export default router;`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'issue 14: a webhook route whose comment says limiting breaks it',
+      code: `import express, { Router } from 'express';
+import { loginLimiter } from './limits';
+const router = Router();
+router.post('/login', loginLimiter, login);
+// No rate limit here: Stripe retries deliveries and the limiter would disable the webhook.
+router.post('/webhooks/stripe', express.raw({ type: 'application/json' }), stripeWebhook);
+export default router;`,
+      deps: EXPRESS_RL7,
+    },
     {
       name: 'a configured limiter name (option `limiters`)',
       code: `import express from 'express';
@@ -260,6 +324,64 @@ serve(app);`,
     },
   ],
   invalid: [
+    {
+      name: 'issue 14: without the view, an imported middleware array is not known to hold a limiter',
+      code: APP_WITH_IMPORTED_ARRAY,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 3, column: 13, message: 'Express app `app` registers 2 routes here with no rate limiter in their middleware chain (the project has express-rate-limit but this app never mounts it). It serves sensitive routes (POST /login) that attackers hammer.' }],
+      output: `import express from 'express';
+import { commonMiddleware } from './middleware';
+import rateLimit from 'express-rate-limit';
+const app = express();
+app.use(rateLimit({ windowMs: 60 * 1000, limit: 100 }));
+app.use(commonMiddleware);
+app.post('/orders', createOrder);
+app.post('/login', login);
+app.listen(3000);`,
+    },
+    {
+      name: 'issue 14: a limiter held in a variable of another file (view.limiters) is reused by name',
+      code: `import { Router } from 'express';
+import { limiter } from '../middleware/limits';
+const router = Router();
+router.post('/login', limiter, login);
+router.post('/register', register);
+export default router;`,
+      filename: '/project/src/routes/auth.ts',
+      deps: EXPRESS_RL7,
+      view: MIDDLEWARE_ARRAY_VIEW,
+      errors: [{ line: 5, column: 13, message: 'POST /register is a sensitive route without the rate limiter that POST /login gets' }],
+      output: `import { Router } from 'express';
+import { limiter } from '../middleware/limits';
+const router = Router();
+router.post('/login', limiter, login);
+router.post('/register', limiter, register);
+export default router;`,
+    },
+    {
+      name: 'issue 14: a webhook route left out of per-route limiting is reported without a limiter fix',
+      code: `import express, { Router } from 'express';
+import { loginLimiter } from './limits';
+const router = Router();
+router.post('/login', loginLimiter, login);
+router.post('/webhooks/stripe', express.raw({ type: 'application/json' }), stripeWebhook);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 5, column: 13, message: 'POST /webhooks/stripe is a sensitive route' }],
+      output: null,
+    },
+    {
+      name: 'issue 14: no app-wide limiter fix when a route\'s comment says limiting breaks it',
+      code: `import express from 'express';
+const app = express();
+app.post('/login', login);
+// Do not rate limit: the provider retries and a limiter drops its deliveries.
+app.post('/webhooks/github', githubWebhook);
+app.listen(3000);`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 2, column: 13, message: 'It serves sensitive routes (POST /login) that attackers hammer.' }],
+      output: null,
+    },
     {
       name: 'an Express app with no limiter in a project without one: reported, no fix to install',
       code: `import express from 'express';

@@ -12,6 +12,14 @@ const registry = `{
 const of = `import { OpenFeature } from '@openfeature/server-sdk';\nconst flags = OpenFeature.getClient();\n`;
 const today = { rules: { 'stale-flag': { options: { today: '2026-11-23' } } } };
 const deps = ['@openfeature/server-sdk'];
+/** The project's own flag helpers, as the Session learns them (ctx.view.flagHelpers). */
+const helperView = {
+  flagHelpers: [
+    { module: '/project/src/lib/flags.ts', exportName: 'featureEnabled', keys: ['checkout-v2'] },
+    { module: '/project/src/lib/toggles/index.ts', exportName: 'toggles', method: 'check', keys: ['legacy-export'] },
+    { module: 'process.env', exportName: 'process.env', keys: ['FEATURE_X'] },
+  ],
+};
 
 runRuleTests(staleFlag, {
   valid: [
@@ -26,6 +34,10 @@ runRuleTests(staleFlag, {
     { name: 'suppressed', code: `${of}// failpath-disable-next-line stale-flag -- removal tracked in JIRA-12\nawait flags.getBooleanValue('checkout-v2', false);`, configFile: registry, settings: today, deps },
     { name: 'custom flag function not configured', code: `if (featureOn('checkout-v2')) a();`, configFile: registry, settings: today },
     { name: 'a string that is not the first argument', code: `${of}await flags.getStringValue(name, 'checkout-v2');`, configFile: registry, settings: today, deps },
+    { name: 'project flag helper: unknown without the view', code: `import { featureEnabled } from '~/lib/flags';\nif (featureEnabled('checkout-v2')) a();`, configFile: registry, settings: today },
+    { name: 'project flag helper: a same-named function from another module is not the helper', code: `import { featureEnabled } from './other';\nif (featureEnabled('checkout-v2')) a();`, filename: '/project/src/service.ts', configFile: registry, settings: today, view: helperView },
+    { name: 'project flag helper: another method of the helper object is not a check', code: `import { toggles } from '@/lib/toggles';\ntoggles.list('legacy-export');`, configFile: registry, settings: today, view: helperView },
+    { name: 'project flag helper: a live flag through the helper', code: `import { featureEnabled } from '~/lib/flags';\nif (featureEnabled('new-search')) a();`, configFile: registry, settings: today, view: helperView },
     { name: 'test files are skipped', code: `${of}await flags.getBooleanValue('checkout-v2', false);`, filename: 'src/checkout.test.ts', configFile: registry, settings: today, deps },
   ],
   invalid: [
@@ -102,6 +114,36 @@ runRuleTests(staleFlag, {
       configFile: registry, settings: today, deps,
       errors: [{ line: 3, column: 52 }],
       output: `const { OpenFeature } = require("@openfeature/server-sdk");\nasync function f() {\n\ta();\n}\n`,
+    },
+    {
+      name: 'project flag helper from the view (alias import): keep the enabled branch',
+      code: `import { featureEnabled } from '~/lib/flags';\nif (featureEnabled('checkout-v2')) a(); else b();\n`,
+      configFile: registry, settings: today, view: helperView,
+      errors: [{ line: 2, column: 20, message: "Flag 'checkout-v2' expired on 2026-01-31 (owner: payments)" }],
+      output: `import { featureEnabled } from '~/lib/flags';\na();\n`,
+    },
+    {
+      name: 'project flag helper from the view: renamed import by relative path of an absolute file',
+      code: `import { featureEnabled as on } from './lib/flags';\nexport async function f() {\n  if (!(await on('checkout-v2'))) {\n    legacy();\n  }\n}\n`,
+      filename: '/project/src/service.ts',
+      configFile: registry, settings: today, view: helperView,
+      errors: [{ line: 3, column: 18 }],
+      output: `import { featureEnabled as on } from './lib/flags';\nexport async function f() {\n}\n`,
+    },
+    {
+      name: 'project flag helper object from the view (folder index): toggles.check(key)',
+      code: `import { toggles } from '@/lib/toggles';\nconst on = toggles.check('legacy-export');\n`,
+      configFile: registry, settings: today, view: helperView,
+      errors: [{ line: 2, column: 26, message: "Flag 'legacy-export' was removed from the flag service" }],
+      output: null,
+    },
+    {
+      name: 'project flag helper through a namespace import',
+      code: `import * as flags from '../lib/flags';\nif (flags.featureEnabled('checkout-v2')) a();\n`,
+      filename: '/project/src/routes/orders.ts',
+      configFile: registry, settings: today, view: helperView,
+      errors: [{ line: 2, column: 26 }],
+      output: `import * as flags from '../lib/flags';\na();\n`,
     },
     {
       name: 'two stale checks in one file',

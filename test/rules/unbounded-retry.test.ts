@@ -32,6 +32,13 @@ runRuleTests(unboundedRetry, {
     { name: 'a periodic job rescheduling itself after a failed run', code: `class Monitor {\n  start() {\n    const safeBeat = async () => {\n      try { await this.beat(); } catch (e) {\n        log.error(e);\n        this.timer = setTimeout(safeBeat, this.interval * 1000);\n      }\n    };\n    safeBeat();\n  }\n}` },
     `function launch() {\n  const child = spawn(process.execPath, ['worker.js']);\n  child.on('exit', () => setTimeout(launch, 5000));\n}`,
     `function commitTx(session: Session) {\n  const commit = (retries: number): Promise<void> => session.commitTransaction().catch((error) => {\n    if (error.hasErrorLabel('TransientTransactionError') && retries > 0) return commit(retries - 1);\n    throw error;\n  });\n  return commit(5);\n}`,
+    // issue 14 patterns
+    { name: 'issue 14: a retry filtered on a Prisma unique-constraint error (P2002)', code: `export async function createInvite(email: string) {\n  while (true) {\n    try {\n      return await prisma.invite.create({ data: { email, code: randomCode() } });\n    } catch (e) {\n      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002')) throw e;\n    }\n  }\n}` },
+    { name: 'issue 14: a retry filtered on a Postgres unique violation (23505)', code: `export async function reserveSlug(name: string) {\n  for (let i = 0; i < 10; i++) {\n    try {\n      return await pool.query('insert into slugs(slug) values ($1) returning slug', [slugify(name) + suffix()]);\n    } catch (err) {\n      if (err.code !== '23505') throw err;\n      await sleep(10);\n    }\n  }\n}` },
+    { name: 'issue 14: a recursion filtered on a unique violation', code: `async function insertCode(): Promise<string> {\n  try { return await db.codes.insert(newCode()); } catch (e) {\n    if (e.code === 'ER_DUP_ENTRY') return insertCode();\n    throw e;\n  }\n}` },
+    { name: 'issue 14: a capped wait for the database at startup (named so)', code: `export async function waitForDatabase() {\n  for (let i = 0; i < 20; i++) {\n    try {\n      await db.query('select 1');\n      return;\n    } catch (err) {\n      await sleep(100);\n    }\n  }\n  throw new Error('database not reachable');\n}` },
+    { name: 'issue 14: a capped wait whose try checks the connection', code: `async function main() {\n  let tries = 0;\n  while (tries < 30) {\n    try {\n      await redis.ping();\n      break;\n    } catch {\n      tries++;\n      await sleep(500);\n    }\n  }\n  server.listen(3000);\n}` },
+    { name: 'issue 14: p-retry forever with a backoff and a failure callback that logs', code: `import pRetry from 'p-retry';\nexport const connected = pRetry(() => broker.connect(), {\n  forever: true,\n  minTimeout: 1000,\n  maxTimeout: 30000,\n  onFailedAttempt: (error) => logger.warn({ error }, 'broker not reachable, retrying'),\n});` },
     // libraries configured well
     `import pRetry from 'p-retry';\nawait pRetry(run, { retries: 5 });`,
     `import axiosRetry from 'axios-retry';\naxiosRetry(axios, { retries: 3, retryDelay: axiosRetry.exponentialDelay });`,
@@ -174,6 +181,37 @@ runRuleTests(unboundedRetry, {
       name: 'error-event reconnect without delay',
       code: `function connect() {\n  const socket = net.connect(opts);\n  socket.on('close', () => connect());\n}\n`,
       errors: [{ line: 3, column: 28, message: 'retries forever with no delay' }],
+    },
+    {
+      name: 'issue 14: forever next to an existing retries option: remove forever, never a duplicate retries key',
+      code: `import pRetry from 'p-retry';\nawait pRetry(run, { retries: 10, forever: true });`,
+      errors: [{ line: 2, column: 34, endColumn: 47, message: 'p-retry with forever: true retries forever' }],
+      output: `import pRetry from 'p-retry';\nawait pRetry(run, { retries: 10 });`,
+    },
+    {
+      name: 'issue 14: forever first, retries after it: the fix removes forever with its comma',
+      code: `const retry = require('async-retry');\nretry(bail => fetchIt(), { forever: true, retries: 10, factor: 2 });`,
+      filename: 'src/sync.js',
+      errors: [{ line: 2, column: 28, message: 'async-retry with forever: true' }],
+      fixTitle: 'Remove forever: true (retries: 10 applies)',
+      output: `const retry = require('async-retry');\nretry(bail => fetchIt(), { retries: 10, factor: 2 });`,
+    },
+    {
+      name: 'issue 14: p-retry forever with a backoff but no failure callback is still reported',
+      code: `import pRetry from 'p-retry';\nawait pRetry(run, { forever: true, minTimeout: 1000 });`,
+      errors: [{ line: 2, column: 21, message: 'p-retry with forever: true retries forever' }],
+      output: `import pRetry from 'p-retry';\nawait pRetry(run, { retries: 4, minTimeout: 1000 });`,
+    },
+    {
+      name: 'issue 14: a capped loop of 20 × 100 ms keeps its total wait (backoff bounded, not minutes)',
+      code: `export async function sendAll(batch: Batch) {\n  for (let i = 0; i < 20; i++) {\n    try {\n      return await queue.publish(batch);\n    } catch (err) {\n      await sleep(100);\n    }\n  }\n}\n`,
+      errors: [{ line: 2, column: 3, message: 'retries at a fixed interval (no backoff, no jitter)' }],
+      output: `export async function sendAll(batch: Batch) {\n  for (let i = 0; i < 20; i++) {\n    try {\n      return await queue.publish(batch);\n    } catch (err) {\n      await sleep(Math.random() * Math.min(400, 100 * 2 ** i));\n    }\n  }\n}\n`,
+    },
+    {
+      name: 'issue 14: an uncapped wait for the database is still reported',
+      code: `export async function waitForDatabase() {\n  while (true) {\n    try {\n      await db.query('select 1');\n      return;\n    } catch (err) {\n      await sleep(100);\n    }\n  }\n}\n`,
+      errors: [{ line: 2, column: 3, message: 'This retry loop retries forever at a fixed interval' }],
     },
     {
       name: 'p-retry with retries: Infinity',

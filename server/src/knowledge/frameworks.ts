@@ -266,7 +266,7 @@ export const FRAMEWORKS: readonly LibraryRecord[] = [
   { id: 'async-router', label: '@root/async-router', modules: ['@root/async-router'], roles: ['async-errors', 'router'] },
   { id: 'graphql', label: 'GraphQL', modules: ['graphql'], roles: ['graphql'], signal: { dependency: 'service' } },
   { id: 'apollo-server', label: 'Apollo Server', modules: ['@apollo/server'], roles: ['graphql', 'framework'], signal: { dependency: 'service' } },
-  { id: 'apollo-server-legacy', label: 'Apollo Server (v2-3)', modules: ['apollo-server*'], roles: ['graphql', 'framework'], note: 'apollo-server, apollo-server-express, … before @apollo/server.' },
+  { id: 'apollo-server-legacy', label: 'Apollo Server (v2-3)', modules: ['apollo-server', 'apollo-server*'], roles: ['graphql', 'framework'], note: 'apollo-server, apollo-server-express, … before @apollo/server (the family prefix does not match the bare package name).' },
   { id: 'graphql-yoga', label: 'GraphQL Yoga', modules: ['graphql-yoga'], roles: ['graphql', 'framework'] },
   { id: 'mercurius', label: 'Mercurius', modules: ['mercurius'], roles: ['graphql', 'framework-plugin'] },
   { id: 'socket.io', label: 'Socket.IO', modules: ['socket.io'], roles: ['realtime'], signal: { dependency: 'service' } },

@@ -22,15 +22,24 @@
  * narrowed the error to a known kind (`err instanceof HttpError`, `err.status`, `err.code ===`,
  * `isHttpError(err)`, `@Catch(HttpException)`), a development-only branch (`NODE_ENV`, `isDev`),
  * and Fastify's `reply.send(err)` (its error serializer honours `statusCode`).
+ *
+ * From the knowledge table: the GraphQL servers (role `graphql`) whose error classes reach the
+ * client, Nest's decorator package (`@Catch`), and where an error id comes from (rules-a.ts).
+ * From the project (ctx.view): browser code inside a server module is skipped (view.browserSpans).
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
+import { createRule, type Fix, type RuleContext, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isFunctionLike, lineIndentAt, type FunctionLike } from '../engine/ast';
 import { addImport } from '../fixes/edits';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
 import { quoteString, semi } from '../engine/style';
 import { enclosingHandler, handlerOf, koaBodyAssignment, responseOf, type ResponseSend } from '../engine/frameworks';
+import { FRAMEWORK, KNOWLEDGE } from '../knowledge';
+import { ERROR_ID_SOURCE, ROLE } from '../knowledge/rules-a';
+
+type MessageIds = 'leak' | 'leakEvery5xx' | 'graphqlLeak';
+type Ctx = RuleContextV2<MessageIds>;
 
 const LEAKY_PROPS = new Set(['message', 'stack', 'sqlMessage', 'sql', 'detail']);
 const ENV_NAME = /NODE_ENV|^(is)?dev(elopment)?(Mode)?$|^(is)?prod(uction)?(Mode)?$|^debug$|^isDebug|^(is)?local$|^exposeErrors?$|^showErrors?$/i;
@@ -42,7 +51,7 @@ const GENERIC = 'Internal server error';
 interface ErrorScope { name: string; scope: ts.Node; declaredType?: ts.TypeNode }
 
 /** The error variable `name` refers to at `at`, if it is one (innermost declaration wins). */
-function errorBinding(at: ts.Node, name: string, ctx: RuleContext, aliases: Map<ts.Node, Set<string>>): ErrorScope | undefined {
+function errorBinding(at: ts.Node, name: string, ctx: Ctx, aliases: Map<ts.Node, Set<string>>): ErrorScope | undefined {
   let n: ts.Node | undefined = at.parent;
   while (n) {
     if (ts.isCatchClause(n)) {
@@ -60,7 +69,7 @@ function errorBinding(at: ts.Node, name: string, ctx: RuleContext, aliases: Map<
 }
 
 /** Is parameter `idx` of `fn` an error: `.catch((err) => …)`, `.then(ok, (err) => …)`, an error handler, a Nest filter's `catch(exception)`? */
-function isErrorParam(fn: FunctionLike, idx: number, ctx: RuleContext): boolean {
+function isErrorParam(fn: FunctionLike, idx: number, ctx: Ctx): boolean {
   const parent = fn.parent;
   if (idx === 0 && parent && ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression)) {
     const m = parent.expression.name.text;
@@ -73,12 +82,18 @@ function isErrorParam(fn: FunctionLike, idx: number, ctx: RuleContext): boolean 
 }
 
 
+/** Is `module` the Nest package that exports its decorators (`@Catch`)? */
+function isNestDecorator(module: string | undefined): boolean {
+  const fw = module === undefined ? undefined : KNOWLEDGE.frameworkOf(module);
+  return fw?.id === FRAMEWORK.nestjs && !!fw.decorators;
+}
+
 /** `@Catch(...) class X implements ExceptionFilter { catch(exception, host) { … } }` */
-function nestFilter(fn: FunctionLike, ctx: RuleContext): { catchAll: boolean } | undefined {
+function nestFilter(fn: FunctionLike, ctx: Ctx): { catchAll: boolean } | undefined {
   if (!ts.isMethodDeclaration(fn) || fn.name.getText(ctx.sourceFile) !== 'catch' || !ts.isClassLike(fn.parent)) return undefined;
   for (const d of ts.getDecorators(fn.parent) ?? []) {
     const e = d.expression;
-    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Catch' && ctx.facts.bindings.get('Catch')?.module === '@nestjs/common') {
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Catch' && isNestDecorator(ctx.facts.bindings.get('Catch')?.module)) {
       // @Catch() catches everything; @Catch(HttpException, …) only known kinds
       return { catchAll: e.arguments.length === 0 || e.arguments.some((a) => ts.isIdentifier(a) && a.text === 'Error') };
     }
@@ -96,7 +111,7 @@ interface Leak { node: ts.Expression; error: ErrorScope; raw: boolean }
  * (skipping dev-only and narrowed ones). Arguments of other calls are not followed: `toPublic(err)`
  * may well sanitise.
  */
-function findLeak(e: ts.Expression, ctx: RuleContext, state: State): Leak | undefined {
+function findLeak(e: ts.Expression, ctx: Ctx, state: State): Leak | undefined {
   let budget = 200;
   const visit = (n: ts.Expression): Leak | undefined => {
     if (--budget < 0) return undefined;
@@ -132,7 +147,7 @@ function findLeak(e: ts.Expression, ctx: RuleContext, state: State): Leak | unde
 }
 
 /** Does this exact expression expose an error? */
-function leakAt(n: ts.Expression, ctx: RuleContext, state: State): Leak | undefined {
+function leakAt(n: ts.Expression, ctx: Ctx, state: State): Leak | undefined {
   const x = skipOuter(n);
   // err.message, err.stack, err.original.detail …
   if (ts.isPropertyAccessExpression(x) && LEAKY_PROPS.has(x.name.text)) {
@@ -361,30 +376,34 @@ interface State {
   /** Per Nest filter method: names bound to the HTTP response. */
   nestResponses: Map<ts.Node, Set<string>>;
 }
-const states = new WeakMap<RuleContext, State>();
-function state(ctx: RuleContext): State {
-  let s = states.get(ctx);
-  if (!s) { s = { taint: new Map(), aliases: new Map(), nestResponses: new Map() }; states.set(ctx, s); }
-  return s;
-}
-
 function scopeOf(d: ts.Node): ts.Node {
   let n: ts.Node | undefined = d.parent;
   while (n && !ts.isBlock(n) && !ts.isSourceFile(n) && !isFunctionLike(n)) n = n.parent;
   return n ?? d.getSourceFile();
 }
 
-export const leakedErrorDetails = defineRule({
-  id: 'leaked-error-details',
-  checklist: 'understand',
-  severity: 'warning',
-  summary: 'Error messages, stacks and raw error objects sent to clients tell attackers how the service is built and tell users nothing they can act on.',
-  fixable: true,
-  fileKinds: ['server'],
-  visit: {
-    VariableDeclaration(d, ctx) {
+export const leakedErrorDetails = createRule({
+  meta: {
+    id: 'leaked-error-details',
+    checklist: 'understand',
+    severity: 'warning',
+    summary: 'Error messages, stacks and raw error objects sent to clients tell attackers how the service is built and tell users nothing they can act on.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      leak: '{{what}} is sent to the client: database errors, internal hostnames and stack traces tell an attacker how the service is built, and the user cannot act on them. Respond with a generic message and an error id; log the details.',
+      leakEvery5xx: '{{what}} is sent to the client (for every 5xx too): database errors, internal hostnames and stack traces tell an attacker how the service is built, and the user cannot act on them. Respond with a generic message and an error id; log the details.',
+      graphqlLeak: '{{what}} becomes the GraphQL error message the client sees: wrap unexpected errors in a generic message (or mask them in formatError) and log the details.',
+    },
+  },
+  defaultOptions: {},
+  create(ctx) {
+    const s: State = { taint: new Map(), aliases: new Map(), nestResponses: new Map() };
+    const browser = ctx.view.browserSpans;
+    const inBrowser = (n: ts.Node): boolean => browser.length > 0 && browser.some((b) => n.pos >= b.pos && n.end <= b.end);
+    return {
+    VariableDeclaration(d) {
       if (!d.initializer) return;
-      const s = state(ctx);
       const init = skipOuter(d.initializer);
       // aliases: const e = err as Error / const error = err
       if (ts.isIdentifier(d.name) && ts.isIdentifier(init) && errorBinding(init, init.text, ctx, s.aliases)) {
@@ -419,17 +438,17 @@ export const leakedErrorDetails = defineRule({
       const leak = findLeak(init, ctx, s);
       if (leak && !guarded(init, leak.error.scope)) addTaint(s, d, d.name.text, leak.error);
     },
-    CallExpression(call, ctx) {
-      check(call, ctx);
+    CallExpression(call) {
+      if (!inBrowser(call)) check(call, ctx, s);
     },
-    NewExpression(node, ctx) {
-      check(node, ctx);
-      graphql(node, ctx);
+    NewExpression(node) {
+      if (inBrowser(node)) return;
+      check(node, ctx, s);
+      graphql(node, ctx, s);
     },
-    BinaryExpression(bin, ctx) {
+    BinaryExpression(bin) {
       // `message = 'Internal Server Error'` after `let { message } = err`: no longer the error's
       if (bin.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(bin.left)) {
-        const s = state(ctx);
         let n: ts.Node | undefined = bin.parent;
         while (n) { if (s.taint.get(n)?.delete(bin.left.text)) break; n = n.parent; }
         return;
@@ -441,8 +460,10 @@ export const leakedErrorDetails = defineRule({
       if (!payload) return;
       // ctx.status = 400 set just before, in the same block
       const status = koaStatusBefore(bin, h!.info.ctxName!);
-      report(ctx, { framework: 'koa', method: 'body', payload: [payload], status, call: bin as unknown as ts.CallExpression }, bin);
+      if (inBrowser(bin)) return;
+      report(ctx, s, { framework: FRAMEWORK.koa, method: 'body', payload: [payload], status, call: bin as unknown as ts.CallExpression }, bin);
     },
+    };
   },
 });
 
@@ -470,23 +491,23 @@ function koaStatusBefore(bin: ts.BinaryExpression, ctxName: string): ts.Expressi
 
 const SEND_NAMES = new Set(['send', 'json', 'end', 'jsonp', 'write', 'text', 'html', 'body']);
 
-function check(call: ts.CallExpression | ts.NewExpression, ctx: RuleContext): void {
+function check(call: ts.CallExpression | ts.NewExpression, ctx: Ctx, s: State): void {
   // cheap shape test before the (parent-walking) handler look-up
   const callee = skipOuter(call.expression);
   if (ts.isNewExpression(call) ? !ts.isIdentifier(callee) : !(ts.isPropertyAccessExpression(callee) && SEND_NAMES.has(callee.name.text))) return;
   const h = enclosingHandler(call, ctx.facts, ctx.project);
   let send = responseOf(call, h?.info, ctx.facts);
-  if (!send) send = nestFilterSend(call, ctx);
+  if (!send) send = nestFilterSend(call, ctx, s);
   if (!send) return;
   // Fastify serialises errors itself and honours their statusCode
-  if (send.framework === 'fastify' && send.payload.length === 1) {
+  if (send.framework === FRAMEWORK.fastify && send.payload.length === 1) {
     const p = skipOuter(send.payload[0]);
-    if (ts.isIdentifier(p) && errorBinding(p, p.text, ctx, state(ctx).aliases)) return;
+    if (ts.isIdentifier(p) && errorBinding(p, p.text, ctx, s.aliases)) return;
   }
-  report(ctx, send, call, h?.info.resName);
+  report(ctx, s, send, call, h?.info.resName);
 }
 
-function nestFilterSend(call: ts.CallExpression | ts.NewExpression, ctx: RuleContext): ResponseSend | undefined {
+function nestFilterSend(call: ts.CallExpression | ts.NewExpression, ctx: Ctx, s: State): ResponseSend | undefined {
   if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
   const m = call.expression.name.text;
   if (m !== 'json' && m !== 'send') return undefined;
@@ -497,61 +518,72 @@ function nestFilterSend(call: ts.CallExpression | ts.NewExpression, ctx: RuleCon
     root = skipOuter(root.expression.expression);
   }
   if (!ts.isIdentifier(root)) return undefined;
-  const s = state(ctx);
   let fn: ts.Node | undefined = call.parent;
   while (fn && !isFunctionLike(fn)) fn = fn.parent;
   if (!fn || !s.nestResponses.get(fn)?.has(root.text)) return undefined;
   if (!nestFilter(fn as FunctionLike, ctx)?.catchAll) return undefined;
-  return { framework: 'nestjs', method: m, payload: call.arguments.length ? [call.arguments[0]] : [], status, call };
+  return { framework: FRAMEWORK.nestjs, method: m, payload: call.arguments.length ? [call.arguments[0]] : [], status, call };
 }
 
-function report(ctx: RuleContext, send: ResponseSend, sink: ts.Node, resName?: string): void {
+function report(ctx: Ctx, s: State, send: ResponseSend, sink: ts.Node, resName?: string): void {
   if (send.payload.length === 0) return;
   const status = send.status ?? priorStatus(sink, resName);
   const kind = statusKind(status);
   if (kind === 'client') return;
-  const s = state(ctx);
   const leak = findLeak(send.payload[0], ctx, s);
   if (!leak) return;
   if (guarded(sink, leak.error.scope) || typedAsKnown(leak.error.declaredType)) return;
   const what = describe(leak, ctx);
   const dynamic = status !== undefined && kind !== 'server';
-  const fix = dynamic ? undefined : buildFix(ctx, send, leak, sink);
+  const fixable = !dynamic && canFix(ctx, s, send, leak, sink);
   ctx.report({
     node: leak.node,
-    message: `${what} is sent to the client${dynamic ? ' (for every 5xx too)' : ''}: database errors, internal hostnames and stack traces tell an attacker how the service is built, and the user cannot act on them. Respond with a generic message and an error id; log the details.`,
-    fixes: fix ? [fix] : [],
+    messageId: dynamic ? 'leakEvery5xx' : 'leak',
+    data: { what },
+    ...(fixable ? { fix: () => { const f = buildFix(ctx, s, send, leak, sink); return f ? [f] : []; } } : {}),
   });
 }
 
-function describe(leak: Leak, ctx: RuleContext): string {
+function describe(leak: Leak, ctx: Ctx): string {
   const text = leak.node.getText(ctx.sourceFile);
   if (leak.raw) return `The raw error \`${text}\``;
   return `\`${text.length > 40 ? text.slice(0, 37) + '…' : text}\``;
 }
 
-function graphql(node: ts.NewExpression, ctx: RuleContext): void {
+function graphql(node: ts.NewExpression, ctx: Ctx, s: State): void {
   const callee = skipOuter(node.expression);
   if (!ts.isIdentifier(callee)) return;
   const b = ctx.facts.bindings.get(callee.text);
-  if (!b || !/^(graphql|apollo-server.*|@apollo\/server|graphql-yoga|mercurius)$/.test(b.module)) return;
+  if (!b || !KNOWLEDGE.hasRole(b.module, ROLE.graphql)) return;
   if (!['GraphQLError', 'ApolloError'].includes(b.imported)) return;
   const arg = node.arguments?.[0];
   if (!arg) return;
-  const s = state(ctx);
   const leak = findLeak(arg, ctx, s);
   if (!leak || guarded(node, leak.error.scope)) return;
-  ctx.report({
-    node: leak.node,
-    message: `${describe(leak, ctx)} becomes the GraphQL error message the client sees: wrap unexpected errors in a generic message (or mask them in formatError) and log the details.`,
-  });
+  ctx.report({ node: leak.node, messageId: 'graphqlLeak', data: { what: describe(leak, ctx) } });
 }
 
 // ---- fix -----------------------------------------------------------------------------------
 
 const JSONISH = new Set(['json', 'jsonp', 'body']);
 
-function buildFix(ctx: RuleContext, send: ResponseSend, leak: Leak, sink: ts.Node): Fix | undefined {
+/** Can a fix be offered (the same early exits as buildFix, without building any text)? */
+function canFix(ctx: Ctx, s: State, send: ResponseSend, leak: Leak, sink: ts.Node): boolean {
+  const p = skipOuter(send.payload[0]);
+  if (ts.isObjectLiteralExpression(p)) {
+    let leaking = false;
+    for (const prop of p.properties) {
+      if (ts.isSpreadAssignment(prop)) { if (findLeak(prop.expression, ctx, s)) return false; continue; }
+      const value = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
+      if (value && findLeak(value, ctx, s)) leaking = true;
+    }
+    if (!leaking) return false;
+  }
+  if (!uuidSource(ctx)) return false;
+  return statementOf(sink) !== undefined || arrowOf(sink) !== undefined;
+}
+
+function buildFix(ctx: Ctx, s: State, send: ResponseSend, leak: Leak, sink: ts.Node): Fix | undefined {
   const sf = ctx.sourceFile;
   const payload = send.payload[0];
   const p = skipOuter(payload);
@@ -565,9 +597,9 @@ function buildFix(ctx: RuleContext, send: ResponseSend, leak: Leak, sink: ts.Nod
     let first = -1;
     for (let i = 0; i < props.length; i++) {
       const prop = props[i];
-      if (ts.isSpreadAssignment(prop)) { if (findLeak(prop.expression, ctx, state(ctx))) return undefined; continue; }
+      if (ts.isSpreadAssignment(prop)) { if (findLeak(prop.expression, ctx, s)) return undefined; continue; }
       const value = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
-      if (!value || !findLeak(value, ctx, state(ctx))) continue;
+      if (!value || !findLeak(value, ctx, s)) continue;
       if (first === -1) {
         first = i;
         const key = ts.isPropertyAssignment(prop) ? prop.name.getText(sf) : prop.name!.getText(sf);
@@ -589,13 +621,15 @@ function buildFix(ctx: RuleContext, send: ResponseSend, leak: Leak, sink: ts.Nod
   // const errorId = randomUUID(); logger.error({ err, errorId }, 'Request failed');
   const uuid = uuidCall(ctx);
   if (!uuid) return undefined;
-  const logger = chooseLogger(ctx, sink) ?? consoleLogger();
+  // the logger helpers read no rule options and report nothing: the v2 context serves them as is
+  const legacy = ctx as unknown as RuleContext;
+  const logger = chooseLogger(legacy, sink) ?? consoleLogger();
   const errText = leak.error.name;
-  const log = logCall(ctx, logger, 'error', 'Request failed', errText, [id]);
-  const s = semi(ctx.style);
+  const log = logCall(legacy, logger, 'error', 'Request failed', errText, [id]);
+  const semicolon = semi(ctx.style);
   const eol = ctx.style.eol;
   const stmt = statementOf(sink);
-  const lines = [`const ${id} = ${uuid.expr}${s}`, `${log}${s}`];
+  const lines = [`const ${id} = ${uuid.expr}${semicolon}`, `${log}${semicolon}`];
   if (stmt && stmt.parent && (ts.isBlock(stmt.parent) || ts.isCaseClause(stmt.parent) || ts.isDefaultClause(stmt.parent))) {
     const indent = lineIndentAt(ctx.text, stmt.getStart(sf));
     edits.push({ start: stmt.getStart(sf), end: stmt.getStart(sf), newText: lines.map((l) => `${l}${eol}${indent}`).join('') });
@@ -614,7 +648,7 @@ function buildFix(ctx: RuleContext, send: ResponseSend, leak: Leak, sink: ts.Nod
     const indent = lineIndentAt(ctx.text, fn.getStart(sf));
     const inner = indent + ctx.style.indent;
     edits.push({ start: body.getStart(sf), end: body.getStart(sf), newText: `{${eol}${lines.map((l) => `${inner}${l}${eol}`).join('')}${inner}return ` });
-    edits.push({ start: body.getEnd(), end: body.getEnd(), newText: `${s}${eol}${indent}}` });
+    edits.push({ start: body.getEnd(), end: body.getEnd(), newText: `${semicolon}${eol}${indent}}` });
   }
   if (uuid.edit) edits.push(uuid.edit);
   if (logger.setup.length) edits.push(...logger.setup);
@@ -652,19 +686,28 @@ function arrowOf(node: ts.Node): ts.ArrowFunction | undefined {
   return n && ts.isArrowFunction(n) && !ts.isBlock(n.body) ? n : undefined;
 }
 
-/** `randomUUID()` (imported in the file's style), `crypto.randomUUID()` when `crypto` is imported. */
-function uuidCall(ctx: RuleContext): { expr: string; edit?: TextEdit } | undefined {
+/** How this file can call randomUUID: already imported, through a crypto namespace, or by a new import; undefined when the name is taken. */
+function uuidSource(ctx: Ctx): { expr: string; importFrom?: string } | undefined {
   const facts = ctx.facts;
-  const direct = facts.bindings.get('randomUUID');
-  if (direct) return direct.module === 'crypto' ? { expr: 'randomUUID()' } : undefined;
-  if (facts.moduleNames.has('randomUUID')) return undefined;
+  const modules: readonly string[] = ERROR_ID_SOURCE.modules;
+  const name = ERROR_ID_SOURCE.export;
+  const direct = facts.bindings.get(name);
+  if (direct) return modules.includes(direct.module) ? { expr: `${name}()` } : undefined;
+  if (facts.moduleNames.has(name)) return undefined;
   for (const b of facts.bindings.values()) {
-    if (b.module === 'crypto' && (b.imported === '*' || b.imported === 'default')) return { expr: `${b.local}.randomUUID()` };
+    if (modules.includes(b.module) && (b.imported === '*' || b.imported === 'default')) return { expr: `${b.local}.${name}()` };
   }
   // reuse the file's own specifier for the crypto module if it imports from it
-  let spec = 'node:crypto';
+  let spec: string = ERROR_ID_SOURCE.preferred;
   for (const st of ctx.sourceFile.statements) {
-    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && (st.moduleSpecifier.text === 'crypto' || st.moduleSpecifier.text === 'node:crypto')) spec = st.moduleSpecifier.text;
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && modules.includes(st.moduleSpecifier.text)) spec = st.moduleSpecifier.text;
   }
-  return { expr: 'randomUUID()', edit: addImport(ctx, { module: spec, named: 'randomUUID' }) };
+  return { expr: `${name}()`, importFrom: spec };
+}
+
+/** `randomUUID()` (imported in the file's style), `crypto.randomUUID()` when `crypto` is imported. */
+function uuidCall(ctx: Ctx): { expr: string; edit?: TextEdit } | undefined {
+  const src = uuidSource(ctx);
+  if (!src) return undefined;
+  return src.importFrom === undefined ? { expr: src.expr } : { expr: src.expr, edit: addImport(ctx, { module: src.importFrom, named: ERROR_ID_SOURCE.export }) };
 }

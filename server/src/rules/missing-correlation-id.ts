@@ -11,20 +11,46 @@
  * Silent when the line carries an id field (reqId, requestId, traceId, correlationId…), logs
  * through the request's own logger (`req.log`, `request.log`, `ctx.log`, a child logger), or the
  * project injects ids into every line (cls-rtracer, express-http-context, OpenTelemetry's pino or
- * winston instrumentation, @nestjs/… with nestjs-pino or nestjs-cls).
+ * winston instrumentation, @nestjs/… with nestjs-pino or nestjs-cls: the knowledge table's
+ * `log-injector` role).
+ *
+ * From the project (ctx.view): the logger module the project imports everywhere (its local name
+ * in this file, or a per-module factory binding), and the request-scoped loggers its handlers
+ * already use (`req.log` through any middleware), which the fix then uses too.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext } from '../engine/types';
+import { createRule, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingHandler } from '../engine/frameworks';
 import { hasDependency } from '../engine/project';
+import { specifierMayName } from '../engine/queries/projectBindings';
+import { FRAMEWORK, FRAMEWORK_INFO, KNOWLEDGE, LIB, LOGGER_STYLE, REQUEST_LOGGER, fill } from '../knowledge';
 
 const LEVELS = new Set(['info', 'warn', 'error', 'debug', 'trace', 'fatal', 'log', 'verbose']);
 const ID_KEY = /^(req|request|trace|span|correlation|corr|x-request)[-_]?id$|^(requestId|reqId|traceId|spanId|correlationId|req|request|ctx)$/i;
-const INJECTORS = ['cls-rtracer', 'express-http-context', '@opentelemetry/instrumentation-pino', '@opentelemetry/instrumentation-winston', 'nestjs-pino', 'nestjs-cls', 'express-request-context', '@fastify/request-context'];
+/** A request-scoped logger the project uses: `req.log`, `request.logger` (not `server.log`, the instance logger). */
+const REQUEST_SCOPED = /^(?:req|request)\.(log|logger)$/;
+
+type MessageIds = 'one' | 'many';
+type Ctx = RuleContextV2<MessageIds>;
+
+/** Names in this file that hold the project's logger (ctx.view.logger): its import, or the factory's binding. */
+function projectLoggerNames(ctx: Ctx): Set<string> {
+  const names = new Set<string>();
+  const conv = ctx.view.logger;
+  if (!conv) return names;
+  const module = conv.module.kind === 'file' ? conv.module.file : conv.module.name;
+  for (const b of ctx.facts.bindings.values()) {
+    if (b.imported !== conv.exportName && !(b.imported === '*' && conv.exportName === 'default')) continue;
+    if (!specifierMayName(b.module, ctx.fileName, module) && !conv.specifiers.some((s) => s.specifier === b.module)) continue;
+    if (conv.factory) names.add(conv.factory.binding);
+    else names.add(b.local);
+  }
+  return names;
+}
 
 /** The logger expression of `<logger>.<level>(…)` when it is the module/class logger. */
-function moduleLogger(call: ts.CallExpression, ctx: RuleContext): string | undefined {
+function moduleLogger(call: ts.CallExpression, ctx: Ctx, projectLoggers: ReadonlySet<string>): string | undefined {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee) || !LEVELS.has(callee.name.text)) return undefined;
   const recv = skipOuter(callee.expression);
@@ -32,17 +58,12 @@ function moduleLogger(call: ts.CallExpression, ctx: RuleContext): string | undef
   const fileLogger = ctx.facts.logger?.name;
   if (text === fileLogger) return text;
   if (ts.isIdentifier(recv) && /^(logger|log)$/.test(recv.text) && ctx.facts.moduleNames.has(recv.text)) return text;
+  if (ts.isIdentifier(recv) && projectLoggers.has(recv.text)) return text;
   if (ts.isPropertyAccessExpression(recv) && recv.expression.kind === ts.SyntaxKind.ThisKeyword && /^(logger|log)$/.test(recv.name.text)) return text;
   return undefined;
 }
 
 interface Group { calls: ts.CallExpression[]; logger: string; requestLogger?: string }
-
-/** The log calls of this file without an id, by the handler they are in (in source order). */
-function handlerGroups(ctx: RuleContext): Map<ts.Node, Group> {
-  const holder = ctx.facts as unknown as { __correlation?: Map<ts.Node, Group> };
-  return (holder.__correlation ??= new Map());
-}
 
 function carriesId(call: ts.CallExpression): boolean {
   for (const a of call.arguments) {
@@ -57,54 +78,69 @@ function carriesId(call: ts.CallExpression): boolean {
   return false;
 }
 
-export const missingCorrelationId = defineRule({
-  id: 'missing-correlation-id',
-  checklist: 'understand',
-  severity: 'info',
-  summary: 'A log line in a request handler with no request or trace id cannot be tied to the request that produced it.',
-  fixable: true,
-  fileKinds: ['server'],
-  applies: (ctx) => !INJECTORS.some((m) => hasDependency(ctx.project, m)),
-  visit: {
-    CallExpression(call, ctx) {
-      const logger = moduleLogger(call, ctx);
-      if (!logger || carriesId(call)) return;
-      const h = enclosingHandler(call, ctx.facts, ctx.project);
-      if (!h || h.info.guessed || (h.info.kind !== 'route' && h.info.kind !== 'controller' && h.info.kind !== 'middleware')) return;
-      const req = h.info.reqName;
-      let requestLogger: string | undefined;
-      if (h.info.framework === 'fastify' && req) requestLogger = `${req}.log`;
-      else if (h.info.framework === 'express' && req && hasDependency(ctx.project, 'pino-http')) requestLogger = `${req}.log`;
-      if (ctx.facts.logger?.style === 'winston') requestLogger = undefined;
-      // one finding per handler (one missing middleware is one problem, however many lines log)
-      const groups = handlerGroups(ctx);
-      let g = groups.get(h.fn);
-      if (!g) groups.set(h.fn, (g = { calls: [], logger, requestLogger }));
-      g.calls.push(call);
+export const missingCorrelationId = createRule({
+  meta: {
+    id: 'missing-correlation-id',
+    checklist: 'understand',
+    severity: 'info',
+    summary: 'A log line in a request handler with no request or trace id cannot be tied to the request that produced it.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      one: '{{logger}}.{{level}}() in a request handler carries no request or trace id: under load this line cannot be tied to its request. {{advice}}',
+      many: '{{logger}}.{{level}}() and {{more}} more log call{{s}} in this request handler carry no request or trace id: under load these lines cannot be tied to their request. {{advice}}',
     },
   },
-  finish(ctx) {
-    for (const { calls, logger, requestLogger } of handlerGroups(ctx).values()) {
-      const first = calls[0];
-      const level = (first.expression as ts.PropertyAccessExpression).name.text;
-      const fixes: Fix[] = [];
-      if (requestLogger) {
-        fixes.push({
-          title: `Log through ${requestLogger} (carries the request id)${calls.length > 1 ? ` — ${calls.length} calls in this handler` : ''}`,
-          edits: calls.map((c) => {
-            const recv = (c.expression as ts.PropertyAccessExpression).expression;
-            return { start: recv.getStart(ctx.sourceFile), end: recv.getEnd(), newText: requestLogger };
-          }),
-          isPreferred: true,
-          safe: true,
-        });
-      }
-      const what = calls.length > 1 ? `${logger}.${level}() and ${calls.length - 1} more log call${calls.length > 2 ? 's' : ''} in this request handler carry` : `${logger}.${level}() in a request handler carries`;
-      ctx.report({
-        node: first.expression,
-        message: `${what} no request or trace id: under load ${calls.length > 1 ? 'these lines' : 'this line'} cannot be tied to ${calls.length > 1 ? 'their' : 'its'} request. ${requestLogger ? `Use ${requestLogger}.` : 'Log through a child logger with the request id (e.g. pino-http\'s req.log).'}`,
-        fixes,
-      });
-    }
+  defaultOptions: {},
+  create(ctx) {
+    if (KNOWLEDGE.modulesWithRole('log-injector').some((m) => hasDependency(ctx.project, m))) return {};
+    const projectLoggers = projectLoggerNames(ctx);
+    const pinoHttp = hasDependency(ctx.project, KNOWLEDGE.moduleOf(LIB.pinoHttp));
+    /** The project's request loggers by property (`log`, `logger`), when its handlers use one. */
+    const usedRequestLogger = ctx.view.requestLoggers.map((r) => REQUEST_SCOPED.exec(r)?.[1]).find((x) => x !== undefined);
+    // one finding per handler (one missing middleware is one problem, however many lines log)
+    const groups = new Map<ts.Node, Group>();
+    return {
+      CallExpression(call) {
+        const logger = moduleLogger(call, ctx, projectLoggers);
+        if (!logger || carriesId(call)) return;
+        const h = enclosingHandler(call, ctx.facts, ctx.project);
+        if (!h || h.info.guessed || (h.info.kind !== 'route' && h.info.kind !== 'controller' && h.info.kind !== 'middleware')) return;
+        const req = h.info.reqName;
+        let requestLogger: string | undefined;
+        const template = h.info.framework ? FRAMEWORK_INFO[h.info.framework]?.requestLogger : undefined;
+        if (template && req) requestLogger = fill(template, { req });
+        else if (h.info.framework === FRAMEWORK.express && req && pinoHttp) requestLogger = fill(REQUEST_LOGGER, { req });
+        if (ctx.facts.logger?.style === LOGGER_STYLE.winston) requestLogger = undefined;
+        // the project's handlers already log through a request logger: use it here too
+        if (!requestLogger && req && usedRequestLogger && h.info.framework === FRAMEWORK.express) requestLogger = `${req}.${usedRequestLogger}`;
+        let g = groups.get(h.fn);
+        if (!g) groups.set(h.fn, (g = { calls: [], logger, requestLogger }));
+        g.calls.push(call);
+      },
+      'SourceFile:exit'() {
+        for (const { calls, logger, requestLogger } of groups.values()) {
+          const first = calls[0];
+          const level = (first.expression as ts.PropertyAccessExpression).name.text;
+          const advice = requestLogger ? `Use ${requestLogger}.` : 'Log through a child logger with the request id (e.g. pino-http\'s req.log).';
+          const more = calls.length - 1;
+          ctx.report({
+            node: first.expression,
+            ...(more ? { messageId: 'many' as const, data: { logger, level, more, s: more > 1 ? 's' : '', advice } } : { messageId: 'one' as const, data: { logger, level, advice } }),
+            ...(requestLogger ? {
+              fix: () => [{
+                title: `Log through ${requestLogger} (carries the request id)${calls.length > 1 ? ` — ${calls.length} calls in this handler` : ''}`,
+                edits: calls.map((c) => {
+                  const recv = (c.expression as ts.PropertyAccessExpression).expression;
+                  return { start: recv.getStart(ctx.sourceFile), end: recv.getEnd(), newText: requestLogger };
+                }),
+                isPreferred: true,
+                safe: true,
+              }],
+            } : {}),
+          });
+        }
+      },
+    };
   },
 });

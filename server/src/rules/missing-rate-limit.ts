@@ -25,37 +25,46 @@
  * routes are registered right here (a router mounted from another file may carry its own).
  * Router files and Nest controllers are only reported against the evidence of their own
  * siblings. Where the fact lives in another file, the rule stays silent.
+ *
+ * From the knowledge table: the limiter packages (role `limiter`), the name shape of a limiter
+ * binding (LIMITER_NAME), how each framework mounts its usual limiter at the project's version
+ * (KNOWLEDGE.limiterMount), Fastify's per-route config key, the edge runtimes, the framework
+ * packages and labels. From the project (ctx.view.limiters): limiters held in variables, arrays
+ * or exports of other files (`router.post('/login', ...publicMiddleware, login)`), matched to
+ * this file's imports; in this file, any variable (module level or local) whose value holds a
+ * limiter, including arrays and spreads of them.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type Severity, type TextEdit } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2, type Severity, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isAsyncFunction, lineIndentAt } from '../engine/ast';
 import { addImport } from '../fixes/edits';
 import { quoteString, semi } from '../engine/style';
 import { isProjectModule } from '../engine/summary';
-import { dependencyMajor, isExampleProject } from '../engine/project';
+import { isExampleProject } from '../engine/project';
+import { dependencyView } from '../engine/dependencies';
+import { limiterNames } from '../engine/queries/projectBindings';
+import { FRAMEWORK, FRAMEWORK_INFO, KNOWLEDGE, LIB, LIMITER_NAME, fill } from '../knowledge';
 import {
   appOf, creationOf, nestRouteOf, objectProp, routeOf, type Framework, type NestRoute, type RouteRegistration,
 } from '../engine/frameworks';
 
-/** Packages that limit incoming request rates. */
-export const LIMITER_MODULES: readonly string[] = [
-  'express-rate-limit', 'express-slow-down', 'express-brute', 'rate-limiter-flexible', 'rate-limit-redis',
-  '@fastify/rate-limit', 'fastify-rate-limit', '@nestjs/throttler', 'koa-ratelimit', 'koa2-ratelimit',
-  'hono-rate-limiter', '@upstash/ratelimit',
-];
-const LIMITER_NAME = /rate[-_]?limit|ratelimit|limiter|throttl|slow[-_]?down|brute/i;
 const SENSITIVE = /(^|[^a-z])(log-?in|sign-?in|sign-?up|register|otp|2fa|mfa|totp|passwords?|passwd|reset|forgot|magic-?link|verify|payments?|checkout|charges?|webhooks?)([^a-z]|$)/i;
+const WEBHOOK = /(^|[^a-z])(webhooks?|hooks?|callbacks?|events?)([^a-z]|$)/i;
+/** A comment that says limiting is off on purpose or breaks the route: "no rate limit here: Stripe retries", "limiter disables the webhook". */
+const LIMIT_WORD = /rate[-_ ]?limit|ratelimit|limiter|throttl/i;
+const LIMIT_DECISION = /\b(no|not|don'?t|do not|never|without|skip|skips|skipped|exempt|bypass|excluded?|breaks?|disables?|kills?|drops?)\b/i;
 /** Calls that serve an app (not configure it). */
 const SAFE_APP_SINKS = new Set(['createServer', 'listen', 'serverless', 'handle', 'serve', 'serverlessExpress', 'configure']);
-/** Runtimes whose rate limiting is platform configuration (Cloudflare rate-limiting rules and bindings). */
-const EDGE_DEPS = ['wrangler', '@cloudflare/workers-types'];
-const FRAMEWORK_DEPS: Record<Framework, string[]> = {
-  express: ['express'], fastify: ['fastify'], koa: ['koa'], hono: ['hono'], nestjs: ['@nestjs/core', '@nestjs/common'], next: ['next'],
-};
+/** A middleware collection by name: `middlewares`, `publicChain`, `guards`, `stack`. */
+const COLLECTION_NAME = /(middlewares|chain|stack|guards|pipeline|handlers|before|common)$/i;
+
+type MessageIds = 'nestNoLimiter' | 'appNotMounted' | 'appNoLimiter' | 'sibling' | 'nestSibling';
+type Ctx = RuleContextV2<MessageIds>;
+type Options = { limiters: string[]; windowMs: number; limit: number };
 
 /** `export const runtime = 'edge'` / `export const config = { runtime: 'edge' }` (Next.js, Vercel). */
-function edgeRuntime(ctx: RuleContext): boolean {
+function edgeRuntime(ctx: Ctx): boolean {
   for (const st of ctx.sourceFile.statements) {
     if (!ts.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
@@ -101,24 +110,25 @@ interface State {
   closes: number[];
   nest: { route: NestRoute; method: ts.MethodDeclaration }[];
 }
-const states = new WeakMap<RuleContext, State>();
-function state(ctx: RuleContext): State {
-  let s = states.get(ctx);
-  if (!s) { s = { apps: [], routes: [], opaque: new Set(), listens: new Set(), closes: [], nest: [] }; states.set(ctx, s); }
-  return s;
+
+/** What the rule knows about limiters while it reads one file (built in create). */
+interface Limits {
+  ctx: Ctx;
+  options: Options;
+  /** Limiter packages (knowledge). */
+  modules: ReadonlySet<string>;
+  /** Names of this file that hold a project limiter (ctx.view.limiters, through imports). */
+  project: ReadonlySet<string>;
+  /** Initializers of this file's variables by name (module level and local), read once. */
+  initializers(): Map<string, ts.Expression>;
 }
 
-function configuredNames(ctx: RuleContext): string[] {
-  const v = ctx.options.limiters;
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-/** Does the file import a limiter package (or mention a configured limiter)? */
-function fileHasLimiterImport(ctx: RuleContext): boolean {
-  const names = configuredNames(ctx);
-  for (const b of ctx.facts.bindings.values()) {
-    if (LIMITER_MODULES.includes(b.module)) return true;
-    if (names.includes(b.local)) return true;
+/** Does the file import a limiter package, a project limiter, or a configured limiter? */
+function fileHasLimiterImport(l: Limits): boolean {
+  if (l.project.size) return true;
+  for (const b of l.ctx.facts.bindings.values()) {
+    if (l.modules.has(b.module)) return true;
+    if (l.options.limiters.includes(b.local)) return true;
   }
   return false;
 }
@@ -137,48 +147,99 @@ function calleeNames(e: ts.Expression): string[] {
   return out;
 }
 
-/** Is a middleware/guard expression a rate limiter? */
-function isLimiter(e: ts.Expression, ctx: RuleContext): boolean {
-  const x = skipOuter(e);
-  if (ts.isArrayLiteralExpression(x)) return x.elements.some((el) => isLimiter(el, ctx));
+/** Is a middleware/guard expression a rate limiter (or a collection holding one)? */
+function isLimiter(e: ts.Expression, l: Limits, seen: Set<string> = new Set()): boolean {
+  const x = ts.isSpreadElement(e) ? skipOuter(e.expression) : skipOuter(e);
+  if (ts.isArrayLiteralExpression(x)) return x.elements.some((el) => isLimiter(el, l, seen));
   // register(import('@fastify/rate-limit')) / register(require('@fastify/rate-limit'))
   if (ts.isCallExpression(x) && (x.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(x.expression) && x.expression.text === 'require'))) {
     const spec = x.arguments[0];
-    return !!spec && ts.isStringLiteralLike(spec) && LIMITER_MODULES.includes(spec.text);
+    return !!spec && ts.isStringLiteralLike(spec) && l.modules.has(spec.text);
   }
   const names = calleeNames(x);
-  const configured = configuredNames(ctx);
   for (const n of names) {
-    if (LIMITER_NAME.test(n) || configured.includes(n)) return true;
-    const b = ctx.facts.bindings.get(n);
-    if (b && LIMITER_MODULES.includes(b.module)) return true;
+    if (LIMITER_NAME.test(n) || l.options.limiters.includes(n)) return true;
+    const b = l.ctx.facts.bindings.get(n);
+    if (b && l.modules.has(b.module)) return true;
   }
-  // const apiLimits = rateLimit({...}) at module level
+  // a project limiter held elsewhere: `...publicMiddleware`, `middlewares.api`
   const root = names[names.length - 1];
-  if (root && ts.isIdentifier(x)) {
-    const init = moduleInitializer(ctx, root);
-    if (init && init !== x && isLimiter(init, ctx)) return true;
+  if (root && l.project.has(root)) return true;
+  // `const apiLimits = rateLimit({...})`, `const publicChain = [limiter, auth]` in this file
+  if (root && ts.isIdentifier(x) && !seen.has(root)) {
+    seen.add(root);
+    const init = l.initializers().get(root);
+    if (init && init !== x && isLimiter(init, l, seen)) return true;
   }
   return false;
 }
 
-function moduleInitializer(ctx: RuleContext, name: string): ts.Expression | undefined {
-  for (const st of ctx.sourceFile.statements) {
-    if (!ts.isVariableStatement(st)) continue;
-    for (const d of st.declarationList.declarations) {
-      if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) return d.initializer;
-    }
-  }
-  return undefined;
+/** Every variable initializer of the file by name (the first declaration wins), read once. */
+function collectInitializers(sf: ts.SourceFile): Map<string, ts.Expression> {
+  const out = new Map<string, ts.Expression>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !out.has(n.name.text)) out.set(n.name.text, n.initializer);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
 }
 
-function routeLimited(r: RouteRegistration, ctx: RuleContext): boolean {
-  if (r.handlers.some((h) => isLimiter(h, ctx))) return true;
+/**
+ * Middleware whose contents this file cannot see: a spread or a collection imported from a
+ * project module (`...publicMiddleware`, `commonChain`, `[...auth, json()]`) that the project view
+ * does not know. It may hold a limiter, so the rule neither reports the route nor puts a second
+ * limiter in front of it.
+ */
+function opaqueMiddleware(r: RouteRegistration, l: Limits): boolean {
+  return r.handlers.slice(0, -1).some((h) => {
+    const x = skipOuter(ts.isSpreadElement(h) ? h.expression : h);
+    if (ts.isArrayLiteralExpression(x)) return x.elements.some((el) => opaqueRef(el, l));
+    if (opaqueRef(h, l)) return true;
+    // a local collection: `const chain = [...publicMiddleware, json()]`
+    const init = ts.isIdentifier(x) ? l.initializers().get(x.text) : undefined;
+    const i = init && skipOuter(init);
+    return !!i && ts.isArrayLiteralExpression(i) && i.elements.some((el) => opaqueRef(el, l));
+  });
+}
+
+/** A spread of an import, or an import named like a collection, from a project module. */
+function opaqueRef(e: ts.Expression, l: Limits): boolean {
+  const spread = ts.isSpreadElement(e);
+  const root = calleeNames(spread ? e.expression : e).pop();
+  const b = root ? l.ctx.facts.bindings.get(root) : undefined;
+  return !!b && isProjectModule(b.module) && (spread || COLLECTION_NAME.test(root!));
+}
+
+/** The comments just above the statement that registers the route (and on its line). */
+function routeComments(r: RouteRegistration, ctx: Ctx): string {
+  let st: ts.Node = r.call;
+  while (st.parent && !ts.isSourceFile(st.parent) && !ts.isBlock(st.parent)) st = st.parent;
+  const ranges = ts.getLeadingCommentRanges(ctx.text, st.getFullStart()) ?? [];
+  const trailing = ts.getTrailingCommentRanges(ctx.text, r.call.getEnd()) ?? [];
+  const inside = ts.getLeadingCommentRanges(ctx.text, r.call.arguments[0]?.getEnd() ?? r.call.getEnd()) ?? [];
+  return [...ranges, ...trailing, ...inside].map((c) => ctx.text.slice(c.pos, c.end)).join('\n');
+}
+
+/** The route's comment says limiting it is off on purpose or breaks it ("no rate limit: Stripe retries"). */
+function limitingDeclined(r: RouteRegistration, ctx: Ctx): boolean {
+  const c = routeComments(r, ctx);
+  return LIMIT_WORD.test(c) && LIMIT_DECISION.test(c);
+}
+
+function isWebhook(path: string | undefined): boolean {
+  return !!path && WEBHOOK.test(path);
+}
+
+function routeLimited(r: RouteRegistration, l: Limits): boolean {
+  if (r.handlers.some((h) => isLimiter(h, l))) return true;
   // Fastify per-route config: { config: { rateLimit: {...} } }
   const config = r.options && objectProp(r.options, 'config');
   const c = config && skipOuter(config);
-  return !!c && ts.isObjectLiteralExpression(c) && objectProp(c, 'rateLimit') !== undefined;
+  return !!c && ts.isObjectLiteralExpression(c) && ROUTE_CONFIG_KEYS.some((k) => objectProp(c, k) !== undefined);
 }
+
+const ROUTE_CONFIG_KEYS = KNOWLEDGE.librariesWithRole('limiter').flatMap((r) => (r.limiter?.routeConfigKey ? [r.limiter.routeConfigKey] : []));
 
 function isSensitive(path: string | undefined, method: string): boolean {
   return !!path && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && SENSITIVE.test(path);
@@ -205,7 +266,7 @@ function lower(s: Severity): Severity {
   return s === 'error' ? 'warning' : s === 'warning' ? 'info' : 'hint';
 }
 
-function configuredSeverity(ctx: RuleContext): Severity {
+function configuredSeverity(ctx: Ctx): Severity {
   const s = ctx.config.rules['missing-rate-limit']?.severity;
   return s && s !== 'off' ? s : 'warning';
 }
@@ -216,7 +277,7 @@ function keyOf(app: { declaration?: ts.Node; creation?: ts.Node }): ts.Node | un
 }
 
 /** A router created in this file that a USE handler mounts: `router`, `router.routes()`. */
-function mountedRouterKey(h: ts.Expression, ctx: RuleContext): ts.Node | undefined {
+function mountedRouterKey(h: ts.Expression, ctx: Ctx): ts.Node | undefined {
   let x = skipOuter(h);
   if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && ['routes', 'allowedMethods', 'middleware'].includes(x.expression.name.text)) {
     x = skipOuter(x.expression.expression);
@@ -226,82 +287,118 @@ function mountedRouterKey(h: ts.Expression, ctx: RuleContext): ts.Node | undefin
   return app && app.role === 'router' && app.source === 'created' ? keyOf(app) : undefined;
 }
 
-export const missingRateLimit = defineRule({
-  id: 'missing-rate-limit',
-  checklist: 'scale',
-  severity: 'warning',
-  summary: 'Routes without a rate limiter let one client — a bot, a retry storm, a credential-stuffing run — take the service and its database down for everyone.',
-  fixable: true,
-  fileKinds: ['server'],
-  defaultOptions: { limiters: [], windowMs: 60000, limit: 100 },
-  visit: {
-    VariableDeclaration(d, ctx) {
-      if (!d.initializer || !ts.isIdentifier(d.name)) return;
-      const c = creationOf(d.initializer, ctx.facts);
-      if (!c || c.role !== 'app') return;
-      const st = d.parent?.parent;
-      state(ctx).apps.push({ key: d, name: d.name.text, framework: c.framework, creation: c.creation, statement: st && ts.isVariableStatement(st) ? st : undefined });
+export const missingRateLimit = createRule({
+  meta: {
+    id: 'missing-rate-limit',
+    checklist: 'scale',
+    severity: 'warning',
+    summary: 'Routes without a rate limiter let one client — a bot, a retry storm, a credential-stuffing run — take the service and its database down for everyone.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      nestNoLimiter: 'This Nest application has no rate limiting and the project depends on no limiter: one client can exhaust it. Add {{throttler}} (ThrottlerModule.forRoot + a global ThrottlerGuard).',
+      appNotMounted: '{{label}} app `{{app}}` registers {{count}} route{{s}} here with no rate limiter in their middleware chain (the project has {{installed}} but this app never mounts it).{{sensitive}}',
+      appNoLimiter: '{{label}} app `{{app}}` has no rate limiter in its middleware chain and the project depends on none: one client can exhaust it.{{sensitive}} Add {{suggestion}}.',
+      sibling: '{{route}} is a sensitive route without the rate limiter that {{model}} gets in this file: it is where brute-force and abuse land first.',
+      nestSibling: '{{route}} is a sensitive route without the throttling that {{model}} gets in this controller: it is where brute-force and abuse land first.',
     },
-    CallExpression(call, ctx) {
-      const s = state(ctx);
-      const route = routeOf(call, ctx.facts, ctx.project);
-      if (route) {
-        const key = keyOf(route.app);
-        if (key) s.routes.push({ route, key, limited: routeLimited(route, ctx) });
-      }
-      const callee = call.expression;
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'close') s.closes.push(call.getStart());
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'listen') {
-        const app = appOf(callee.expression, ctx.facts, ctx.project);
-        const key = app && keyOf(app);
-        if (key) s.listens.add(key);
-      }
-      // an app handed to other code may be configured there: setupMiddleware(app)
-      if (call.arguments.length === 0 || route) return;
-      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-      if (SAFE_APP_SINKS.has(name)) {
-        for (const a of call.arguments) for (const ref of servedRefs(a)) {
-          const app = appOf(ref, ctx.facts, ctx.project);
+    options: {
+      type: 'object',
+      properties: {
+        limiters: { type: 'array', items: { type: 'string' }, description: 'Names of the project\'s own limiter middleware or guards (in addition to what the project view knows).' },
+        windowMs: { type: 'integer', minimum: 1, description: 'The window of the limiter a fix mounts, in milliseconds.' },
+        limit: { type: 'integer', minimum: 1, description: 'Requests per window of the limiter a fix mounts.' },
+      },
+      additionalProperties: false,
+    },
+  },
+  defaultOptions: { limiters: [], windowMs: 60000, limit: 100 } as Options,
+  create(ctx, raw) {
+    const options: Options = {
+      limiters: Array.isArray(raw.limiters) ? raw.limiters.filter((x): x is string => typeof x === 'string') : [],
+      windowMs: positiveInt(raw.windowMs, 60000),
+      limit: positiveInt(raw.limit, 100),
+    };
+    let initializers: Map<string, ts.Expression> | undefined;
+    const l: Limits = {
+      ctx, options,
+      modules: new Set(KNOWLEDGE.limiterModules()),
+      project: limiterNames(ctx.view.limiters, ctx.facts, ctx.fileName),
+      initializers: () => (initializers ??= collectInitializers(ctx.sourceFile)),
+    };
+    const s: State = { apps: [], routes: [], opaque: new Set(), listens: new Set(), closes: [], nest: [] };
+    return {
+      VariableDeclaration(d) {
+        if (!d.initializer || !ts.isIdentifier(d.name)) return;
+        const c = creationOf(d.initializer, ctx.facts);
+        if (!c || c.role !== 'app') return;
+        const st = d.parent?.parent;
+        s.apps.push({ key: d, name: d.name.text, framework: c.framework, creation: c.creation, statement: st && ts.isVariableStatement(st) ? st : undefined });
+      },
+      CallExpression(call) {
+        const route = routeOf(call, ctx.facts, ctx.project);
+        if (route) {
+          const key = keyOf(route.app);
+          if (key) s.routes.push({ route, key, limited: routeLimited(route, l) });
+        }
+        const callee = call.expression;
+        if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'close') s.closes.push(call.getStart());
+        if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'listen') {
+          const app = appOf(callee.expression, ctx.facts, ctx.project);
           const key = app && keyOf(app);
           if (key) s.listens.add(key);
         }
-        return;
-      }
-      // a package's function (SwaggerModule.setup(…, app), serverless(app)) does not mount a limiter;
-      // the project's own code (setupMiddleware(app), config.preHook(app)) might
-      const root = calleeNames(callee).pop();
-      const b = root ? ctx.facts.bindings.get(root) : undefined;
-      if (b && !isProjectModule(b.module)) return;
-      for (const a of call.arguments) {
-        const x = skipOuter(a);
-        if (!ts.isIdentifier(x) && !(ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword)) continue;
-        const app = appOf(x, ctx.facts, ctx.project);
-        const key = app && keyOf(app);
-        if (key) s.opaque.add(key);
-      }
-    },
-    MethodDeclaration(m, ctx) {
-      const r = nestRouteOf(m, ctx.facts);
-      if (r) state(ctx).nest.push({ route: r, method: m });
-    },
-  },
-  finish(ctx) {
-    const s = state(ctx);
-    reportApps(ctx, s);
-    reportSiblings(ctx, s);
-    reportNestSiblings(ctx, s);
+        // an app handed to other code may be configured there: setupMiddleware(app)
+        if (call.arguments.length === 0 || route) return;
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+        if (SAFE_APP_SINKS.has(name)) {
+          for (const a of call.arguments) for (const ref of servedRefs(a)) {
+            const app = appOf(ref, ctx.facts, ctx.project);
+            const key = app && keyOf(app);
+            if (key) s.listens.add(key);
+          }
+          return;
+        }
+        // a package's function (SwaggerModule.setup(…, app), serverless(app)) does not mount a limiter;
+        // the project's own code (setupMiddleware(app), config.preHook(app)) might
+        const root = calleeNames(callee).pop();
+        const b = root ? ctx.facts.bindings.get(root) : undefined;
+        if (b && !isProjectModule(b.module)) return;
+        for (const a of call.arguments) {
+          const x = skipOuter(a);
+          if (!ts.isIdentifier(x) && !(ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword)) continue;
+          const app = appOf(x, ctx.facts, ctx.project);
+          const key = app && keyOf(app);
+          if (key) s.opaque.add(key);
+        }
+      },
+      MethodDeclaration(m) {
+        const r = nestRouteOf(m, ctx.facts);
+        if (r) s.nest.push({ route: r, method: m });
+      },
+      'SourceFile:exit'() {
+        reportApps(l, s);
+        reportSiblings(l, s);
+        reportNestSiblings(l, s);
+      },
+    };
   },
 });
 
-// ---- apps without any limiter -------------------------------------------------------------
-
-function installedLimiters(ctx: RuleContext): string[] {
-  return LIMITER_MODULES.filter((m) => ctx.project.dependencies.has(m));
+function positiveInt(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
 }
 
-function reportApps(ctx: RuleContext, s: State): void {
-  if (s.apps.length === 0 || fileHasLimiterImport(ctx)) return;
-  if (EDGE_DEPS.some((d) => ctx.project.dependencies.has(d)) || edgeRuntime(ctx)) return;
+// ---- apps without any limiter -------------------------------------------------------------
+
+function installedLimiters(ctx: Ctx): string[] {
+  return KNOWLEDGE.limiterModules().filter((m) => ctx.project.dependencies.has(m));
+}
+
+function reportApps(l: Limits, s: State): void {
+  const { ctx } = l;
+  if (s.apps.length === 0 || fileHasLimiterImport(l)) return;
+  if (KNOWLEDGE.modulesWithRole('edge-runtime').some((d) => ctx.project.dependencies.has(d)) || edgeRuntime(ctx)) return;
   const installed = installedLimiters(ctx);
   if (isExampleProject(ctx.project)) return;
   for (const app of s.apps) {
@@ -310,9 +407,9 @@ function reportApps(ctx: RuleContext, s: State): void {
     const fn = enclosingFunction(app.key);
     if (fn && s.closes.some((at) => at > fn.getStart() && at < fn.getEnd())) continue;
     // a package.json that does not list the framework is a workspace member whose dependencies live elsewhere
-    if (!FRAMEWORK_DEPS[app.framework].some((d) => ctx.project.dependencies.has(d))) continue;
+    if (!FRAMEWORK_INFO[app.framework].packages.some((d) => ctx.project.dependencies.has(d))) continue;
     // only the app this file starts owns the whole chain; an exported sub-app may be mounted under a limiter
-    if (app.framework !== 'nestjs' && !s.listens.has(app.key) && !exportedAsEntry(ctx, app)) continue;
+    if (app.framework !== FRAMEWORK.nestjs && !s.listens.has(app.key) && !exportedAsEntry(ctx, app)) continue;
     const own = s.routes.filter((r) => r.key === app.key);
     if (own.some((r) => (r.route.method === 'USE' || r.route.method === 'REGISTER') && r.limited)) continue;
     // routes visible here: the app's own, and those of routers created here and mounted on it
@@ -321,20 +418,16 @@ function reportApps(ctx: RuleContext, s: State): void {
     if ([...mounted].some((k) => s.routes.some((r) => r.key === k && r.route.method === 'USE' && r.limited))) continue;
     const visible = s.routes.filter((r) => (r.key === app.key || mounted.has(r.key)) && r.route.method !== 'USE' && r.route.method !== 'REGISTER');
     if (visible.some((r) => r.limited)) continue; // limited per route: the sibling check handles the rest
-    const sensitive = visible.filter((r) => isSensitive(r.route.path, r.route.method) && !behindAuth(r.route));
+    const sensitive = visible.filter((r) => isSensitive(r.route.path, r.route.method) && !behindAuth(r.route) && !limitingDeclined(r.route, ctx));
     const base = configuredSeverity(ctx);
     const severity = sensitive.length ? base : lower(base);
-    const label = frameworkLabel(app.framework);
+    const label = FRAMEWORK_INFO[app.framework].label;
     const listed = sensitive.slice(0, 3).map((r) => `${r.route.method} ${r.route.path}`).join(', ');
     const sensitiveNote = sensitive.length ? ` It serves sensitive routes (${listed}${sensitive.length > 3 ? ', …' : ''}) that attackers hammer.` : '';
 
-    if (app.framework === 'nestjs') {
+    if (app.framework === FRAMEWORK.nestjs) {
       if (installed.length) continue; // @nestjs/throttler or a middleware may be set up in a module
-      ctx.report({
-        node: app.creation,
-        severity,
-        message: `This Nest application has no rate limiting and the project depends on no limiter: one client can exhaust it. Add @nestjs/throttler (ThrottlerModule.forRoot + a global ThrottlerGuard).`,
-      });
+      ctx.report({ node: app.creation, severity, messageId: 'nestNoLimiter', data: { throttler: KNOWLEDGE.lib(LIB.nestjsThrottler).label } });
       continue;
     }
     // a keep-alive page (`app.get('/', (req, res) => res.send('ok'))`) is not worth a limiter: it
@@ -344,12 +437,15 @@ function reportApps(ctx: RuleContext, s: State): void {
     const substantial = writes || visible.length >= 3;
     if (installed.length) {
       if (!substantial) continue; // routers mounted from other files may carry the limiter
-      const fix = buildAppFix(ctx, app, installed);
+      // an app-wide limiter would also limit a route whose comment says limiting breaks it (a provider's webhook)
+      const declined = visible.some((r) => limitingDeclined(r.route, ctx));
+      const fixable = !declined && appFixPlan(l, app) !== undefined;
       ctx.report({
         node: app.creation,
         severity,
-        message: `${label} app \`${app.name}\` registers ${visible.length} route${visible.length > 1 ? 's' : ''} here with no rate limiter in their middleware chain (the project has ${installed[0]} but this app never mounts it).${sensitiveNote}`,
-        fixes: fix ? [fix] : [],
+        messageId: 'appNotMounted',
+        data: { label, app: app.name, count: visible.length, s: visible.length > 1 ? 's' : '', installed: installed[0], sensitive: sensitiveNote },
+        ...(fixable ? { fix: () => { const f = buildAppFix(l, app); return f ? [f] : []; } } : {}),
       });
       continue;
     }
@@ -357,7 +453,8 @@ function reportApps(ctx: RuleContext, s: State): void {
     ctx.report({
       node: app.creation,
       severity,
-      message: `${label} app \`${app.name}\` has no rate limiter in its middleware chain and the project depends on none: one client can exhaust it.${sensitiveNote} Add ${suggestion(app.framework)}.`,
+      messageId: 'appNoLimiter',
+      data: { label, app: app.name, sensitive: sensitiveNote, suggestion: suggestion(app.framework) },
     });
   }
 }
@@ -366,14 +463,14 @@ function reportApps(ctx: RuleContext, s: State): void {
  * Bun/Deno entry: `export default { port, fetch: app.fetch }`. A bare `export default app` is
  * ambiguous (a Workers entry, or a sub-app mounted with `app.route()` elsewhere): silent.
  */
-function exportedAsEntry(ctx: RuleContext, app: AppRec): boolean {
-  if (app.framework !== 'hono') return false;
+function exportedAsEntry(ctx: Ctx, app: AppRec): boolean {
+  if (app.framework !== FRAMEWORK.hono) return false;
   return ctx.sourceFile.statements.some((st) => ts.isExportAssignment(st) && !st.isExportEquals &&
     servedRefs(st.expression).some((r) => !ts.isIdentifier(skipOuter(st.expression)) && ts.isIdentifier(r) && r.text === app.name));
 }
 
 /** A router imported from another file: `routes`, `apiRouter.routes()`, `require('./routes')`. */
-function importedRouter(h: ts.Expression, ctx: RuleContext): boolean {
+function importedRouter(h: ts.Expression, ctx: Ctx): boolean {
   let x = skipOuter(h);
   if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && ['routes', 'middleware'].includes(x.expression.name.text)) x = skipOuter(x.expression.expression);
   if (ts.isPropertyAccessExpression(x)) x = skipOuter(x.expression); // routes.api
@@ -382,104 +479,57 @@ function importedRouter(h: ts.Expression, ctx: RuleContext): boolean {
   return !!b && isProjectModule(b.module);
 }
 
-function frameworkLabel(fw: Framework): string {
-  return { express: 'Express', fastify: 'Fastify', koa: 'Koa', hono: 'Hono', nestjs: 'Nest', next: 'Next.js' }[fw];
-}
-
+/** The usual limiter of a framework and how to mount it, from the knowledge table (`express-rate-limit (…)`). */
 function suggestion(fw: Framework): string {
-  switch (fw) {
-    case 'express': return 'express-rate-limit (`app.use(rateLimit({ windowMs, limit }))`)';
-    case 'fastify': return '@fastify/rate-limit (`await app.register(rateLimit, { max, timeWindow })`)';
-    case 'koa': return 'koa-ratelimit (`app.use(ratelimit({ driver, db, duration, max }))`)';
-    case 'hono': return 'hono-rate-limiter (`app.use(rateLimiter({ windowMs, limit, keyGenerator }))`)';
-    default: return 'a rate limiter';
-  }
-}
-
-function num(ctx: RuleContext, key: 'windowMs' | 'limit', fallback: number): number {
-  const v = ctx.options[key];
-  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fallback;
+  return KNOWLEDGE.librariesWithRole('limiter').find((r) => r.limiter?.mount?.framework === fw)?.limiter?.mount?.example ?? 'a rate limiter';
 }
 
 function windowText(ms: number): string {
   return ms % 60000 === 0 ? (ms === 60000 ? '60 * 1000' : `${ms / 60000} * 60 * 1000`) : String(ms);
 }
 
-function buildAppFix(ctx: RuleContext, app: AppRec, installed: string[]): Fix | undefined {
+/** The installed limiter a fix would mount on `app`, when one can be mounted here. */
+function appFixPlan(l: Limits, app: AppRec) {
+  const { ctx } = l;
   if (!app.statement) return undefined;
-  const windowMs = num(ctx, 'windowMs', 60000);
-  const limit = num(ctx, 'limit', 100);
-  const s = semi(ctx.style);
-  const indent = lineIndentAt(ctx.text, app.statement.getStart(ctx.sourceFile));
-  const at = app.statement.getEnd();
-  const eol = ctx.style.eol;
-  let binding: string;
-  let importEdit: TextEdit | undefined;
-  let line: string;
-  let lib: string;
-  const bound = (name: string, module: string) => {
-    const b = ctx.facts.bindings.get(name);
-    return b ? b.module === module : !ctx.facts.moduleNames.has(name);
-  };
-  switch (app.framework) {
-    case 'express': {
-      lib = 'express-rate-limit';
-      if (!installed.includes(lib)) return undefined;
-      binding = 'rateLimit';
-      if (!bound(binding, lib)) return undefined;
-      const major = dependencyMajor(ctx.project, lib);
-      const key = major !== undefined && major < 7 ? 'max' : 'limit';
-      // ESM: the default import works on every version; CommonJS: `{ rateLimit }` from v6 on, the module itself before
-      const whole = ctx.facts.isModuleSyntax || (major !== undefined && major < 6);
-      importEdit = addImport(ctx, whole ? { module: lib, default: binding } : { module: lib, named: binding });
-      line = `${app.name}.use(${binding}({ windowMs: ${windowText(windowMs)}, ${key}: ${limit} }))${s}`;
-      break;
-    }
-    case 'fastify': {
-      lib = installed.includes('@fastify/rate-limit') ? '@fastify/rate-limit' : installed.includes('fastify-rate-limit') ? 'fastify-rate-limit' : '';
-      if (!lib) return undefined;
-      binding = 'rateLimit';
-      if (!bound(binding, lib)) return undefined;
-      // the plugin must be loaded before the routes are declared: only where `await` is allowed
-      const fn = enclosingFunction(app.statement);
-      const canAwait = fn ? isAsyncFunction(fn) : ctx.facts.isModuleSyntax && /\.m?js$/.test(ctx.fileName);
-      if (!canAwait) return undefined;
-      importEdit = addImport(ctx, { module: lib, default: binding });
-      const minutes = windowMs / 60000;
-      const tw = Number.isInteger(minutes) ? quoteString(ctx.style, `${minutes} minute${minutes === 1 ? '' : 's'}`) : String(windowMs);
-      line = `await ${app.name}.register(${binding}, { max: ${limit}, timeWindow: ${tw} })${s}`;
-      break;
-    }
-    case 'koa': {
-      lib = 'koa-ratelimit';
-      if (!installed.includes(lib)) return undefined;
-      binding = 'ratelimit';
-      if (!bound(binding, lib)) return undefined;
-      importEdit = addImport(ctx, { module: lib, default: binding });
-      line = `${app.name}.use(${binding}({ driver: ${ctx.style.quote}memory${ctx.style.quote}, db: new Map(), duration: ${windowText(windowMs)}, max: ${limit} }))${s}`;
-      break;
-    }
-    case 'hono': {
-      lib = 'hono-rate-limiter';
-      if (!installed.includes(lib)) return undefined;
-      binding = 'rateLimiter';
-      if (!bound(binding, lib)) return undefined;
-      importEdit = addImport(ctx, { module: lib, named: binding });
-      const q = ctx.style.quote;
-      line = `${app.name}.use(${binding}({ windowMs: ${windowText(windowMs)}, limit: ${limit}, keyGenerator: (c) => c.req.header(${q}x-forwarded-for${q}) ?? ${q}${q} }))${s}`;
-      break;
-    }
-    default:
-      return undefined;
+  const found = KNOWLEDGE.limiterMount(app.framework, dependencyView(ctx.project));
+  if (!found) return undefined;
+  const { mount, module } = found;
+  const spec = ctx.facts.isModuleSyntax && mount.esmImport ? mount.esmImport : mount.import;
+  const binding = spec.binding;
+  const b = ctx.facts.bindings.get(binding);
+  if (b ? b.module !== module : ctx.facts.moduleNames.has(binding)) return undefined;
+  if (mount.via === 'register') {
+    // the plugin must be loaded before the routes are declared: only where `await` is allowed
+    const fn = enclosingFunction(app.statement);
+    const canAwait = fn ? isAsyncFunction(fn) : ctx.facts.isModuleSyntax && /\.m?js$/.test(ctx.fileName);
+    if (!canAwait) return undefined;
   }
-  const edits: TextEdit[] = [{ start: at, end: at, newText: `${eol}${indent}${line}` }];
+  return { statement: app.statement, mount, module, spec };
+}
+
+function buildAppFix(l: Limits, app: AppRec): Fix | undefined {
+  const plan = appFixPlan(l, app);
+  if (!plan) return undefined;
+  const { ctx, options: { windowMs, limit } } = l;
+  const { statement, mount, module, spec } = plan;
+  const indent = lineIndentAt(ctx.text, statement.getStart(ctx.sourceFile));
+  const at = statement.getEnd();
+  const minutes = windowMs / 60000;
+  const window = mount.windowAsText
+    ? (Number.isInteger(minutes) ? quoteString(ctx.style, `${minutes} minute${minutes === 1 ? '' : 's'}`) : String(windowMs))
+    : windowText(windowMs);
+  const line = `${fill(mount.statement, { app: app.name, window, limit, q: ctx.style.quote })}${semi(ctx.style)}`;
+  const importEdit: TextEdit | undefined = addImport(ctx, spec.kind === 'default' ? { module, default: spec.binding } : { module, named: spec.binding });
+  const edits: TextEdit[] = [{ start: at, end: at, newText: `${ctx.style.eol}${indent}${line}` }];
   if (importEdit) edits.push(importEdit);
-  return { title: `Mount ${lib} on \`${app.name}\` (${limit} requests per ${windowMs / 1000} s)`, edits, isPreferred: true, safe: false };
+  return { title: `Mount ${module} on \`${app.name}\` (${limit} requests per ${windowMs / 1000} s)`, edits, isPreferred: true, safe: false };
 }
 
 // ---- sensitive routes left out of per-route limiting -----------------------------------------
 
-function reportSiblings(ctx: RuleContext, s: State): void {
+function reportSiblings(l: Limits, s: State): void {
+  const { ctx } = l;
   const byKey = new Map<ts.Node, RouteRec[]>();
   for (const r of s.routes) {
     const list = byKey.get(r.key) ?? [];
@@ -493,14 +543,18 @@ function reportSiblings(ctx: RuleContext, s: State): void {
     if (list.some((r) => (r.route.method === 'USE' || r.route.method === 'REGISTER') && r.limited)) continue;
     for (const r of endpoints) {
       if (r.limited || !isSensitive(r.route.path, r.route.method) || behindAuth(r.route)) continue;
+      // the route's comment says limiting is off on purpose or breaks it; its middleware may hold one we cannot see
+      if (limitingDeclined(r.route, ctx) || opaqueMiddleware(r.route, l)) continue;
       const model = nearest(limited, r);
-      const limiter = model.route.handlers.find((h) => isLimiter(h, ctx));
-      const fix = limiter && r.route.handlers.length > 0 && !r.route.options ? siblingFix(ctx, r, model, limiter) : undefined;
+      const limiter = model.route.handlers.find((h) => isLimiter(h, l));
+      // a limiter in front of a provider's webhook drops its retries: never offered as a fix
+      const fixable = !!limiter && r.route.handlers.length > 0 && !r.route.options && !isWebhook(r.route.path) && siblingFixText(ctx, limiter) !== undefined;
       const pathArg = r.route.call.arguments[0];
       ctx.report({
         node: pathArg ?? r.route.call,
-        message: `${r.route.method} ${r.route.path} is a sensitive route without the rate limiter that ${model.route.method} ${model.route.path} gets in this file: it is where brute-force and abuse land first.`,
-        fixes: fix ? [fix] : [],
+        messageId: 'sibling',
+        data: { route: `${r.route.method} ${r.route.path}`, model: `${model.route.method} ${model.route.path}` },
+        ...(fixable ? { fix: () => [siblingFix(ctx, r, model, limiter!)] } : {}),
       });
     }
   }
@@ -511,12 +565,16 @@ function nearest(list: RouteRec[], r: RouteRec): RouteRec {
   return [...list].sort((a, b) => Math.abs(a.route.call.getStart() - at) - Math.abs(b.route.call.getStart() - at))[0];
 }
 
-function siblingFix(ctx: RuleContext, r: RouteRec, model: RouteRec, limiter: ts.Expression): Fix | undefined {
-  const x = skipOuter(limiter);
-  // reuse a named limiter; an inline one (rateLimit({...})) is copied (its own counter)
-  if (ts.isArrayLiteralExpression(x)) return undefined;
+/** The limiter's text to reuse: a named limiter, or an inline one on one line (copied: its own counter). */
+function siblingFixText(ctx: Ctx, limiter: ts.Expression): string | undefined {
+  const x = ts.isSpreadElement(limiter) ? limiter : skipOuter(limiter);
+  if (ts.isArrayLiteralExpression(x) || ts.isSpreadElement(x)) return undefined;
   const text = limiter.getText(ctx.sourceFile);
-  if (text.includes('\n')) return undefined;
+  return text.includes('\n') ? undefined : text;
+}
+
+function siblingFix(ctx: Ctx, r: RouteRec, model: RouteRec, limiter: ts.Expression): Fix {
+  const text = siblingFixText(ctx, limiter)!;
   const first = r.route.handlers[0];
   const at = first.getStart(ctx.sourceFile);
   return {
@@ -529,11 +587,12 @@ function siblingFix(ctx: RuleContext, r: RouteRec, model: RouteRec, limiter: ts.
 
 // ---- NestJS controllers -------------------------------------------------------------------
 
-function nestLimited(r: NestRoute, ctx: RuleContext): boolean {
-  return r.throttled || r.guards.some((g) => LIMITER_NAME.test(g) || configuredNames(ctx).includes(g));
+function nestLimited(r: NestRoute, l: Limits): boolean {
+  return r.throttled || r.guards.some((g) => LIMITER_NAME.test(g) || l.options.limiters.includes(g) || l.project.has(g));
 }
 
-function reportNestSiblings(ctx: RuleContext, s: State): void {
+function reportNestSiblings(l: Limits, s: State): void {
+  const { ctx } = l;
   const byClass = new Map<ts.Node, { route: NestRoute; method: ts.MethodDeclaration }[]>();
   for (const n of s.nest) {
     const list = byClass.get(n.route.controller) ?? [];
@@ -542,26 +601,28 @@ function reportNestSiblings(ctx: RuleContext, s: State): void {
   }
   for (const list of byClass.values()) {
     // class-level guards/throttle cover every route: nothing to compare
-    const limited = list.filter((n) => nestLimited(n.route, ctx));
+    const limited = list.filter((n) => nestLimited(n.route, l));
     if (limited.length === 0 || limited.length === list.length) continue;
     for (const n of list) {
-      if (nestLimited(n.route, ctx) || n.route.skipThrottle || n.route.guards.some((g) => AUTH_GUARD.test(g))) continue;
+      if (nestLimited(n.route, l) || n.route.skipThrottle || n.route.guards.some((g) => AUTH_GUARD.test(g))) continue;
       const name = n.method.name.getText(ctx.sourceFile);
       if (!isSensitive(n.route.path, n.route.method) && !(n.route.method !== 'GET' && SENSITIVE.test(name))) continue;
       const model = limited.sort((a, b) => Math.abs(a.method.pos - n.method.pos) - Math.abs(b.method.pos - n.method.pos))[0];
-      const fix = nestFix(ctx, n, model);
+      const fixable = !isWebhook(n.route.path) && nestFix(l, n, model) !== undefined;
       ctx.report({
         node: n.route.decorator,
-        message: `${n.route.method} ${n.route.path} is a sensitive route without the throttling that ${model.route.method} ${model.route.path} gets in this controller: it is where brute-force and abuse land first.`,
-        fixes: fix ? [fix] : [],
+        messageId: 'nestSibling',
+        data: { route: `${n.route.method} ${n.route.path}`, model: `${model.route.method} ${model.route.path}` },
+        ...(fixable ? { fix: () => [nestFix(l, n, model)!] } : {}),
       });
     }
   }
 }
 
-function nestFix(ctx: RuleContext, n: { route: NestRoute; method: ts.MethodDeclaration }, model: { route: NestRoute; method: ts.MethodDeclaration }): Fix | undefined {
+function nestFix(l: Limits, n: { route: NestRoute; method: ts.MethodDeclaration }, model: { route: NestRoute; method: ts.MethodDeclaration }): Fix | undefined {
+  const { ctx } = l;
   const sf = ctx.sourceFile;
-  const guard = model.route.guards.find((g) => LIMITER_NAME.test(g) || configuredNames(ctx).includes(g));
+  const guard = model.route.guards.find((g) => LIMITER_NAME.test(g) || l.options.limiters.includes(g) || l.project.has(g));
   const dec = n.route.decorator;
   const indent = lineIndentAt(ctx.text, dec.getStart(sf));
   const eol = ctx.style.eol;

@@ -10,58 +10,82 @@
  * (`failpath check` and the workspace scan), on the registry entry.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { lineIndentAt } from '../engine/ast';
+import { flagHelperOf } from '../engine/queries/projectBindings';
+import { KNOWLEDGE } from '../knowledge';
 import { reindent } from '../fixes/edits';
 
-const FLAG_METHODS = new Set(['getBooleanValue', 'getBooleanDetails', 'getStringValue', 'getNumberValue', 'getObjectValue', 'variation', 'boolVariation', 'variationDetail', 'isEnabled', 'isOn', 'isOff', 'getFeatureValue', 'hasFeature', 'getValueAsync', 'isFeatureEnabled']);
+type Ctx = RuleContextV2<'stale'>;
 
-/** The flag key when `call` is a flag check: `client.getBooleanValue('key', …)`, `isEnabled('key')`. */
-export function flagKeyOf(call: ts.CallExpression, ctx: RuleContext): ts.StringLiteralLike | undefined {
+/**
+ * The flag key when `call` is a flag check: a flag SDK method from the knowledge table
+ * (`client.getBooleanValue('key', …)`, `isEnabled('key')`), the custom function named in settings,
+ * or one of the project's own flag helpers the Session learned (ctx.view.flagHelpers).
+ */
+function flagKeyOf(call: ts.CallExpression, ctx: Ctx, checkMethods: ReadonlySet<string>): ts.StringLiteralLike | undefined {
+  const key = call.arguments[0];
+  if (!key || !ts.isStringLiteralLike(key)) return undefined;
   const callee = call.expression;
   const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  if (!method) return undefined;
   const custom = ctx.config.flags?.provider === 'custom' ? ctx.config.flags.name : undefined;
-  if (!method || (!FLAG_METHODS.has(method) && method !== custom)) return undefined;
-  const key = call.arguments[0];
-  return key && ts.isStringLiteralLike(key) ? key : undefined;
+  if (checkMethods.has(method) || method === custom) return key;
+  const helper = ts.isIdentifier(callee)
+    ? flagHelperOf(ctx.view.flagHelpers, ctx.facts, ctx.fileName, { name: callee.text })
+    : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+      ? flagHelperOf(ctx.view.flagHelpers, ctx.facts, ctx.fileName, { object: callee.expression.text, method })
+      : undefined;
+  return helper ? key : undefined;
 }
 
-function today(ctx: RuleContext): string {
-  const t = ctx.options.today;
-  return typeof t === 'string' ? t : new Date().toISOString().slice(0, 10);
-}
-
-export const staleFlag = defineRule({
-  id: 'stale-flag',
-  checklist: 'disable',
-  severity: 'warning',
-  summary: 'A flag the registry marks expired or removed is still checked in code: dead code with a production switch attached.',
-  fixable: true,
-  fileKinds: ['server', 'browser', 'script'],
-  applies: (ctx) => !!ctx.config.flagRegistry && Object.keys(ctx.config.flagRegistry).length > 0,
-  visit: {
-    CallExpression(call, ctx) {
-      const key = flagKeyOf(call, ctx);
-      if (!key) return;
-      const entry = ctx.config.flagRegistry![key.text];
-      if (!entry) return;
-      const now = today(ctx);
-      let why: string;
-      if (entry.removed) why = `was removed from the flag service`;
-      else if (entry.expires && entry.expires < now) why = `expired on ${entry.expires}`;
-      else return;
-      const owner = entry.owner ? ` (owner: ${entry.owner})` : '';
-      ctx.report({
-        node: key,
-        message: `Flag '${key.text}' ${why}${owner}: remove the check and keep the branch that shipped.`,
-        fixes: branchFixes(call, ctx),
-      });
+export const staleFlag = createRule({
+  meta: {
+    id: 'stale-flag',
+    checklist: 'disable',
+    severity: 'warning',
+    summary: 'A flag the registry marks expired or removed is still checked in code: dead code with a production switch attached.',
+    fixable: true,
+    fileKinds: ['server', 'browser', 'script'],
+    messages: {
+      stale: "Flag '{{key}}' {{why}}{{owner}}: remove the check and keep the branch that shipped.",
     },
+    options: {
+      type: 'object',
+      properties: { today: { type: 'string', description: 'The date to compare expiry dates against (YYYY-MM-DD); defaults to the current date. For tests.' } },
+      additionalProperties: false,
+    },
+  },
+  defaultOptions: {} as { today?: string },
+  create(ctx, options) {
+    const registry = ctx.config.flagRegistry;
+    if (!registry || Object.keys(registry).length === 0) return {};
+    const now = typeof options.today === 'string' ? options.today : new Date().toISOString().slice(0, 10);
+    const checkMethods = KNOWLEDGE.flagCheckMethods();
+    return {
+      CallExpression(call) {
+        const key = flagKeyOf(call, ctx, checkMethods);
+        if (!key || !Object.hasOwn(registry, key.text)) return;
+        const entry = registry[key.text];
+        let why: string;
+        if (entry.removed) why = 'was removed from the flag service';
+        else if (entry.expires && entry.expires < now) why = `expired on ${entry.expires}`;
+        else return;
+        const owner = entry.owner ? ` (owner: ${entry.owner})` : '';
+        const fixable = branchIf(call) !== undefined;
+        ctx.report({
+          node: key,
+          messageId: 'stale',
+          data: { key: key.text, why, owner },
+          ...(fixable ? { fix: () => branchFixes(call, ctx) } : {}),
+        });
+      },
+    };
   },
 });
 
-/** For `if (<flag check>) A else B` (optionally awaited/negated): keep A or keep B. */
-function branchFixes(call: ts.CallExpression, ctx: RuleContext): Fix[] {
+/** The `if` whose whole condition is the check (awaited, parenthesised, negated), and whether it is negated. */
+function branchIf(call: ts.CallExpression): { ifs: ts.IfStatement; negated: boolean } | undefined {
   let cond: ts.Node = call;
   let negated = false;
   for (;;) {
@@ -71,7 +95,16 @@ function branchFixes(call: ts.CallExpression, ctx: RuleContext): Fix[] {
     else break;
   }
   const ifs = cond.parent;
-  if (!ifs || !ts.isIfStatement(ifs) || ifs.expression !== cond) return [];
+  if (!ifs || !ts.isIfStatement(ifs) || ifs.expression !== cond) return undefined;
+  if (ifs.elseStatement && ts.isIfStatement(ifs.elseStatement)) return undefined;
+  return { ifs, negated };
+}
+
+/** For `if (<flag check>) A else B` (optionally awaited/negated): keep A or keep B. */
+function branchFixes(call: ts.CallExpression, ctx: Ctx): Fix[] {
+  const found = branchIf(call);
+  if (!found) return [];
+  const { ifs, negated } = found;
   const sf = ctx.sourceFile;
   const indent = lineIndentAt(ctx.text, ifs.getStart(sf));
   const body = (st: ts.Statement | undefined): string => {
@@ -98,7 +131,6 @@ function branchFixes(call: ts.CallExpression, ctx: RuleContext): Fix[] {
     }
     return { title, edits: [{ start, end, newText: code }] };
   };
-  if (ifs.elseStatement && ts.isIfStatement(ifs.elseStatement)) return [];
   return [
     { ...replace(body(on), `Remove flag '${(call.arguments[0] as ts.StringLiteralLike).text}': keep the enabled branch`), isPreferred: true },
     replace(body(off), `Remove flag '${(call.arguments[0] as ts.StringLiteralLike).text}': keep the disabled branch`),

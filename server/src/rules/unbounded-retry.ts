@@ -38,16 +38,37 @@
  * async-retry / retry with `retries: Infinity` or `forever`, axios-retry without `retryDelay`
  * (its default is no delay), cockatiel `retry()` without `maxAttempts` (default: forever) or
  * without a backoff (default: none).
+ *
+ * From the knowledge table: the retry libraries (role `retry`) and, per library, where the options
+ * go, which option caps the attempts or retries forever, the delay/backoff options and their
+ * defaults, and how a fix replaces a loop at the project's version (retry facets); the
+ * unique-violation error codes and the options of an observed "retry forever" (rules-a.ts).
+ *
+ * Not reported (issue 14): retries filtered on a unique-constraint error (Prisma P2002, Postgres
+ * 23505, …); capped wait-for-dependency loops with a fixed delay (`waitForDb`, a connect/ping in
+ * the try); `forever` with a backoff and a failure callback that logs. A fix never inserts an
+ * option the object already has, and a capped loop's backoff is bounded so the total wait stays
+ * within about twice what it was.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type Severity, type TextEdit } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2, type Severity, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, findProperty, functionName, isFunctionLike, lineIndentAt, type FunctionLike } from '../engine/ast';
 import { addImport, insertProperty, loadsAsEsm } from '../fixes/edits';
-import { dependencyMajor, hasDependency } from '../engine/project';
+import { dependencyView } from '../engine/dependencies';
 import { semi } from '../engine/style';
+import { KNOWLEDGE, fill, type LibraryRecord } from '../knowledge';
+import { RETRY_BACKOFF_OPTIONS, RETRY_FAILURE_CALLBACKS, ROLE, UNIQUE_VIOLATION_CODES } from '../knowledge/rules-a';
 
 const RULE_ID = 'unbounded-retry';
+type MessageIds = 'foreverNoDelay' | 'foreverFixed' | 'foreverDynamic' | 'noDelay' | 'fixedDelay' | 'libraryForever' | 'requestForever' | 'libraryNoDelay';
+type Ctx = RuleContextV2<MessageIds>;
+/** A unique-constraint violation named in a condition: the codes, or `unique`/`duplicate` (UniqueConstraintError, isDuplicateKey). */
+const UNIQUE_VIOLATION = new RegExp(`unique|duplicate|${UNIQUE_VIOLATION_CODES.map((c) => `\\b${c}\\b`).join('|')}`, 'i');
+/** A function that waits for a dependency at startup: `waitForDb`, `ensureConnection`, `connectWithRetry`, `bootstrap`. */
+const WAITS_FOR_DEPENDENCY = /wait|ready|connect|startup|bootstrap|^init|ensure/i;
+/** An awaited call that checks a dependency is up: `db.connect()`, `$connect()`, `redis.ping()`, `sequelize.authenticate()`. */
+const DEPENDENCY_CHECK = /connect|ping|health|ready|authenticate/i;
 const DELAY_NAME = /sleep|delay|wait|pause|timeout|backoff|timer/i;
 /** Errors whose retry needs no delay: the next attempt sees the other writer's result. */
 const CONCURRENCY_ERRORS = /unique|duplicate|conflict|concurren|optimistic|version|transaction|deadlock|serializ|race\b/i;
@@ -365,6 +386,34 @@ function handlesConcurrencyError(root: ts.Node, fn: FunctionLike | undefined): b
   return found;
 }
 
+/** Does a failure path filter on a unique-constraint violation (P2002, 23505, UniqueConstraintError)? */
+function filtersUniqueViolation(root: ts.Node): boolean {
+  let found = false;
+  const test = (n: ts.Node) => {
+    const cond = ts.isIfStatement(n) ? n.expression : ts.isConditionalExpression(n) ? n.condition : ts.isCaseClause(n) ? n.expression : undefined;
+    if (cond && UNIQUE_VIOLATION.test(cond.getText())) found = true;
+  };
+  test(root);
+  forEachLocal(root, (n) => { test(n); return found; });
+  return found;
+}
+
+/** A loop that waits for a dependency at startup: the function is named so, or the try checks a connection. */
+function waitsForDependency(r: RetryLoop): boolean {
+  const fn = enclosingFunction(r.loop);
+  const name = fn && functionName(fn);
+  if (name && WAITS_FOR_DEPENDENCY.test(name)) return true;
+  let found = false;
+  forEachLocal(r.tryStmt.tryBlock, (n) => {
+    if (ts.isAwaitExpression(n) && ts.isCallExpression(skipOuter(n.expression))) {
+      const callee = calleeName(skipOuter(n.expression) as ts.CallExpression);
+      if (callee && DEPENDENCY_CHECK.test(callee)) found = true;
+    }
+    return found;
+  });
+  return found;
+}
+
 /** Statements of a failure path that repair before retrying: an awaited non-delay call, or a refresh/reconnect. */
 function correctiveAction(statements: readonly ts.Statement[]): boolean {
   let found = false;
@@ -499,16 +548,42 @@ function analyseLoop(loop: Loop): RetryLoop | undefined {
 
 interface Tuning { maxAttempts: number; baseDelayMs: number; maxDelayMs: number }
 
-function tuning(ctx: RuleContext): Tuning {
+function tuning(options: Record<string, unknown>): Tuning {
   const n = (k: string, d: number) => {
-    const v = ctx.options[k];
+    const v = options[k];
     return typeof v === 'number' && v > 0 ? v : d;
   };
   return { maxAttempts: n('maxAttempts', 5), baseDelayMs: n('baseDelayMs', 100), maxDelayMs: n('maxDelayMs', 30000) };
 }
 
-function backoffExpr(base: string, counter: string, t: Tuning): string {
-  return `Math.random() * Math.min(${t.maxDelayMs}, ${base} * 2 ** ${counter})`;
+function backoffExpr(base: string, counter: string, maxDelayMs: number): string {
+  return `Math.random() * Math.min(${maxDelayMs}, ${base} * 2 ** ${counter})`;
+}
+
+/**
+ * The largest wait of a backoff that replaces a capped loop's fixed delay: `maxDelayMs`, unless
+ * the expected total wait (full jitter: half of each capped step) would pass twice the loop's old
+ * total (attempts × delay). A startup wait of 20 × 100 ms must not become minutes of backoff.
+ */
+function budgetedMax(r: RetryLoop, t: Tuning): number {
+  const attempts = literalAttempts(r.loop);
+  const e = r.delay.expr && skipOuter(r.delay.expr);
+  const start = ts.isForStatement(r.loop) ? firstCounterValue(r.loop) : undefined;
+  if (attempts === undefined || start === undefined || !e || !ts.isNumericLiteral(e)) return t.maxDelayMs;
+  const d = Number(e.text);
+  if (!(d > 0)) return t.maxDelayMs;
+  const budget = 2 * attempts * d;
+  const expected = (cap: number) => { let sum = 0; for (let i = start; i < start + attempts; i++) sum += Math.min(cap, d * 2 ** i) / 2; return sum; };
+  if (expected(t.maxDelayMs) <= budget) return t.maxDelayMs;
+  let cap = d;
+  while (cap * 2 < t.maxDelayMs && expected(cap * 2) <= budget) cap *= 2;
+  return cap;
+}
+
+function firstCounterValue(loop: ts.ForStatement): number | undefined {
+  const d = loop.initializer && ts.isVariableDeclarationList(loop.initializer) ? loop.initializer.declarations[0] : undefined;
+  const init = d?.initializer && skipOuter(d.initializer);
+  return init && ts.isNumericLiteral(init) ? Number(init.text) : undefined;
 }
 
 function countsDown(root: ts.Node, name: string): boolean {
@@ -550,7 +625,7 @@ function fresh(used: Set<string>, ...candidates: string[]): string | undefined {
 }
 
 /** How to sleep `ms` here: `new Promise(... setTimeout ...)`, or timers/promises' setTimeout when the file imports it. */
-function sleepStatement(ctx: RuleContext, ms: string): string | undefined {
+function sleepStatement(ctx: Ctx, ms: string): string | undefined {
   const b = ctx.facts.bindings.get('setTimeout');
   const s = semi(ctx.style);
   if (!b) return `await new Promise((resolve) => setTimeout(resolve, ${ms}))${s}`;
@@ -559,7 +634,7 @@ function sleepStatement(ctx: RuleContext, ms: string): string | undefined {
 }
 
 /** Inserts `line` as the last statement of `block`, before a trailing `continue;`. */
-function appendToBlock(ctx: RuleContext, block: ts.Block, line: string): TextEdit {
+function appendToBlock(ctx: Ctx, block: ts.Block, line: string): TextEdit {
   const sts = block.statements;
   const sf = ctx.sourceFile;
   const eol = ctx.style.eol;
@@ -578,7 +653,7 @@ function appendToBlock(ctx: RuleContext, block: ts.Block, line: string): TextEdi
 }
 
 /** Inserts `line` as the first statement of a catch block. */
-function prependToBlock(ctx: RuleContext, block: ts.Block, line: string): TextEdit {
+function prependToBlock(ctx: Ctx, block: ts.Block, line: string): TextEdit {
   const sf = ctx.sourceFile;
   const sts = block.statements;
   const eol = ctx.style.eol;
@@ -592,9 +667,8 @@ function prependToBlock(ctx: RuleContext, block: ts.Block, line: string): TextEd
   return { start: block.getStart(sf) + 1, end: block.getEnd() - 1, newText: `${eol}${indent}${ctx.style.indent}${line}${eol}${indent}` };
 }
 
-function localLoopFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
+function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
   const sf = ctx.sourceFile;
-  const t = tuning(ctx);
   const edits: TextEdit[] = [];
   const fn = enclosingFunction(r.loop);
   const scopeNode: ts.Node = fn ?? sf;
@@ -645,10 +719,10 @@ function localLoopFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
   if (r.delay.kind === 'fixed' && r.delay.expr) {
     const e = r.delay.expr;
     const base = ts.isBinaryExpression(skipOuter(e)) ? `(${e.getText(sf)})` : e.getText(sf);
-    edits.push({ start: e.getStart(sf), end: e.getEnd(), newText: backoffExpr(base, counter, t) });
+    edits.push({ start: e.getStart(sf), end: e.getEnd(), newText: backoffExpr(base, counter, r.capped ? budgetedMax(r, t) : t.maxDelayMs) });
     title += `${title ? ', ' : ''}exponential backoff with full jitter`;
   } else if (r.delay.kind === 'none') {
-    const line = sleepStatement(ctx, backoffExpr(String(t.baseDelayMs), counter, t));
+    const line = sleepStatement(ctx, backoffExpr(String(t.baseDelayMs), counter, t.maxDelayMs));
     const fnNode = enclosingFunction(r.loop);
     const canAwait = fnNode ? (ts.getModifiers(fnNode as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false) : ctx.facts.isModuleSyntax;
     if (!line || !canAwait) return undefined;
@@ -664,7 +738,7 @@ function localLoopFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
  * `while (true) { try { return await X; } catch { <delay> } }` → one call to the installed
  * retry library. Only for that exact shape (nothing in the catch but a delay), so nothing is lost.
  */
-function libraryFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
+function libraryFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
   const sts = r.tryStmt.tryBlock.statements;
   if (sts.length !== 1 || !ts.isReturnStatement(sts[0]) || !sts[0].expression) return undefined;
   const body = loopBody(r.loop)!;
@@ -674,98 +748,82 @@ function libraryFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
     if (!isDelay && !ts.isContinueStatement(st)) return undefined;
   }
   const sf = ctx.sourceFile;
-  const t = tuning(ctx);
   let expr = skipOuter(sts[0].expression);
   if (ts.isAwaitExpression(expr)) expr = skipOuter(expr.expression);
   const op = expr.getText(sf);
-  const s = semi(ctx.style);
-  const taken = (name: string, module: string) => ctx.facts.moduleNames.has(name) && ctx.facts.bindings.get(name)?.module !== module;
-  if (hasDependency(ctx.project, 'cockatiel') && (dependencyMajor(ctx.project, 'cockatiel') ?? 3) < 3) {
-    // cockatiel 1–2: the builder API (`Policy.handleAll().retry()…`); the functional one came with 3.0
-    if (taken('Policy', 'cockatiel')) return undefined;
+  const deps = dependencyView(ctx.project);
+  // the installed retry library that can replace a loop, at the project's version (knowledge)
+  for (const record of KNOWLEDGE.librariesWithRole(ROLE.retry)) {
+    const module = record.retry && KNOWLEDGE.usedModule(record, deps);
+    if (!record.retry || !module) continue;
+    const facet = KNOWLEDGE.atVersion(record.retry, record, deps);
+    const replace = facet.replaceLoop;
+    if (!replace) continue;
+    if (facet.esmOnly && !loadsAsEsm(ctx)) return undefined;
+    const names = replace.imports.map((i) => i.binding);
+    const taken = (name: string) => ctx.facts.moduleNames.has(name) && ctx.facts.bindings.get(name)?.module !== module;
+    const scopeNames = usedNames(enclosingFunction(r.loop) ?? sf);
+    if (names.some((n) => taken(n) || (scopeNames.has(n) && !ctx.facts.bindings.has(n) && !ctx.facts.moduleNames.has(n)))) return undefined;
     const edits: TextEdit[] = [{
       start: r.loop.getStart(sf),
       end: r.loop.getEnd(),
-      newText: `return await Policy.handleAll().retry().attempts(${t.maxAttempts - 1}).exponential({ initialDelay: ${t.baseDelayMs}, maxDelay: ${t.maxDelayMs} }).execute(() => ${op})${s}`,
+      newText: `${fill(replace.statement, { op, retries: t.maxAttempts - 1, baseMs: t.baseDelayMs, maxMs: t.maxDelayMs })}${semi(ctx.style)}`,
     }];
-    const imp = ctx.facts.bindings.get('Policy')?.module === 'cockatiel' ? undefined : addImport(ctx, { module: 'cockatiel', named: 'Policy' });
-    if (imp) edits.push(imp);
-    return { title: `Replace the loop with a cockatiel retry policy (${t.maxAttempts} attempts, exponential backoff with jitter)`, edits, isPreferred: true };
-  }
-  if (hasDependency(ctx.project, 'cockatiel')) {
-    if (['retry', 'handleAll', 'ExponentialBackoff'].some((n) => taken(n, 'cockatiel')) || usedNames(enclosingFunction(r.loop) ?? sf).has('retry') && !ctx.facts.bindings.has('retry')) return undefined;
-    const edits: TextEdit[] = [{
-      start: r.loop.getStart(sf),
-      end: r.loop.getEnd(),
-      newText: `return await retry(handleAll, { maxAttempts: ${t.maxAttempts - 1}, backoff: new ExponentialBackoff({ initialDelay: ${t.baseDelayMs}, maxDelay: ${t.maxDelayMs} }) }).execute(() => ${op})${s}`,
-    }];
-    const missing = ['retry', 'handleAll', 'ExponentialBackoff'].filter((n) => ctx.facts.bindings.get(n)?.module !== 'cockatiel');
-    // one import statement (or one merge into an existing `import { … } from 'cockatiel'`) for all names
-    const imp = missing.length ? addImport(ctx, { module: 'cockatiel', named: missing.join(', ') }) : undefined;
-    if (imp) edits.push(imp);
-    return { title: `Replace the loop with cockatiel retry (${t.maxAttempts} attempts, exponential backoff with jitter)`, edits, isPreferred: true };
-  }
-  if (hasDependency(ctx.project, 'p-retry')) {
-    const major = dependencyMajor(ctx.project, 'p-retry');
-    // p-retry 5+ is ESM only; the options used here (retries, minTimeout, maxTimeout, randomize) are the same in 4–7
-    const esmOnlyOk = major !== undefined && major <= 4 || loadsAsEsm(ctx);
-    if (!esmOnlyOk || taken('pRetry', 'p-retry')) return undefined;
-    const edits: TextEdit[] = [{
-      start: r.loop.getStart(sf),
-      end: r.loop.getEnd(),
-      newText: `return await pRetry(() => ${op}, { retries: ${t.maxAttempts - 1}, minTimeout: ${t.baseDelayMs}, maxTimeout: ${t.maxDelayMs}, randomize: true })${s}`,
-    }];
-    if (ctx.facts.bindings.get('pRetry')?.module !== 'p-retry') {
-      const e = addImport(ctx, { module: 'p-retry', default: 'pRetry' });
-      if (e) edits.push(e);
-    }
-    return { title: `Replace the loop with p-retry (${t.maxAttempts} attempts, exponential backoff with jitter)`, edits, isPreferred: true };
+    const missing = replace.imports.filter((i) => ctx.facts.bindings.get(i.binding)?.module !== module);
+    // one import statement (or one merge into an existing `import { … } from '<module>'`) for all named bindings
+    const named = missing.filter((i) => i.kind === 'named').map((i) => i.binding);
+    if (named.length) { const e = addImport(ctx, { module, named: named.join(', ') }); if (e) edits.push(e); }
+    for (const i of missing) if (i.kind === 'default') { const e = addImport(ctx, { module, default: i.binding }); if (e) edits.push(e); }
+    const builder = names.length === 1 && !replace.statement.startsWith(`return await ${names[0]}(`);
+    const what = builder ? `a ${record.label} retry policy` : names.length > 1 ? `${record.label} retry` : record.label;
+    return { title: `Replace the loop with ${what} (${t.maxAttempts} attempts, exponential backoff with jitter)`, edits, isPreferred: true };
   }
   return undefined;
 }
 
 // ---- messages ---------------------------------------------------------------------------------------
 
-function describe(capped: boolean, delay: Delay, what: string): { message: string; severity?: Severity } | undefined {
-  if (!capped) {
-    const d = delay.kind === 'none'
-      ? 'with no delay: while the dependency is down it spins, hammering it and burning CPU'
-      : delay.kind === 'fixed'
-        ? 'at a fixed interval: every instance keeps retrying in lockstep, so the dependency cannot recover, and the error never surfaces to the caller'
-        : ': the error never surfaces, so callers hang and work piles up for as long as the dependency is down';
-    return { message: `${what} retries forever${d.startsWith(':') ? '' : ' '}${d}. Cap the attempts and back off exponentially with jitter.` };
-  }
-  if (delay.kind === 'none') return { message: `${what} retries immediately, with no delay between attempts: they all land within milliseconds of each other during the same outage and add load to a struggling dependency. Back off exponentially with jitter.` };
-  if (delay.kind === 'fixed') return { message: `${what} retries at a fixed interval (no backoff, no jitter): clients that failed together retry together, in synchronized waves. Back off exponentially with full jitter.`, severity: 'info' };
+interface Verdict { messageId: MessageIds; severity?: Severity }
+
+function describe(capped: boolean, delay: Delay): Verdict | undefined {
+  if (!capped) return { messageId: delay.kind === 'none' ? 'foreverNoDelay' : delay.kind === 'fixed' ? 'foreverFixed' : 'foreverDynamic' };
+  if (delay.kind === 'none') return { messageId: 'noDelay' };
+  if (delay.kind === 'fixed') return { messageId: 'fixedDelay', severity: 'info' };
   return undefined;
 }
 
-function report(ctx: RuleContext, node: ts.Node, d: { message: string; severity?: Severity }, fixes: Fix[], end?: number): void {
+function report(ctx: Ctx, node: ts.Node, v: Verdict, data: Record<string, string>, fix?: () => Fix[], end?: number): void {
   const configured = ctx.config.rules[RULE_ID]?.severity !== undefined;
-  ctx.report({ node, end, message: d.message, fixes, severity: configured ? undefined : d.severity });
+  ctx.report({ node, end, messageId: v.messageId, data, ...(fix ? { fix } : {}), severity: configured ? undefined : v.severity });
 }
 
-function checkLoop(loop: Loop, ctx: RuleContext): void {
+function checkLoop(loop: Loop, ctx: Ctx, t: Tuning): void {
   const r = analyseLoop(loop);
   if (!r) return;
   if (correctiveAction(r.catchBlock.statements)) return; // refresh-and-retry, reconnect-and-retry
+  // a unique-key collision: the next attempt tries a new key (issue 14)
+  if (filtersUniqueViolation(r.catchBlock)) return;
   if (r.capped && r.delay.kind !== 'dynamic' && (r.singleRetry || handlesConcurrencyError(r.catchBlock, enclosingFunction(loop)))) return;
-  const d = describe(r.capped, r.delay, 'This retry loop');
+  // a capped wait for a dependency at startup with a fixed delay: one process, bounded, on purpose (issue 14)
+  if (r.capped && r.delay.kind === 'fixed' && waitsForDependency(r)) return;
+  const d = describe(r.capped, r.delay);
   if (!d) return;
-  const fixes: Fix[] = [];
-  const lib = !r.capped ? libraryFix(ctx, r) : undefined;
-  if (lib) fixes.push(lib);
-  const local = localLoopFix(ctx, r);
-  if (local) {
-    if (lib) local.isPreferred = false;
-    fixes.push(local);
-  }
   // report the loop head: `while (true)` / `for (;;)` / `do`
   const sf = ctx.sourceFile;
   const headEnd = ts.isDoStatement(loop) ? loop.getStart(sf) + 2 : loop.statement.getStart(sf);
   let end = headEnd;
   while (end > loop.getStart(sf) && /\s/.test(ctx.text[end - 1])) end--;
-  report(ctx, loop, d, fixes, end);
+  report(ctx, loop, d, { what: 'This retry loop' }, () => {
+    const fixes: Fix[] = [];
+    const lib = !r.capped ? libraryFix(ctx, r, t) : undefined;
+    if (lib) fixes.push(lib);
+    const local = localLoopFix(ctx, r, t);
+    if (local) {
+      if (lib) local.isPreferred = false;
+      fixes.push(local);
+    }
+    return fixes;
+  }, end);
 }
 
 // ---- recursion ----------------------------------------------------------------------------------------
@@ -874,7 +932,7 @@ function selfCallOnSuccess(fn: FunctionLike, site: ts.Node): boolean {
   return found;
 }
 
-function checkRecursion(call: ts.CallExpression, ctx: RuleContext): void {
+function checkRecursion(call: ts.CallExpression, ctx: Ctx): void {
   let target: Recursion | undefined;
   let site: ts.Node;
   let recursiveArgs: readonly ts.Expression[];
@@ -932,9 +990,10 @@ function checkRecursion(call: ts.CallExpression, ctx: RuleContext): void {
   const bounded = capped || (background && delay.kind === 'fixed');
   if (capped && delay.kind !== 'dynamic' &&
     (handlesConcurrencyError(fn.body ?? fn, fn) || (handler && handler !== fn && handlesConcurrencyError(handler.body ?? handler, undefined)))) return;
-  const d = describe(bounded, delay, `${functionName(fn) ?? 'This function'}() calls itself on failure and`);
+  if (target.catchClause && filtersUniqueViolation(target.catchClause.block)) return;
+  const d = describe(bounded, delay);
   if (!d) return;
-  report(ctx, site, d, []);
+  report(ctx, site, d, { what: `${functionName(fn) ?? 'This function'}() calls itself on failure and` });
 }
 
 // ---- libraries ------------------------------------------------------------------------------------------
@@ -956,112 +1015,162 @@ function infinite(obj: ts.ObjectLiteralExpression, key: string): ts.PropertyAssi
   return undefined;
 }
 
-function checkRetryLibrary(call: ts.CallExpression, module: string, path: string[], ctx: RuleContext): void {
-  const t = tuning(ctx);
+/** Removes property `p` of `obj` with its separating comma. */
+function removeProperty(ctx: Ctx, obj: ts.ObjectLiteralExpression, p: ts.ObjectLiteralElementLike): TextEdit {
   const sf = ctx.sourceFile;
+  const props = obj.properties;
+  const i = props.indexOf(p);
+  if (i < props.length - 1) return { start: p.getStart(sf), end: props[i + 1].getStart(sf), newText: '' };
+  if (i > 0) return { start: props[i - 1].getEnd(), end: p.getEnd(), newText: '' };
+  return { start: p.getStart(sf), end: p.getEnd(), newText: '' };
+}
+
+function checkRetryLibrary(call: ts.CallExpression, record: LibraryRecord, module: string, path: string[], ctx: Ctx, t: Tuning): void {
+  const facet = record.retry!;
   const key = path.join('.');
-  const foreverOption = (index: number, label: string): void => {
-    const o = optionsArg(call, index);
-    if (typeof o === 'string') return;
-    const forever = findProperty(o, 'forever');
-    const bad = infinite(o, 'retries') ?? (forever && ts.isPropertyAssignment(forever) && forever.initializer.kind === ts.SyntaxKind.TrueKeyword ? forever : undefined);
-    if (!bad) return;
-    report(ctx, bad, { message: `${label} with ${bad.getText(sf)} retries forever: the error never surfaces and callers wait for as long as the dependency is down. Cap the retries.` }, [{
-      title: `Use retries: ${t.maxAttempts - 1}`,
-      edits: [{ start: bad.getStart(sf), end: bad.getEnd(), newText: `retries: ${t.maxAttempts - 1}` }],
-      isPreferred: true,
-    }]);
-  };
-  if ((module === 'p-retry' || module === 'async-retry') && (key === '' || key === 'default')) return foreverOption(1, module);
-  if (module === 'retry' && (key === 'operation' || key === 'timeouts' || key === 'createTimeout')) return foreverOption(0, `retry.${key}()`);
-  if (module === 'axios-retry' && (key === '' || key === 'default')) {
-    const o = optionsArg(call, 1);
+  const entry = facet.entries.find((e) => e.path.join('.') === key);
+  if (!entry) return;
+  const sf = ctx.sourceFile;
+  const label = key === '' || key === 'default' ? record.label : `${record.label}.${key}()`;
+  const attempts = facet.attemptsOption;
+
+  if (facet.delay) {
+    // axios-retry: no delay by default
+    const o = optionsArg(call, entry.options);
     if (o === 'opaque') return;
     const obj = o === 'absent' ? undefined : o;
-    const inf = obj && infinite(obj, 'retries');
+    const inf = obj && infinite(obj, attempts);
     if (inf) {
-      report(ctx, inf, { message: `axios-retry with retries: Infinity retries forever: a failing request never fails. Cap the retries.` }, [{
-        title: `Use retries: ${t.maxAttempts - 1}`,
-        edits: [{ start: inf.getStart(sf), end: inf.getEnd(), newText: `retries: ${t.maxAttempts - 1}` }],
+      report(ctx, inf, { messageId: 'requestForever' }, { label, option: inf.getText(sf) }, () => [{
+        title: `Use ${attempts}: ${t.maxAttempts - 1}`,
+        edits: [{ start: inf.getStart(sf), end: inf.getEnd(), newText: `${attempts}: ${t.maxAttempts - 1}` }],
         isPreferred: true,
       }]);
       return;
     }
-    if (obj && findProperty(obj, 'retryDelay')) return;
+    const { option, exponential } = facet.delay;
+    if (obj && findProperty(obj, option)) return;
     const callee = skipOuter(call.expression);
-    const named = [...ctx.facts.bindings.values()].find((b) => b.module === 'axios-retry' && b.imported === 'exponentialDelay');
-    const delayRef = named ? named.local : ts.isIdentifier(callee) ? `${callee.text}.exponentialDelay` : undefined;
-    const fixes: Fix[] = [];
-    if (delayRef) {
+    const named = [...ctx.facts.bindings.values()].find((b) => b.module === module && b.imported === exponential);
+    const delayRef = named ? named.local : ts.isIdentifier(callee) ? `${callee.text}.${exponential}` : undefined;
+    report(ctx, call.expression, { messageId: 'libraryNoDelay' }, { label, option, exponential }, delayRef ? () => {
       const edit: TextEdit = obj
-        ? insertProperty(ctx, obj, `retryDelay: ${delayRef}`)
-        : { start: call.arguments[call.arguments.length - 1]?.getEnd() ?? call.getEnd() - 1, end: call.arguments[call.arguments.length - 1]?.getEnd() ?? call.getEnd() - 1, newText: `${call.arguments.length ? ', ' : ''}{ retryDelay: ${delayRef} }` };
-      fixes.push({ title: `Add retryDelay: ${delayRef}`, edits: [edit], isPreferred: true, safe: true });
-    }
-    report(ctx, call.expression, { message: `axios-retry without retryDelay retries immediately (its default delay is 0): every retry hits the failing service within milliseconds. Use exponential backoff (axios-retry's exponentialDelay adds jitter).` }, fixes);
+        ? insertProperty(ctx, obj, `${option}: ${delayRef}`)
+        : { start: call.arguments[call.arguments.length - 1]?.getEnd() ?? call.getEnd() - 1, end: call.arguments[call.arguments.length - 1]?.getEnd() ?? call.getEnd() - 1, newText: `${call.arguments.length ? ', ' : ''}{ ${option}: ${delayRef} }` };
+      return [{ title: `Add ${option}: ${delayRef}`, edits: [edit], isPreferred: true, safe: true }];
+    } : undefined);
     return;
   }
-  if (module === 'cockatiel' && key === 'retry') {
-    const o = optionsArg(call, 1);
+
+  if (facet.backoff) {
+    // cockatiel: forever without maxAttempts, no delay without a backoff
+    const { option: backoffOption, constant: constantClass, exponential: exponentialClass } = facet.backoff;
+    const o = optionsArg(call, entry.options);
     if (o === 'opaque') return;
     const obj = o === 'absent' ? undefined : o;
-    const max = obj && findProperty(obj, 'maxAttempts');
-    const inf = obj && infinite(obj, 'maxAttempts');
-    const backoff = obj && findProperty(obj, 'backoff');
+    const max = obj && findProperty(obj, attempts);
+    const inf = obj && infinite(obj, attempts);
+    const backoff = obj && findProperty(obj, backoffOption);
     const constant = backoff && ts.isPropertyAssignment(backoff) && ts.isNewExpression(skipOuter(backoff.initializer)) &&
-      /ConstantBackoff$/.test((skipOuter(backoff.initializer) as ts.NewExpression).expression.getText(sf));
+      (skipOuter(backoff.initializer) as ts.NewExpression).expression.getText(sf).endsWith(constantClass);
     const capped = !!max && !inf;
     const delay: Delay = !backoff ? { kind: 'none' } : constant ? { kind: 'fixed' } : { kind: 'dynamic' };
-    const d = describe(capped, delay, 'This cockatiel retry policy');
+    const d = describe(capped, delay);
     if (!d) return;
-    const edits: TextEdit[] = [];
-    const props: string[] = [];
-    if (inf) edits.push({ start: inf.getStart(sf), end: inf.getEnd(), newText: `maxAttempts: ${t.maxAttempts - 1}` });
-    else if (!max) props.push(`maxAttempts: ${t.maxAttempts - 1}`);
-    let needImport = false;
-    if (!backoff) { props.push('backoff: new ExponentialBackoff()'); needImport = true; }
-    else if (constant && ts.isPropertyAssignment(backoff)) {
-      edits.push({ start: backoff.initializer.getStart(sf), end: backoff.initializer.getEnd(), newText: 'new ExponentialBackoff()' });
-      needImport = true;
-    }
-    if (props.length) {
-      if (obj) edits.push(insertProperty(ctx, obj, props.join(', ')));
-      else {
-        const last = call.arguments[call.arguments.length - 1];
-        if (!last) return;
-        edits.push({ start: last.getEnd(), end: last.getEnd(), newText: `, { ${props.join(', ')} }` });
+    const data = { what: `This ${record.label} retry policy` };
+    const needImport = !backoff || (!!constant && ts.isPropertyAssignment(backoff));
+    const bound = ctx.facts.bindings.get(exponentialClass);
+    if (needImport && bound && bound.module !== module) return report(ctx, call.expression, d, data);
+    if (!obj && !call.arguments.length) return;
+    report(ctx, call.expression, d, data, () => {
+      const edits: TextEdit[] = [];
+      const props: string[] = [];
+      if (inf) edits.push({ start: inf.getStart(sf), end: inf.getEnd(), newText: `${attempts}: ${t.maxAttempts - 1}` });
+      else if (!max) props.push(`${attempts}: ${t.maxAttempts - 1}`);
+      if (!backoff) props.push(`${backoffOption}: new ${exponentialClass}()`);
+      else if (constant && ts.isPropertyAssignment(backoff)) edits.push({ start: backoff.initializer.getStart(sf), end: backoff.initializer.getEnd(), newText: `new ${exponentialClass}()` });
+      if (props.length) {
+        if (obj) edits.push(insertProperty(ctx, obj, props.join(', ')));
+        else {
+          const last = call.arguments[call.arguments.length - 1];
+          edits.push({ start: last.getEnd(), end: last.getEnd(), newText: `, { ${props.join(', ')} }` });
+        }
       }
-    }
-    if (needImport) {
-      const b = ctx.facts.bindings.get('ExponentialBackoff');
-      if (b && b.module !== 'cockatiel') return report(ctx, call.expression, d, []);
-      const imp = b ? undefined : addImport(ctx, { module: 'cockatiel', named: 'ExponentialBackoff' });
-      if (imp) edits.push(imp);
-    }
-    const title = [!capped ? `cap at ${t.maxAttempts - 1} retries` : '', needImport ? 'exponential backoff with jitter' : ''].filter(Boolean).join(', ');
-    report(ctx, call.expression, d, edits.length ? [{ title: `${title[0].toUpperCase()}${title.slice(1)}`, edits, isPreferred: true, safe: capped }] : []);
+      if (needImport && !bound) { const imp = addImport(ctx, { module, named: exponentialClass }); if (imp) edits.push(imp); }
+      const title = [!capped ? `cap at ${t.maxAttempts - 1} retries` : '', needImport ? 'exponential backoff with jitter' : ''].filter(Boolean).join(', ');
+      return edits.length ? [{ title: `${title[0].toUpperCase()}${title.slice(1)}`, edits, isPreferred: true, safe: capped }] : [];
+    });
+    return;
   }
+
+  // p-retry / async-retry / retry: `retries: Infinity` or `forever: true`
+  const o = optionsArg(call, entry.options);
+  if (typeof o === 'string') return;
+  const forever = facet.foreverOption ? findProperty(o, facet.foreverOption) : undefined;
+  const foreverOn = forever && ts.isPropertyAssignment(forever) && forever.initializer.kind === ts.SyntaxKind.TrueKeyword ? forever : undefined;
+  const inf = infinite(o, attempts);
+  const bad = inf ?? foreverOn;
+  if (!bad) return;
+  // forever on purpose: it backs off and every failure is seen (issue 14: p-retry forever + backoff + logging)
+  if (bad === foreverOn && RETRY_BACKOFF_OPTIONS.some((k) => findProperty(o, k)) && RETRY_FAILURE_CALLBACKS.some((k) => findProperty(o, k))) return;
+  const existing = findProperty(o, attempts);
+  report(ctx, bad, { messageId: 'libraryForever' }, { label, option: bad.getText(sf) }, () => {
+    // never a second `retries:` next to an existing one: drop `forever: true` and let it apply
+    if (bad === foreverOn && existing && existing !== bad) {
+      return [{ title: `Remove ${bad.getText(sf)} (${existing.getText(sf)} applies)`, edits: [removeProperty(ctx, o, bad)], isPreferred: true }];
+    }
+    const edits: TextEdit[] = [{ start: bad.getStart(sf), end: bad.getEnd(), newText: `${attempts}: ${t.maxAttempts - 1}` }];
+    // `retries: Infinity, forever: true`: the forever flag goes too
+    if (bad === inf && foreverOn) edits.push(removeProperty(ctx, o, foreverOn));
+    return [{ title: `Use ${attempts}: ${t.maxAttempts - 1}`, edits, isPreferred: true }];
+  });
 }
 
-export const unboundedRetry = defineRule({
-  id: RULE_ID,
-  checklist: 'recover',
-  severity: 'warning',
-  summary: 'A retry that never gives up, or retries without backoff, turns a dependency blip into a retry storm that keeps it down and never surfaces the error.',
-  fixable: true,
-  fileKinds: ['server'],
-  defaultOptions: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30000 },
-  visit: {
-    WhileStatement: checkLoop,
-    ForStatement: checkLoop,
-    DoStatement: checkLoop,
-    CallExpression(call, ctx) {
-      const r = ctx.facts.resolveCall(call);
-      if (r && !r.instance && ['p-retry', 'async-retry', 'retry', 'axios-retry', 'cockatiel'].includes(r.module)) {
-        checkRetryLibrary(call, r.module, r.path, ctx);
-        return;
-      }
-      checkRecursion(call, ctx);
+export const unboundedRetry = createRule({
+  meta: {
+    id: RULE_ID,
+    checklist: 'recover',
+    severity: 'warning',
+    summary: 'A retry that never gives up, or retries without backoff, turns a dependency blip into a retry storm that keeps it down and never surfaces the error.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      foreverNoDelay: '{{what}} retries forever with no delay: while the dependency is down it spins, hammering it and burning CPU. Cap the attempts and back off exponentially with jitter.',
+      foreverFixed: '{{what}} retries forever at a fixed interval: every instance keeps retrying in lockstep, so the dependency cannot recover, and the error never surfaces to the caller. Cap the attempts and back off exponentially with jitter.',
+      foreverDynamic: '{{what}} retries forever: the error never surfaces, so callers hang and work piles up for as long as the dependency is down. Cap the attempts and back off exponentially with jitter.',
+      noDelay: '{{what}} retries immediately, with no delay between attempts: they all land within milliseconds of each other during the same outage and add load to a struggling dependency. Back off exponentially with jitter.',
+      fixedDelay: '{{what}} retries at a fixed interval (no backoff, no jitter): clients that failed together retry together, in synchronized waves. Back off exponentially with full jitter.',
+      libraryForever: '{{label}} with {{option}} retries forever: the error never surfaces and callers wait for as long as the dependency is down. Cap the retries.',
+      requestForever: '{{label}} with {{option}} retries forever: a failing request never fails. Cap the retries.',
+      libraryNoDelay: '{{label}} without {{option}} retries immediately (its default delay is 0): every retry hits the failing service within milliseconds. Use exponential backoff ({{label}}\'s {{exponential}} adds jitter).',
     },
+    options: {
+      type: 'object',
+      properties: {
+        maxAttempts: { type: 'integer', minimum: 1, description: 'Attempts in all that a fix caps a retry at.' },
+        baseDelayMs: { type: 'integer', minimum: 1, description: 'The first delay of the backoff a fix adds, in milliseconds.' },
+        maxDelayMs: { type: 'integer', minimum: 1, description: 'The largest delay of the backoff a fix adds, in milliseconds.' },
+      },
+      additionalProperties: false,
+    },
+  },
+  defaultOptions: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30000 },
+  create(ctx, options) {
+    const t = tuning(options);
+    const loop = (node: Loop) => checkLoop(node, ctx, t);
+    return {
+      WhileStatement: loop,
+      ForStatement: loop,
+      DoStatement: loop,
+      CallExpression(call) {
+        const r = ctx.facts.resolveCall(call);
+        const record = r && !r.instance ? KNOWLEDGE.exactLibraryOf(r.module) : undefined;
+        if (r && record?.retry) {
+          checkRetryLibrary(call, record, r.module, r.path, ctx, t);
+          return;
+        }
+        checkRecursion(call, ctx);
+      },
+    };
   },
 });
