@@ -12,6 +12,7 @@ import { parseConfigFile, resolveConfig } from '../../server/src/engine/configFi
 import { projectFactsFromPackageJson, type ProjectFacts } from '../../server/src/engine/project';
 import { applyEdits } from '../../server/src/fixes/edits';
 import type { AnyRule, Finding, Fix } from '../../server/src/engine/types';
+import type { ProjectView } from '../../server/src/engine/view';
 import { RULE_IDS } from '../../server/src/rules';
 
 export interface CaseBase {
@@ -34,6 +35,8 @@ export interface CaseBase {
   local?: ProjectFacts['local'];
   /** The package root (directory of the nearest package.json); defaults to /project. */
   projectRoot?: string;
+  /** What the Session knows about the project for this file (EMPTY_VIEW when absent). */
+  view?: ProjectView;
   name?: string;
 }
 
@@ -73,7 +76,7 @@ export function runRule(rule: AnyRule, c: CaseBase): Finding[] {
   for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
   const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
   assert.deepEqual(problems, [], 'test settings must be valid');
-  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), ...(c.projectRoot ? { root: c.projectRoot } : {}), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, config, rules: [rule] });
+  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), ...(c.projectRoot ? { root: c.projectRoot } : {}), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, ...(c.view ? { view: c.view } : {}), config, rules: [rule] });
   assert.deepEqual(result.ruleErrors, [], `rule ${rule.id} threw`);
   return result.findings.filter((f) => f.ruleId === rule.id);
 }
