@@ -59,14 +59,14 @@ import { calleeLabel, calledLocalFunction, externalCall, localFunction, mentions
 import { handlerOf, responseOf, routeOf, type RequestHandlerInfo, type RouteRegistration } from '../engine/frameworks';
 import { hasDependency } from '../engine/project';
 import { dependencyView } from '../engine/dependencies';
-import { FRAMEWORK, KNOWLEDGE, LIB, atVersion, isModuleOf, modulesWithRole } from '../knowledge';
+import { FRAMEWORK, IO, KNOWLEDGE, LIB, atVersion, isModuleOf, modulesWithRole } from '../knowledge';
 import { chooseLogger, consoleLogger, logCall, type LoggerChoice } from '../fixes/logger';
 import { semi, quoteString } from '../engine/style';
 import { reindent } from '../fixes/edits';
 
 /** Where a rejection in a function goes, for the places this rule reports. */
 type Place =
-  | { kind: 'express'; res?: string; next?: string; label: string }
+  | { kind: 'express4-route'; res?: string; next?: string; label: string }
   | { kind: 'node-http'; res?: string; label: string }
   | { kind: 'listener'; label: string }
   | { kind: 'executor'; reject?: string };
@@ -125,7 +125,7 @@ function paramName(fn: FunctionLike, i: number): string | undefined {
 function expressPlace(fn: FunctionLike, route: RouteRegistration, express4: () => boolean): Place | undefined {
   if (route.framework !== FRAMEWORK.express || route.method === 'REGISTER' || fn.parameters.length > 3) return undefined; // 4 params: error middleware
   if (!express4()) return undefined;
-  return { kind: 'express', res: paramName(fn, 1), next: paramName(fn, 2), label: routeLabel(route) };
+  return { kind: 'express4-route', res: paramName(fn, 1), next: paramName(fn, 2), label: routeLabel(route) };
 }
 
 /** `emitter.on('event', fn)`: a listener (or, for 'request', a Node HTTP handler). The caller checks `fn` is the second argument. */
@@ -339,7 +339,7 @@ function fixable(fn: FunctionLike, first: Pending, failing: Pending[], place: Pl
       case 'listener': return true;
       case 'executor': return !!place.reject || (!!fn.body && !mentions(fn.body, 'reject') && fn.parameters.length > 0);
       case 'node-http': return !!place.res;
-      case 'express': return !!place.next || !!place.res;
+      case 'express4-route': return !!place.next || !!place.res;
     }
   }
   const helper = first.source.kind === 'helper' ? first.source.target : undefined;
@@ -382,7 +382,7 @@ function rejectingCheck(byFn: Map<FunctionLike, Pending[]>): (fn: FunctionLike) 
 }
 
 function kindWord(ext: ExternalCall): string {
-  return ext.kind === 'db' ? 'database' : ext.kind === 'cache' ? 'cache' : ext.kind === 'http' ? 'remote service' : ext.kind === 'queue' ? 'queue' : 'provider';
+  return ext.kind === IO.db ? 'database' : ext.kind === IO.cache ? 'cache' : ext.kind === IO.http ? 'remote service' : ext.kind === IO.queue ? 'queue' : 'provider';
 }
 
 function messageData(source: Source, ext: ExternalCall, place: Place, more: number, ctx: RuleContext): { what: string; also: string; where: string; advice: string } {
@@ -395,7 +395,7 @@ function messageData(source: Source, ext: ExternalCall, place: Place, more: numb
   } else {
     what = `${source.call.expression.getText(sf)}() rejects when ${ext.label}() fails (${kindWord(ext)} down, timeout, bad response)`;
   }
-  const where = place.kind === 'express'
+  const where = place.kind === 'express4-route'
     ? `Express 4 ignores the promise a handler returns: ${place.label.startsWith('middleware') ? `every request through this ${place.label}` : place.label} hangs until the client gives up, and the rejection is unhandled (Node 15+ exits on it)`
     : place.kind === 'node-http'
       ? 'the HTTP server ignores the promise its handler returns: the request hangs and the rejection is unhandled (Node 15+ exits on it)'
@@ -403,7 +403,7 @@ function messageData(source: Source, ext: ExternalCall, place: Place, more: numb
         ? 'nobody awaits an event listener: the rejection is unhandled (Node 15+ exits on it) and the event is lost'
         : 'a rejection inside an async Promise executor is not passed to the promise: it never settles and the rejection is unhandled';
   const also = more > 0 ? ` (${more} more unhandled await${more > 1 ? 's' : ''} follow${more > 1 ? '' : 's'} in this function)` : '';
-  const advice = place.kind === 'express' ? ' Catch it and degrade (503, or next(err)).' : place.kind === 'executor' ? ' Catch it and reject.' : place.kind === 'node-http' ? ' Catch it and answer 503.' : ' Catch it and log.';
+  const advice = place.kind === 'express4-route' ? ' Catch it and degrade (503, or next(err)).' : place.kind === 'executor' ? ' Catch it and reject.' : place.kind === 'node-http' ? ' Catch it and answer 503.' : ' Catch it and log.';
   return { what, also, where, advice };
 }
 
@@ -486,7 +486,7 @@ function mayHaveResponded(fn: FunctionLike, res: string, ctx: RuleContext): bool
   const sf = ctx.sourceFile;
   let firstSend = Infinity;
   let lastAwait = -1;
-  const info: RequestHandlerInfo = { ...(handlerOf(fn, ctx.facts, ctx.project) ?? { framework: 'express', kind: 'plain' }), resName: res };
+  const info: RequestHandlerInfo = { ...(handlerOf(fn, ctx.facts, ctx.project) ?? { framework: FRAMEWORK.express, kind: 'plain' }), resName: res };
   const visit = (n: ts.Node): void => {
     if (isFunctionLike(n)) return;
     if (ts.isAwaitExpression(n)) lastAwait = Math.max(lastAwait, n.getStart(sf));
@@ -568,11 +568,11 @@ function mainFix(fn: FunctionLike, first: Pending, ext: ExternalCall, place: Pla
       return [make([line, `if (!${place.res}.headersSent) ${place.res}.writeHead(503)${s}`, `${place.res}.end()${s}`],
         `Wrap in try/catch: ${loggerTitle(logger)} and respond 503`, true, logger.setup, !logger.assumed)];
     }
-    case 'express': {
+    case 'express4-route': {
       const fixes: Fix[] = [];
       if (place.next) fixes.push(make([`${place.next}(err)${s}`], `Wrap in try/catch: pass the error to ${place.next}(err)`, true));
       if (place.res) {
-        const status = ext.kind === 'http' ? 502 : 503;
+        const status = ext.kind === IO.http ? 502 : 503;
         const { logger, line } = withLogger(place.label);
         const msg = quoteString(ctx.style, `${status === 502 ? 'Upstream service' : 'Service'} temporarily unavailable`);
         const respond = `${place.res}.status(${status}).json({ error: ${msg} })${s}`;

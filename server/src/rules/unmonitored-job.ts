@@ -54,7 +54,8 @@ import { chooseLogger, consoleLogger, logCall, type LoggerChoice } from '../fixe
 import { quoteString, semi } from '../engine/style';
 import { KNOWLEDGE, type JobShape, LIB } from '../knowledge';
 
-type JobKind = 'interval' | 'node-cron' | 'cron' | 'node-schedule' | 'processor';
+/** What happens to a failure by default: interval/timer: unhandled rejection; swallowed: an event nobody hears; unhandled: left unhandled; processor: a failed job in the queue's store. */
+type JobKind = 'interval' | 'timer' | 'swallowed' | 'unhandled' | 'processor';
 
 interface Job {
   kind: JobKind;
@@ -418,9 +419,9 @@ function nameOf(shape: JobShape, args: readonly ts.Expression[]): string | undef
 
 function kindOf(libraryId: string, shape: JobShape): JobKind {
   if (shape.processor) return 'processor';
-  if (libraryId === LIB.nodeCron) return 'node-cron';
-  if (libraryId === LIB.nodeSchedule) return 'node-schedule';
-  return 'cron';
+  if (libraryId === LIB.nodeCron) return 'swallowed';
+  if (libraryId === LIB.nodeSchedule) return 'unhandled';
+  return 'timer';
 }
 
 /** Modules whose scheduler registers jobs with `<client>.<method>(…)` (agenda.define, queue.process). */
@@ -440,7 +441,7 @@ function isFailureEvent(ev: string, events: readonly string[]): boolean {
 // ---- messages ----------------------------------------------------------------------------------
 
 const CONSEQUENCE: Record<JobKind, 'timerJob' | 'swallowedJob' | 'unhandledJob' | 'processorJob'> = {
-  interval: 'timerJob', cron: 'timerJob', 'node-cron': 'swallowedJob', 'node-schedule': 'unhandledJob', processor: 'processorJob',
+  interval: 'timerJob', timer: 'timerJob', swallowed: 'swallowedJob', unhandled: 'unhandledJob', processor: 'processorJob',
 };
 
 const ADVICE = 'Nobody sees that it failed or how long it ran. Wrap its body in try/catch with structured logs carrying the job name and duration.';
@@ -533,7 +534,7 @@ export const unmonitoredJob = createRule({
         if (browser || isExampleProject(ctx.project, { examplesFolder: false })) return; // a demo package (uptime-kuma extra/push-examples/*) runs nowhere
         if (ctx.view.role !== 'server') return; // tests, scripts, browser code, bootstrap: not a service's jobs
         for (const job of jobs) {
-          if (job.kind === 'processor' || job.kind === 'node-cron') {
+          if (job.kind === 'processor' || job.kind === 'swallowed') {
             if (failureListeners) continue;
             if (job.holder && !job.holder.startsWith('this.') && isExported(job.holder, rctx)) continue; // listeners may live elsewhere
           }
