@@ -114,7 +114,8 @@ describe('failpath readiness', () => {
       '  ⚠ Can I monitor it? warn — 1 unstructured-log; no structured logger used',
       '  ✖ Can I disable it? fail — flag orders-v2 is declared but none of its 2 routes checks it',
       // warehouse.ts is shared code, but POST /orders reaches its missing timeout: it counts for orders
-      '  ✖ Can I recover from failure? fail — 1 missing-client-timeout, 1 no-fallback, 1 missing-idempotency, 1 missing-timeout',
+      // payments.ts's axios.create() without a timeout is missing-timeout's (was missing-client-timeout's)
+      '  ✖ Can I recover from failure? fail — 2 missing-timeout, 1 no-fallback, 1 missing-idempotency',
       '  ✔ Can I scale it? pass — no N+1, unbounded cache or missing limiter found',
       '  ⚠ Can I understand what happens when it fails? warn — 1 swallowed-error',
       'shared (1/5 ready, 5 files)', // the 4 generated failure tests belong to no feature
@@ -136,7 +137,7 @@ describe('failpath readiness', () => {
     // latestRates() (the broken twin) is called by no route; latestRatesOrCached() is
     assert.deepEqual(lines(recover('catalog')), ['missing-timeout src/clients/rates.ts:12 []']);
     assert.deepEqual(lines(recover('orders')), [
-      'missing-client-timeout src/clients/payments.ts:4 []',
+      'missing-timeout src/clients/payments.ts:4 []',
       'no-fallback src/routes/orders.ts:9 [GET /orders/:id]',
       'missing-idempotency src/routes/orders.ts:17 [POST /orders]',
       'missing-timeout src/clients/warehouse.ts:5 [POST /orders]',

@@ -39,7 +39,7 @@ const FIXED: Case[] = [
 const BROKEN: (Case & { failing: string[] })[] = [
   // no deadline (missing-timeout): only the slow reply goes wrong
   { file: 'src/clients/rates.ts', at: 'fetch(', test: 'test/rates.latestRates.failure.test.ts', failing: ['timeout: fails fast'] },
-  // the client has no timeout (missing-client-timeout)
+  // the client has no timeout (missing-timeout, at its axios.create)
   { file: 'src/clients/payments.ts', at: 'payments.post', test: 'test/payments.createCharge.failure.test.ts', failing: ['timeout: fails fast'] },
   // nothing answers when the query fails (no-fallback): the request never gets a response
   {

@@ -131,7 +131,7 @@ describe('workspace index over LSP', () => {
     ]);
     assert.deepEqual(await lensesOf('src/routes/orders.ts'), [
       '8: GET /orders/:id · ⚠ recover: no-fallback → failpath.readiness.revealFeature(orders)',
-      // (payments.ts's client-level missing-client-timeout is at module level: no function reaches it)
+      // (payments.ts's axios.create() without a timeout, now missing-timeout's, is at module level: no function reaches it)
       '17: POST /orders · ⚠ recover: missing-timeout, missing-idempotency · ⚠ understand: swallowed-error · ⚠ monitor: unstructured-log → failpath.readiness.revealFeature(orders)',
       '29: GET /orders/:id/tracking · ✖ recover: missing-timeout, no-fallback → failpath.readiness.revealFeature(orders)',
     ]);

@@ -6,6 +6,13 @@ const NODE_REDIS = `import { createClient } from 'redis';\nconst client = create
 
 runRuleTests(cacheWithoutTtl, {
   valid: [
+    // issue 14: entries that carry their own expiry
+    { name: 'expiresAt-style map: each entry is written with its expiry', code: `const tokenCache = new Map<string, { value: string; expiresAt: number }>();\nexport async function token(userId: string) {\n  const hit = tokenCache.get(userId);\n  if (hit && hit.expiresAt > Date.now()) return hit.value;\n  const value = await fetchToken(userId);\n  tokenCache.set(userId, { value, expiresAt: Date.now() + 60_000 });\n  return value;\n}` },
+    { name: 'expiresAt-style map: the expiry is checked on read (entry built elsewhere)', code: `const sessionCache = new Map<string, Entry>();\nexport function session(id: string) {\n  const e = sessionCache.get(id);\n  if (e && Date.now() < e.expires) return e.data;\n  const fresh = load(id);\n  sessionCache.set(id, fresh);\n  return fresh.data;\n}` },
+    // issue 14: the TTL is set elsewhere
+    { name: 'TTL set elsewhere: expire on the same key in another function', code: `${IOREDIS}export async function cacheUser(key: string, user: string) {\n  const hit = await redis.get(key);\n  if (!hit) await redis.set(key, user);\n}\nexport async function touch(key: string) {\n  await redis.expire(key, 300);\n}` },
+    { name: 'TTL set elsewhere: a set with a TTL on the same key in another call', code: `${IOREDIS}export async function warm(cacheKey: string, v: string) {\n  await redis.set(cacheKey, v, 'EX', 300);\n}\nexport async function replace(cacheKey: string, v: string) {\n  await redis.set(cacheKey, v, 'XX');\n}` },
+    { name: 'TTL set elsewhere: a TTL helper called on the same key', code: `${IOREDIS}export async function cacheUser(id: string, user: string) {\n  const key = \`user-cache:\${id}\`;\n  await redis.set(key, user);\n  await setKeyTtl(key);\n}` },
     // ioredis with a TTL, in any of its positional forms
     `${IOREDIS}await redis.set(key, value, 'EX', 60);`,
     `${IOREDIS}await redis.set(key, value, 'PX', 1500, 'NX');`,
@@ -182,6 +189,16 @@ runRuleTests(cacheWithoutTtl, {
       deps: { 'lru-cache': '^7.18.0' },
       errors: [{ line: 1, column: 7 }],
       output: `const LRU = require('lru-cache');\nconst memo = new LRU({ max: 1000, ttl: 300000 });\nmodule.exports.slug = (text) => {\n  if (!memo.has(text)) memo.set(text, text.toLowerCase());\n  return memo.get(text);\n};\n`,
+    },
+    {
+      name: 'expiresAt-style map: an unrelated expiresAt elsewhere in the file does not silence a growing map',
+      code: `const priceCache = new Map<string, number>();\nexport function price(productId: string) {\n  const hit = priceCache.get(productId);\n  if (hit !== undefined) return hit;\n  const p = lookup(productId);\n  priceCache.set(productId, p);\n  return p;\n}\nexport const meta = { expiresAt: 0 };`,
+      errors: [{ line: 1, column: 7, message: 'Module-level Map "priceCache"' }],
+    },
+    {
+      name: 'TTL set elsewhere: an expire on another key (in another function) does not count',
+      code: `${IOREDIS}export async function cacheUser(key: string, user: string) {\n  const hit = await redis.get(key);\n  if (!hit) await redis.set(key, user);\n}\nexport async function touch(other: string) {\n  await redis.expire(other, 300);\n}`,
+      errors: [{ line: 5, column: 19, message: 'redis.set() stores the key without a TTL' }],
     },
   ],
 });

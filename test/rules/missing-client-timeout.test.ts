@@ -27,22 +27,12 @@ runRuleTests(missingClientTimeout, {
     `import { MongoClient } from 'mongodb';\nconst client = new MongoClient(uri, { timeoutMS: 10000 });`,
     `import mongoose from 'mongoose';\nawait mongoose.connect('mongodb://db/app?socketTimeoutMS=45000');`,
     `import mongoose from 'mongoose';\nawait mongoose.connect(uri, mongoOptions);`,
-    // axios instances with deadlines
-    `import axios from 'axios';\nexport const api = axios.create({ baseURL: 'https://api', timeout: 5000 });`,
-    `import axios from 'axios';\nexport const api = axios.create(buildConfig());`,
-    `import axios from 'axios';\naxios.defaults.timeout = 8000;\nexport const api = axios.create({ baseURL });`,
-    `import axios from 'axios';\nexport const api = axios.create({ baseURL });\napi.defaults.timeout = 8000;`,
-    `import axios from 'axios';\nexport function client() {\n  const api = axios.create({ baseURL });\n  api.defaults.timeout = 3000;\n  return api;\n}`,
-    { name: 'every call on the instance brings its own deadline', code: `import axios from 'axios';\nconst api = axios.create({ baseURL });\nexport const a = () => api.get('/a', { timeout: 1000 });\nexport const b = (x: unknown) => api.post('/b', x, { signal: AbortSignal.timeout(1000) });` },
-    { name: 'inline instance with a per-call timeout', code: `import axios from 'axios';\nawait axios.create().post(url, body, { timeout: 5000 });` },
-    { name: 'instance handed to a wrapper: its uses are the wrapper\'s', code: `import axios from 'axios';\nimport { wrapper } from 'axios-cookiejar-support';\nexport const client = wrapper(axios.create());` },
     // NestJS HttpModule with a deadline
     `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.register({ timeout: 5000, maxRedirects: 5 })] })\nexport class AppModule {}`,
     `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.registerAsync({ useFactory: () => ({ timeout: 5000 }) })], exports: [HttpModule] })\nexport class AppModule {}`,
     // not these modules / not server code
     `import { Pool } from './pool';\nconst pool = new Pool();`,
     { code: `import { Pool } from 'pg';\nconst pool = new Pool();`, filename: 'test/db.test.ts' },
-    { code: `import axios from 'axios';\nexport const api = axios.create({ baseURL: '/api' });`, filename: 'src/client/api.ts', deps: ['react', 'axios'] },
     `import { Pool } from 'pg';\n// failpath-disable-next-line missing-client-timeout -- pgbouncer enforces query_wait_timeout\nconst pool = new Pool();`,
   ],
   invalid: [
@@ -125,46 +115,6 @@ runRuleTests(missingClientTimeout, {
       name: 'NestJS MongooseModule.forRoot',
       code: `import { MongooseModule } from '@nestjs/mongoose';\n@Module({ imports: [MongooseModule.forRoot(process.env.MONGO_URL)] })\nexport class AppModule {}`,
       errors: [{ line: 2, column: 21, message: 'MongooseModule.forRoot()' }],
-    },
-    {
-      name: 'axios.create without timeout, one finding with the calls counted',
-      code: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b);\nexport const refund = (b: unknown) => api.post('/refunds', b);`,
-      errors: [{ line: 2, column: 13, endColumn: 25, message: '(2 calls in this file without their own, first on line 3)' }],
-      output: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments', timeout: 10000 });\nexport const charge = (b: unknown) => api.post('/charges', b);\nexport const refund = (b: unknown) => api.post('/refunds', b);`,
-    },
-    {
-      name: 'axios.create() with no config, class member used before its declaration',
-      code: `import axios from 'axios';\nexport class Slack {\n  send(m: string) { return this.http.post(url, { m }); }\n  private http = axios.create();\n}`,
-      errors: [{ line: 4, column: 18, message: 'first on line 3' }],
-      output: `import axios from 'axios';\nexport class Slack {\n  send(m: string) { return this.http.post(url, { m }); }\n  private http = axios.create({ timeout: 10000 });\n}`,
-    },
-    {
-      name: 'exported instance with no calls in the file',
-      code: `import axios from 'axios';\n\nexport const github = axios.create({\n  baseURL: 'https://api.github.com',\n  headers: { accept: 'application/json' },\n});\n`,
-      errors: [{ line: 3, column: 23, message: 'axios.create() without a timeout' }],
-      output: `import axios from 'axios';\n\nexport const github = axios.create({\n  baseURL: 'https://api.github.com',\n  headers: { accept: 'application/json' },\n  timeout: 10000,\n});\n`,
-    },
-    {
-      name: 'one call with a deadline, one without',
-      code: `import axios from 'axios';\nconst api = axios.create({ baseURL });\nexport const a = () => api.get('/a', { timeout: 1000 });\nexport const b = () => api.get('/b');`,
-      errors: [{ line: 2, column: 13, message: '(1 call in this file without their own, first on line 4)' }],
-    },
-    {
-      name: 'inline axios.create().post without a per-call timeout',
-      code: `import axios from 'axios';\nawait axios.create().post(url, data);`,
-      errors: [{ line: 2, column: 7, endColumn: 19 }],
-      output: `import axios from 'axios';\nawait axios.create({ timeout: 10000 }).post(url, data);`,
-    },
-    {
-      name: 'timeout: 0 disables the deadline',
-      code: `import axios from 'axios';\nexport const api = axios.create({ baseURL, timeout: 0 });`,
-      errors: [{ line: 2, column: 53, endColumn: 54, message: 'timeout: 0 disables' }],
-      output: `import axios from 'axios';\nexport const api = axios.create({ baseURL, timeout: 10000 });`,
-    },
-    {
-      name: 'axios.defaults.timeout set after the create is not inherited',
-      code: `import axios from 'axios';\nexport const api = axios.create({ baseURL });\naxios.defaults.timeout = 5000;`,
-      errors: [{ line: 2, column: 20 }],
     },
     {
       name: 'NestJS HttpModule imported bare',

@@ -1,5 +1,13 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import { runRuleTests } from '../harness/ruleTester';
 import { missingTimeout } from '../../server/src/rules/missing-timeout';
+import { analyze } from '../../server/src/engine/analyze';
+import type { HttpWrapper, ProjectView } from '../../server/src/engine/view';
+
+const withWrappers = (...httpWrappers: HttpWrapper[]): Partial<ProjectView> => ({ httpWrappers });
+const API_WITHOUT_DEADLINE: HttpWrapper = { file: '/project/src/lib/http.ts', exportName: 'api', setsDeadline: false, library: 'axios' };
+const API_WITH_DEADLINE: HttpWrapper = { ...API_WITHOUT_DEADLINE, setsDeadline: true };
 
 runRuleTests(missingTimeout, {
   valid: [
@@ -42,9 +50,22 @@ runRuleTests(missingTimeout, {
     { code: `'use client';\nexport function C() { fetch('/api'); return null; }`, filename: 'app/page.tsx' },
     { code: `#!/usr/bin/env node\nawait fetch(url);`, filename: 'bin/sync.ts' },
     { name: 'a frontend package (React, no server framework) is browser code', code: `export const load = () => fetch('/api/users');`, filename: '/project/src/hooks/useUsers.ts', deps: ['react', 'react-dom', 'swr'] },
-    // an instance created in this file without a timeout: missing-client-timeout reports its axios.create() once
-    { name: 'instance created without timeout (reported at axios.create by missing-client-timeout)', code: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b);` },
-    { name: 'class member instance (reported at axios.create by missing-client-timeout)', code: `import axios from 'axios';\nexport class Payments {\n  private http = axios.create({ baseURL: 'x' });\n  charge() { return this.http.get('/c'); }\n}` },
+    // axios instances with deadlines (moved from missing-client-timeout: the create of an HTTP instance is this rule's)
+    `import axios from 'axios';\nexport const api = axios.create({ baseURL: 'https://api', timeout: 5000 });`,
+    `import axios from 'axios';\nexport const api = axios.create(buildConfig());`,
+    `import axios from 'axios';\naxios.defaults.timeout = 8000;\nexport const api = axios.create({ baseURL });`,
+    `import axios from 'axios';\nexport const api = axios.create({ baseURL });\napi.defaults.timeout = 8000;`,
+    `import axios from 'axios';\nexport function client() {\n  const api = axios.create({ baseURL });\n  api.defaults.timeout = 3000;\n  return api;\n}`,
+    { name: 'every call on the instance brings its own deadline', code: `import axios from 'axios';\nconst api = axios.create({ baseURL });\nexport const a = () => api.get('/a', { timeout: 1000 });\nexport const b = (x: unknown) => api.post('/b', x, { signal: AbortSignal.timeout(1000) });` },
+    { name: 'inline instance with a per-call timeout', code: `import axios from 'axios';\nawait axios.create().post(url, body, { timeout: 5000 });` },
+    { name: 'instance handed to a wrapper: its uses are the wrapper\'s', code: `import axios from 'axios';\nimport { wrapper } from 'axios-cookiejar-support';\nexport const client = wrapper(axios.create());` },
+    { code: `import axios from 'axios';\nexport const api = axios.create({ baseURL: '/api' });`, filename: 'src/client/api.ts', deps: ['react', 'axios'] },
+    // project HTTP wrappers (view.httpWrappers): one that sets a deadline covers the calls through it
+    { name: 'wrapper with a deadline covers its calls (relative import)', code: `import { api } from './lib/http';\nexport const load = () => api.get('/users');`, view: withWrappers(API_WITH_DEADLINE), filename: '/project/src/users.ts' },
+    { name: 'wrapper with a deadline covers its calls (alias import)', code: `import { api } from '~/lib/http';\nexport const load = () => api.post('/users', body);`, view: withWrappers(API_WITH_DEADLINE), filename: '/project/src/routes/users.ts' },
+    { name: 'wrapper without a deadline: a call with its own timeout is fine', code: `import { api } from './lib/http';\nexport const load = () => api.get('/users', { timeout: 2000 });`, view: withWrappers(API_WITHOUT_DEADLINE), filename: '/project/src/users.ts' },
+    { name: 'a wrapper function (not a client instance) is judged in its own file', code: `import { fetchJson } from './lib/http';\nexport const load = () => fetchJson('/users');`, view: withWrappers({ file: '/project/src/lib/http.ts', exportName: 'fetchJson', setsDeadline: false, library: 'fetch' }), filename: '/project/src/users.ts' },
+    { name: 'same export name from another module is not the wrapper', code: `import { api } from './other';\nexport const load = () => api.get('/users');`, view: withWrappers(API_WITHOUT_DEADLINE), filename: '/project/src/users.ts' },
     // suppressed
     `// failpath-disable-next-line missing-timeout -- the proxy enforces a 2 s deadline\nawait fetch(url);`,
   ],
@@ -85,12 +106,63 @@ runRuleTests(missingTimeout, {
       errors: [{ line: 1, column: 7, message: '2500 ms' }],
       output: `await fetch(url, { signal: AbortSignal.timeout(2500) });`,
     },
+    // an instance created in this file without a timeout: one finding at its create, none at its calls (was missing-client-timeout's)
     {
-      name: 'with missing-client-timeout off, calls through an instance without timeout are reported again',
+      name: 'instance created without timeout: reported once at axios.create, not at its calls',
+      code: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b);`,
+      errors: [{ line: 2, column: 13, message: 'axios.create() without a timeout' }],
+      output: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments', timeout: 10000 });\nexport const charge = (b: unknown) => api.post('/charges', b);`,
+    },
+    {
+      name: 'class member instance: reported at axios.create',
+      code: `import axios from 'axios';\nexport class Payments {\n  private http = axios.create({ baseURL: 'x' });\n  charge() { return this.http.get('/c'); }\n}`,
+      errors: [{ line: 3, column: 18, message: 'first on line 4' }],
+    },
+    {
+      name: 'with missing-client-timeout off the instance is still reported once, at its create',
       code: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b);`,
       settings: { rules: { 'missing-client-timeout': 'off' } },
-      errors: [{ line: 3, column: 39, message: 'api.post() has no timeout' }],
-      output: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b, { timeout: 10000 });`,
+      errors: [{ line: 2, column: 13, message: 'axios.create() without a timeout' }],
+    },
+    {
+      name: 'axios.create without timeout, one finding with the calls counted',
+      code: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b);\nexport const refund = (b: unknown) => api.post('/refunds', b);`,
+      errors: [{ line: 2, column: 13, endColumn: 25, message: '(2 calls in this file without their own, first on line 3)' }],
+      output: `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments', timeout: 10000 });\nexport const charge = (b: unknown) => api.post('/charges', b);\nexport const refund = (b: unknown) => api.post('/refunds', b);`,
+    },
+    {
+      name: 'axios.create() with no config, class member used before its declaration',
+      code: `import axios from 'axios';\nexport class Slack {\n  send(m: string) { return this.http.post(url, { m }); }\n  private http = axios.create();\n}`,
+      errors: [{ line: 4, column: 18, message: 'first on line 3' }],
+      output: `import axios from 'axios';\nexport class Slack {\n  send(m: string) { return this.http.post(url, { m }); }\n  private http = axios.create({ timeout: 10000 });\n}`,
+    },
+    {
+      name: 'exported instance with no calls in the file',
+      code: `import axios from 'axios';\n\nexport const github = axios.create({\n  baseURL: 'https://api.github.com',\n  headers: { accept: 'application/json' },\n});\n`,
+      errors: [{ line: 3, column: 23, message: 'axios.create() without a timeout' }],
+      output: `import axios from 'axios';\n\nexport const github = axios.create({\n  baseURL: 'https://api.github.com',\n  headers: { accept: 'application/json' },\n  timeout: 10000,\n});\n`,
+    },
+    {
+      name: 'one call with a deadline, one without',
+      code: `import axios from 'axios';\nconst api = axios.create({ baseURL });\nexport const a = () => api.get('/a', { timeout: 1000 });\nexport const b = () => api.get('/b');`,
+      errors: [{ line: 2, column: 13, message: '(1 call in this file without their own, first on line 4)' }],
+    },
+    {
+      name: 'inline axios.create().post without a per-call timeout',
+      code: `import axios from 'axios';\nawait axios.create().post(url, data);`,
+      errors: [{ line: 2, column: 7, endColumn: 19 }],
+      output: `import axios from 'axios';\nawait axios.create({ timeout: 10000 }).post(url, data);`,
+    },
+    {
+      name: 'timeout: 0 disables the deadline',
+      code: `import axios from 'axios';\nexport const api = axios.create({ baseURL, timeout: 0 });`,
+      errors: [{ line: 2, column: 53, endColumn: 54, message: 'timeout: 0 disables' }],
+      output: `import axios from 'axios';\nexport const api = axios.create({ baseURL, timeout: 10000 });`,
+    },
+    {
+      name: 'axios.defaults.timeout set after the create is not inherited',
+      code: `import axios from 'axios';\nexport const api = axios.create({ baseURL });\naxios.defaults.timeout = 5000;`,
+      errors: [{ line: 2, column: 20 }],
     },
     {
       name: 'globalThis.fetch',
@@ -220,5 +292,70 @@ runRuleTests(missingTimeout, {
       errors: [{ line: 4, column: 19 }],
       output: `const express = require('express');\nconst app = express();\napp.get('/rates', async (req, res) => {\n  const r = await fetch(RATES_URL, { signal: AbortSignal.timeout(10000) });\n  res.json(await r.json());\n});`,
     },
+    {
+      name: 'wrapper without a deadline: reported at the call, naming the wrapper (its create is reported in its own file)',
+      code: `import { api } from './lib/http';\nexport const charge = (b: unknown) => api.post('/charges', b);`,
+      filename: '/project/src/payments.ts',
+      view: withWrappers(API_WITHOUT_DEADLINE),
+      errors: [{ line: 2, column: 39, endColumn: 47, message: 'api.post() has no timeout: api (from ./lib/http) is an HTTP client (axios) the project made without a deadline' }],
+      output: `import { api } from './lib/http';\nexport const charge = (b: unknown) => api.post('/charges', b, { timeout: 10000 });`,
+    },
+    {
+      name: 'wrapper exported by a workspace package, default import',
+      code: `import http from '@acme/http';\nexport const load = () => http.get('/users');`,
+      filename: '/project/apps/web/src/users.ts',
+      view: withWrappers({ file: '/project/packages/http/src/index.ts', exportName: 'default', setsDeadline: false, library: 'axios' }),
+      errors: [{ line: 2, column: 27, message: 'http.get() has no timeout' }],
+      output: `import http from '@acme/http';\nexport const load = () => http.get('/users', { timeout: 10000 });`,
+    },
+    // issue 14: AbortSignal.timeout() on a fetch whose body is streamed aborts the body too
+    {
+      name: 'streamed response body: res.body piped to an importer gets no AbortSignal.timeout fix',
+      code: `export async function importFeed(url: string) {\n  const res = await fetch(url);\n  await importer.load(Readable.fromWeb(res.body));\n}`,
+      errors: [{ line: 2, column: 21, message: 'its response body is streamed: AbortSignal.timeout() would also abort the body' }],
+      output: null,
+    },
+    {
+      name: 'streamed response body: for await over res.body',
+      code: `export async function download(url: string) {\n  const res = await fetch(url, { method: 'GET' });\n  for await (const chunk of res.body) write(chunk);\n}`,
+      errors: [{ line: 2, column: 21, message: 'its response body is streamed' }],
+      output: null,
+    },
+    {
+      name: 'streamed response body: res.body.pipeTo / getReader',
+      code: `export async function proxy(url: string, out: WritableStream) {\n  const res = await fetch(url);\n  await res.body.pipeTo(out);\n}`,
+      errors: [{ line: 2, column: 21, message: 'its response body is streamed' }],
+      output: null,
+    },
+    {
+      name: 'streamed response body: undici request body destructured and piped',
+      code: `import { request } from 'undici';\nexport async function get(url: string) {\n  const { body } = await request(url);\n  await pipeline(body, createWriteStream('out'));\n}`,
+      errors: [{ line: 3, column: 26, message: 'its response body is streamed' }],
+      output: null,
+    },
+    {
+      name: 'a body read whole (res.json()) still gets the AbortSignal.timeout fix',
+      code: `export async function load(url: string) {\n  const res = await fetch(url);\n  return res.json();\n}`,
+      errors: [{ line: 2, column: 21, message: 'fetch() has no timeout' }],
+      output: `export async function load(url: string) {\n  const res = await fetch(url, { signal: AbortSignal.timeout(10000) });\n  return res.json();\n}`,
+    },
   ],
+});
+
+describe('missing-timeout on its own (--rule missing-timeout)', () => {
+  // the axios instance decision lives in engine/queries/http.ts, not in another rule: a run of this
+  // rule alone reports exactly what a full run reports for it
+  const text = `import axios from 'axios';\nconst api = axios.create({ baseURL: 'https://payments' });\nexport const charge = (b: unknown) => api.post('/charges', b);\nexport class Slack {\n  private http = axios.create({ timeout: 0 });\n  send(m: string) { return this.http.post('/m', { m }); }\n}\nexport const rates = () => axios.get('/rates');\n`;
+  const ours = (only?: Set<string>) => analyze({ text, fileName: 'src/payments.ts', ...(only ? { only } : {}) }).findings
+    .filter((f) => f.ruleId === 'missing-timeout').map((f) => `${f.start}-${f.end} ${f.messageId}`);
+  it('gives the same findings as a full run on an axios-instance sample', () => {
+    const full = ours();
+    const span = (needle: string, len: number) => { const i = text.indexOf(needle); return `${i}-${i + len}`; };
+    assert.deepEqual(full, [`${span('axios.create({ baseURL', 'axios.create'.length)} instanceNoTimeout`, `${span('0 })', 1)} instanceTimeoutZero`, `${span('axios.get', 'axios.get'.length)} noTimeout`]);
+    assert.deepEqual(ours(new Set(['missing-timeout'])), full);
+  });
+  it('and missing-client-timeout no longer reports the axios instance (one finding for one problem)', () => {
+    const other = analyze({ text, fileName: 'src/payments.ts' }).findings.filter((f) => f.ruleId === 'missing-client-timeout');
+    assert.deepEqual(other, []);
+  });
 });

@@ -2,6 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRule, runRuleTests } from '../harness/ruleTester';
 import { noFallback } from '../../server/src/rules/no-fallback';
+import type { FunctionSummary, ProjectView } from '../../server/src/engine/view';
+
+const expressHead = `import express from 'express';\nimport { loadUser } from './users';\nimport { db } from './db';\nconst app = express();\n`;
+const summaries = (byKey: Record<string, FunctionSummary>): Partial<ProjectView> => ({ summaryOf: (spec, name) => byKey[`${spec}#${name}`] });
+const IO_REJECTS: FunctionSummary = { io: 'db', setsDeadline: true, catchesAll: false, canReject: true };
+const CATCHES_ALL: FunctionSummary = { io: 'db', setsDeadline: true, catchesAll: true, canReject: false };
 
 const head = `import express from 'express';\nimport { Pool } from 'pg';\nimport { logger } from './lib/logger';\nconst pool = new Pool({ connectionTimeoutMillis: 1000 });\nconst app = express();\n`;
 const deps4 = { express: '^4.21.2', pg: '^8.0.0', pino: '^9.0.0' };
@@ -10,6 +16,10 @@ const redisDeps = { ...deps4, ioredis: '^5.0.0' };
 
 runRuleTests(noFallback, {
   valid: [
+    // imported functions, judged by their summary (view.summaryOf)
+    { name: 'summaryOf: an imported function that catches everything', code: `${expressHead}app.get('/u/:id', async (req, res) => {\n  res.json(await loadUser(req.params.id));\n});`, deps: deps4, view: summaries({ './users#loadUser': CATCHES_ALL }) },
+    { name: 'summaryOf: an imported function with no external I/O', code: `${expressHead}app.get('/u/:id', async (req, res) => {\n  res.json(await loadUser(req.params.id));\n});`, deps: deps4, view: summaries({ './users#loadUser': { setsDeadline: true, catchesAll: false, canReject: true } }) },
+    { name: 'summaryOf: a shared db client whose export catches everything', code: `${expressHead}app.get('/u/:id', async (req, res) => {\n  res.json((await db.query('select 1')).rows);\n});`, deps: deps4, view: summaries({ './db#db': CATCHES_ALL }) },
     { name: 'inside try/catch', code: `${head}app.get('/u', async (req, res) => {\n  try {\n    const { rows } = await pool.query('select 1');\n    res.json(rows);\n  } catch (err) {\n    res.status(503).end();\n  }\n});`, deps: deps4 },
     { name: '.catch in the chain', code: `${head}app.get('/u', async (req, res) => {\n  const r = await pool.query('select 1').catch(() => ({ rows: [] }));\n  res.json(r.rows);\n});`, deps: deps4 },
     { name: 'Express 5 forwards rejections to error middleware', code: `${head}app.get('/u', async (req, res) => {\n  const { rows } = await pool.query('select 1');\n  res.json(rows);\n});`, deps: { ...deps4, express: '^5.1.0' } },
@@ -41,6 +51,19 @@ runRuleTests(noFallback, {
     { name: 'test files', code: `${head}app.get('/u', async (req, res) => { res.json((await pool.query('x')).rows); });`, filename: 'src/app.test.ts', deps: deps4 },
   ],
   invalid: [
+    {
+      name: 'summaryOf: an imported function that does I/O and can reject',
+      code: `${expressHead}app.get('/u/:id', async (req, res) => {\n  res.json(await loadUser(req.params.id));\n});`,
+      deps: deps4,
+      view: summaries({ './users#loadUser': IO_REJECTS }),
+      errors: [{ line: 6, column: 18, endColumn: 26, message: 'loadUser() can fail (database down, timeout, bad response) and nothing handles it' }],
+    },
+    {
+      name: 'a shared db client without a summary is still a failure source',
+      code: `${expressHead}app.get('/u/:id', async (req, res) => {\n  res.json((await db.query('select 1')).rows);\n});`,
+      deps: deps4,
+      errors: [{ line: 6, column: 19, message: 'db.query() can fail' }],
+    },
     {
       name: 'Express 4 route: log and respond 503 (project logger, pino)',
       code: `${head}app.get('/orders/:id', async (req, res) => {\n  const { rows } = await pool.query('select * from orders where id = $1', [req.params.id]);\n  res.json(rows[0]);\n});\n`,

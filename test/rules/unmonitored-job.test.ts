@@ -1,5 +1,10 @@
 import { runRuleTests } from '../harness/ruleTester';
 import { unmonitoredJob } from '../../server/src/rules/unmonitored-job';
+import type { FunctionSummary, ProjectView } from '../../server/src/engine/view';
+
+/** A view whose summaries answer for `./rates` exports. */
+const summaries = (byName: Record<string, FunctionSummary>): Partial<ProjectView> => ({ summaryOf: (spec, name) => (spec === './rates' ? byName[name] : undefined) });
+const REJECTS: FunctionSummary = { io: 'http', setsDeadline: false, catchesAll: false, canReject: true };
 
 const PINO = `import pino from 'pino';\nconst logger = pino();\n`;
 const REDIS = `import Redis from 'ioredis';\nconst redis = new Redis();\n`;
@@ -7,6 +12,12 @@ const RATES = `async function syncRates() {\n  await fetch('https://rates.exampl
 
 runRuleTests(unmonitoredJob, {
   valid: [
+    // from the project (ctx.view)
+    { name: 'test helpers without .test/.spec in their name (view.role test) run no service job', code: `${RATES}setInterval(async () => {\n  await syncRates();\n}, 60_000);`, filename: 'src/support/poll.ts', view: { role: 'test' } },
+    { name: 'browser code inside server packages: polling in a React component (view.browserSpans)', code: `${RATES}export function Rates() {\n  useEffect(() => {\n    const t = setInterval(async () => { await syncRates(); }, 5000);\n    return () => clearInterval(t);\n  }, []);\n  return null;\n}`, view: { browserSpans: [{ pos: 75, end: 251 }] } },
+    { name: 'view: the imported delegate catches everything (summaryOf)', code: `import { syncRates } from './rates';\nsetInterval(async () => {\n  await syncRates();\n}, 60_000);`, view: summaries({ syncRates: { ...REJECTS, catchesAll: true, canReject: false } }) },
+    { name: 'view: the imported delegate does no external I/O (summaryOf)', code: `import { syncRates } from './rates';\nsetInterval(async () => {\n  await syncRates();\n}, 60_000);`, view: summaries({ syncRates: { setsDeadline: true, catchesAll: false, canReject: true } }) },
+    { name: 'an imported delegate without a summary stays unknown', code: `import { syncRates } from './rates';\nsetInterval(async () => {\n  await syncRates();\n}, 60_000);` },
     // handled and logged (unleash's scheduler does this)
     `${PINO}${RATES}setInterval(async () => {\n  try {\n    await syncRates();\n  } catch (err) {\n    logger.error({ err }, 'rates failed');\n  }\n}, 60000);`,
     // the delegate handles its own errors
@@ -46,6 +57,12 @@ runRuleTests(unmonitoredJob, {
     { name: 'a job in a demo package', code: `${RATES}setInterval(async () => {\n  await syncRates();\n}, 60_000);\n`, filename: '/repo/extra/push-examples/typescript-fetch/index.ts', projectRoot: '/repo/extra/push-examples/typescript-fetch' },
   ],
   invalid: [
+    {
+      name: 'view: the imported delegate does I/O and can reject (summaryOf)',
+      code: `import { syncRates } from './rates';\nsetInterval(async () => {\n  await syncRates();\n}, 60_000);\n`,
+      view: summaries({ syncRates: REJECTS }),
+      errors: [{ line: 2, column: 1, endColumn: 12, message: "The setInterval job 'syncRates' neither catches nor logs its failures" }],
+    },
     {
       name: 'a package whose name only starts like a demo word is a service (apps/exampler)',
       code: `${RATES}setInterval(async () => {\n  await syncRates();\n}, 60_000);\n`,

@@ -156,7 +156,7 @@ export const HTTP_CLIENTS: readonly LibraryRecord[] = [
     modules: ['@nestjs/axios'],
     roles: ['http', 'framework-plugin'],
     clientDeadlines: {
-      factories: [{ path: ['HttpModule', 'register'], call: 'call', options: 0, deadlineOptions: ['timeout'], write: [{ option: 'timeout' }], bareImport: 'HttpModule' }],
+      factories: [{ path: ['HttpModule', 'register'], call: 'call', options: 0, deadlineOptions: ['timeout', 'signal'], write: [{ option: 'timeout' }], bareImport: 'HttpModule' }],
       withoutDeadline: 'axios underneath: timeout 0',
     },
   },

@@ -25,7 +25,7 @@ export const SCHEDULERS: readonly LibraryRecord[] = [
         // CronJob.from({ cronTime, onTick, name, errorHandler })
         { call: 'call', path: ['CronJob', 'from'], callback: { option: 'onTick' }, name: { argument: 0, option: 'name' }, errorHandlerOption: 'errorHandler' },
         // new CronJob({ cronTime, onTick }) / new CronJob(cronTime, onTick, …)
-        { call: 'new', path: ['CronJob'], callback: { option: 'onTick' } },
+        { call: 'new', path: ['CronJob'], callback: { option: 'onTick' }, errorHandlerOption: 'errorHandler' },
         { call: 'new', path: ['CronJob'], callback: 1, minArgs: 2, maxArgs: 10 },
       ],
       failureEvents: ['job failed'],

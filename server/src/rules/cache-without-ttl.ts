@@ -28,31 +28,45 @@
  * functions under identity-like keys (ids, urls, tokens, emails…: one entry per user or request,
  * not per config or type), and nothing in the file ever deletes, clears or hands the Map elsewhere.
  * TTL values come from `failpath.cacheTtlSeconds`.
+ *
+ * The commands (SET's TTL tokens and options, expire, hash/multi writes, fill reads), SET's TTL
+ * form per client version and the in-process caches' bounds, TTL options and imports come from
+ * the knowledge table (`cacheOf`, REDIS_COMMANDS).
+ *
+ * Not findings (issue 14): a Map whose entries carry their own expiry (`{ value, expiresAt }`
+ * written, or an expiry field compared on read), and a key whose TTL is set elsewhere — an
+ * `expire` on the same key in another function, or a TTL helper (`setTtl(key)`, `refreshExpiry`)
+ * called on it in the same function.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter, hasModifier } from '../engine/facts';
 import { enclosingFunction, enclosingStatement, findProperty, functionName, hasSpread, isFunctionLike, lineIndentAt, propertyName, type FunctionLike } from '../engine/ast';
 import { addImport, insertProperty, appendArguments } from '../fixes/edits';
-import { dependencyMajor, hasDependency } from '../engine/project';
+import { dependencyView } from '../engine/dependencies';
 import { quoteString, semi } from '../engine/style';
+import { KNOWLEDGE, LIB, REDIS_COMMANDS, type CacheFacet } from '../knowledge';
 
-const TTL_TOKENS = new Set(['EX', 'PX', 'EXAT', 'PXAT', 'KEEPTTL']);
-// lower-case forms are other clients' (Upstash); accepted so that the rule stays silent on them
-const TTL_KEYS = ['EX', 'PX', 'EXAT', 'PXAT', 'KEEPTTL', 'expiration', 'ex', 'px', 'exat', 'pxat', 'keepTtl'];
-const EXPIRE_METHODS = new Set(['expire', 'pexpire', 'expireat', 'pexpireat']);
-/** Reads that, on the same key in the same function, make a write a read-through cache fill. */
-const READ_METHODS = new Set(['get', 'hget', 'hgetall', 'hmget', 'exists', 'hexists', 'getex']);
-const HASH_WRITES = new Set(['hset', 'hmset', 'hsetnx']);
-const MULTI_WRITES = new Set(['mset', 'msetnx']);
+const lower = (xs: readonly string[]) => new Set(xs.map((x) => x.toLowerCase()));
+const TTL_TOKENS = new Set(REDIS_COMMANDS.ttlTokens);
+const EXPIRE_METHODS = lower(REDIS_COMMANDS.expire);
+const READ_METHODS = lower(REDIS_COMMANDS.fillReads);
+const SET_METHODS = lower(REDIS_COMMANDS.set);
+const SET_IF_ABSENT = lower(REDIS_COMMANDS.setIfAbsent);
+const HASH_WRITES = lower(REDIS_COMMANDS.hashWrites);
+const MULTI_WRITES = lower(REDIS_COMMANDS.multiWrites);
 /** cache, caching, cached, memo, memoize — not memory. */
 const CACHE_NAME = /cach|memo(?!ry)/i;
 const MAP_READS = new Set(['get', 'has', 'size', 'forEach', 'keys', 'values', 'entries']);
 const MAP_SHRINKS = new Set(['delete', 'clear']);
 /** Key names that say one entry per user/request/entity (unbounded), not per config or type. */
 const IDENTITY_KEY = /(id|ids|uuid|guid|url|uri|href|token|ip|email|session|user|hash|query|sql|request|req|body|input|text|content|address|phone|key)$/i;
+/** A field that says an entry carries its own expiry (`{ value, expiresAt }`, checked on read). */
+const EXPIRY_FIELD = /^(expires?(at|on|in)?|expir(y|ation|esat)|expireat|ttl|validuntil|staleat|staleafter|until|deadline|invalidateat)$/i;
+/** A function that sets a key's TTL on its own (`setTtl(key)`, `this.refreshExpiry(key)`, node-cache `cache.ttl(key, s)`). */
+const TTL_HELPER = /(^|[a-z_])(ttl|expir)/i;
 
-/** A Redis write without a TTL, kept until finish() knows whether an `expire` follows. */
+/** A Redis write without a TTL, kept until the end of the file knows whether an `expire` follows. */
 interface RedisWrite {
   call: ts.CallExpression;
   scope: ts.Node;
@@ -60,8 +74,9 @@ interface RedisWrite {
   key?: string;
   /** The key, receiver, function, class or file name says cache/memo. */
   named: boolean;
-  message: string;
-  fixes: Fix[];
+  messageId: 'redisSet' | 'multiWrite' | 'setIfAbsent' | 'hashWrite';
+  data: Record<string, string | number>;
+  fix?: () => Fix[];
 }
 
 interface MapCandidate {
@@ -71,6 +86,10 @@ interface MapCandidate {
   /** Entries are added inside functions under identity-like keys (ids, urls, tokens…). */
   growsPerIdentity: boolean;
   bounded: boolean;
+  /** Entries carry their own expiry (an expiry field written with the value). */
+  selfExpiring: boolean;
+  /** Functions that read the map (an expiry field compared there makes it self-expiring). */
+  readers: Set<ts.Node>;
 }
 
 interface NodeCacheCandidate {
@@ -79,32 +98,12 @@ interface NodeCacheCandidate {
   obj?: ts.ObjectLiteralExpression;
   sets: number;
   setsWithoutTtl: number;
+  facet: CacheFacet;
 }
 
-interface FileState {
-  writes: RedisWrite[];
-  expires: { scope: ts.Node; key?: string }[];
-  reads: { scope: ts.Node; key?: string; at: number }[];
-  /** Functions that also write with a TTL: a TTL-less write there is a deliberate branch. */
-  ttlScopes: Set<ts.Node>;
-  maps: Map<string, MapCandidate>;
-  nodeCaches: NodeCacheCandidate[];
-  nodeCacheSets: { receiver: string; hasTtl: boolean }[];
-  usesNodeCache: boolean;
-}
-
-const states = new WeakMap<RuleContext, FileState>();
-
-function stateOf(ctx: RuleContext): FileState {
-  let s = states.get(ctx);
-  if (!s) {
-    let usesNodeCache = false;
-    for (const b of ctx.facts.bindings.values()) if (b.module === 'node-cache') usesNodeCache = true;
-    s = { writes: [], expires: [], reads: [], ttlScopes: new Set(), maps: collectMapCandidates(ctx), nodeCaches: [], nodeCacheSets: [], usesNodeCache };
-    states.set(ctx, s);
-  }
-  return s;
-}
+type Ctx = RuleContextV2<string>;
+type EditContext = Parameters<typeof insertProperty>[0];
+const edit = (ctx: Ctx) => ctx as unknown as EditContext; // the edit helpers read sourceFile, text, style and facts only
 
 function scopeOf(node: ts.Node): ts.Node {
   return enclosingFunction(node) ?? node.getSourceFile();
@@ -125,14 +124,12 @@ function isPure(e: ts.Expression): boolean {
   return false;
 }
 
-// ---- Redis ------------------------------------------------------------------------------------
-
 /**
  * Is this write a cache write by its names? Redis is also a database (registries, counters,
  * stores meant to persist), so a write without TTL is only a finding when something says cache:
  * the key, the client's name, the enclosing function or class, or the file.
  */
-function namedAsCache(call: ts.CallExpression, receiver: ts.Expression, ctx: RuleContext): boolean {
+function namedAsCache(call: ts.CallExpression, receiver: ts.Expression, ctx: Ctx): boolean {
   const sf = ctx.sourceFile;
   if (CACHE_NAME.test(receiver.getText(sf))) return true;
   const key = call.arguments[0];
@@ -148,102 +145,6 @@ function namedAsCache(call: ts.CallExpression, receiver: ts.Expression, ctx: Rul
   return CACHE_NAME.test(base);
 }
 
-function redisUsesOptionsObject(ctx: RuleContext, module: string): boolean {
-  if (module !== 'redis') return false;
-  const major = dependencyMajor(ctx.project, 'redis');
-  return major === undefined || major >= 4;
-}
-
-function checkRedisSet(call: ts.CallExpression, receiver: ts.Expression, module: string, ctx: RuleContext): void {
-  const args = call.arguments;
-  if (args.length < 2 || args.some((a) => ts.isSpreadElement(a))) return;
-  const ttl = ctx.config.cacheTtlSeconds;
-  const sf = ctx.sourceFile;
-  let positional = !redisUsesOptionsObject(ctx, module);
-  let obj: ts.ObjectLiteralExpression | undefined;
-  for (let i = 2; i < args.length; i++) {
-    const a = skipOuter(args[i]);
-    const token = literalString(a);
-    if (token !== undefined) {
-      if (TTL_TOKENS.has(token.toUpperCase())) { stateOf(ctx).ttlScopes.add(scopeOf(call)); return; }
-      positional = true; // 'NX' / 'XX' / 'GET'
-      continue;
-    }
-    if (ts.isObjectLiteralExpression(a) && i === 2) {
-      if (hasSpread(a) || TTL_KEYS.some((k) => findProperty(a, k))) { stateOf(ctx).ttlScopes.add(scopeOf(call)); return; }
-      obj = a;
-      continue;
-    }
-    if ((ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && i === args.length - 1) continue; // callback
-    return; // a mode/TTL held in a variable: cannot see it
-  }
-  let fix: Fix;
-  if (obj) {
-    fix = { title: `Add EX: ${ttl}`, edits: [insertProperty(ctx, obj, `EX: ${ttl}`)], isPreferred: true, safe: true };
-  } else if (positional || module === 'ioredis') {
-    const at = args[1].getEnd();
-    fix = { title: `Add 'EX', ${ttl}`, edits: [{ start: at, end: at, newText: `, ${quoteString(ctx.style, 'EX')}, ${ttl}` }], isPreferred: true, safe: true };
-  } else {
-    fix = { title: `Add { EX: ${ttl} }`, edits: [appendArguments(ctx, call, [`{ EX: ${ttl} }`])], isPreferred: true, safe: true };
-  }
-  const how = fix.title.slice(4);
-  stateOf(ctx).writes.push({
-    call,
-    scope: scopeOf(call),
-    key: args[0].getText(sf),
-    named: namedAsCache(call, receiver, ctx),
-    message: `${receiver.getText(sf)}.set() stores the key without a TTL: it never expires, so the cache serves stale data forever and Redis memory grows until eviction or OOM. Add an expiry (${how}; ${ttl} s from failpath.cacheTtlSeconds).`,
-    fixes: [fix],
-  });
-}
-
-function checkRedisHashOrMulti(call: ts.CallExpression, receiver: ts.Expression, method: string, ctx: RuleContext): void {
-  const args = call.arguments;
-  if (args.length < 1 || args.some((a) => ts.isSpreadElement(a))) return;
-  const sf = ctx.sourceFile;
-  const ttl = ctx.config.cacheTtlSeconds;
-  const name = `${receiver.getText(sf)}.${(call.expression as ts.PropertyAccessExpression).name.text}()`;
-  if (MULTI_WRITES.has(method)) {
-    stateOf(ctx).writes.push({
-      call,
-      scope: scopeOf(call),
-      named: namedAsCache(call, receiver, ctx),
-      message: `${name} cannot set a TTL, and no expire follows: these keys never expire. Write them with set(key, value, 'EX', ${ttl}) in a pipeline/multi instead.`,
-      fixes: [],
-    });
-    return;
-  }
-  if (method === 'setnx') {
-    stateOf(ctx).writes.push({
-      call,
-      scope: scopeOf(call),
-      key: args[0].getText(sf),
-      named: namedAsCache(call, receiver, ctx),
-      message: `${name} cannot set a TTL, and no expire follows: the key never expires (and if it guards work, a crash leaves it held forever). Use set(key, value, 'EX', ${ttl}, 'NX') (note: it returns 'OK'/null, not 1/0).`,
-      fixes: [],
-    });
-    return;
-  }
-  // hset & co: the fix adds `await <receiver>.expire(key, ttl)` after an awaited statement
-  const fixes: Fix[] = [];
-  const st = enclosingStatement(call);
-  const parent = call.parent;
-  if (st && ts.isExpressionStatement(st) && ts.isAwaitExpression(parent) && st.expression === parent && isPure(args[0])) {
-    const indent = lineIndentAt(ctx.text, st.getStart(sf));
-    const line = `await ${receiver.getText(sf)}.expire(${args[0].getText(sf)}, ${ttl})${semi(ctx.style)}`;
-    const edit: TextEdit = { start: st.getEnd(), end: st.getEnd(), newText: `${ctx.style.eol}${indent}${line}` };
-    fixes.push({ title: `Add ${line.replace(/;$/, '')} after it`, edits: [edit], isPreferred: true, safe: true });
-  }
-  stateOf(ctx).writes.push({
-    call,
-    scope: scopeOf(call),
-    key: args[0].getText(sf),
-    named: namedAsCache(call, receiver, ctx),
-    message: `${name} writes a hash with no expire on the key in this function: it never expires, so stale data is served forever and Redis memory only grows. Follow it with expire(key, ${ttl}).`,
-    fixes,
-  });
-}
-
 /** Inside `if (ttl === Infinity)` / `if (!expiresIn)`: the code decides about expiry itself. */
 function deliberateNoTtl(call: ts.CallExpression): boolean {
   for (let p: ts.Node = call; p.parent && !isFunctionLike(p.parent); p = p.parent) {
@@ -254,8 +155,6 @@ function deliberateNoTtl(call: ts.CallExpression): boolean {
   }
   return false;
 }
-
-// ---- lru-cache / node-cache -------------------------------------------------------------------
 
 function receiverOf(expr: ts.NewExpression): string | undefined {
   let n: ts.Node = expr;
@@ -268,102 +167,6 @@ function receiverOf(expr: ts.NewExpression): string | undefined {
   }
   if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === n) return p.left.getText();
   return undefined;
-}
-
-function checkLruCache(node: ts.NewExpression, ctx: RuleContext): void {
-  const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
-  if (args.length > 1) return;
-  const major = dependencyMajor(ctx.project, 'lru-cache');
-  const ttlMs = ctx.config.cacheTtlSeconds * 1000;
-  const max = Number(ctx.options.maxEntries ?? 1000);
-  const ttlKey = major !== undefined && major < 7 ? 'maxAge' : 'ttl';
-  const props = `max: ${max}, ${ttlKey}: ${ttlMs}`;
-  const message = `This LRU cache has neither max, maxSize nor ${ttlKey}: it holds every entry forever, so memory grows with every distinct key. Bound it (max ${max} entries, ${ttlKey} ${ttlMs} ms from failpath.cacheTtlSeconds).`;
-  const a = args[0] && skipOuter(args[0]);
-  if (!a) {
-    const edit: TextEdit = node.arguments === undefined
-      ? { start: node.expression.getEnd(), end: node.expression.getEnd(), newText: `({ ${props} })` }
-      : appendArguments(ctx, node, [`{ ${props} }`]);
-    ctx.report({ node: node.expression, message, fixes: [{ title: `Add { ${props} }`, edits: [edit], isPreferred: true, safe: true }] });
-    return;
-  }
-  if (!ts.isObjectLiteralExpression(a) || hasSpread(a)) return; // new LRU(500) is max; a variable we cannot see
-  if (['max', 'maxSize', 'ttl', 'maxAge', 'length'].some((k) => findProperty(a, k))) return;
-  ctx.report({ node: node.expression, message, fixes: [{ title: `Add ${props}`, edits: [insertProperty(ctx, a, props)], isPreferred: true, safe: true }] });
-}
-
-function noteNodeCache(node: ts.NewExpression, ctx: RuleContext): void {
-  const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
-  if (args.length > 1) return;
-  const a = args[0] && skipOuter(args[0]);
-  let obj: ts.ObjectLiteralExpression | undefined;
-  if (a) {
-    if (!ts.isObjectLiteralExpression(a) || hasSpread(a)) return;
-    const std = findProperty(a, 'stdTTL');
-    if (std && !(ts.isPropertyAssignment(std) && ts.isNumericLiteral(skipOuter(std.initializer)) && skipOuter(std.initializer).getText() === '0')) return;
-    const maxKeys = findProperty(a, 'maxKeys');
-    if (maxKeys && !(ts.isPropertyAssignment(maxKeys) && skipOuter(maxKeys.initializer).getText() === '-1')) return;
-    if (std) return; // stdTTL: 0 is an explicit choice of per-entry TTLs; set() calls are checked instead
-    obj = a;
-  }
-  stateOf(ctx).nodeCaches.push({ newExpr: node, receiver: receiverOf(node), obj, sets: 0, setsWithoutTtl: 0 });
-}
-
-function reportNodeCache(ctx: RuleContext, c: NodeCacheCandidate): void {
-  if (c.sets > 0 && c.setsWithoutTtl === 0) return; // every set() passes its own TTL
-  const ttl = ctx.config.cacheTtlSeconds;
-  const node = c.newExpr;
-  const fix: Fix = c.obj
-    ? { title: `Add stdTTL: ${ttl}`, edits: [insertProperty(ctx, c.obj, `stdTTL: ${ttl}`)], isPreferred: true, safe: true }
-    : {
-      title: `Add { stdTTL: ${ttl} }`,
-      edits: [node.arguments === undefined
-        ? { start: node.expression.getEnd(), end: node.expression.getEnd(), newText: `({ stdTTL: ${ttl} })` }
-        : appendArguments(ctx, node, [`{ stdTTL: ${ttl} }`])],
-      isPreferred: true,
-      safe: true,
-    };
-  ctx.report({
-    node: node.expression,
-    message: `NodeCache without stdTTL or maxKeys keeps every entry forever${c.setsWithoutTtl ? ` (${c.setsWithoutTtl} set() call${c.setsWithoutTtl === 1 ? '' : 's'} here pass no TTL)` : ''}: memory grows with every distinct key and stale data is served forever. Add a default TTL (${ttl} s from failpath.cacheTtlSeconds).`,
-    fixes: [fix],
-  });
-}
-
-// ---- module-level Map caches ------------------------------------------------------------------
-
-function collectMapCandidates(ctx: RuleContext): Map<string, MapCandidate> {
-  const out = new Map<string, MapCandidate>();
-  for (const st of ctx.sourceFile.statements) {
-    if (!ts.isVariableStatement(st) || hasModifier(st, ts.SyntaxKind.ExportKeyword)) continue;
-    for (const d of st.declarationList.declarations) {
-      if (!ts.isIdentifier(d.name) || !d.initializer || !CACHE_NAME.test(d.name.text)) continue;
-      const init = skipOuter(d.initializer);
-      if (!ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'Map') continue;
-      if (ctx.facts.bindings.has('Map')) continue;
-      out.set(d.name.text, { decl: d, name: d.name.text, newExpr: init, growsPerIdentity: false, bounded: false });
-    }
-  }
-  return out;
-}
-
-function noteMapUse(id: ts.Identifier, ctx: RuleContext): void {
-  const s = stateOf(ctx);
-  const c = s.maps.get(id.text);
-  if (!c || id === c.decl.name) return;
-  const p = id.parent;
-  if (ts.isPropertyAccessExpression(p) && p.expression === id) {
-    const m = p.name.text;
-    if (MAP_SHRINKS.has(m)) { c.bounded = true; return; }
-    if (m === 'set' && ts.isCallExpression(p.parent) && p.parent.expression === p) {
-      const key = p.parent.arguments[0];
-      if (key && enclosingFunction(p) && namesIdentity(key)) c.growsPerIdentity = true;
-      return;
-    }
-    if (MAP_READS.has(m)) return;
-  }
-  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id)) return; // obj.cache: another name
-  c.bounded = true; // passed on, returned, reassigned, iterated: someone else may bound it
 }
 
 /** Does a key expression name an identity (`id`, `user.email`, `\`${url}:${token}\``)? Small and local. */
@@ -379,100 +182,358 @@ function namesIdentity(key: ts.Expression): boolean {
   return found;
 }
 
-function lruReplacement(ctx: RuleContext, c: MapCandidate): Fix | undefined {
-  if (!hasDependency(ctx.project, 'lru-cache')) return undefined;
-  const major = dependencyMajor(ctx.project, 'lru-cache');
-  if (major !== undefined && major < 7) return undefined;
-  const targs = c.newExpr.typeArguments;
-  if (targs && targs.some((t) => /\b(undefined|null|unknown|void)\b/.test(t.getText(ctx.sourceFile)))) return undefined; // LRUCache needs non-nullish K, V
-  if (!targs && c.decl.type) return undefined; // `const cache: Map<K, V> = new Map()` would need its annotation changed
-  const sf = ctx.sourceFile;
-  const named = major === undefined || major >= 10;
-  const local = named ? 'LRUCache' : 'LRU';
-  if (ctx.facts.moduleNames.has(local) && ctx.facts.bindings.get(local)?.module !== 'lru-cache') return undefined;
-  const max = Number(ctx.options.maxEntries ?? 1000);
-  const ttlMs = ctx.config.cacheTtlSeconds * 1000;
-  const typeText = targs ? `<${targs.map((t) => t.getText(sf)).join(', ')}>` : '';
-  const edits: TextEdit[] = [{ start: c.newExpr.getStart(sf), end: c.newExpr.getEnd(), newText: `new ${local}${typeText}({ max: ${max}, ttl: ${ttlMs} })` }];
-  const imp = addImport(ctx, named ? { module: 'lru-cache', named: 'LRUCache' } : { module: 'lru-cache', default: 'LRU' });
-  if (imp) edits.push(imp);
-  return { title: `Replace the Map with ${local} from lru-cache (max ${max}, ttl ${ttlMs} ms)`, edits, isPreferred: true };
+/** A value written with its own expiry: `{ value, expiresAt: Date.now() + ttl }`. */
+function carriesExpiry(value: ts.Expression | undefined): boolean {
+  const v = value && skipOuter(value);
+  if (!v || !ts.isObjectLiteralExpression(v)) return false;
+  return v.properties.some((p) => p.name !== undefined && EXPIRY_FIELD.test(propertyName(p.name) ?? ''));
+}
+
+/** In `scope`, an expiry field compared (`entry.expiresAt < Date.now()`, `Date.now() > hit.ttl`). Bounded walk. */
+function comparesExpiry(scope: ts.Node): boolean {
+  const stack: ts.Node[] = [scope];
+  let budget = 5000;
+  while (stack.length && --budget > 0) {
+    const n = stack.pop()!;
+    if (ts.isBinaryExpression(n) && [ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken].includes(n.operatorToken.kind)) {
+      const side = (e: ts.Expression) => { const x = skipOuter(e); return (ts.isPropertyAccessExpression(x) && EXPIRY_FIELD.test(x.name.text)) || (ts.isIdentifier(x) && EXPIRY_FIELD.test(x.text)); };
+      if (side(n.left) || side(n.right)) return true;
+    }
+    ts.forEachChild(n, (c) => { stack.push(c); });
+  }
+  return false;
+}
+
+/** The name of a called function or method (`setTtl`, `this.cache.refreshExpiry`). */
+function calleeName(call: ts.CallExpression): string | undefined {
+  const e = skipOuter(call.expression);
+  return ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
 }
 
 // ---- the rule ---------------------------------------------------------------------------------
 
-export const cacheWithoutTtl = defineRule({
-  id: 'cache-without-ttl',
-  checklist: 'scale',
-  severity: 'warning',
-  summary: 'Cache entries written without a TTL or bound never expire: memory grows until the process or Redis runs out, and stale data is served forever.',
-  fixable: true,
-  fileKinds: ['server'],
-  defaultOptions: { maxEntries: 1000 },
-  visit: {
-    CallExpression(call, ctx) {
-      const callee = call.expression;
-      if (!ts.isPropertyAccessExpression(callee)) return;
-      const method = callee.name.text.toLowerCase();
-      const s = stateOf(ctx);
-      if (READ_METHODS.has(method)) {
-        s.reads.push({ scope: scopeOf(call), key: call.arguments[0]?.getText(ctx.sourceFile), at: call.getStart(ctx.sourceFile) });
-        return;
-      }
-      if (EXPIRE_METHODS.has(method)) {
-        // any receiver counts (pipelines, multi chains, wrappers): silence is the safe side
-        s.expires.push({ scope: scopeOf(call), key: call.arguments[0]?.getText(ctx.sourceFile) });
-        return;
-      }
-      if (method === 'set' && s.usesNodeCache) {
-        // matched to NodeCache instances by receiver in finish() (a method may precede the field)
-        const ttl = call.arguments[2];
-        s.nodeCacheSets.push({ receiver: callee.expression.getText(ctx.sourceFile), hasTtl: !!ttl && !(ts.isNumericLiteral(skipOuter(ttl)) && skipOuter(ttl).getText() === '0') });
-      }
-      if (method !== 'set' && method !== 'setnx' && !HASH_WRITES.has(method) && !MULTI_WRITES.has(method)) return;
-      const r = ctx.facts.resolveCall(call);
-      if (!r || !r.instance || r.path.length !== 1 || (r.module !== 'ioredis' && r.module !== 'redis')) return;
-      if (method === 'set') checkRedisSet(call, callee.expression, r.module, ctx);
-      else checkRedisHashOrMulti(call, callee.expression, method, ctx);
+export const cacheWithoutTtl = createRule({
+  meta: {
+    id: 'cache-without-ttl',
+    checklist: 'scale',
+    severity: 'warning',
+    summary: 'Cache entries written without a TTL or bound never expire: memory grows until the process or Redis runs out, and stale data is served forever.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      redisSet: '{{call}}() stores the key without a TTL: it never expires, so the cache serves stale data forever and Redis memory grows until eviction or OOM. Add an expiry ({{how}}; {{ttl}} s from failpath.cacheTtlSeconds).',
+      multiWrite: "{{call}}() cannot set a TTL, and no expire follows: these keys never expire. Write them with set(key, value, 'EX', {{ttl}}) in a pipeline/multi instead.",
+      setIfAbsent: "{{call}}() cannot set a TTL, and no expire follows: the key never expires (and if it guards work, a crash leaves it held forever). Use set(key, value, 'EX', {{ttl}}, 'NX') (note: it returns 'OK'/null, not 1/0).",
+      hashWrite: '{{call}}() writes a hash with no expire on the key in this function: it never expires, so stale data is served forever and Redis memory only grows. Follow it with expire(key, {{ttl}}).',
+      unboundedLru: 'This LRU cache has neither {{bounds}}: it holds every entry forever, so memory grows with every distinct key. Bound it ({{size}} {{max}} entries, {{ttlOption}} {{ttlMs}} ms from failpath.cacheTtlSeconds).',
+      unboundedNodeCache: '{{label}} without {{bounds}} keeps every entry forever{{sets}}: memory grows with every distinct key and stale data is served forever. Add a default TTL ({{ttl}} s from failpath.cacheTtlSeconds).',
+      growingMap: 'Module-level Map "{{name}}" is used as a cache but only ever grows: nothing in this file deletes or clears entries, so every distinct key stays in memory for the life of the process. Bound it (an LRU with max/ttl) or evict entries.',
     },
-    NewExpression(node, ctx) {
-      const r = ctx.facts.resolveCall(node);
-      if (!r || r.instance) return;
-      if (r.module === 'lru-cache' && (r.path.length === 0 || (r.path.length === 1 && (r.path[0] === 'LRUCache' || r.path[0] === 'default')))) checkLruCache(node, ctx);
-      else if (r.module === 'node-cache' && r.path.length === 0) noteNodeCache(node, ctx);
-    },
-    Identifier(id, ctx) {
-      const s = stateOf(ctx);
-      if (s.maps.size && s.maps.has(id.text)) noteMapUse(id, ctx);
+    options: {
+      type: 'object',
+      properties: { maxEntries: { type: 'integer', minimum: 1, description: 'The size bound a fix gives an in-process cache.' } },
+      additionalProperties: false,
     },
   },
-  finish(ctx) {
-    const s = states.get(ctx);
-    if (!s) return;
-    states.delete(ctx);
-    for (const w of s.writes) {
-      const expired = s.expires.some((e) => e.scope === w.scope && (w.key === undefined || e.key === w.key));
-      if (expired || s.ttlScopes.has(w.scope) || deliberateNoTtl(w.call)) continue;
-      // cache-aside: the same key is read first, then filled
-      const readThrough = w.key !== undefined && s.reads.some((r) => r.scope === w.scope && r.key === w.key && r.at < w.call.getStart(ctx.sourceFile));
-      if (w.named || readThrough) ctx.report({ node: w.call.expression, message: w.message, fixes: w.fixes });
+  defaultOptions: { maxEntries: 1000 },
+  create(ctx, options) {
+    const sf = ctx.sourceFile;
+    const deps = dependencyView(ctx.project);
+    const ttl = ctx.config.cacheTtlSeconds;
+    const max = Number(options.maxEntries ?? 1000);
+    const writes: RedisWrite[] = [];
+    const expires: { scope: ts.Node; key?: string }[] = [];
+    const ttlHelpers: { scope: ts.Node; args: string[] }[] = [];
+    const reads: { scope: ts.Node; key?: string; at: number }[] = [];
+    /** Functions that also write with a TTL: a TTL-less write there is a deliberate branch. */
+    const ttlScopes = new Set<ts.Node>();
+    const ttlKeys = new Set<string>();
+    const maps = collectMapCandidates();
+    const nodeCaches: NodeCacheCandidate[] = [];
+    const nodeCacheSets: { receiver: string; hasTtl: boolean }[] = [];
+    let nodeCacheFacet: CacheFacet | undefined;
+    for (const b of ctx.facts.bindings.values()) {
+      const c = KNOWLEDGE.cacheOf(b.module, deps);
+      if (c?.setTtlArgument !== undefined) nodeCacheFacet = c;
     }
-    for (const c of s.nodeCaches) {
-      for (const set of s.nodeCacheSets) {
-        if (set.receiver !== c.receiver) continue;
-        c.sets++;
-        if (!set.hasTtl) c.setsWithoutTtl++;
+
+    function collectMapCandidates(): Map<string, MapCandidate> {
+      const out = new Map<string, MapCandidate>();
+      for (const st of sf.statements) {
+        if (!ts.isVariableStatement(st) || hasModifier(st, ts.SyntaxKind.ExportKeyword)) continue;
+        for (const d of st.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name) || !d.initializer || !CACHE_NAME.test(d.name.text)) continue;
+          const init = skipOuter(d.initializer);
+          if (!ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'Map') continue;
+          if (ctx.facts.bindings.has('Map')) continue;
+          out.set(d.name.text, { decl: d, name: d.name.text, newExpr: init, growsPerIdentity: false, bounded: false, selfExpiring: false, readers: new Set() });
+        }
       }
-      reportNodeCache(ctx, c);
+      return out;
     }
-    for (const c of s.maps.values()) {
-      if (!c.growsPerIdentity || c.bounded) continue;
-      const fix = lruReplacement(ctx, c);
-      ctx.report({
-        node: c.decl.name,
-        message: `Module-level Map "${c.name}" is used as a cache but only ever grows: nothing in this file deletes or clears entries, so every distinct key stays in memory for the life of the process. Bound it (an LRU with max/ttl) or evict entries.`,
-        fixes: fix ? [fix] : [],
+
+    // ---- Redis ----------------------------------------------------------------------------------
+
+    function checkRedisSet(call: ts.CallExpression, receiver: ts.Expression, facet: CacheFacet): void {
+      const args = call.arguments;
+      if (args.length < 2 || args.some((a) => ts.isSpreadElement(a))) return;
+      let positional = facet.setTtl !== 'options';
+      let obj: ts.ObjectLiteralExpression | undefined;
+      const ttlOptions = facet.redis?.ttlOptions ?? [];
+      for (let i = 2; i < args.length; i++) {
+        const a = skipOuter(args[i]);
+        const token = literalString(a);
+        if (token !== undefined) {
+          if (TTL_TOKENS.has(token.toUpperCase())) { ttlScopes.add(scopeOf(call)); ttlKeys.add(args[0].getText(sf)); return; }
+          positional = true; // 'NX' / 'XX' / 'GET'
+          continue;
+        }
+        if (ts.isObjectLiteralExpression(a) && i === 2) {
+          if (hasSpread(a) || ttlOptions.some((k) => findProperty(a, k))) { ttlScopes.add(scopeOf(call)); ttlKeys.add(args[0].getText(sf)); return; }
+          obj = a;
+          continue;
+        }
+        if ((ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && i === args.length - 1) continue; // callback
+        return; // a mode/TTL held in a variable: cannot see it
+      }
+      const how = obj ? `EX: ${ttl}` : positional ? `'EX', ${ttl}` : `{ EX: ${ttl} }`;
+      const fix = (): Fix[] => {
+        if (obj) return [{ title: `Add EX: ${ttl}`, edits: [insertProperty(edit(ctx), obj, `EX: ${ttl}`)], isPreferred: true, safe: true }];
+        if (positional) {
+          const at = args[1].getEnd();
+          return [{ title: `Add 'EX', ${ttl}`, edits: [{ start: at, end: at, newText: `, ${quoteString(ctx.style, 'EX')}, ${ttl}` }], isPreferred: true, safe: true }];
+        }
+        return [{ title: `Add { EX: ${ttl} }`, edits: [appendArguments(edit(ctx), call, [`{ EX: ${ttl} }`])], isPreferred: true, safe: true }];
+      };
+      writes.push({
+        call, scope: scopeOf(call), key: args[0].getText(sf), named: namedAsCache(call, receiver, ctx),
+        messageId: 'redisSet', data: { call: `${receiver.getText(sf)}.set`, how, ttl }, fix,
       });
     }
+
+    function checkRedisHashOrMulti(call: ts.CallExpression, receiver: ts.Expression, method: string): void {
+      const args = call.arguments;
+      if (args.length < 1 || args.some((a) => ts.isSpreadElement(a))) return;
+      const name = `${receiver.getText(sf)}.${(call.expression as ts.PropertyAccessExpression).name.text}`;
+      const named = namedAsCache(call, receiver, ctx);
+      if (MULTI_WRITES.has(method)) {
+        writes.push({ call, scope: scopeOf(call), named, messageId: 'multiWrite', data: { call: name, ttl } });
+        return;
+      }
+      if (SET_IF_ABSENT.has(method)) {
+        writes.push({ call, scope: scopeOf(call), key: args[0].getText(sf), named, messageId: 'setIfAbsent', data: { call: name, ttl } });
+        return;
+      }
+      // hset & co: the fix adds `await <receiver>.expire(key, ttl)` after an awaited statement
+      const st = enclosingStatement(call);
+      const parent = call.parent;
+      const fixable = !!st && ts.isExpressionStatement(st) && ts.isAwaitExpression(parent) && st.expression === parent && isPure(args[0]);
+      const expire = REDIS_COMMANDS.expire[0];
+      writes.push({
+        call, scope: scopeOf(call), key: args[0].getText(sf), named, messageId: 'hashWrite', data: { call: name, ttl },
+        ...(fixable ? {
+          fix: (): Fix[] => {
+            const indent = lineIndentAt(ctx.text, st!.getStart(sf));
+            const line = `await ${receiver.getText(sf)}.${expire}(${args[0].getText(sf)}, ${ttl})${semi(ctx.style)}`;
+            const e: TextEdit = { start: st!.getEnd(), end: st!.getEnd(), newText: `${ctx.style.eol}${indent}${line}` };
+            return [{ title: `Add ${line.replace(/;$/, '')} after it`, edits: [e], isPreferred: true, safe: true }];
+          },
+        } : {}),
+      });
+    }
+
+    // ---- lru-cache / node-cache -----------------------------------------------------------------
+
+    function checkLruCache(node: ts.NewExpression, facet: CacheFacet): void {
+      const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+      if (args.length > 1) return;
+      const ttlMs = ttl * (facet.ttlOption?.unit === 's' ? 1 : 1000);
+      const ttlOption = facet.ttlOption?.name ?? 'ttl';
+      const size = facet.sizeOption ?? 'max';
+      const props = `${size}: ${max}, ${ttlOption}: ${ttlMs}`;
+      const data = { bounds: `${size}, maxSize nor ${ttlOption}`, size, max, ttlOption, ttlMs };
+      const a = args[0] && skipOuter(args[0]);
+      if (!a) {
+        ctx.report({
+          node: node.expression, messageId: 'unboundedLru', data,
+          fix: () => [{
+            title: `Add { ${props} }`,
+            edits: [node.arguments === undefined
+              ? { start: node.expression.getEnd(), end: node.expression.getEnd(), newText: `({ ${props} })` }
+              : appendArguments(edit(ctx), node, [`{ ${props} }`])],
+            isPreferred: true, safe: true,
+          }],
+        });
+        return;
+      }
+      if (!ts.isObjectLiteralExpression(a) || hasSpread(a)) return; // new LRU(500) is max; a variable we cannot see
+      if ((facet.boundOptions ?? []).some((k) => findProperty(a, k))) return;
+      ctx.report({ node: node.expression, messageId: 'unboundedLru', data, fix: () => [{ title: `Add ${props}`, edits: [insertProperty(edit(ctx), a, props)], isPreferred: true, safe: true }] });
+    }
+
+    function noteNodeCache(node: ts.NewExpression, facet: CacheFacet): void {
+      const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+      if (args.length > 1) return;
+      const a = args[0] && skipOuter(args[0]);
+      let obj: ts.ObjectLiteralExpression | undefined;
+      if (a) {
+        if (!ts.isObjectLiteralExpression(a) || hasSpread(a)) return;
+        const unbounded = facet.unboundedValues ?? {};
+        let explicitNoTtl = false;
+        for (const option of facet.boundOptions ?? []) {
+          const p = findProperty(a, option);
+          if (!p) continue;
+          if (!(ts.isPropertyAssignment(p) && skipOuter(p.initializer).getText(sf) === unbounded[option])) return;
+          if (option === facet.ttlOption?.name) explicitNoTtl = true;
+        }
+        if (explicitNoTtl) return; // stdTTL: 0 is an explicit choice of per-entry TTLs; set() calls are checked instead
+        obj = a;
+      }
+      nodeCaches.push({ newExpr: node, receiver: receiverOf(node), ...(obj ? { obj } : {}), sets: 0, setsWithoutTtl: 0, facet });
+    }
+
+    function reportNodeCache(c: NodeCacheCandidate): void {
+      if (c.sets > 0 && c.setsWithoutTtl === 0) return; // every set() passes its own TTL
+      const node = c.newExpr;
+      const option = c.facet.ttlOption?.name ?? 'stdTTL';
+      const prop = `${option}: ${ttl}`;
+      const bounds = (c.facet.boundOptions ?? [option]).join(' or ');
+      const sets = c.setsWithoutTtl ? ` (${c.setsWithoutTtl} set() call${c.setsWithoutTtl === 1 ? '' : 's'} here pass no TTL)` : '';
+      ctx.report({
+        node: node.expression, messageId: 'unboundedNodeCache', data: { label: node.expression.getText(sf), bounds, sets, ttl },
+        fix: () => [c.obj
+          ? { title: `Add ${prop}`, edits: [insertProperty(edit(ctx), c.obj, prop)], isPreferred: true, safe: true }
+          : {
+            title: `Add { ${prop} }`,
+            edits: [node.arguments === undefined
+              ? { start: node.expression.getEnd(), end: node.expression.getEnd(), newText: `({ ${prop} })` }
+              : appendArguments(edit(ctx), node, [`{ ${prop} }`])],
+            isPreferred: true,
+            safe: true,
+          }],
+      });
+    }
+
+    // ---- module-level Map caches ----------------------------------------------------------------
+
+    function noteMapUse(id: ts.Identifier): void {
+      const c = maps.get(id.text);
+      if (!c || id === c.decl.name) return;
+      const p = id.parent;
+      if (ts.isPropertyAccessExpression(p) && p.expression === id) {
+        const m = p.name.text;
+        if (MAP_SHRINKS.has(m)) { c.bounded = true; return; }
+        if (m === 'set' && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+          const key = p.parent.arguments[0];
+          if (key && enclosingFunction(p) && namesIdentity(key)) c.growsPerIdentity = true;
+          if (carriesExpiry(p.parent.arguments[1])) c.selfExpiring = true;
+          return;
+        }
+        if (MAP_READS.has(m)) {
+          if (m === 'get') c.readers.add(scopeOf(p));
+          return;
+        }
+      }
+      if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id)) return; // obj.cache: another name
+      c.bounded = true; // passed on, returned, reassigned, iterated: someone else may bound it
+    }
+
+    /** Whether the Map can become an LRUCache (lru-cache ≥ 7 installed, types that fit, no name clash); decided without building text. */
+    function lruPlan(c: MapCandidate) {
+      const module = KNOWLEDGE.usedModule(KNOWLEDGE.lib(LIB.lruCache), deps);
+      if (!module) return undefined;
+      const facet = KNOWLEDGE.cacheOf(module, deps);
+      if (!facet?.import || facet.ttlOption?.name !== 'ttl') return undefined; // before v7 (maxAge): not offered
+      const targs = c.newExpr.typeArguments;
+      if (targs && targs.some((t) => /\b(undefined|null|unknown|void)\b/.test(t.getText(sf)))) return undefined; // LRUCache needs non-nullish K, V
+      if (!targs && c.decl.type) return undefined; // `const cache: Map<K, V> = new Map()` would need its annotation changed
+      const imp = facet.import;
+      if (ctx.facts.moduleNames.has(imp.binding) && ctx.facts.bindings.get(imp.binding)?.module !== imp.module) return undefined;
+      return { imp, size: facet.sizeOption ?? 'max', targs };
+    }
+
+    function lruReplacement(c: MapCandidate, plan: NonNullable<ReturnType<typeof lruPlan>>): Fix {
+      const { imp, size, targs } = plan;
+      const local = imp.binding;
+      const ttlMs = ttl * 1000;
+      const typeText = targs ? `<${targs.map((t) => t.getText(sf)).join(', ')}>` : '';
+      const edits: TextEdit[] = [{ start: c.newExpr.getStart(sf), end: c.newExpr.getEnd(), newText: `new ${local}${typeText}({ ${size}: ${max}, ttl: ${ttlMs} })` }];
+      const added = addImport(edit(ctx), imp.kind === 'named' ? { module: imp.module, named: local } : { module: imp.module, default: local });
+      if (added) edits.push(added);
+      return { title: `Replace the Map with ${local} from ${imp.module} (max ${max}, ttl ${ttlMs} ms)`, edits, isPreferred: true };
+    }
+
+    return {
+      CallExpression(call) {
+        const callee = call.expression;
+        const helper = calleeName(call);
+        if (helper && TTL_HELPER.test(helper) && !EXPIRE_METHODS.has(helper.toLowerCase())) {
+          // a TTL set by a helper on the key (`await setTtl(key)`, `cache.ttl(key, 60)`)
+          ttlHelpers.push({ scope: scopeOf(call), args: call.arguments.map((a) => a.getText(sf)) });
+        }
+        if (!ts.isPropertyAccessExpression(callee)) return;
+        const method = callee.name.text.toLowerCase();
+        if (READ_METHODS.has(method)) {
+          reads.push({ scope: scopeOf(call), key: call.arguments[0]?.getText(sf), at: call.getStart(sf) });
+          return;
+        }
+        if (EXPIRE_METHODS.has(method)) {
+          // any receiver counts (pipelines, multi chains, wrappers): silence is the safe side
+          expires.push({ scope: scopeOf(call), key: call.arguments[0]?.getText(sf) });
+          return;
+        }
+        if (SET_METHODS.has(method) && nodeCacheFacet?.setTtlArgument !== undefined) {
+          // matched to node-cache instances by receiver at the end (a method may precede the field)
+          const t = call.arguments[nodeCacheFacet.setTtlArgument];
+          nodeCacheSets.push({ receiver: callee.expression.getText(sf), hasTtl: !!t && !(ts.isNumericLiteral(skipOuter(t)) && skipOuter(t).getText(sf) === '0') });
+        }
+        if (!SET_METHODS.has(method) && !SET_IF_ABSENT.has(method) && !HASH_WRITES.has(method) && !MULTI_WRITES.has(method)) return;
+        const r = ctx.facts.resolveCall(call);
+        if (!r || !r.instance || r.path.length !== 1) return;
+        const facet = KNOWLEDGE.cacheOf(r.module, deps);
+        if (!facet?.redis) return;
+        if (SET_METHODS.has(method)) checkRedisSet(call, callee.expression, facet);
+        else checkRedisHashOrMulti(call, callee.expression, method);
+      },
+      NewExpression(node) {
+        const r = ctx.facts.resolveCall(node);
+        if (!r || r.instance) return;
+        const facet = KNOWLEDGE.cacheOf(r.module, deps);
+        if (!facet?.constructors?.some((c) => c.length === r.path.length && c.every((x, i) => x === r.path[i]))) return;
+        if (facet.setTtlArgument !== undefined) noteNodeCache(node, facet);
+        else checkLruCache(node, facet);
+      },
+      Identifier(id) {
+        if (maps.size && maps.has(id.text)) noteMapUse(id);
+      },
+      'SourceFile:exit'() {
+        for (const w of writes) {
+          // a TTL set elsewhere: an expire on the same key anywhere in the file (another function, a
+          // setter), a set with a TTL on the same key, or a TTL helper called on it here
+          const expired = expires.some((e) => (w.key === undefined ? e.scope === w.scope : e.key === w.key)) ||
+            (w.key !== undefined && ttlKeys.has(w.key)) ||
+            ttlHelpers.some((h) => h.scope === w.scope && (w.key === undefined || h.args.includes(w.key)));
+          if (expired || ttlScopes.has(w.scope) || deliberateNoTtl(w.call)) continue;
+          // cache-aside: the same key is read first, then filled
+          const readThrough = w.key !== undefined && reads.some((r) => r.scope === w.scope && r.key === w.key && r.at < w.call.getStart(sf));
+          if (w.named || readThrough) ctx.report({ node: w.call.expression, messageId: w.messageId, data: w.data, ...(w.fix ? { fix: w.fix } : {}) });
+        }
+        for (const c of nodeCaches) {
+          for (const set of nodeCacheSets) {
+            if (set.receiver !== c.receiver) continue;
+            c.sets++;
+            if (!set.hasTtl) c.setsWithoutTtl++;
+          }
+          reportNodeCache(c);
+        }
+        for (const c of maps.values()) {
+          if (!c.growsPerIdentity || c.bounded || c.selfExpiring) continue;
+          // entries whose expiry is checked on read (`if (hit.expiresAt < Date.now())`) expire on their own
+          if ([...c.readers].some(comparesExpiry)) continue;
+          const plan = lruPlan(c);
+          ctx.report({ node: c.decl.name, messageId: 'growingMap', data: { name: c.name }, ...(plan ? { fix: () => [lruReplacement(c, plan)] } : {}) });
+        }
+      },
+    };
   },
 });

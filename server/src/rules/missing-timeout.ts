@@ -7,87 +7,58 @@
  * Before:  await axios.post(url, body);
  * After:   await axios.post(url, body, { timeout: 10000 });
  *
- * Silent when a deadline exists (signal, timeout option, an instance created with a timeout,
- * `axios.defaults.timeout` set in the file) or when the options cannot be seen (a variable or a
- * spread): we prefer silence to noise. ky has a 10 s default, so only `timeout: false` is reported.
- * Calls through an instance made by `axios.create()` without a timeout in this file are left to
- * missing-client-timeout, which reports the create once (unless that rule is turned off).
+ * Before:  const api = axios.create({ baseURL });
+ * After:   const api = axios.create({ baseURL, timeout: 10000 });
+ *
+ * What a call is, where its options go and which option is a deadline come from the knowledge
+ * table (`httpCallOf`, HTTP_STYLES). Silent when a deadline exists (signal, timeout option, an
+ * instance created with a timeout, `x.defaults.timeout` set in the file, ky's 10 s default) or
+ * when the options cannot be seen (a variable or a spread): we prefer silence to noise.
+ *
+ * An instance created in this file (`axios.create()`) without a timeout is one problem: it is
+ * reported once at the create, with a fix that covers every call through it; the calls are not
+ * reported again (engine/queries/http.ts decides, whichever rules run).
+ *
+ * From the project (ctx.view): calls through a project HTTP wrapper that sets a deadline are fine;
+ * a client instance exported by another module without one is reported at the call here (its
+ * create is reported in its own file), naming the wrapper.
+ *
+ * A fetch whose response body is streamed gets no `AbortSignal.timeout()` fix: that signal also
+ * aborts the body, so every download longer than the deadline would fail. The finding says so.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
-import { skipOuter, type Resolved } from '../engine/facts';
+import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
+import { skipOuter, type ClientInstance } from '../engine/facts';
 import { findProperty, hasSpread } from '../engine/ast';
 import { insertProperty, appendArguments } from '../fixes/edits';
-import { coversAxiosInstance } from './missing-client-timeout';
-
-const AXIOS_SLOT: Record<string, number> = {
-  request: 0,
-  get: 1, delete: 1, head: 1, options: 1,
-  post: 2, put: 2, patch: 2, postForm: 2, putForm: 2, patchForm: 2,
-};
-const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
-const KY_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
-const SUPERAGENT_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options']);
-
-type Family = 'fetch' | 'axios' | 'got' | 'ky' | 'superagent' | 'http' | 'undici-request';
+import { KNOWLEDGE, type HttpCall, type HttpStyle } from '../knowledge';
+import { instanceReportedAtFactory, responseBodyIsStreamed, setsDefaultsTimeout, trackHttpInstances, wrapperCall, type InstanceWithoutDeadline } from '../engine/queries/http';
 
 interface Target {
-  family: Family;
-  /** Index of the options/config argument. */
+  style: HttpStyle;
+  /** Index of the options/config argument (-1: none, the deadline is chained). */
   slot: number;
   label: string;
 }
 
-function classify(call: ts.CallExpression, r: Resolved): Target | undefined {
-  const { module, path } = r;
-  const method = path[path.length - 1];
-  const inst = !!r.instance;
-  switch (module) {
-    case 'global':
-      return path.length === 1 && path[0] === 'fetch' ? { family: 'fetch', slot: 1, label: 'fetch' } : undefined;
-    case 'node-fetch':
-      return path.length === 0 || (path.length === 1 && path[0] === 'default') ? { family: 'fetch', slot: 1, label: 'fetch' } : undefined;
-    case 'undici':
-      if (inst) return undefined; // Agent/Pool/Client instances configure their own timeouts
-      if (path.length === 1 && path[0] === 'fetch') return { family: 'fetch', slot: 1, label: 'undici fetch' };
-      if (path.length === 1 && path[0] === 'request') return { family: 'undici-request', slot: 1, label: 'undici request' };
-      return undefined;
-    case 'axios': {
-      const name = inst ? r.instance!.name : 'axios';
-      if (path.length === 0) {
-        const first = call.arguments[0] && skipOuter(call.arguments[0]);
-        return { family: 'axios', slot: first && ts.isObjectLiteralExpression(first) ? 0 : 1, label: name };
-      }
-      if (path.length === 1 && method in AXIOS_SLOT) return { family: 'axios', slot: AXIOS_SLOT[method], label: `${name}.${method}` };
-      return undefined;
-    }
-    case 'got': {
-      const name = inst ? r.instance!.name : 'got';
-      if (path.length === 0) {
-        const first = call.arguments[0] && skipOuter(call.arguments[0]);
-        return { family: 'got', slot: first && ts.isObjectLiteralExpression(first) ? 0 : 1, label: name };
-      }
-      if (path.length === 1 && GOT_METHODS.has(method)) return { family: 'got', slot: 1, label: `${name}.${method}` };
-      return undefined;
-    }
-    case 'ky': {
-      const name = inst ? r.instance!.name : 'ky';
-      if (path.length === 0 || (path.length === 1 && KY_METHODS.has(method))) return { family: 'ky', slot: 1, label: path.length ? `${name}.${method}` : name };
-      return undefined;
-    }
-    case 'superagent':
-      if (path.length === 1 && SUPERAGENT_METHODS.has(method)) return { family: 'superagent', slot: -1, label: `superagent.${method}` };
-      return undefined;
-    case 'http':
-    case 'https':
-      if (!inst && path.length === 1 && (method === 'request' || method === 'get')) {
-        const first = call.arguments[0] && skipOuter(call.arguments[0]);
-        return { family: 'http', slot: first && ts.isObjectLiteralExpression(first) ? 0 : 1, label: `${module}.${method}` };
-      }
-      return undefined;
-    default:
-      return undefined;
-  }
+type Messages = 'noTimeout' | 'timeoutDisabled' | 'requestSignalOnly' | 'chainTimeout' | 'streamedBody' | 'instanceNoTimeout' | 'instanceTimeoutZero' | 'wrapperNoTimeout';
+
+function classify(call: ts.CallExpression, module: string, path: readonly string[], inst: ClientInstance | undefined, instanceName?: string): Target | undefined {
+  const found = KNOWLEDGE.httpCallOf(module, path, !!inst || instanceName !== undefined);
+  if (!found) return undefined;
+  const { call: shape, style } = found;
+  let slot: number;
+  if (shape.options === 'url-or-config') {
+    const first = call.arguments[0] && skipOuter(call.arguments[0]);
+    slot = first && ts.isObjectLiteralExpression(first) ? 0 : 1;
+  } else slot = shape.options;
+  return { style, slot, label: labelOf(shape, module, path, inst?.name ?? instanceName) };
+}
+
+function labelOf(shape: HttpCall, module: string, path: readonly string[], instanceName: string | undefined): string {
+  if (shape.label) return shape.label;
+  const base = instanceName ?? module;
+  return path.length ? `${base}.${path.join('.')}` : base;
 }
 
 /** Is `signal: <x>` the incoming request's own signal (cancels on disconnect, no deadline)? */
@@ -95,26 +66,6 @@ function isRequestSignal(e: ts.Expression): boolean {
   const x = skipOuter(e);
   return ts.isPropertyAccessExpression(x) && x.name.text === 'signal' && ts.isIdentifier(x.expression) &&
     /^(req|request)$/.test(x.expression.text);
-}
-
-/** Does the file set `axios.defaults.timeout = …` (or `<instance>.defaults.timeout`)? */
-function fileSetsDefaultTimeout(ctx: RuleContext, target: string): boolean {
-  const cache = ctx.facts as unknown as { __defaultTimeouts?: Set<string> };
-  if (!cache.__defaultTimeouts) {
-    const found = new Set<string>();
-    const scan = (st: ts.Node) => {
-      if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const left = st.expression.left;
-        if (ts.isPropertyAccessExpression(left) && left.name.text === 'timeout' && ts.isPropertyAccessExpression(left.expression) &&
-          left.expression.name.text === 'defaults') {
-          found.add(left.expression.expression.getText(ctx.sourceFile));
-        }
-      }
-    };
-    for (const st of ctx.sourceFile.statements) scan(st);
-    cache.__defaultTimeouts = found;
-  }
-  return cache.__defaultTimeouts.has(target);
 }
 
 /** Walks up a superagent chain `superagent.get(u).set(...).timeout(...)` looking for `.timeout(`. */
@@ -148,84 +99,162 @@ function httpRequestSetsTimeout(call: ts.CallExpression): boolean {
   return false;
 }
 
-export const missingTimeout = defineRule({
-  id: 'missing-timeout',
-  checklist: 'recover',
-  severity: 'warning',
-  summary: 'An outbound HTTP call with no deadline hangs as long as the remote side does, holding sockets, memory and the caller.',
-  fixable: true,
-  fileKinds: ['server'],
-  visit: {
-    CallExpression(call, ctx) {
-      const r = ctx.facts.resolveCall(call);
-      if (!r) return;
-      const t = classify(call, r);
-      if (!t) return;
-      const ms = ctx.config.timeoutMs;
-      const inst = r.instance;
-
-      // Instance-level deadlines (axios.create({ timeout }), got.extend({ timeout }), ky.create(...))
-      if (inst) {
-        if (inst.optionsOpaque) return;
-        if (inst.options && (findProperty(inst.options, 'timeout') || findProperty(inst.options, 'signal'))) {
-          if (t.family !== 'ky') return;
+export const missingTimeout = createRule({
+  meta: {
+    id: 'missing-timeout',
+    checklist: 'recover',
+    severity: 'warning',
+    summary: 'An outbound HTTP call with no deadline hangs as long as the remote side does, holding sockets, memory and the caller.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      noTimeout: '{{call}}() has no timeout: if the remote service hangs, this call waits forever and holds the caller, its socket and memory. Give it a deadline ({{ms}} ms by default, setting failpath.timeoutMs).',
+      timeoutDisabled: '{{call}}() disables its timeout: if the remote service hangs, this call waits forever and holds the caller, its socket and memory. Give it a deadline ({{ms}} ms by default, setting failpath.timeoutMs).',
+      requestSignalOnly: "{{call}}() has no timeout: the request's own signal only fires when the client disconnects. Combine it with a deadline.",
+      chainTimeout: '{{call}}() has no timeout: if the remote service hangs, this request waits forever. Chain .timeout({{ms}}).',
+      streamedBody: '{{call}}() has no timeout, and its response body is streamed: AbortSignal.timeout() would also abort the body, so every download longer than the deadline would fail. Give the connection and headers a deadline instead (an undici Agent with headersTimeout as the dispatcher, or an AbortController whose timer is cleared once the headers arrive).',
+      instanceNoTimeout: '{{factory}}() without a timeout: {{library}} waits forever by default, so every request through this instance{{where}} hangs as long as the remote service does. Give the instance a deadline ({{ms}} ms, setting failpath.timeoutMs).',
+      instanceTimeoutZero: "{{option}}: 0 disables {{library}}'s deadline: every request through this instance waits as long as the remote side does. Set a deadline ({{ms}} ms, setting failpath.timeoutMs).",
+      wrapperNoTimeout: '{{call}}() has no timeout: {{wrapper}} (from {{specifier}}) is an HTTP client ({{library}}) the project made without a deadline, so this call waits as long as the remote service does. Give {{wrapper}} a deadline where it is created, or this call one ({{ms}} ms, setting failpath.timeoutMs).',
+    },
+  },
+  defaultOptions: {},
+  create(ctx) {
+    const ms = ctx.config.timeoutMs;
+    const sf = ctx.sourceFile;
+    const instances = trackHttpInstances(sf, ctx.facts);
+    let defaultTimeouts: Set<string> | undefined;
+    /** Does the file set `<target>.defaults.timeout = …` at its top level? */
+    const fileSetsDefaultTimeout = (target: string): boolean => {
+      if (!defaultTimeouts) {
+        defaultTimeouts = new Set();
+        for (const st of sf.statements) {
+          if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression)) {
+            const left = st.expression.left;
+            if (ts.isPropertyAccessExpression(left) && ts.isPropertyAccessExpression(left.expression) &&
+              setsDefaultsTimeout(sf, [st], left.expression.expression.getText(sf))) defaultTimeouts.add(left.expression.expression.getText(sf));
+          }
         }
-        if (t.family === 'axios' && fileSetsDefaultTimeout(ctx, inst.name)) return;
-        // one finding for one problem: missing-client-timeout reports the instance's axios.create()
-        if (t.family === 'axios' && coversAxiosInstance(ctx, inst)) return;
-      } else if (t.family === 'axios' && fileSetsDefaultTimeout(ctx, rootName(call))) {
-        return;
       }
+      return defaultTimeouts.has(target);
+    };
 
-      if (t.family === 'superagent') {
-        if (chainHasTimeout(call)) return;
-        const edit: TextEdit = { start: call.getEnd(), end: call.getEnd(), newText: `.timeout(${ms})` };
+    function reportInstance(e: InstanceWithoutDeadline): void {
+      const library = e.label.split('.')[0];
+      if (e.disabled) {
+        const v = e.disabled;
         ctx.report({
-          node: call.expression,
-          message: `${t.label}() has no timeout: if the remote service hangs, this request waits forever. Chain .timeout(${ms}).`,
-          fixes: [{ title: `Add .timeout(${ms})`, edits: [edit], isPreferred: true, safe: true }],
+          node: v, messageId: 'instanceTimeoutZero', data: { option: e.option, library, ms },
+          fix: () => [{ title: `Set ${e.option}: ${ms}`, edits: [{ start: v.getStart(sf), end: v.getEnd(), newText: String(ms) }], isPreferred: true, safe: true }],
         });
         return;
       }
-
-      const args = call.arguments;
-      if (args.some((a) => ts.isSpreadElement(a))) return;
-      // fetch('/api/…'): a relative URL only resolves in a browser; this is browser code
-      if (t.family === 'fetch' && args[0] && isRelativeUrl(args[0])) return;
-      const optArg = t.slot >= 0 ? args[t.slot] : undefined;
-      const opts = optArg ? skipOuter(optArg) : undefined;
-      if (opts && !ts.isObjectLiteralExpression(opts)) {
-        // http.get(url, callback): the callback sits in the options slot
-        if (!(t.family === 'http' && (ts.isArrowFunction(opts) || ts.isFunctionExpression(opts)))) return; // opaque options
+      let where = '';
+      if (e.firstWithout && e.firstWithout !== e.call.parent.parent) {
+        const line = sf.getLineAndCharacterOfPosition(e.firstWithout.getStart(sf)).line + 1;
+        where = ` (${e.callsWithoutDeadline} call${e.callsWithoutDeadline === 1 ? '' : 's'} in this file without their own, first on line ${line})`;
       }
-      const obj = opts && ts.isObjectLiteralExpression(opts) ? opts : undefined;
-      if (obj && hasSpread(obj)) return;
+      const prop = `${e.option}: ${ms}`;
+      ctx.report({
+        node: e.call.expression, messageId: 'instanceNoTimeout', data: { factory: e.call.expression.getText(sf), library, where, ms },
+        fix: () => [e.obj
+          ? { title: `Add ${prop}`, edits: [insertProperty(ctx as never, e.obj!, prop)], isPreferred: true, safe: true }
+          : { title: `Add { ${prop} }`, edits: [appendArguments(ctx as never, e.call, [`{ ${prop} }`])], isPreferred: true, safe: true }],
+      });
+    }
 
-      let requestSignal: ts.Expression | undefined;
-      if (obj) {
-        const signal = findProperty(obj, 'signal');
-        if (signal) {
-          if (ts.isPropertyAssignment(signal) && isRequestSignal(signal.initializer)) requestSignal = signal.initializer;
-          else return;
+    return {
+      CallExpression(call) {
+        instances.onCall(call);
+        const r = ctx.facts.resolveCall(call);
+        if (!r) return;
+        let t = classify(call, r.module, r.path, r.instance);
+        let through: { wrapper: string; specifier: string; library: string } | undefined;
+        if (!t) {
+          // a client the project exports from another module (view.httpWrappers)
+          const w = r.instance ? undefined : wrapperCall(ctx.view, ctx.fileName, ctx.facts.bindings, call, r.path);
+          if (!w || !w.wrapper.library) return;
+          const lib = KNOWLEDGE.library(w.wrapper.library);
+          if (!lib) return;
+          t = classify(call, KNOWLEDGE.moduleOf(lib.id), w.path, undefined, w.local);
+          if (!t) return;
+          if (w.wrapper.setsDeadline) return; // the wrapper covers its calls
+          through = { wrapper: w.local, specifier: ctx.facts.bindings.get(w.local)?.module ?? '', library: lib.label };
         }
-        if (t.family === 'ky') {
-          const to = findProperty(obj, 'timeout');
-          if (!to || !ts.isPropertyAssignment(to) || to.initializer.kind !== ts.SyntaxKind.FalseKeyword) return;
-        } else if (findProperty(obj, 'timeout')) return;
-        if (t.family === 'undici-request' && (findProperty(obj, 'headersTimeout') || findProperty(obj, 'bodyTimeout') || findProperty(obj, 'dispatcher'))) return;
-        if (t.family === 'fetch' && findProperty(obj, 'dispatcher')) return;
-      } else if (t.family === 'ky') {
-        return; // ky's default timeout is 10 s
-      }
-      if (t.family === 'http' && httpRequestSetsTimeout(call)) return;
+        const style = t.style;
+        const inst = r.instance;
 
-      const fix = buildFix(ctx, call, t, obj, ms, requestSignal);
-      const what = t.family === 'ky' ? `${t.label}() disables its timeout` : `${t.label}() has no timeout`;
-      const detail = requestSignal
-        ? `${what}: the request's own signal only fires when the client disconnects. Combine it with a deadline.`
-        : `${what}: if the remote service hangs, this call waits forever and holds the caller, its socket and memory. Give it a deadline (${ms} ms by default, setting failpath.timeoutMs).`;
-      ctx.report({ node: call.expression, message: detail, fixes: fix ? [fix] : [] });
-    },
+        // Instance-level deadlines (axios.create({ timeout }), got.extend({ timeout }), ky.create(...))
+        if (inst) {
+          if (inst.optionsOpaque) return;
+          if (inst.options && (findProperty(inst.options, 'timeout') || findProperty(inst.options, 'signal'))) {
+            if (style.defaultMs === undefined) return;
+          }
+          if (style.defaultsTimeout && fileSetsDefaultTimeout(inst.name)) return;
+          // one finding for one problem: the instance's create is reported (trackHttpInstances)
+          if (instanceReportedAtFactory(ctx.facts, inst)) return;
+        } else if (style.defaultsTimeout && fileSetsDefaultTimeout(through ? through.wrapper : rootName(call))) {
+          return;
+        }
+
+        if (style.write === 'chain') {
+          if (chainHasTimeout(call)) return;
+          const edit: TextEdit = { start: call.getEnd(), end: call.getEnd(), newText: `.timeout(${ms})` };
+          ctx.report({
+            node: call.expression, messageId: 'chainTimeout', data: { call: t.label, ms },
+            fix: () => [{ title: `Add .timeout(${ms})`, edits: [edit], isPreferred: true, safe: true }],
+          });
+          return;
+        }
+
+        const args = call.arguments;
+        if (args.some((a) => ts.isSpreadElement(a))) return;
+        // fetch('/api/…'): a relative URL only resolves in a browser; this is browser code
+        if (style.id === 'fetch' && args[0] && isRelativeUrl(args[0])) return;
+        const optArg = t.slot >= 0 ? args[t.slot] : undefined;
+        const opts = optArg ? skipOuter(optArg) : undefined;
+        if (opts && !ts.isObjectLiteralExpression(opts)) {
+          // http.get(url, callback): the callback sits in the options slot
+          if (!(style.requestSetTimeout && (ts.isArrowFunction(opts) || ts.isFunctionExpression(opts)))) return; // opaque options
+        }
+        const obj = opts && ts.isObjectLiteralExpression(opts) ? opts : undefined;
+        if (obj && hasSpread(obj)) return;
+
+        let requestSignal: ts.Expression | undefined;
+        if (obj) {
+          const signal = findProperty(obj, 'signal');
+          if (signal) {
+            if (ts.isPropertyAssignment(signal) && isRequestSignal(signal.initializer)) requestSignal = signal.initializer;
+            else return;
+          }
+          if (style.defaultMs !== undefined) {
+            // ky: a 10 s default; only `timeout: false` turns it off
+            const to = findProperty(obj, 'timeout');
+            if (!to || !ts.isPropertyAssignment(to) || to.initializer.kind !== ts.SyntaxKind.FalseKeyword) return;
+          } else if (style.deadlineOptions.some((o) => o !== 'signal' && findProperty(obj, o))) return;
+        } else if (style.defaultMs !== undefined) {
+          return; // the library's default deadline applies
+        }
+        if (style.requestSetTimeout && httpRequestSetsTimeout(call)) return;
+
+        const data = { call: t.label, ms };
+        const writesSignal = (style.writeOption ?? style.write) === 'signal';
+        if (writesSignal && !requestSignal && responseBodyIsStreamed(call)) {
+          // a whole-request abort would cut the streamed body: no AbortSignal.timeout fix here
+          ctx.report({ node: call.expression, messageId: 'streamedBody', data });
+          return;
+        }
+        const messageId: Messages = through ? 'wrapperNoTimeout' : requestSignal ? 'requestSignalOnly' : style.defaultMs !== undefined ? 'timeoutDisabled' : 'noTimeout';
+        const target = t;
+        ctx.report({
+          node: call.expression, messageId, data: through ? { ...data, ...through } : data,
+          ...(canFix(call, target, obj) ? { fix: () => { const f = buildFix(ctx, call, target, obj, ms, requestSignal); return f ? [f] : []; } } : {}),
+        });
+      },
+      'SourceFile:exit'() {
+        for (const e of instances.result()) reportInstance(e);
+      },
+    };
   },
 });
 
@@ -241,9 +270,19 @@ function rootName(call: ts.CallExpression): string {
   return ts.isIdentifier(e) ? e.text : '';
 }
 
-function buildFix(ctx: RuleContext, call: ts.CallExpression, t: Target, obj: ts.ObjectLiteralExpression | undefined,
+/** Whether buildFix has somewhere to put the deadline (decided without building any text). */
+function canFix(call: ts.CallExpression, t: Target, obj: ts.ObjectLiteralExpression | undefined): boolean {
+  if (obj) return true;
+  const n = call.arguments.length;
+  if (t.style.requestSetTimeout) return n > 0;
+  if (n > t.slot) return false; // slot holds something else
+  return !(n < t.slot && n === 0);
+}
+
+function buildFix(ctx: RuleContextV2<string>, call: ts.CallExpression, t: Target, obj: ts.ObjectLiteralExpression | undefined,
   ms: number, requestSignal: ts.Expression | undefined): Fix | undefined {
-  const useSignal = t.family === 'fetch' || t.family === 'http' || t.family === 'undici-request';
+  const edits = ctx as never; // the edit helpers read sourceFile, text and style only
+  const write = t.style.writeOption ?? t.style.write;
   if (requestSignal && obj) {
     const signal = findProperty(obj, 'signal') as ts.PropertyAssignment;
     const inner = requestSignal.getText(ctx.sourceFile);
@@ -255,12 +294,13 @@ function buildFix(ctx: RuleContext, call: ts.CallExpression, t: Target, obj: ts.
     };
   }
   let prop: string;
-  let title: string;
-  if (useSignal) { prop = `signal: AbortSignal.timeout(${ms})`; title = `Add signal: AbortSignal.timeout(${ms})`; }
-  else if (t.family === 'got') { prop = `timeout: { request: ${ms} }`; title = `Add timeout: { request: ${ms} }`; }
-  else { prop = `timeout: ${ms}`; title = `Add timeout: ${ms}`; }
+  if (write === 'signal') prop = `signal: AbortSignal.timeout(${ms})`;
+  else if (write === 'timeout-request') prop = `timeout: { request: ${ms} }`;
+  else if (write === 'timeout') prop = `timeout: ${ms}`;
+  else prop = `${write}: ${ms}`;
+  const title = `Add ${prop}`;
 
-  if (t.family === 'ky' && obj) {
+  if (t.style.defaultMs !== undefined && obj) {
     const to = findProperty(obj, 'timeout') as ts.PropertyAssignment;
     return {
       title: `Set timeout: ${ms}`,
@@ -269,10 +309,10 @@ function buildFix(ctx: RuleContext, call: ts.CallExpression, t: Target, obj: ts.
       safe: true,
     };
   }
-  if (obj) return { title, edits: [insertProperty(ctx, obj, prop)], isPreferred: true, safe: true };
+  if (obj) return { title, edits: [insertProperty(edits, obj, prop)], isPreferred: true, safe: true };
 
   const args = call.arguments;
-  if (t.family === 'http') {
+  if (t.style.requestSetTimeout) {
     // http.get(url) / http.get(url, cb): options go right after the url
     if (args.length === 0) return undefined;
     const first = args[0];
@@ -283,7 +323,7 @@ function buildFix(ctx: RuleContext, call: ts.CallExpression, t: Target, obj: ts.
     // axios.post(url) → axios.post(url, undefined, { timeout })
     if (args.length === 0) return undefined;
     const fill = Array(t.slot - args.length).fill('undefined');
-    return { title, edits: [appendArguments(ctx, call, [...fill, `{ ${prop} }`])], isPreferred: true, safe: true };
+    return { title, edits: [appendArguments(edits, call, [...fill, `{ ${prop} }`])], isPreferred: true, safe: true };
   }
-  return { title, edits: [appendArguments(ctx, call, [`{ ${prop} }`])], isPreferred: true, safe: true };
+  return { title, edits: [appendArguments(edits, call, [`{ ${prop} }`])], isPreferred: true, safe: true };
 }

@@ -41,21 +41,32 @@
  * call) otherwise; log in a listener; `reject(err)` in an executor. When the failure comes from a
  * helper of this file with a readable empty return type (`Promise<Rate[]>`, `Promise<User | null>`,
  * `Promise<void>`), a second fix degrades inside the helper instead (`return []`), for every caller.
+ *
+ * Knowledge: the async-error patches (role `async-errors`), bot frameworks whose dispatcher catches
+ * (role `chat-bot`), whether the installed Express awaits handlers (`awaitsHandlers`, by version)
+ * and node:http's `createServer` come from the knowledge table.
+ *
+ * From the project (ctx.view): a call to a function imported from another project file is judged
+ * by its summary (`view.summaryOf`): it fails like an external call when it does external I/O, can
+ * reject and does not catch everything; a shared client (`db.query()` on `import { db }`) whose
+ * export catches everything is not a failure source.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
+import { createRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isAsyncFunction, isFunctionLike, lineIndentAt, functionName, type FunctionLike } from '../engine/ast';
-import { calledLocalFunction, externalCall, localFunction, mentions, type ExternalCall } from '../engine/calls';
+import { calleeLabel, calledLocalFunction, externalCall, localFunction, mentions, type ExternalCall } from '../engine/calls';
 import { handlerOf, responseOf, routeOf, type RequestHandlerInfo, type RouteRegistration } from '../engine/frameworks';
-import { dependencyMajor, hasDependency } from '../engine/project';
+import { hasDependency } from '../engine/project';
+import { dependencyView } from '../engine/dependencies';
+import { FRAMEWORK, IO, KNOWLEDGE, LIB, atVersion, isModuleOf, modulesWithRole } from '../knowledge';
 import { chooseLogger, consoleLogger, logCall, type LoggerChoice } from '../fixes/logger';
 import { semi, quoteString } from '../engine/style';
 import { reindent } from '../fixes/edits';
 
 /** Where a rejection in a function goes, for the places this rule reports. */
 type Place =
-  | { kind: 'express'; res?: string; next?: string; label: string }
+  | { kind: 'express4-route'; res?: string; next?: string; label: string }
   | { kind: 'node-http'; res?: string; label: string }
   | { kind: 'listener'; label: string }
   | { kind: 'executor'; reject?: string };
@@ -74,36 +85,21 @@ interface Pending {
   awaited: boolean;
 }
 
-interface FileState {
-  pending: Pending[];
-  /** Local functions registered by name as Express handlers or listeners. */
-  refs: Map<FunctionLike, Place>;
-  /** Express 4 without an async-error patch (computed once per file). */
-  express4?: boolean;
-}
-
-const states = new WeakMap<RuleContext, FileState>();
-function stateOf(ctx: RuleContext): FileState {
-  let s = states.get(ctx);
-  if (!s) states.set(ctx, (s = { pending: [], refs: new Map() }));
-  return s;
-}
-
-const ASYNC_ERROR_PATCHES = ['express-async-errors', '@root/async-router', 'express-promise-router'];
+/** Patches that make Express 4 await handlers (express-async-errors, express-promise-router …). */
+const ASYNC_ERROR_PATCHES = modulesWithRole('async-errors');
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 /** Bot frameworks whose `.on(…)` registers middleware: their dispatcher catches handler errors. */
-const CATCHING_ON = ['telegraf', 'grammy', '@slack/bolt'];
+const CATCHING_ON = modulesWithRole('chat-bot');
 
 // ---- places ------------------------------------------------------------------------------------
 
-function express4(ctx: RuleContext): boolean {
-  const state = stateOf(ctx);
-  return (state.express4 ??= computeExpress4(ctx));
-}
-
+/** Express whose installed version does not await handlers (< 5), without an async-error patch. */
 function computeExpress4(ctx: RuleContext): boolean {
-  const major = dependencyMajor(ctx.project, 'express');
-  if (major === undefined || major >= 5) return false;
+  const express = KNOWLEDGE.lib(LIB.express);
+  const module = KNOWLEDGE.moduleOf(LIB.express);
+  const deps = dependencyView(ctx.project);
+  if (deps.major(module) === undefined || !express.framework) return false;
+  if (atVersion(express.framework, express, deps).awaitsHandlers !== false) return false;
   if (ASYNC_ERROR_PATCHES.some((m) => hasDependency(ctx.project, m))) return false;
   for (const b of ctx.facts.bindings.values()) if (ASYNC_ERROR_PATCHES.includes(b.module)) return false;
   // side-effect imports bind nothing: `import 'express-async-errors'` / `require('express-async-errors')`
@@ -126,10 +122,10 @@ function paramName(fn: FunctionLike, i: number): string | undefined {
   return p && ts.isIdentifier(p.name) ? p.name.text : undefined;
 }
 
-function expressPlace(fn: FunctionLike, route: RouteRegistration, ctx: RuleContext): Place | undefined {
-  if (route.framework !== 'express' || route.method === 'REGISTER' || fn.parameters.length > 3) return undefined; // 4 params: error middleware
-  if (!express4(ctx)) return undefined;
-  return { kind: 'express', res: paramName(fn, 1), next: paramName(fn, 2), label: routeLabel(route) };
+function expressPlace(fn: FunctionLike, route: RouteRegistration, express4: () => boolean): Place | undefined {
+  if (route.framework !== FRAMEWORK.express || route.method === 'REGISTER' || fn.parameters.length > 3) return undefined; // 4 params: error middleware
+  if (!express4()) return undefined;
+  return { kind: 'express4-route', res: paramName(fn, 1), next: paramName(fn, 2), label: routeLabel(route) };
 }
 
 /** `emitter.on('event', fn)`: a listener (or, for 'request', a Node HTTP handler). The caller checks `fn` is the second argument. */
@@ -147,7 +143,7 @@ function listenerPlace(call: ts.CallExpression, fn: FunctionLike, ctx: RuleConte
 }
 
 /** Where does a rejection thrown in `fn` go? Only the places listed in the header are findings. */
-function placeOf(fn: FunctionLike, ctx: RuleContext, refs: Map<FunctionLike, Place>): Place | undefined {
+function placeOf(fn: FunctionLike, ctx: RuleContext, refs: Map<FunctionLike, Place>, express4: () => boolean): Place | undefined {
   if (!isAsyncFunction(fn)) return undefined;
   const byName = refs.get(fn);
   if (byName) return byName;
@@ -163,13 +159,13 @@ function placeOf(fn: FunctionLike, ctx: RuleContext, refs: Map<FunctionLike, Pla
   const listener = parent.arguments[1] === arg ? listenerPlace(parent, fn, ctx) : undefined;
   if (listener) return listener;
   const r = ctx.facts.resolveCall(parent);
-  if (r && (r.module === 'http' || r.module === 'https') && !r.instance && r.path.join('.') === 'createServer' && fn.parameters.length === 2) {
+  if (r && isModuleOf(LIB.nodeHttp, r.module) && !r.instance && r.path.join('.') === 'createServer' && fn.parameters.length === 2) {
     return { kind: 'node-http', res: paramName(fn, 1), label: 'request' };
   }
   const info: RequestHandlerInfo | undefined = handlerOf(fn, ctx.facts, ctx.project);
   // the handler must be passed directly to the router, not through a wrapper that catches
   if (!info || !info.route || info.route.call !== parent || (info.kind !== 'route' && info.kind !== 'middleware')) return undefined;
-  return expressPlace(fn, info.route, ctx);
+  return expressPlace(fn, info.route, express4);
 }
 
 // ---- what is awaited ---------------------------------------------------------------------------
@@ -188,11 +184,36 @@ function handledLocally(call: ts.Node, fn: FunctionLike): boolean {
   return false;
 }
 
+/** The import a callee starts at (`loadUser` in `loadUser(id)`, `db` in `db.query(sql)`), with the imported name. */
+function importedRoot(call: ts.CallExpression, ctx: RuleContext): { module: string; name: string; direct: boolean } | undefined {
+  let e = skipOuter(call.expression);
+  const direct = ts.isIdentifier(e);
+  while (ts.isPropertyAccessExpression(e)) e = skipOuter(e.expression);
+  if (!ts.isIdentifier(e)) return undefined;
+  const b = ctx.facts.bindings.get(e.text);
+  if (!b || b.imported === '*') return undefined;
+  return { module: b.module, name: b.imported, direct };
+}
+
 function sourceOf(expr: ts.Expression, ctx: RuleContext): Source | undefined {
   const ext = externalCall(expr, ctx.facts, ctx.project, ctx.config.externalModules);
-  if (ext) return { kind: 'external', ext };
+  if (ext) {
+    // a shared client whose project export catches everything (view.summaryOf) does not reject
+    const root = ext.inferred ? importedRoot(ext.call, ctx) : undefined;
+    if (root && ctx.view.summaryOf(root.module, root.name)?.catchesAll) return undefined;
+    return { kind: 'external', ext };
+  }
   const e = skipOuter(expr);
   if (!ts.isCallExpression(e)) return undefined;
+  // a function of another project file: its summary says whether it does I/O and can reject
+  const root = importedRoot(e, ctx);
+  if (root?.direct) {
+    const summary = ctx.view.summaryOf(root.module, root.name);
+    if (summary && summary.io !== undefined && summary.canReject && !summary.catchesAll) {
+      const io = summary.io as ExternalCall['kind'];
+      return { kind: 'external', ext: { call: e, module: root.module, kind: io, path: [root.name], label: calleeLabel(e.expression, ctx.sourceFile), inferred: true, instance: false } };
+    }
+  }
   const callee = e.expression;
   // Promise.all([pool.query(a), redis.get(b)])
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' &&
@@ -216,84 +237,128 @@ function sourceCall(s: Source): ts.CallExpression {
 
 // ---- the rule ----------------------------------------------------------------------------------
 
-export const noFallback = defineRule({
-  id: 'no-fallback',
-  checklist: 'recover',
-  severity: 'warning',
-  summary: 'An awaited external call whose failure nothing handles: the request hangs or the process dies on an unhandled rejection instead of degrading.',
-  fixable: true,
-  fileKinds: ['server'],
-  visit: {
-    AwaitExpression(aw, ctx) {
-      const fn = enclosingFunction(aw);
-      if (!fn) return;
-      const source = sourceOf(aw.expression, ctx);
-      if (!source || handledLocally(sourceCall(source), fn)) return;
-      stateOf(ctx).pending.push({ fn, at: aw, source, awaited: true });
-    },
-    ReturnStatement(ret, ctx) {
-      // `return pool.query(…)` makes the function reject when the query does (a helper's failure)
-      if (!ret.expression || ts.isAwaitExpression(skipOuter(ret.expression))) return;
-      const fn = enclosingFunction(ret);
-      if (fn) noteBareReturn(fn, ret.expression, ret, ctx);
-    },
-    ArrowFunction(fn, ctx) {
-      if (!ts.isBlock(fn.body) && !ts.isAwaitExpression(skipOuter(fn.body))) noteBareReturn(fn, fn.body, fn.body, ctx);
-    },
-    CallExpression(call, ctx) {
-      // app.get('/x', getOrder) / emitter.on('message', onMessage) with functions of this file
-      const callee = call.expression;
-      if (!ts.isPropertyAccessExpression(callee)) return;
-      const named = call.arguments.filter((a): a is ts.Identifier => ts.isIdentifier(a));
-      if (named.length === 0) return;
-      const state = stateOf(ctx);
-      if (LISTEN_METHODS.has(callee.name.text)) {
-        const fn = call.arguments[1] === named[0] ? localFunction(named[0].text, call, ctx.facts) : undefined;
-        const place = fn && listenerPlace(call, fn, ctx);
-        if (fn && place) state.refs.set(fn, place);
-        return;
-      }
-      const route = routeOf(call, ctx.facts, ctx.project);
-      if (!route) return;
-      for (const id of named) {
-        if (!route.handlers.includes(id)) continue;
-        const fn = localFunction(id.text, call, ctx.facts);
-        const place = fn && expressPlace(fn, route, ctx);
-        if (fn && place) state.refs.set(fn, place);
-      }
+export const noFallback = createRule({
+  meta: {
+    id: 'no-fallback',
+    checklist: 'recover',
+    severity: 'warning',
+    summary: 'An awaited external call whose failure nothing handles: the request hangs or the process dies on an unhandled rejection instead of degrading.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      unhandled: '{{what}} and nothing handles it{{also}} — {{where}}.{{advice}}',
     },
   },
-  finish(ctx) {
-    const state = states.get(ctx);
-    if (!state || state.pending.length === 0) return;
-    const byFn = new Map<FunctionLike, Pending[]>();
-    for (const p of state.pending) {
-      const list = byFn.get(p.fn);
-      if (list) list.push(p);
-      else byFn.set(p.fn, [p]);
+  defaultOptions: {},
+  create(ctx) {
+    const rctx = ctx as unknown as RuleContext; // the helpers read facts, project, view, style, text
+    const pending: Pending[] = [];
+    /** Local functions registered by name as Express handlers or listeners. */
+    const refs = new Map<FunctionLike, Place>();
+    let express4: boolean | undefined;
+    const isExpress4 = () => (express4 ??= computeExpress4(rctx));
+
+    function noteBareReturn(fn: FunctionLike, expr: ts.Expression, at: ts.Node): void {
+      const source = sourceOf(expr, rctx);
+      if (!source || handledLocally(sourceCall(source), fn)) return;
+      pending.push({ fn, at, source, awaited: false });
     }
-    const rejecting = rejectingCheck(byFn);
-    for (const [fn, list] of byFn) {
-      const place = placeOf(fn, ctx, state.refs);
-      if (!place) continue;
-      const failing = list.filter((p) => p.awaited && (p.source.kind !== 'helper' || rejecting(p.source.target)));
-      if (failing.length === 0) continue;
-      const first = failing[0];
-      const call = sourceCall(first.source);
-      const ext = first.source.kind === 'external' ? first.source.ext : first.source.kind === 'all' ? first.source.exts[0] : rejecting(first.source.target)!;
-      ctx.report({
-        node: call.expression,
-        message: message(first.source, ext, place, failing.length - 1, ctx),
-        fixes: buildFixes(fn, first, ext, failing, place, byFn, ctx),
-      });
-    }
+
+    return {
+      AwaitExpression(aw) {
+        const fn = enclosingFunction(aw);
+        if (!fn) return;
+        const source = sourceOf(aw.expression, rctx);
+        if (!source || handledLocally(sourceCall(source), fn)) return;
+        pending.push({ fn, at: aw, source, awaited: true });
+      },
+      ReturnStatement(ret) {
+        // `return pool.query(…)` makes the function reject when the query does (a helper's failure)
+        if (!ret.expression || ts.isAwaitExpression(skipOuter(ret.expression))) return;
+        const fn = enclosingFunction(ret);
+        if (fn) noteBareReturn(fn, ret.expression, ret);
+      },
+      ArrowFunction(fn) {
+        if (!ts.isBlock(fn.body) && !ts.isAwaitExpression(skipOuter(fn.body))) noteBareReturn(fn, fn.body, fn.body);
+      },
+      CallExpression(call) {
+        // app.get('/x', getOrder) / emitter.on('message', onMessage) with functions of this file
+        const callee = call.expression;
+        if (!ts.isPropertyAccessExpression(callee)) return;
+        const named = call.arguments.filter((a): a is ts.Identifier => ts.isIdentifier(a));
+        if (named.length === 0) return;
+        if (LISTEN_METHODS.has(callee.name.text)) {
+          const fn = call.arguments[1] === named[0] ? localFunction(named[0].text, call, ctx.facts) : undefined;
+          const place = fn && listenerPlace(call, fn, rctx);
+          if (fn && place) refs.set(fn, place);
+          return;
+        }
+        const route = routeOf(call, ctx.facts, ctx.project);
+        if (!route) return;
+        for (const id of named) {
+          if (!route.handlers.includes(id)) continue;
+          const fn = localFunction(id.text, call, ctx.facts);
+          const place = fn && expressPlace(fn, route, isExpress4);
+          if (fn && place) refs.set(fn, place);
+        }
+      },
+      'SourceFile:exit'() {
+        if (pending.length === 0) return;
+        const byFn = new Map<FunctionLike, Pending[]>();
+        for (const p of pending) {
+          const list = byFn.get(p.fn);
+          if (list) list.push(p);
+          else byFn.set(p.fn, [p]);
+        }
+        const rejecting = rejectingCheck(byFn);
+        for (const [fn, list] of byFn) {
+          const place = placeOf(fn, rctx, refs, isExpress4);
+          if (!place) continue;
+          const failing = list.filter((p) => p.awaited && (p.source.kind !== 'helper' || rejecting(p.source.target)));
+          if (failing.length === 0) continue;
+          const first = failing[0];
+          const call = sourceCall(first.source);
+          const ext = first.source.kind === 'external' ? first.source.ext : first.source.kind === 'all' ? first.source.exts[0] : rejecting(first.source.target)!;
+          const canFix = fixable(fn, first, failing, place, byFn, rctx);
+          ctx.report({
+            node: call.expression,
+            messageId: 'unhandled',
+            data: messageData(first.source, ext, place, failing.length - 1, rctx),
+            ...(canFix ? { fix: () => buildFixes(fn, first, ext, failing, place, byFn, rctx) } : {}),
+          });
+        }
+      },
+    };
   },
 });
 
-function noteBareReturn(fn: FunctionLike, expr: ts.Expression, at: ts.Node, ctx: RuleContext): void {
-  const source = sourceOf(expr, ctx);
-  if (!source || handledLocally(sourceCall(source), fn)) return;
-  stateOf(ctx).pending.push({ fn, at, source, awaited: false });
+/** Whether buildFixes offers something (decided without building text or choosing a logger). */
+function fixable(fn: FunctionLike, first: Pending, failing: Pending[], place: Place, byFn: Map<FunctionLike, Pending[]>, ctx: RuleContext): boolean {
+  if (canWrap(fn, first.at, ctx)) {
+    switch (place.kind) {
+      case 'listener': return true;
+      case 'executor': return !!place.reject || (!!fn.body && !mentions(fn.body, 'reject') && fn.parameters.length > 0);
+      case 'node-http': return !!place.res;
+      case 'express4-route': return !!place.next || !!place.res;
+    }
+  }
+  const helper = first.source.kind === 'helper' ? first.source.target : undefined;
+  if (!helper || !failing.every((p) => p.source.kind === 'helper' && p.source.target === helper)) return false;
+  const own = byFn.get(helper) ?? [];
+  return isAsyncFunction(helper) && !!helper.body && ts.isBlock(helper.body) && own.length > 0 && own.every((p) => p.awaited) &&
+    emptyValue(helper.type) !== undefined && canWrap(helper, own[0].at, ctx);
+}
+
+/** wrapFrom's conditions, without building the wrapped text. */
+function canWrap(fn: FunctionLike, from: ts.Node, ctx: RuleContext): boolean {
+  const body = fn.body;
+  if (!body) return false;
+  if (!ts.isBlock(body)) return true;
+  const stmt = bodyStatement(from, body);
+  if (!stmt) return false;
+  const idx = body.statements.indexOf(stmt);
+  if (body.statements.slice(idx).some((st) => ts.isFunctionDeclaration(st))) return false;
+  return lineStartsAt(ctx.text, stmt.getStart(ctx.sourceFile)) || idx === 0;
 }
 
 /** Does a function of this file reject when an external call fails (its own, or a helper's, unhandled)? */
@@ -317,10 +382,10 @@ function rejectingCheck(byFn: Map<FunctionLike, Pending[]>): (fn: FunctionLike) 
 }
 
 function kindWord(ext: ExternalCall): string {
-  return ext.kind === 'db' ? 'database' : ext.kind === 'cache' ? 'cache' : ext.kind === 'http' ? 'remote service' : ext.kind === 'queue' ? 'queue' : 'provider';
+  return ext.kind === IO.db ? 'database' : ext.kind === IO.cache ? 'cache' : ext.kind === IO.http ? 'remote service' : ext.kind === IO.queue ? 'queue' : 'provider';
 }
 
-function message(source: Source, ext: ExternalCall, place: Place, more: number, ctx: RuleContext): string {
+function messageData(source: Source, ext: ExternalCall, place: Place, more: number, ctx: RuleContext): { what: string; also: string; where: string; advice: string } {
   const sf = ctx.sourceFile;
   let what: string;
   if (source.kind === 'external') {
@@ -330,7 +395,7 @@ function message(source: Source, ext: ExternalCall, place: Place, more: number, 
   } else {
     what = `${source.call.expression.getText(sf)}() rejects when ${ext.label}() fails (${kindWord(ext)} down, timeout, bad response)`;
   }
-  const where = place.kind === 'express'
+  const where = place.kind === 'express4-route'
     ? `Express 4 ignores the promise a handler returns: ${place.label.startsWith('middleware') ? `every request through this ${place.label}` : place.label} hangs until the client gives up, and the rejection is unhandled (Node 15+ exits on it)`
     : place.kind === 'node-http'
       ? 'the HTTP server ignores the promise its handler returns: the request hangs and the rejection is unhandled (Node 15+ exits on it)'
@@ -338,8 +403,8 @@ function message(source: Source, ext: ExternalCall, place: Place, more: number, 
         ? 'nobody awaits an event listener: the rejection is unhandled (Node 15+ exits on it) and the event is lost'
         : 'a rejection inside an async Promise executor is not passed to the promise: it never settles and the rejection is unhandled';
   const also = more > 0 ? ` (${more} more unhandled await${more > 1 ? 's' : ''} follow${more > 1 ? '' : 's'} in this function)` : '';
-  const advice = place.kind === 'express' ? ' Catch it and degrade (503, or next(err)).' : place.kind === 'executor' ? ' Catch it and reject.' : place.kind === 'node-http' ? ' Catch it and answer 503.' : ' Catch it and log.';
-  return `${what} and nothing handles it${also} — ${where}.${advice}`;
+  const advice = place.kind === 'express4-route' ? ' Catch it and degrade (503, or next(err)).' : place.kind === 'executor' ? ' Catch it and reject.' : place.kind === 'node-http' ? ' Catch it and answer 503.' : ' Catch it and log.';
+  return { what, also, where, advice };
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
@@ -421,7 +486,7 @@ function mayHaveResponded(fn: FunctionLike, res: string, ctx: RuleContext): bool
   const sf = ctx.sourceFile;
   let firstSend = Infinity;
   let lastAwait = -1;
-  const info: RequestHandlerInfo = { ...(handlerOf(fn, ctx.facts, ctx.project) ?? { framework: 'express', kind: 'plain' }), resName: res };
+  const info: RequestHandlerInfo = { ...(handlerOf(fn, ctx.facts, ctx.project) ?? { framework: FRAMEWORK.express, kind: 'plain' }), resName: res };
   const visit = (n: ts.Node): void => {
     if (isFunctionLike(n)) return;
     if (ts.isAwaitExpression(n)) lastAwait = Math.max(lastAwait, n.getStart(sf));
@@ -503,11 +568,11 @@ function mainFix(fn: FunctionLike, first: Pending, ext: ExternalCall, place: Pla
       return [make([line, `if (!${place.res}.headersSent) ${place.res}.writeHead(503)${s}`, `${place.res}.end()${s}`],
         `Wrap in try/catch: ${loggerTitle(logger)} and respond 503`, true, logger.setup, !logger.assumed)];
     }
-    case 'express': {
+    case 'express4-route': {
       const fixes: Fix[] = [];
       if (place.next) fixes.push(make([`${place.next}(err)${s}`], `Wrap in try/catch: pass the error to ${place.next}(err)`, true));
       if (place.res) {
-        const status = ext.kind === 'http' ? 502 : 503;
+        const status = ext.kind === IO.http ? 502 : 503;
         const { logger, line } = withLogger(place.label);
         const msg = quoteString(ctx.style, `${status === 502 ? 'Upstream service' : 'Service'} temporarily unavailable`);
         const respond = `${place.res}.status(${status}).json({ error: ${msg} })${s}`;

@@ -29,21 +29,33 @@
  * handling cannot be seen), and for NestJS `@Cron`/`@Interval` methods (@nestjs/schedule
  * catches and logs their errors).
  *
+ * Which calls register jobs (member path, where the callback and the name are, the error-handler
+ * option, queue processors), which events report failures and which constructors observe them
+ * come from the knowledge table (`schedulerOf`, `jobFailureEvents`).
+ *
+ * From the project (ctx.view): files whose role is not server code (tests, scripts, browser code,
+ * bootstrap) and jobs registered inside browser code of a server module (a React component's
+ * polling `setInterval`) are skipped; a job that delegates to an imported function is judged by
+ * that function's summary (`view.summaryOf`): it is exposed when the function does external I/O,
+ * can reject and does not catch everything.
+ *
  * The fix wraps the body in try/catch with a start time and structured logs carrying the job
  * name and duration; queue processors rethrow so the queue still marks the job failed and
  * retries it. Not offered when the body returns values (the success log would be skipped) or
  * when the callback is a function of another file.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
+import { createRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isExampleProject } from '../engine/project';
 import { findProperty, isAsyncFunction, isFunctionLike, lineIndentAt, functionName, type FunctionLike } from '../engine/ast';
 import { calledLocalFunction, externalCall, isBrowserGlobalAccess, localFunction, mentions, thisMethod } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall, type LoggerChoice } from '../fixes/logger';
 import { quoteString, semi } from '../engine/style';
+import { KNOWLEDGE, type JobShape, LIB } from '../knowledge';
 
-type JobKind = 'interval' | 'node-cron' | 'cron' | 'node-schedule' | 'processor';
+/** What happens to a failure by default: interval/timer: unhandled rejection; swallowed: an event nobody hears; unhandled: left unhandled; processor: a failed job in the queue's store. */
+type JobKind = 'interval' | 'timer' | 'swallowed' | 'unhandled' | 'processor';
 
 interface Job {
   kind: JobKind;
@@ -54,22 +66,6 @@ interface Job {
   explicitName?: string;
   /** For processors: the variable holding the worker/queue/agenda, if any. */
   holder?: string;
-}
-
-interface FileState {
-  jobs: Job[];
-  failureListeners: boolean;
-  /** The file touches browser globals: client-side polling, not a server job. */
-  browser: boolean;
-}
-
-const state = new WeakMap<RuleContext, FileState>();
-const FAILURE_EVENTS = /^(failed|error|fail|fail:.+|task-failed|execution:failed|job failed)$/;
-
-function fileState(ctx: RuleContext): FileState {
-  let s = state.get(ctx);
-  if (!s) state.set(ctx, (s = { jobs: [], failureListeners: false, browser: false }));
-  return s;
 }
 
 function stringArg(e: ts.Expression | undefined): string | undefined {
@@ -184,6 +180,7 @@ function exposedCall(fn: FunctionLike, ctx: RuleContext, depth: number): ts.Node
       if (ts.isCallExpression(e) && depth < 2) {
         const local = calledLocalFunction(e, ctx.facts);
         if (local && exposedCall(local, ctx, depth + 1)) { hit = n; return; }
+        if (!local && importedExposed(e, ctx)) { hit = n; return; }
       }
     }
     ts.forEachChild(n, visit);
@@ -199,15 +196,30 @@ function exposedExpression(expr: ts.Expression, ctx: RuleContext, depth: number)
   if (externalCall(e, ctx.facts, ctx.project, ctx.config.externalModules)) return e;
   if (depth >= 2) return undefined;
   const local = calledLocalFunction(e, ctx.facts);
-  return local && exposedCall(local, ctx, depth + 1) ? e : undefined;
+  if (!local) return importedExposed(e, ctx) ? e : undefined;
+  return exposedCall(local, ctx, depth + 1) ? e : undefined;
+}
+
+/**
+ * A call to a function imported from another project file whose summary (view.summaryOf) says it
+ * does external I/O, can reject and does not catch everything: its failure reaches the job.
+ */
+function importedExposed(call: ts.CallExpression, ctx: RuleContext): boolean {
+  const c = skipOuter(call.expression);
+  if (!ts.isIdentifier(c)) return false;
+  const b = ctx.facts.bindings.get(c.text);
+  if (!b || b.imported === '*') return false;
+  const summary = ctx.view.summaryOf(b.module, b.imported);
+  return !!summary && summary.io !== undefined && summary.canReject && !summary.catchesAll;
 }
 
 /** The name of the function of this file that an expression delegates to: `syncRates()`, `this.refresh()`. */
 function delegateName(expr: ts.Expression, ctx: RuleContext): string | undefined {
   let e = skipOuter(expr);
   if (ts.isVoidExpression(e) || ts.isAwaitExpression(e)) e = skipOuter(e.expression);
-  if (!ts.isCallExpression(e) || !calledLocalFunction(e, ctx.facts)) return undefined;
+  if (!ts.isCallExpression(e)) return undefined;
   const c = skipOuter(e.expression);
+  if (!calledLocalFunction(e, ctx.facts) && !(ts.isIdentifier(c) && ctx.facts.bindings.has(c.text))) return undefined;
   return ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : undefined;
 }
 
@@ -379,121 +391,184 @@ function buildFix(job: Job, work: Work, ctx: RuleContext, name: string): Fix | u
   return { title: how, edits: [...setup, { start: target.getStart(sf), end: target.getEnd(), newText: arrow }], isPreferred: true, safe: !rethrow };
 }
 
-// ---- messages ----------------------------------------------------------------------------------
+// ---- registrations (knowledge: schedulerOf) ---------------------------------------------------
 
-function consequence(job: Job): string {
-  switch (job.kind) {
-    case 'interval':
-    case 'cron':
-      return 'when it throws, the rejection is an unhandledRejection (Node exits by default) or, with a handler installed, a log line without the job\'s name';
-    case 'node-cron':
-      return 'node-cron catches the error and only emits an event nobody listens to here, so the failure disappears';
-    case 'node-schedule':
-      return 'node-schedule leaves the rejection unhandled (Node exits by default)';
-    case 'processor':
-      return `${job.lib} marks the job failed in its store, but nothing here logs it or listens for failures`;
-  }
+/** The callback a job shape names in a call's arguments, unless the job installs its own error handler. */
+function callbackOf(shape: JobShape, args: readonly ts.Expression[]): ts.Expression | undefined | 'handled' {
+  if (shape.minArgs !== undefined && args.length < shape.minArgs) return undefined;
+  if (shape.maxArgs !== undefined && args.length > shape.maxArgs) return undefined;
+  if (typeof shape.callback === 'number') return args[shape.callback];
+  if (shape.callback === 'last') return args[args.length - 1];
+  const opts = args[0] && skipOuter(args[0]);
+  if (!opts || !ts.isObjectLiteralExpression(opts)) return undefined;
+  if (shape.errorHandlerOption && findProperty(opts, shape.errorHandlerOption)) return 'handled';
+  const p = findProperty(opts, shape.callback.option);
+  return p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
 }
 
-export const unmonitoredJob = defineRule({
-  id: 'unmonitored-job',
-  checklist: 'monitor',
-  severity: 'warning',
-  summary: 'A scheduled or queued job whose failures are neither caught nor logged fails silently (or takes the process down), and nobody sees when it stopped working or how long it runs.',
-  fixable: true,
-  fileKinds: ['server'],
-  visit: {
-    CallExpression(call, ctx) {
-      const callee = skipOuter(call.expression);
-      const st = fileState(ctx);
-      // failure listeners: worker.on('failed', …), agenda.on('fail:x', …), task.on('execution:failed', …)
-      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'on' || callee.name.text === 'once')) {
-        const ev = stringArg(call.arguments[0]);
-        if (ev && FAILURE_EVENTS.test(ev)) st.failureListeners = true;
-        return;
-      }
-      if (ts.isIdentifier(callee) && callee.text === 'setInterval' && !ctx.facts.moduleNames.has('setInterval')) {
-        if (call.arguments[0]) st.jobs.push({ kind: 'interval', lib: 'setInterval', at: callee, callback: call.arguments[0] });
-        return;
-      }
-      const r = ctx.facts.resolveCall(call);
-      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-      if (r?.module === 'node-cron' && r.path.join('.') === 'schedule' && call.arguments[1]) {
-        const opts = call.arguments[2] && skipOuter(call.arguments[2]);
-        const nameProp = opts && ts.isObjectLiteralExpression(opts) ? findProperty(opts, 'name') : undefined;
-        st.jobs.push({ kind: 'node-cron', lib: 'node-cron', at: callee, callback: call.arguments[1],
-          explicitName: nameProp && ts.isPropertyAssignment(nameProp) ? stringArg(nameProp.initializer) : undefined });
-        return;
-      }
-      if (r?.module === 'node-schedule' && r.path[r.path.length - 1] === 'scheduleJob') {
-        const cb = call.arguments[call.arguments.length - 1];
-        if (cb && call.arguments.length >= 2) st.jobs.push({ kind: 'node-schedule', lib: 'node-schedule', at: callee, callback: cb, explicitName: call.arguments.length >= 3 ? stringArg(call.arguments[0]) : undefined });
-        return;
-      }
-      if (r?.module === 'cron' && r.path.join('.') === 'CronJob.from') {
-        const opts = call.arguments[0] && skipOuter(call.arguments[0]);
-        if (!opts || !ts.isObjectLiteralExpression(opts) || findProperty(opts, 'errorHandler')) return;
-        const onTick = findProperty(opts, 'onTick');
-        const name = findProperty(opts, 'name');
-        const cb = onTick && ts.isPropertyAssignment(onTick) ? onTick.initializer : undefined;
-        if (cb) st.jobs.push({ kind: 'cron', lib: 'cron', at: callee, callback: cb, explicitName: name && ts.isPropertyAssignment(name) ? stringArg(name.initializer) : undefined });
-        return;
-      }
-      // agenda.define('name', [options], fn) / queue.process([name], [concurrency], fn)
-      if (method === 'define' || method === 'process') {
-        const cb = call.arguments[call.arguments.length - 1];
-        if (!cb || !isFn(cb) && !ts.isIdentifier(skipOuter(cb))) return;
-        const recv = (callee as ts.PropertyAccessExpression).expression;
-        const modules = method === 'define' ? ['agenda', '@hokify/agenda'] : ['bull'];
-        const holder = createdFrom(recv, modules, ctx);
-        if (holder === undefined) return;
-        const explicitName = stringArg(call.arguments[0]) ?? (holder || undefined);
-        st.jobs.push({ kind: 'processor', lib: method === 'define' ? 'agenda' : 'bull', at: callee, callback: cb, explicitName, holder });
-      }
-    },
-    PropertyAccessExpression(pa, ctx) {
-      if (isBrowserGlobalAccess(pa, ctx.facts)) fileState(ctx).browser = true;
-    },
-    NewExpression(node, ctx) {
-      const r = ctx.facts.resolveCall(node);
-      if (!r) return;
-      const st = fileState(ctx);
-      const args = node.arguments ?? ts.factory.createNodeArray();
-      const first = args[0] && skipOuter(args[0]);
-      if (r.module === 'cron' && r.path.join('.') === 'CronJob' && first && ts.isObjectLiteralExpression(first)) {
-        // new CronJob({ cronTime, onTick, errorHandler? })
-        const onTick = findProperty(first, 'onTick');
-        if (!findProperty(first, 'errorHandler') && onTick && ts.isPropertyAssignment(onTick)) {
-          st.jobs.push({ kind: 'cron', lib: 'cron', at: node.expression, callback: onTick.initializer });
-        }
-      } else if (r.module === 'cron' && r.path.join('.') === 'CronJob' && args[1] && args.length < 11) {
-        st.jobs.push({ kind: 'cron', lib: 'cron', at: node.expression, callback: args[1] });
-      } else if (r.module === 'bullmq' && r.path.join('.') === 'Worker' && args[1] && (isFn(args[1]) || ts.isIdentifier(skipOuter(args[1])))) {
-        const p = node.parent;
-        const holder = p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : '';
-        st.jobs.push({ kind: 'processor', lib: 'bullmq', at: node.expression, callback: args[1], explicitName: stringArg(args[0]), holder });
-      } else if (r.module === 'bullmq' && r.path.join('.') === 'QueueEvents') {
-        st.failureListeners = true; // failures are observed through QueueEvents
-      }
+function nameOf(shape: JobShape, args: readonly ts.Expression[]): string | undefined {
+  const n = shape.name;
+  if (!n || (n.minArgs !== undefined && args.length < n.minArgs)) return undefined;
+  const arg = args[n.argument] && skipOuter(args[n.argument]);
+  if (!arg) return undefined;
+  if (n.option === undefined) return stringArg(arg);
+  if (!ts.isObjectLiteralExpression(arg)) return undefined;
+  const p = findProperty(arg, n.option);
+  return p && ts.isPropertyAssignment(p) ? stringArg(p.initializer) : undefined;
+}
+
+function kindOf(libraryId: string, shape: JobShape): JobKind {
+  if (shape.processor) return 'processor';
+  if (libraryId === LIB.nodeCron) return 'swallowed';
+  if (libraryId === LIB.nodeSchedule) return 'unhandled';
+  return 'timer';
+}
+
+/** Modules whose scheduler registers jobs with `<client>.<method>(…)` (agenda.define, queue.process). */
+function methodModules(method: string): string[] {
+  const out: string[] = [];
+  for (const r of KNOWLEDGE.librariesWithRole('queue').concat(KNOWLEDGE.librariesWithRole('scheduler'))) {
+    if (r.scheduler?.jobs.some((j) => j.call === 'method' && j.path.length === 1 && j.path[0] === method)) out.push(...r.modules);
+  }
+  return [...new Set(out)];
+}
+
+/** Does an event name report a job failure (`failed`, `fail:sendEmail`, `execution:failed`)? */
+function isFailureEvent(ev: string, events: readonly string[]): boolean {
+  return events.some((e) => (e.endsWith(':') ? ev.startsWith(e) && ev.length > e.length : ev === e));
+}
+
+// ---- messages ----------------------------------------------------------------------------------
+
+const CONSEQUENCE: Record<JobKind, 'timerJob' | 'swallowedJob' | 'unhandledJob' | 'processorJob'> = {
+  interval: 'timerJob', timer: 'timerJob', swallowed: 'swallowedJob', unhandled: 'unhandledJob', processor: 'processorJob',
+};
+
+const ADVICE = 'Nobody sees that it failed or how long it ran. Wrap its body in try/catch with structured logs carrying the job name and duration.';
+
+export const unmonitoredJob = createRule({
+  meta: {
+    id: 'unmonitored-job',
+    checklist: 'monitor',
+    severity: 'warning',
+    summary: 'A scheduled or queued job whose failures are neither caught nor logged fails silently (or takes the process down), and nobody sees when it stopped working or how long it runs.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      timerJob: `The {{label}} '{{name}}' neither catches nor logs its failures: when it throws, the rejection is an unhandledRejection (Node exits by default) or, with a handler installed, a log line without the job's name. ${ADVICE}`,
+      swallowedJob: `The {{label}} '{{name}}' neither catches nor logs its failures: {{lib}} catches the error and only emits an event nobody listens to here, so the failure disappears. ${ADVICE}`,
+      unhandledJob: `The {{label}} '{{name}}' neither catches nor logs its failures: {{lib}} leaves the rejection unhandled (Node exits by default). ${ADVICE}`,
+      processorJob: `The {{label}} '{{name}}' neither catches nor logs its failures: {{lib}} marks the job failed in its store, but nothing here logs it or listens for failures. ${ADVICE}`,
     },
   },
-  finish(ctx) {
-    const st = state.get(ctx);
-    if (!st) return;
-    state.delete(ctx);
-    if (st.browser || isExampleProject(ctx.project, { examplesFolder: false })) return; // a demo package (uptime-kuma extra/push-examples/*) runs nowhere
-    for (const job of st.jobs) {
-      if (job.kind === 'processor' || job.kind === 'node-cron') {
-        if (st.failureListeners) continue;
-        if (job.holder && !job.holder.startsWith('this.') && isExported(job.holder, ctx)) continue; // listeners may live elsewhere
+  defaultOptions: {},
+  create(ctx) {
+    const rctx = ctx as unknown as RuleContext; // the helpers read facts, project, view, style, text
+    const jobs: Job[] = [];
+    let failureListeners = false;
+    /** The file touches browser globals: client-side polling, not a server job. */
+    let browser = false;
+    const failureEvents = KNOWLEDGE.jobFailureEvents();
+    const inBrowserSpan = (n: ts.Node) => ctx.view.browserSpans.some((s) => s.pos <= n.pos && n.end <= s.end);
+
+    function register(node: ts.CallExpression | ts.NewExpression, module: string, path: readonly string[], call: 'call' | 'new'): void {
+      const sched = KNOWLEDGE.schedulerOf(module);
+      const lib = KNOWLEDGE.libraryOf(module);
+      if (!sched || !lib) return;
+      if (call === 'new' && sched.failureListeners?.some((f) => f.length === path.length && f.every((x, i) => x === path[i]))) {
+        failureListeners = true; // failures are observed through QueueEvents
+        return;
       }
-      const work = workOf(job, ctx);
-      if (!work) continue;
-      const name = jobName(job, work);
-      const label = job.kind === 'interval' ? 'setInterval job' : job.kind === 'processor' ? `${job.lib} processor` : `${job.lib} job`;
-      const message = `The ${label} '${name}' neither catches nor logs its failures: ${consequence(job)}. Nobody sees that it failed or how long it ran. Wrap its body in try/catch with structured logs carrying the job name and duration.`;
-      const fix = buildFix(job, work, ctx, name);
-      ctx.report({ node: job.at, message, fixes: fix ? [fix] : [] });
+      const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+      for (const shape of sched.jobs) {
+        if (shape.call !== call || shape.path.length !== path.length || !shape.path.every((x, i) => x === path[i])) continue;
+        const cb = callbackOf(shape, args);
+        if (cb === 'handled') return;
+        if (!cb) continue;
+        if (shape.processor && !isFn(cb) && !ts.isIdentifier(skipOuter(cb))) return;
+        const p = node.parent;
+        const holder = shape.processor && p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : shape.processor ? '' : undefined;
+        const explicitName = nameOf(shape, args);
+        jobs.push({ kind: kindOf(lib.id, shape), lib: lib.id, at: node.expression, callback: cb, ...(explicitName !== undefined ? { explicitName } : {}), ...(holder !== undefined ? { holder } : {}) });
+        return;
+      }
     }
+
+    return {
+      CallExpression(call) {
+        const callee = skipOuter(call.expression);
+        // failure listeners: worker.on('failed', …), agenda.on('fail:x', …), task.on('execution:failed', …)
+        if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'on' || callee.name.text === 'once')) {
+          const ev = stringArg(call.arguments[0]);
+          if (ev && isFailureEvent(ev, failureEvents)) failureListeners = true;
+          return;
+        }
+        if (ts.isIdentifier(callee) && callee.text === 'setInterval' && !ctx.facts.moduleNames.has('setInterval')) {
+          if (call.arguments[0] && !inBrowserSpan(call)) jobs.push({ kind: 'interval', lib: 'setInterval', at: callee, callback: call.arguments[0] });
+          return;
+        }
+        const r = ctx.facts.resolveCall(call);
+        if (r && !r.instance) { register(call, r.module, r.path, 'call'); return; }
+        // agenda.define('name', [options], fn) / queue.process([name], [concurrency], fn) on a client made in this file
+        if (!ts.isPropertyAccessExpression(callee)) return;
+        const method = callee.name.text;
+        const modules = methodModules(method);
+        if (!modules.length) return;
+        const cb = call.arguments[call.arguments.length - 1];
+        if (!cb || (!isFn(cb) && !ts.isIdentifier(skipOuter(cb)))) return;
+        const holder = createdFrom(callee.expression, modules, rctx);
+        if (holder === undefined) return;
+        const module = modulesOfHolder(callee.expression, modules, rctx);
+        const lib = module ? KNOWLEDGE.libraryOf(module) : undefined;
+        const explicitName = stringArg(call.arguments[0]) ?? (holder || undefined);
+        jobs.push({ kind: 'processor', lib: lib?.id ?? method, at: callee, callback: cb, ...(explicitName !== undefined ? { explicitName } : {}), holder });
+      },
+      PropertyAccessExpression(pa) {
+        if (isBrowserGlobalAccess(pa, ctx.facts)) browser = true;
+      },
+      NewExpression(node) {
+        const r = ctx.facts.resolveCall(node);
+        if (r && !r.instance) register(node, r.module, r.path, 'new');
+      },
+      'SourceFile:exit'() {
+        if (browser || isExampleProject(ctx.project, { examplesFolder: false })) return; // a demo package (uptime-kuma extra/push-examples/*) runs nowhere
+        if (ctx.view.role !== 'server') return; // tests, scripts, browser code, bootstrap: not a service's jobs
+        for (const job of jobs) {
+          if (job.kind === 'processor' || job.kind === 'swallowed') {
+            if (failureListeners) continue;
+            if (job.holder && !job.holder.startsWith('this.') && isExported(job.holder, rctx)) continue; // listeners may live elsewhere
+          }
+          if (inBrowserSpan(job.at)) continue;
+          const work = workOf(job, rctx);
+          if (!work) continue;
+          const name = jobName(job, work);
+          const label = job.kind === 'interval' ? 'setInterval job' : job.kind === 'processor' ? `${job.lib} processor` : `${job.lib} job`;
+          const canFix = fixable(job, work, rctx);
+          ctx.report({
+            node: job.at, messageId: CONSEQUENCE[job.kind], data: { label, name, lib: job.lib },
+            ...(canFix ? { fix: () => { const f = buildFix(job, work, rctx, name); return f ? [f] : []; } } : {}),
+          });
+        }
+      },
+    };
   },
 });
+
+/** The module a `<holder>.<method>()` receiver was created from (agenda vs @hokify/agenda). */
+function modulesOfHolder(recv: ts.Expression, modules: readonly string[], ctx: RuleContext): string | undefined {
+  return modules.find((m) => createdFrom(recv, [m], ctx) !== undefined);
+}
+
+/** Whether buildFix can offer the wrap (decided without building text or choosing a logger). */
+function fixable(job: Job, work: Work, ctx: RuleContext): boolean {
+  const sf = ctx.sourceFile;
+  const lit = work.literal;
+  if (lit && mentions(lit, 'started')) return false;
+  if (lit && ts.isBlock(lit.body)) return !returnsValues(lit) && lit.body.statements.length > 0;
+  if (lit) {
+    let e = skipOuter(lit.body as ts.Expression);
+    if (ts.isVoidExpression(e) || ts.isAwaitExpression(e)) e = skipOuter(e.expression);
+    return !e.getText(sf).includes('\n') && !lit.parameters.some((p) => mentions(p, 'started'));
+  }
+  return !!work.reference && work.reference.parameters.length === 0;
+}

@@ -23,34 +23,44 @@
  * `validationResult(req)`, `matchedData`, `plainToInstance`…), `typeof` checks or `isX(value)`
  * predicates on the input, `@UsePipes`/`@Body(pipe)` in Nest — and for handlers registered in
  * another file when the project depends on a validator (the route file may validate).
+ *
+ * What it knows comes from the knowledge table: the validators (role `validator`, their labels,
+ * which are route middleware), every database library's sink methods (`db.ops`, `db.filterOps`,
+ * `db.rawSql`, Prisma's data/filter keys and filter operators), the receivers that name a client
+ * (DB_RECEIVER, PRISMA_RECEIVER, REPOSITORY_RECEIVER, QUERY_BUILDER_RECEIVER) and whether the
+ * installed Express parses nested query objects (`nestedQuery`, by version).
  */
 import * as ts from 'typescript';
-import { defineRule, type RuleContext } from '../engine/types';
+import { createRule, type RuleContext } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isFunctionLike, type FunctionLike } from '../engine/ast';
 import { moduleInfo } from '../engine/modules';
-import { dependencyMajor } from '../engine/project';
+import { hasDependency } from '../engine/project';
+import { dependencyView } from '../engine/dependencies';
+import {
+  DB_RECEIVER, FRAMEWORK, KNOWLEDGE, LIB, PRISMA_RECEIVER, QUERY_BUILDER_RECEIVER, REPOSITORY_RECEIVER, atVersion, isModuleOf, type DbFacet,
+} from '../knowledge';
 import { isProjectModule } from '../engine/summary';
 import {
   enclosingHandler, nestRouteOf, objectProp, responseOf, type RequestHandlerInfo,
 } from '../engine/frameworks';
 
-const VALIDATORS: [string, string][] = [
-  ['zod', 'zod'], ['joi', 'joi'], ['@hapi/joi', 'joi'], ['yup', 'yup'], ['valibot', 'valibot'], ['class-validator', 'class-validator DTOs'],
-  ['ajv', 'ajv'], ['express-validator', 'express-validator'], ['celebrate', 'celebrate'], ['@sinclair/typebox', 'TypeBox'],
-  ['superstruct', 'superstruct'], ['io-ts', 'io-ts'], ['runtypes', 'runtypes'], ['arktype', 'arktype'], ['typia', 'typia'],
-  ['@vinejs/vine', 'VineJS'], ['fastest-validator', 'fastest-validator'],
-];
+const dbOf = (id: string): DbFacet => KNOWLEDGE.lib(id).db ?? {};
+const PRISMA_DB = dbOf(LIB.prisma);
+const VALIDATOR_RECORDS = KNOWLEDGE.librariesWithRole('validator').filter((r) => r.validator);
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const VALIDATE_CALL = /^(parse|safeParse|parseAsync|safeParseAsync|spa|validate|validateSync|validateAsync|validateOrReject|isValid|isValidSync|assert|assertEquals|is|decode|plainToInstance|plainToClass|matchedData|validationResult|checkSchema|valid|cast|check|getValidatedData|validateBody|validateQuery|validateRequest)$/;
 const PREDICATE = /^(is|validate|assert|check|ensure|sanitize|parse|verify)[A-Z_]/;
-const ROUTE_VALIDATOR = /valid|schema|celebrate|sanitiz|joi|yup|zod|checkBody|checkQuery|dto/i;
-const PRISMA_OPS = new Set(['create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
-const MODEL_OPS = new Set(['find', 'findOne', 'findById', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'findByIdAndUpdate', 'findByIdAndDelete', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'create', 'insertMany', 'countDocuments', 'exists', 'findAll', 'findByPk', 'bulkCreate', 'upsert', 'destroy', 'update', 'where']);
-const REPO_OPS = new Set(['save', 'insert', 'update', 'upsert', 'create', 'find', 'findOne', 'findOneBy', 'findBy', 'findAndCount', 'delete', 'remove', 'merge', 'preload', 'exist', 'exists', 'count']);
-const KNEX_OPS = new Set(['insert', 'update', 'where', 'whereRaw', 'orWhere', 'andWhere', 'upsert', 'merge', 'del', 'delete']);
-const RAW_SQL_NAMES = ['query', 'execute', '$queryRawUnsafe', '$executeRawUnsafe', 'raw', 'whereRaw', 'unsafe'];
-const SINK_NAMES: ReadonlySet<string> = new Set([...PRISMA_OPS, ...MODEL_OPS, ...REPO_OPS, ...KNEX_OPS, ...RAW_SQL_NAMES, 'send', 'write', 'end', 'html']);
-const RAW_SQL = new Set(['query', 'execute', '$queryRawUnsafe', '$executeRawUnsafe', 'raw', 'whereRaw', 'unsafe']);
+/** Route middleware named like a validator, or after a schema/validation library (`zodValidate`, `celebrate(…)`). */
+const ROUTE_VALIDATOR = new RegExp(['valid', 'schema', 'sanitiz', 'checkBody', 'checkQuery', 'dto',
+  ...VALIDATOR_RECORDS.filter((r) => r.validator!.schemaCatch || r.validator!.middleware).map((r) => escape(r.validator!.label.split(' ')[0].toLowerCase()))].join('|'), 'i');
+const PRISMA_OPS = new Set(PRISMA_DB.ops ?? []);
+/** Model methods of the ODMs/ORMs called on a model class (mongoose, MongoDB collections, Sequelize). */
+const MODEL_OPS = new Set([LIB.mongoose, LIB.mongodb, LIB.sequelize].flatMap((id) => dbOf(id).ops ?? []));
+const REPO_OPS = new Set(dbOf(LIB.typeorm).ops ?? []);
+const KNEX_OPS = new Set(dbOf(LIB.knex).ops ?? []);
+const RAW_SQL = new Set(KNOWLEDGE.librariesWithRole('db').flatMap((r) => r.db?.rawSql ?? []));
+const SINK_NAMES: ReadonlySet<string> = new Set([...PRISMA_OPS, ...MODEL_OPS, ...REPO_OPS, ...KNEX_OPS, ...RAW_SQL, 'send', 'write', 'end', 'html']);
 
 type Kind = 'body' | 'query' | 'params';
 /** `whole`: the entire body/query object (mass assignment, column injection), not one of its fields. */
@@ -58,12 +68,6 @@ interface Taint { kind: Kind; text: string; whole: boolean }
 
 interface Candidate { fn: FunctionLike; info: RequestHandlerInfo; node: ts.Expression; taint: Taint; sink: string; how: SinkKind }
 interface State { taint: Map<ts.Node, Map<string, Taint>>; candidates: Candidate[]; segments: Set<string> }
-const states = new WeakMap<RuleContext, State>();
-function state(ctx: RuleContext): State {
-  let s = states.get(ctx);
-  if (!s) { s = { taint: new Map(), candidates: [], segments: segmentsOf(ctx.fileName) }; states.set(ctx, s); }
-  return s;
-}
 
 // ---- sources ------------------------------------------------------------------------------
 
@@ -75,8 +79,8 @@ function sourceOf(e: ts.Expression, info: RequestHandlerInfo, s: State): Taint |
   if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression)) {
     const m = x.expression.name.text;
     const recv = skipOuter(x.expression.expression);
-    if (info.framework === 'next' && info.kind === 'next-app' && ts.isIdentifier(recv) && recv.text === info.reqName && (m === 'json' || m === 'formData')) return { kind: 'body', text: x.getText(), whole: true };
-    if (info.framework === 'hono' && (m === 'json' || m === 'parseBody') && ts.isPropertyAccessExpression(recv) && recv.name.text === 'req' &&
+    if (info.framework === FRAMEWORK.next && info.kind === 'next-app' && ts.isIdentifier(recv) && recv.text === info.reqName && (m === 'json' || m === 'formData')) return { kind: 'body', text: x.getText(), whole: true };
+    if (info.framework === FRAMEWORK.hono && (m === 'json' || m === 'parseBody') && ts.isPropertyAccessExpression(recv) && recv.name.text === 'req' &&
       ts.isIdentifier(recv.expression) && recv.expression.text === info.ctxName) return { kind: 'body', text: x.getText(), whole: true };
     return undefined;
   }
@@ -91,13 +95,13 @@ function sourceOf(e: ts.Expression, info: RequestHandlerInfo, s: State): Taint |
   if (!ts.isIdentifier(root) || chain.length === 0) return undefined;
   const name = root.text;
   const text = x.getText();
-  if (info.reqName === name && info.framework !== 'koa' && info.framework !== 'hono') {
+  if (info.reqName === name && info.framework !== FRAMEWORK.koa && info.framework !== FRAMEWORK.hono) {
     const k = chain[0];
     if (k === 'query' && info.kind === 'next-pages' && chain[1] && s.segments.has(chain[1])) return { kind: 'params', text, whole: false };
     if (k === 'body' || k === 'query' || k === 'params') return { kind: k, text, whole: chain.length === 1 };
     return undefined;
   }
-  if (info.ctxName === name && info.framework === 'koa') {
+  if (info.ctxName === name && info.framework === FRAMEWORK.koa) {
     if (chain[0] === 'request' && (chain[1] === 'body' || chain[1] === 'query')) return { kind: chain[1] as Kind, text, whole: chain.length === 2 };
     if (chain[0] === 'query' || chain[0] === 'params') return { kind: chain[0] as Kind, text, whole: chain.length === 1 };
   }
@@ -191,19 +195,19 @@ function calleeChain(e: ts.Expression): { names: string[]; root?: ts.Expression 
   return { names, root: x };
 }
 
-const PRISMA_FILTER_OPS = new Set(['findFirst', 'findFirstOrThrow', 'findMany', 'updateMany', 'deleteMany', 'count', 'aggregate', 'groupBy']);
-const MONGO_FILTER_OPS = new Set(['find', 'findOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'countDocuments', 'exists', 'where']);
+const PRISMA_FILTER_OPS = new Set(PRISMA_DB.filterOps ?? []);
+const MONGO_FILTER_OPS = new Set([LIB.mongodb, LIB.mongoose].flatMap((id) => dbOf(id).filterOps ?? []));
 
 function prismaSlots(call: ts.CallExpression, op: string): SinkSlot[] {
   const arg = call.arguments[0] && skipOuter(call.arguments[0]);
   if (!arg) return [];
   if (!ts.isObjectLiteralExpression(arg)) return [{ expr: arg, how: 'write' }];
   const slots: SinkSlot[] = [];
-  for (const key of ['data', 'create', 'update']) {
+  for (const key of PRISMA_DB.dataKeys ?? []) {
     const v = objectProp(arg, key);
     if (v) slots.push({ expr: v, how: 'write' });
   }
-  const where = objectProp(arg, 'where');
+  const where = PRISMA_DB.filterKey ? objectProp(arg, PRISMA_DB.filterKey) : undefined;
   if (where) slots.push({ expr: where, how: PRISMA_FILTER_OPS.has(op) ? 'filter' : 'write', prisma: true });
   return slots;
 }
@@ -223,19 +227,19 @@ function sinkOf(call: ts.CallExpression, ctx: RuleContext, info: RequestHandlerI
   if (RAW_SQL.has(method)) {
     const first = skipOuter(args[0]);
     const built = ts.isTemplateExpression(first) || (ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.PlusToken);
-    const dbish = known?.kind === 'db' || /^(pool|db|client|conn|connection|knex|sequelize|prisma|pg|sql|database|trx|tx|mysql)$/i.test(owner) || /prisma/i.test(owner);
+    const dbish = known?.kind === 'db' || DB_RECEIVER.test(owner) || PRISMA_RECEIVER.test(owner);
     if (built && dbish) return { label, slots: [{ expr: args[0], how: 'sql' }] };
     if (dbish) return undefined;
   }
   if (r && known) {
     // a client of a known DB module; other known modules (HTTP clients, caches, SDKs) are not sinks here
     if (known.kind !== 'db' || (known.local ?? []).includes(method) || (r.path.length === 0 && !r.instance)) return undefined;
-    if (r.module === '@prisma/client' && names.length >= 2 && PRISMA_OPS.has(method)) return { label, slots: prismaSlots(call, method) };
-    const mongo = r.module === 'mongodb' || r.module === 'mongoose';
+    if (isModuleOf(LIB.prisma, r.module) && names.length >= 2 && PRISMA_OPS.has(method)) return { label, slots: prismaSlots(call, method) };
+    const mongo = isModuleOf(LIB.mongodb, r.module) || isModuleOf(LIB.mongoose, r.module);
     return { label, slots: args.map((a, i) => ({ expr: a, how: mongo && i === 0 && MONGO_FILTER_OPS.has(method) ? 'filter' : 'write' })) };
   }
   // Prisma through a client imported from the project: prisma.user.create(), this.prisma.order.findMany()
-  if (names.length >= 2 && PRISMA_OPS.has(method) && (/prisma/i.test(rootName) || names.slice(0, -1).some((n) => /prisma/i.test(n)))) {
+  if (names.length >= 2 && PRISMA_OPS.has(method) && (PRISMA_RECEIVER.test(rootName) || names.slice(0, -1).some((n) => PRISMA_RECEIVER.test(n)))) {
     return { label, slots: prismaSlots(call, method) };
   }
   // models: User.findOne({…}), Order.create(req.body) — a PascalCase name imported from the project's models
@@ -243,19 +247,19 @@ function sinkOf(call: ts.CallExpression, ctx: RuleContext, info: RequestHandlerI
     const b = ctx.facts.bindings.get(rootName);
     if (b && isProjectModule(b.module) && /model|schema|entit|db|database/i.test(b.module) && !/service|controller|helper|util/i.test(b.module)) {
       // operators are a MongoDB thing; Sequelize uses symbols (Op.ne), TypeORM FindOperator objects
-      const mongo = ctx.project.dependencies.has('mongoose') || ctx.project.dependencies.has('mongodb');
+      const mongo = hasDependency(ctx.project, KNOWLEDGE.moduleOf(LIB.mongoose)) || hasDependency(ctx.project, KNOWLEDGE.moduleOf(LIB.mongodb));
       return { label, slots: args.map((a, i) => ({ expr: a, how: mongo && i === 0 && MONGO_FILTER_OPS.has(method) ? 'filter' : 'write' })) };
     }
   }
   // TypeORM repositories: this.userRepository.save(body)
-  if (REPO_OPS.has(method) && /repo(sitory)?$/i.test(owner)) return { label, slots: args.map((a) => ({ expr: a, how: 'write' })) };
+  if (REPO_OPS.has(method) && REPOSITORY_RECEIVER.test(owner)) return { label, slots: args.map((a) => ({ expr: a, how: 'write' })) };
   // knex: db('users').insert(body), knex('users').where(query)
-  if (KNEX_OPS.has(method) && ts.isCallExpression(root) && ts.isIdentifier(root.expression) && /^(knex|db|trx)$/.test(root.expression.text)) {
+  if (KNEX_OPS.has(method) && ts.isCallExpression(root) && ts.isIdentifier(root.expression) && QUERY_BUILDER_RECEIVER.test(root.expression.text)) {
     return { label, slots: args.map((a) => ({ expr: a, how: 'write' })) };
   }
   // HTML/text reflection: res.send(req.query.name), c.html(…)
   const send = responseOf(call, info, ctx.facts);
-  if (send && send.payload.length && (((send.framework === 'express' || send.framework === 'next') && ['send', 'write', 'end'].includes(send.method)) || (send.framework === 'hono' && send.method === 'html'))) {
+  if (send && send.payload.length && (((send.framework === FRAMEWORK.express || send.framework === FRAMEWORK.next) && ['send', 'write', 'end'].includes(send.method)) || (send.framework === FRAMEWORK.hono && send.method === 'html'))) {
     return { label, slots: [{ expr: send.payload[0], how: 'html' }] };
   }
   return undefined;
@@ -273,12 +277,15 @@ function matters(t: Taint, how: SinkKind, nestedQuery: boolean): boolean {
 
 /** Can this handler's query string hold nested objects? Express < 5 (qs "extended" parser) only. */
 function queryNests(info: RequestHandlerInfo, ctx: RuleContext): boolean {
-  if (info.framework !== 'express') return false;
-  const major = dependencyMajor(ctx.project, 'express');
-  return major === undefined || major < 5;
+  if (info.framework !== FRAMEWORK.express) return false;
+  const express = KNOWLEDGE.lib(LIB.express);
+  const deps = dependencyView(ctx.project);
+  // an unknown version may be 4: assume the nesting parser
+  if (deps.major(KNOWLEDGE.moduleOf(LIB.express)) === undefined || !express.framework) return true;
+  return atVersion(express.framework, express, deps).nestedQuery === true;
 }
 
-const PRISMA_OPERATORS = new Set(['in', 'notIn', 'contains', 'startsWith', 'endsWith', 'equals', 'not', 'lt', 'lte', 'gt', 'gte', 'has', 'hasSome', 'hasEvery', 'search', 'mode', 'path', 'array_contains', 'string_contains']);
+const PRISMA_OPERATORS = new Set(PRISMA_DB.filterOperators ?? []);
 
 /** Inside a Prisma operator (`{ in: ids }`, `{ contains: q }`) an object is a type error, not a filter. */
 function underPrismaOperator(node: ts.Node): boolean {
@@ -302,7 +309,7 @@ function routeValidates(info: RequestHandlerInfo, ctx: RuleContext): boolean {
     while (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression)) x = skipOuter(x.expression.expression);
     if (ts.isCallExpression(x) && ts.isIdentifier(x.expression)) {
       const b = ctx.facts.bindings.get(x.expression.text);
-      if (b && (b.module === 'express-validator' || b.module === 'celebrate' || b.module.startsWith('@hono/'))) return true;
+      if (b && KNOWLEDGE.libraryOf(b.module)?.validator?.middleware) return true;
     }
     if (ts.isArrayLiteralExpression(x)) return true; // [body('x').isEmail(), …] validation arrays
   }
@@ -337,7 +344,7 @@ function handlerValidates(fn: FunctionLike): boolean {
 }
 
 function projectValidator(ctx: RuleContext): string | undefined {
-  for (const [dep, label] of VALIDATORS) if (ctx.project.dependencies.has(dep)) return label;
+  for (const r of VALIDATOR_RECORDS) if (r.modules.some((m) => ctx.project.dependencies.has(m))) return r.validator!.label;
   return undefined;
 }
 
@@ -372,103 +379,109 @@ function addTaint(s: State, scope: ts.Node, name: string, t: Taint): void {
   s.taint.set(scope, m);
 }
 
-export const unvalidatedInput = defineRule({
-  id: 'unvalidated-input',
-  checklist: 'recover',
-  severity: 'warning',
-  summary: 'Request input that reaches the database or the page without a validator lets one malformed or malicious request corrupt data, bypass a filter or break the handler.',
-  fixable: false,
-  fileKinds: ['server'],
-  visit: {
-    MethodDeclaration(m, ctx) {
-      const r = nestRouteOf(m, ctx.facts);
-      if (!r) return;
-      const pipes = [...(ts.getDecorators(m) ?? []), ...(ts.getDecorators(r.controller as ts.ClassDeclaration) ?? [])]
-        .some((d) => /UsePipes/.test(d.getText(ctx.sourceFile)));
-      if (pipes) return;
-      const s = state(ctx);
-      for (const p of r.paramList) {
-        if (p.decorator !== 'Body' && p.decorator !== 'Query') continue;
-        // @Body(new ValidationPipe()) / @Body('field', SomePipe)
-        const call = ts.getDecorators(p.node)?.[0]?.expression;
-        if (call && ts.isCallExpression(call) && call.arguments.some((a) => !ts.isStringLiteralLike(a))) continue;
-        if (p.arg && p.type && (p.type.kind === ts.SyntaxKind.StringKeyword || p.type.kind === ts.SyntaxKind.NumberKeyword || p.type.kind === ts.SyntaxKind.BooleanKeyword)) continue;
-        if (!nestUncheckable(p.type, ctx)) continue;
-        const kind: Kind = p.decorator === 'Body' ? 'body' : 'query';
-        // @Body('email') email: any is one field; @Body() body is the whole object
-        if (ts.isIdentifier(p.node.name)) addTaint(s, m, p.node.name.text, { kind, text: p.node.name.text, whole: !p.arg });
-      }
-    },
-    VariableDeclaration(d, ctx) {
-      if (!d.initializer) return;
-      const h = enclosingHandler(d, ctx.facts, ctx.project);
-      if (!h) return;
-      const s = state(ctx);
-      let init = skipOuter(d.initializer);
-      if (ts.isAwaitExpression(init)) init = skipOuter(init.expression);
-      // only pass-through values: the source itself, a member of it, a tainted variable, `x ?? {}`
-      let t = taintAt(init, h.fn, h.info, s);
-      if (!t && ts.isBinaryExpression(init) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(init.operatorToken.kind)) t = taintAt(init.left, h.fn, h.info, s);
-      if (!t && ts.isObjectLiteralExpression(init)) {
-        const spread = init.properties.find((p) => ts.isSpreadAssignment(p) && taintAt(p.expression, h.fn, h.info, s));
-        if (spread) t = taintAt((spread as ts.SpreadAssignment).expression, h.fn, h.info, s);
-      }
-      if (!t) return;
-      const scope = scopeOf(d);
-      if (ts.isIdentifier(d.name)) addTaint(s, scope, d.name.text, t);
-      else if (ts.isObjectBindingPattern(d.name)) {
-        for (const el of d.name.elements) {
-          if (!ts.isIdentifier(el.name)) continue;
-          // a default value does not validate: const { page = 1 } = req.query
-          const prop = el.propertyName ? el.propertyName.getText() : el.name.text;
-          const kind: Kind = t.kind === 'query' && h.info.kind === 'next-pages' && s.segments.has(prop) ? 'params' : t.kind;
-          addTaint(s, scope, el.name.text, { kind, text: `${t.text}.${prop}`, whole: false });
-        }
-      }
-    },
-    CallExpression(call, ctx) {
-      // cheap shape test before the (parent-walking) handler look-up
-      const callee = skipOuter(call.expression);
-      if (!ts.isPropertyAccessExpression(callee) || !SINK_NAMES.has(callee.name.text) || call.arguments.length === 0) return;
-      const h = enclosingHandler(call, ctx.facts, ctx.project);
-      if (!h) return;
-      const sink = sinkOf(call, ctx, h.info);
-      if (!sink) return;
-      const s = state(ctx);
-      const nested = queryNests(h.info, ctx);
-      for (const slot of sink.slots) {
-        const hit = taintIn(slot.expr, h.fn, h.info, s, slot.how, nested);
-        if (!hit || (slot.prisma && slot.how === 'filter' && underPrismaOperator(hit.node))) continue;
-        s.candidates.push({ fn: h.fn, info: h.info, node: hit.node, taint: hit.taint, sink: sink.label, how: slot.how });
-        break;
-      }
+export const unvalidatedInput = createRule({
+  meta: {
+    id: 'unvalidated-input',
+    checklist: 'recover',
+    severity: 'warning',
+    summary: 'Request input that reaches the database or the page without a validator lets one malformed or malicious request corrupt data, bypass a filter or break the handler.',
+    fixable: false,
+    fileKinds: ['server'],
+    messages: {
+      unvalidated: '`{{shown}}`{{from}} reaches {{sink}} without validation: {{why}} {{use}}',
     },
   },
-  finish(ctx) {
-    const s = state(ctx);
-    const validator = projectValidator(ctx);
-    const seen = new Set<string>();
-    for (const c of s.candidates) {
-      if (handlerValidates(c.fn) || routeValidates(c.info, ctx)) continue;
-      // registered in another file, where the route may validate
-      const registeredHere = !!c.info.route || c.info.kind === 'controller' || c.info.kind === 'next-app' || c.info.kind === 'next-pages';
-      if (!registeredHere && validator) continue;
-      if (c.info.guessed && !registeredHere) continue;
-      const key = `${c.fn.pos}:${c.sink}:${c.taint.text}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const use = validator ? `Validate it with ${validator} (the project's validator) before use.` : 'Validate it against a schema (zod, joi, yup, valibot…) before use.';
-      const why = c.how === 'sql'
-        ? 'it is spliced into raw SQL: SQL injection.'
-        : c.how === 'html'
-          ? 'it is reflected into an HTML/text response: cross-site scripting.'
-          : c.how === 'filter'
-            ? `${c.taint.kind === 'query' ? 'a query string' : 'a JSON body'} can carry objects (\`{ "$ne": null }\`, \`{ "not": "" }\`) that the database reads as operators and matches any record.`
-            : 'the whole request object is stored: a client can set fields you never meant to expose (role, ownerId, isAdmin) and send types you did not expect.';
-      const shown = c.node.getText(ctx.sourceFile);
-      const from = shown === c.taint.text ? '' : ` (from \`${short(c.taint.text)}\`)`;
-      ctx.report({ node: c.node, message: `\`${short(shown)}\`${from} reaches ${short(c.sink)} without validation: ${why} ${use}` });
-    }
+  defaultOptions: {},
+  create(ctxV2) {
+    const ctx = ctxV2 as unknown as RuleContext; // the helpers read facts, project, config, sourceFile
+    const s: State = { taint: new Map(), candidates: [], segments: segmentsOf(ctx.fileName) };
+    return {
+      MethodDeclaration(m) {
+        const r = nestRouteOf(m, ctx.facts);
+        if (!r) return;
+        const pipes = [...(ts.getDecorators(m) ?? []), ...(ts.getDecorators(r.controller as ts.ClassDeclaration) ?? [])]
+          .some((d) => /UsePipes/.test(d.getText(ctx.sourceFile)));
+        if (pipes) return;
+        for (const p of r.paramList) {
+          if (p.decorator !== 'Body' && p.decorator !== 'Query') continue;
+          // @Body(new ValidationPipe()) / @Body('field', SomePipe)
+          const call = ts.getDecorators(p.node)?.[0]?.expression;
+          if (call && ts.isCallExpression(call) && call.arguments.some((a) => !ts.isStringLiteralLike(a))) continue;
+          if (p.arg && p.type && (p.type.kind === ts.SyntaxKind.StringKeyword || p.type.kind === ts.SyntaxKind.NumberKeyword || p.type.kind === ts.SyntaxKind.BooleanKeyword)) continue;
+          if (!nestUncheckable(p.type, ctx)) continue;
+          const kind: Kind = p.decorator === 'Body' ? 'body' : 'query';
+          // @Body('email') email: any is one field; @Body() body is the whole object
+          if (ts.isIdentifier(p.node.name)) addTaint(s, m, p.node.name.text, { kind, text: p.node.name.text, whole: !p.arg });
+        }
+      },
+      VariableDeclaration(d) {
+        if (!d.initializer) return;
+        const h = enclosingHandler(d, ctx.facts, ctx.project);
+        if (!h) return;
+        let init = skipOuter(d.initializer);
+        if (ts.isAwaitExpression(init)) init = skipOuter(init.expression);
+        // only pass-through values: the source itself, a member of it, a tainted variable, `x ?? {}`
+        let t = taintAt(init, h.fn, h.info, s);
+        if (!t && ts.isBinaryExpression(init) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(init.operatorToken.kind)) t = taintAt(init.left, h.fn, h.info, s);
+        if (!t && ts.isObjectLiteralExpression(init)) {
+          const spread = init.properties.find((p) => ts.isSpreadAssignment(p) && taintAt(p.expression, h.fn, h.info, s));
+          if (spread) t = taintAt((spread as ts.SpreadAssignment).expression, h.fn, h.info, s);
+        }
+        if (!t) return;
+        const scope = scopeOf(d);
+        if (ts.isIdentifier(d.name)) addTaint(s, scope, d.name.text, t);
+        else if (ts.isObjectBindingPattern(d.name)) {
+          for (const el of d.name.elements) {
+            if (!ts.isIdentifier(el.name)) continue;
+            // a default value does not validate: const { page = 1 } = req.query
+            const prop = el.propertyName ? el.propertyName.getText() : el.name.text;
+            const kind: Kind = t.kind === 'query' && h.info.kind === 'next-pages' && s.segments.has(prop) ? 'params' : t.kind;
+            addTaint(s, scope, el.name.text, { kind, text: `${t.text}.${prop}`, whole: false });
+          }
+        }
+      },
+      CallExpression(call) {
+        // cheap shape test before the (parent-walking) handler look-up
+        const callee = skipOuter(call.expression);
+        if (!ts.isPropertyAccessExpression(callee) || !SINK_NAMES.has(callee.name.text) || call.arguments.length === 0) return;
+        const h = enclosingHandler(call, ctx.facts, ctx.project);
+        if (!h) return;
+        const sink = sinkOf(call, ctx, h.info);
+        if (!sink) return;
+        const nested = queryNests(h.info, ctx);
+        for (const slot of sink.slots) {
+          const hit = taintIn(slot.expr, h.fn, h.info, s, slot.how, nested);
+          if (!hit || (slot.prisma && slot.how === 'filter' && underPrismaOperator(hit.node))) continue;
+          s.candidates.push({ fn: h.fn, info: h.info, node: hit.node, taint: hit.taint, sink: sink.label, how: slot.how });
+          break;
+        }
+      },
+      'SourceFile:exit'() {
+        const validator = projectValidator(ctx);
+        const seen = new Set<string>();
+        for (const c of s.candidates) {
+          if (handlerValidates(c.fn) || routeValidates(c.info, ctx)) continue;
+          // registered in another file, where the route may validate
+          const registeredHere = !!c.info.route || c.info.kind === 'controller' || c.info.kind === 'next-app' || c.info.kind === 'next-pages';
+          if (!registeredHere && validator) continue;
+          if (c.info.guessed && !registeredHere) continue;
+          const key = `${c.fn.pos}:${c.sink}:${c.taint.text}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const use = validator ? `Validate it with ${validator} (the project's validator) before use.` : 'Validate it against a schema (zod, joi, yup, valibot…) before use.';
+          const why = c.how === 'sql'
+            ? 'it is spliced into raw SQL: SQL injection.'
+            : c.how === 'html'
+              ? 'it is reflected into an HTML/text response: cross-site scripting.'
+              : c.how === 'filter'
+                ? `${c.taint.kind === 'query' ? 'a query string' : 'a JSON body'} can carry objects (\`{ "$ne": null }\`, \`{ "not": "" }\`) that the database reads as operators and matches any record.`
+                : 'the whole request object is stored: a client can set fields you never meant to expose (role, ownerId, isAdmin) and send types you did not expect.';
+          const shown = c.node.getText(ctx.sourceFile);
+          const from = shown === c.taint.text ? '' : ` (from \`${short(c.taint.text)}\`)`;
+          ctxV2.report({ node: c.node, messageId: 'unvalidated', data: { shown: short(shown), from, sink: short(c.sink), why, use } });
+        }
+      },
+    };
   },
 });
 

@@ -1,7 +1,7 @@
 import axios from 'axios';
 
 /** The payment provider's HTTP API. */
-const payments = axios.create({ // planted: missing-client-timeout
+const payments = axios.create({ // planted: missing-timeout
   baseURL: process.env.PAYMENTS_URL ?? 'https://payments.example.com',
   headers: { Authorization: `Bearer ${process.env.PAYMENTS_KEY ?? ''}` },
 });
