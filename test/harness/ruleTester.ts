@@ -12,6 +12,7 @@ import { parseConfigFile, resolveConfig } from '../../server/src/engine/configFi
 import { projectFactsFromPackageJson, type ProjectFacts } from '../../server/src/engine/project';
 import { applyEdits } from '../../server/src/fixes/edits';
 import type { AnyRule, Finding, Fix } from '../../server/src/engine/types';
+import { EMPTY_VIEW, type ProjectView } from '../../server/src/engine/view';
 import { RULE_IDS } from '../../server/src/rules';
 
 export interface CaseBase {
@@ -34,6 +35,11 @@ export interface CaseBase {
   local?: ProjectFacts['local'];
   /** The package root (directory of the nearest package.json); defaults to /project. */
   projectRoot?: string;
+  /**
+   * What the Session knows about the project (ctx.view): the given fields over EMPTY_VIEW, e.g.
+   * `view: { limiters: [{ file: '/project/src/limits.ts', name: 'apiLimiter' }] }`. Omit for EMPTY_VIEW.
+   */
+  view?: Partial<ProjectView>;
   name?: string;
 }
 
@@ -68,12 +74,17 @@ export function projectFrom(deps: CaseBase['deps'], extra: Record<string, unknow
   return projectFactsFromPackageJson({ ...extra, dependencies: record }, '/project');
 }
 
+/** The view a case gives the rule: its fields merged over EMPTY_VIEW. */
+export function viewOf(view: Partial<ProjectView> | undefined): ProjectView {
+  return view === undefined ? EMPTY_VIEW : { ...EMPTY_VIEW, ...view };
+}
+
 export function runRule(rule: AnyRule, c: CaseBase): Finding[] {
   const file = c.configFile === undefined ? [] : [{ file: '/project/.failpath.json', ...parseConfigFile(c.configFile, RULE_IDS) }];
   for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
   const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
   assert.deepEqual(problems, [], 'test settings must be valid');
-  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), ...(c.projectRoot ? { root: c.projectRoot } : {}), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, config, rules: [rule] });
+  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), ...(c.projectRoot ? { root: c.projectRoot } : {}), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, config, rules: [rule], view: viewOf(c.view) });
   assert.deepEqual(result.ruleErrors, [], `rule ${rule.id} threw`);
   return result.findings.filter((f) => f.ruleId === rule.id);
 }
