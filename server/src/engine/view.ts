@@ -16,6 +16,8 @@ export interface ErrorArgument {
   kind: 'positional' | 'field';
   /** For 'field': the key the project puts the error under (`err`, `error`, `e`…). */
   key?: string;
+  /** 'positional' only: the project passes the error's stack (`err.stack`), as Nest's `error(message, stack)` takes it. */
+  stack?: boolean;
 }
 
 export interface LoggerConvention {
@@ -38,6 +40,8 @@ export interface LoggerConvention {
   errorKey: string;
   /** The warning level's method (`warn`, or `warning` for some wrappers). */
   warnMethod: string;
+  /** The info level's method when it is not `info` (Nest's Logger: `log`). */
+  infoMethod?: string;
   /** Call sites read to learn the shape, and how many agreed. */
   evidence: { calls: number; agreeing: number; files: number };
   /** The logging library the module is built on, when it says (from knowledge). */

@@ -4,6 +4,9 @@
  */
 import * as ts from 'typescript';
 import type { RuleContext, TextEdit } from '../engine/types';
+
+/** What an edit needs of a rule's context (both rule APIs' contexts have it). */
+export type EditContext = Pick<RuleContext, 'sourceFile' | 'text' | 'fileName' | 'facts' | 'project' | 'style'>;
 import { lineIndentAt } from '../engine/ast';
 import { quoteString, semi } from '../engine/style';
 
@@ -25,7 +28,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
  * `{ a }` → `{ a, key: value }`, and a multi-line object gets a new line with the same indent
  * (and a trailing comma when the object uses them).
  */
-export function insertProperty(ctx: RuleContext, obj: ts.ObjectLiteralExpression, propText: string): TextEdit {
+export function insertProperty(ctx: EditContext, obj: ts.ObjectLiteralExpression, propText: string): TextEdit {
   const sf = ctx.sourceFile;
   const text = ctx.text;
   const props = obj.properties;
@@ -57,7 +60,7 @@ export function insertProperty(ctx: RuleContext, obj: ts.ObjectLiteralExpression
 }
 
 /** Appends arguments to a call after its last argument (or inside empty parens). */
-export function appendArguments(ctx: RuleContext, call: ts.CallExpression | ts.NewExpression, args: string[]): TextEdit {
+export function appendArguments(ctx: EditContext, call: ts.CallExpression | ts.NewExpression, args: string[]): TextEdit {
   const list = call.arguments ?? ts.factory.createNodeArray();
   if (list.length === 0) {
     // position of '(' after the callee (and type arguments)
@@ -84,7 +87,7 @@ export interface ImportRequest {
  * semicolons), or undefined when the binding is already there. A named import merges into an
  * existing `import { … } from 'module'`.
  */
-export function addImport(ctx: RuleContext, req: ImportRequest): TextEdit | undefined {
+export function addImport(ctx: EditContext, req: ImportRequest): TextEdit | undefined {
   const facts = ctx.facts;
   const local = req.named ?? req.default ?? req.namespace!;
   const existing = facts.bindings.get(local);
@@ -121,7 +124,7 @@ export function addImport(ctx: RuleContext, req: ImportRequest): TextEdit | unde
 }
 
 /** True when the file writes extensions on its relative imports (`./db.js`): Node ESM style. */
-export function usesJsExtensions(ctx: RuleContext): boolean {
+export function usesJsExtensions(ctx: EditContext): boolean {
   for (const b of ctx.facts.bindings.values()) if (b.module.startsWith('.') && /\.[cm]?js$/.test(b.module)) return true;
   return false;
 }
@@ -131,7 +134,7 @@ export function usesJsExtensions(ctx: RuleContext): boolean {
  * p-limit 4+): a .mjs/.mts file, or import syntax in a package whose package.json says
  * `"type": "module"` (.cjs/.cts never).
  */
-export function loadsAsEsm(ctx: RuleContext): boolean {
+export function loadsAsEsm(ctx: EditContext): boolean {
   if (/\.m[jt]s$/.test(ctx.fileName)) return true;
   if (/\.c[jt]s$/.test(ctx.fileName)) return false;
   return ctx.project.moduleType === 'module' && ctx.facts.isModuleSyntax;
@@ -155,7 +158,7 @@ export function topInsertionPoint(sf: ts.SourceFile): number {
 }
 
 /** An edit inserting a module-level declaration after the imports (e.g. `const logger = pino()`). */
-export function insertAfterImports(ctx: RuleContext, declaration: string): TextEdit {
+export function insertAfterImports(ctx: EditContext, declaration: string): TextEdit {
   const eol = ctx.style.eol;
   const at = ctx.facts.importsEnd;
   if (at > 0) return { start: at, end: at, newText: `${eol}${eol}${declaration}` };
