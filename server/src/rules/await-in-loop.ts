@@ -32,7 +32,7 @@ import { dependencyView } from '../engine/dependencies';
 import { addImport, loadsAsEsm } from '../fixes/edits';
 import { semi } from '../engine/style';
 import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
-import { LIB, atVersion, isModuleOf, lib, moduleOf } from '../knowledge';
+import { IO, LIB, atVersion, isModuleOf, lib, moduleOf } from '../knowledge';
 
 type Ctx = RuleContextV2<'nPlusOne'>;
 
@@ -158,7 +158,7 @@ function advice(ext: ExternalCall | undefined, hasPLimit: boolean): string {
   if (ext.kind === 'cache') return `batch the commands (\`mget\`/\`mset\`, a pipeline or multi), or ${bounded}`;
   if ((isModuleOf(LIB.pg, ext.module) || ext.module.startsWith(moduleOf(LIB.mysql2))) && method === 'query') return `send one query for all items (\`WHERE id = ANY($1)\` / \`IN (?)\`, multi-row INSERT), or ${bounded}`;
   if (isModuleOf(LIB.mongoose, ext.module) || isModuleOf(LIB.mongodb, ext.module)) return `use one \`find({ _id: { $in: ids } })\`/\`bulkWrite\`/\`insertMany\`, or ${bounded}`;
-  if (ext.kind === 'http') return `use the API's batch endpoint if it has one, or ${bounded}`;
+  if (ext.kind === IO.http) return `use the API's batch endpoint if it has one, or ${bounded}`;
   return `batch the calls, or ${bounded}`;
 }
 

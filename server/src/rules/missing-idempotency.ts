@@ -22,7 +22,7 @@ import { enclosingFunction, isFunctionLike, type FunctionLike } from '../engine/
 import { insertProperty, appendArguments } from '../fixes/edits';
 import { enclosingHandler, handlerOf, nestRouteOf, objectProp, type RequestHandlerInfo } from '../engine/frameworks';
 import { notServerFile } from '../engine/queries/viewRoles';
-import { IDEMPOTENCY_HEADER, LIB, ioOf, isModuleOf, lib, modulesWithRole } from '../knowledge';
+import { FRAMEWORK, IDEMPOTENCY_HEADER, LIB, ioOf, isModuleOf, lib, modulesWithRole } from '../knowledge';
 
 type MessageIds = 'stripeNoKey' | 'orderNoKey';
 type Ctx = RuleContextV2<MessageIds>;
@@ -33,6 +33,8 @@ const STRIPE_MONEY = STRIPE.payments!.moneyMovers;
 const KEY_OPTIONS = STRIPE.payments!.idempotencyOptions;
 const ONCE_PER_OBJECT = new Set(STRIPE.payments!.idempotentByConstruction ?? []);
 const IDEMPOTENCY_PACKAGES = modulesWithRole('idempotency');
+/** A project's own client named after the provider (`stripe`, `this.stripeClient`). */
+const STRIPE_NAME = new RegExp(STRIPE.label, 'i');
 const ORDER_PATH = /(^|\/)(orders?|payments?|checkouts?|charges?|purchases?|transfers?|payouts?|refunds?|donations?|bookings?)(\/|$)/i;
 const CREATE_VERB = /^(create|insert|save|place|add|checkout|charge|purchase|book|submit)/i;
 const MONEY_NOUN = /order|payment|charge|purchase|transaction|transfer|payout|refund|booking|invoice|donation/i;
@@ -54,7 +56,7 @@ function stripeMoneyCall(call: ts.CallExpression, ctx: Ctx): { op: string; slot:
   if (r && (ioOf(r.module) || r.instance)) return undefined;
   // a client imported from the project: `import { stripe } from '@/lib/stripe'`, `this.stripeClient`
   const name = ts.isIdentifier(client) ? client.text : ts.isPropertyAccessExpression(client) ? client.name.text : '';
-  return /stripe/i.test(name) ? { op, slot } : undefined;
+  return STRIPE_NAME.test(name) ? { op, slot } : undefined;
 }
 
 function hasKey(obj: ts.ObjectLiteralExpression): boolean {
@@ -244,7 +246,7 @@ function postRoute(h: RequestHandlerInfo, fn: FunctionLike, ctx: Ctx): { node: t
     if (decorated.some((d) => /idempot/i.test(d.getText(ctx.sourceFile)))) return undefined;
     return { node: r.decorator, label: `POST ${r.path}` };
   }
-  if (h.framework === 'next' && h.kind === 'next-app') {
+  if (h.framework === FRAMEWORK.next && h.kind === 'next-app') {
     const path = ctx.fileName.replace(/\\/g, '/').replace(/^.*?\/app\//, '/').replace(/\/route\.[cm]?[jt]sx?$/, '');
     if (h.method !== 'POST' || !ORDER_PATH.test(path)) return undefined;
     const name = ts.isFunctionDeclaration(fn) && fn.name ? fn.name : fn;

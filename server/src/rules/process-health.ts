@@ -22,10 +22,11 @@ import { enclosingStatement, lineIndentAt } from '../engine/ast';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
 import { semi, quoteString } from '../engine/style';
 import { notServerFile } from '../engine/queries/viewRoles';
-import { HEALTH_PATH, exactLibraryOf } from '../knowledge';
+import { FRAMEWORK, HEALTH_PATH, exactLibraryOf } from '../knowledge';
 
 const HEALTH = HEALTH_PATH;
-type Fw = 'express' | 'koa' | 'fastify' | 'nestjs';
+type Fw = typeof FRAMEWORK.express | typeof FRAMEWORK.koa | typeof FRAMEWORK.fastify | typeof FRAMEWORK.nestjs;
+const LISTENING_APPS: readonly string[] = [FRAMEWORK.express, FRAMEWORK.koa, FRAMEWORK.fastify];
 type MessageIds = 'noShutdown' | 'noErrorHandler' | 'noHealth';
 type Ctx = RuleContextV2<MessageIds>;
 
@@ -123,9 +124,9 @@ export const processHealth = createRule({
         }
         if (m !== 'listen' || s.listen) return;
         const e = skipOuter(recv);
-        if (ts.isIdentifier(e) && nestApps.has(e.text)) { s.listen = { call, fw: 'nestjs', app: recv.getText() }; return; }
+        if (ts.isIdentifier(e) && nestApps.has(e.text)) { s.listen = { call, fw: FRAMEWORK.nestjs, app: recv.getText() }; return; }
         const app = appOf(recv, ctx.facts, ctx.project);
-        if (!app || app.role !== 'app' || !['express', 'koa', 'fastify'].includes(app.framework)) return;
+        if (!app || app.role !== 'app' || !LISTENING_APPS.includes(app.framework)) return;
         s.listen = { call, fw: app.framework as Fw, app: recv.getText() };
       },
       Decorator(dec) {
@@ -148,7 +149,7 @@ export const processHealth = createRule({
         const signals = ctx.project.signals;
         const events = new Set([...s.events, ...(signals?.processEvents ?? [])]);
         const missing: ('shutdown' | 'errors' | 'health')[] = [];
-        const hasShutdown = listen.fw === 'nestjs' ? s.nestShutdownHooks || events.has('SIGTERM') : events.has('SIGTERM') || events.has('SIGINT');
+        const hasShutdown = listen.fw === FRAMEWORK.nestjs ? s.nestShutdownHooks || events.has('SIGTERM') : events.has('SIGTERM') || events.has('SIGINT');
         if (!hasShutdown) missing.push('shutdown');
         if (!events.has('unhandledRejection') && !events.has('uncaughtException')) missing.push('errors');
         // health routes the Session resolved through constants, prefixes and @Controller(CONST) count project-wide
@@ -158,7 +159,7 @@ export const processHealth = createRule({
         let built: (Fix & { for: string })[] | undefined;
         const fixesFor = (k: string) => (built ??= buildFixes(listen, missing, ctx)).filter((f) => f.for === k).map(({ for: _k, ...f }) => ({ ...f, isPreferred: true }));
         for (const k of missing) {
-          const fixable = k !== 'health' || (listen.fw !== 'nestjs' && listen.fw !== 'koa');
+          const fixable = k !== 'health' || (listen.fw !== FRAMEWORK.nestjs && listen.fw !== FRAMEWORK.koa);
           ctx.report({ node: listen.call.expression, messageId: ids[k], ...(fixable ? { fix: () => fixesFor(k) } : {}) });
         }
       },
@@ -181,12 +182,12 @@ function buildFixes(listen: NonNullable<State['listen']>, missing: ('shutdown' |
   const after = (lines: string[]): TextEdit => ({ start: stmt.getEnd(), end: stmt.getEnd(), newText: lines.map((l) => `${eol}${indent}${l}`).join('') });
 
   if (missing.includes('shutdown')) {
-    const edits: TextEdit[] = listen.fw === 'nestjs' ? [] : [...logger.setup];
-    if (listen.fw === 'nestjs') {
+    const edits: TextEdit[] = listen.fw === FRAMEWORK.nestjs ? [] : [...logger.setup];
+    if (listen.fw === FRAMEWORK.nestjs) {
       edits.push({ start: stmt.getStart(sf), end: stmt.getStart(sf), newText: `${listen.app}.enableShutdownHooks()${s}${eol}${indent}` });
     } else {
       let closeCall: string;
-      if (listen.fw === 'fastify') closeCall = `${listen.app}.close()`;
+      if (listen.fw === FRAMEWORK.fastify) closeCall = `${listen.app}.close()`;
       else {
         // keep the http.Server that listen() returns
         let server: string | undefined;
@@ -217,7 +218,7 @@ function buildFixes(listen: NonNullable<State['listen']>, missing: ('shutdown' |
         `process.on(${q('SIGINT')}, shutdown)${s}`,
       ]));
     }
-    fixes.push({ for: 'shutdown', title: listen.fw === 'nestjs' ? 'Enable NestJS shutdown hooks' : `Add graceful shutdown on SIGTERM/SIGINT (${listen.fw === 'fastify' ? 'app.close()' : 'server.close()'}, 10 s limit)`, edits });
+    fixes.push({ for: 'shutdown', title: listen.fw === FRAMEWORK.nestjs ? 'Enable NestJS shutdown hooks' : `Add graceful shutdown on SIGTERM/SIGINT (${listen.fw === FRAMEWORK.fastify ? 'app.close()' : 'server.close()'}, 10 s limit)`, edits });
   }
   if (missing.includes('errors')) {
     fixes.push({
@@ -234,11 +235,11 @@ function buildFixes(listen: NonNullable<State['listen']>, missing: ('shutdown' |
       ])],
     });
   }
-  if (missing.includes('health') && listen.fw !== 'nestjs') {
+  if (missing.includes('health') && listen.fw !== FRAMEWORK.nestjs) {
     const app = listen.app;
-    const route = listen.fw === 'fastify'
+    const route = listen.fw === FRAMEWORK.fastify
       ? `${app}.get(${q('/healthz')}, async () => ({ status: ${q('ok')} }))${s}`
-      : listen.fw === 'koa'
+      : listen.fw === FRAMEWORK.koa
         ? undefined
         : `${app}.get(${q('/healthz')}, (_req, res) => {${eol}${indent}${ind}res.json({ status: ${q('ok')} })${s}${eol}${indent}})${s}`;
     if (route) {
