@@ -54,6 +54,11 @@ runRuleTests(awaitInLoop, {
   ],
   invalid: [
     {
+      name: 'a try/catch per item whose catch is empty is not a sequential-on-purpose job',
+      code: `${AXIOS}export async function notifyAll(users: { id: string }[]) {\n  for (const u of users) {\n    try {\n      await axios.post('/notify', { id: u.id });\n    } catch (err) {}\n  }\n}`,
+      errors: [{ line: 5, column: 7, message: 'once per iteration of this loop (N+1)' }],
+    },
+    {
       name: 'one awaited command per item: Promise.all over a typed array',
       code: `${REDIS}export async function purge(ids: string[]) {\n  for (const id of ids) {\n    await redis.del(\`session:\${id}\`);\n  }\n}\n`,
       errors: [{ line: 5, column: 5, endLine: 5, endColumn: 37, message: '`redis.del()` is awaited once per iteration of this loop (N+1)' }],

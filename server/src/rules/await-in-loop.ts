@@ -25,7 +25,7 @@
 import * as ts from 'typescript';
 import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
-import { isFunctionLike, isInsideTryBlock, lineIndentAt } from '../engine/ast';
+import { isFunctionLike, lineIndentAt } from '../engine/ast';
 import { calledLocalFunction, calleeLabel, doesExternalIo, externalCall, inTransaction, mentions, referencedNames, selfContainedFunction, type ExternalCall } from '../engine/calls';
 import { hasDependency } from '../engine/project';
 import { dependencyView } from '../engine/dependencies';
@@ -459,6 +459,20 @@ function batchedCall(call: ts.CallExpression): boolean {
   return found;
 }
 
+/**
+ * A job that is sequential on purpose: the awaited call sits in a try block inside the loop whose
+ * catch does something with each item's failure (an empty catch is a swallowed error, not a design).
+ */
+function handledPerItem(inner: ts.Node, loop: ts.Node): boolean {
+  let n: ts.Node = inner;
+  while (n.parent && n !== loop) {
+    const p = n.parent;
+    if (ts.isTryStatement(p) && p.tryBlock === n && p.catchClause && p.catchClause.block.statements.length > 0) return true;
+    n = p;
+  }
+  return false;
+}
+
 export const awaitInLoop = createRule({
   meta: {
     id: 'await-in-loop',
@@ -506,7 +520,7 @@ export const awaitInLoop = createRule({
           // a call that reads a variable the body reassigns depends on the previous iteration (a cursor)
           if (f.assigned.size && hits.some((h) => [...referencedNames(h.call)].some((n) => f.assigned.has(n)))) continue;
           // small bounded collections, per-group batched calls, sequential-on-purpose jobs with a try/catch per item
-          if (smallBoundedCollection(loop) || hits.every((h) => batchedCall(h.call)) || hits.every((h) => isInsideTryBlock(h.awaitExpr, loop))) continue;
+          if (smallBoundedCollection(loop) || hits.every((h) => batchedCall(h.call)) || hits.every((h) => handledPerItem(h.awaitExpr, loop))) continue;
           if (inBrowserSpan(ctx.view, loop)) continue;
           const first = hits[0];
           const labels = [...new Set(hits.map((h) => `\`${h.label}()\``))];
