@@ -43,8 +43,21 @@ runRuleTests(awaitInLoop, {
     { code: `${REDIS}export async function f(ids: string[]) {\n  for (const id of ids) await redis.del(id);\n}`, filename: 'src/cache.test.ts' },
     { code: `${REDIS}export async function f(ids: string[]) {\n  for (const id of ids) await redis.del(id);\n}`, filename: 'scripts/cleanup.ts' },
     { code: `'use client';\nexport async function load(ids: string[]) {\n  for (const id of ids) await fetch('/api/' + id);\n}`, filename: 'app/page.tsx' },
+    // ---- issue 14 patterns ----
+    { name: 'small bounded collection: a validated max', code: `${AXIOS}export async function fetchAll(ids: string[]) {\n  if (ids.length > 5) throw new Error('at most 5 ids');\n  for (const id of ids) {\n    await axios.get(\`/items/\${id}\`);\n  }\n}` },
+    { name: 'small bounded collection: configured sources', code: `${AXIOS}export async function refresh(config: { sources: string[] }) {\n  for (const source of config.sources) {\n    await axios.get(source);\n  }\n}` },
+    { name: 'small bounded collection: group-by levels in a constant', code: `${REDIS}const LEVELS = ['day', 'week', 'month'];\nexport async function roll() {\n  for (const level of LEVELS) {\n    await redis.del(\`stats:\${level}\`);\n  }\n}` },
+    { name: 'per-group batched updateMany … in', code: `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function settle(groups: Map<string, string[]>) {\n  for (const [status, ids] of groups) {\n    await prisma.order.updateMany({ where: { id: { in: ids } }, data: { status } });\n  }\n}`, deps: ['@prisma/client'] },
+    { name: 'sequential-on-purpose job with a try/catch per item', code: `${AXIOS}export async function notifyAll(users: { id: string }[]) {\n  for (const u of users) {\n    try {\n      await axios.post('/notify', { id: u.id });\n    } catch (err) {\n      failures.push(u.id);\n    }\n  }\n}` },
+    { name: 'browser code (view.role)', code: `${AXIOS}export async function load(ids: string[]) {\n  for (const id of ids) await axios.get(\`/x/\${id}\`);\n}`, filename: '/project/app/components/list.ts', view: { role: 'browser' } },
+    { name: 'test helpers without .test in their name (view.role)', code: `${AXIOS}export async function seed(ids: string[]) {\n  for (const id of ids) await axios.post('/seed', { id });\n}`, filename: '/project/e2e/helpers/seed.ts', view: { role: 'test' } },
   ],
   invalid: [
+    {
+      name: 'a try/catch per item whose catch is empty is not a sequential-on-purpose job',
+      code: `${AXIOS}export async function notifyAll(users: { id: string }[]) {\n  for (const u of users) {\n    try {\n      await axios.post('/notify', { id: u.id });\n    } catch (err) {}\n  }\n}`,
+      errors: [{ line: 5, column: 7, message: 'once per iteration of this loop (N+1)' }],
+    },
     {
       name: 'one awaited command per item: Promise.all over a typed array',
       code: `${REDIS}export async function purge(ids: string[]) {\n  for (const id of ids) {\n    await redis.del(\`session:\${id}\`);\n  }\n}\n`,

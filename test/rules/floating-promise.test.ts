@@ -47,6 +47,10 @@ runRuleTests(floatingPromise, {
     { code: `async function send(p: unknown) {\n  await fetch('/api/send', { method: 'POST', body: JSON.stringify(p) });\n}\nexport function track() {\n  send({ url: window.location.href });\n}`, filename: 'src/tracker/index.ts' },
     { code: `async function refresh() {\n  const { entries } = await chrome.storage.local.get('entries');\n  await fetch('/refresh', { method: 'POST', body: JSON.stringify(entries) });\n}\nchrome.alarms.onAlarm.addListener(() => {\n  refresh();\n});`, filename: 'extension/src/background.ts' },
     { code: `import { useEffect } from 'react';\nexport function useData() {\n  useEffect(() => {\n    const load = async () => { await fetch('/api'); };\n    load();\n  }, []);\n}`, filename: 'src/hooks/useData.ts' },
+    // ---- issue 14 patterns (ctx.view) ----
+    { name: 'browser code: a module the Session classifies as browser', code: `import axios from 'axios';\nexport function track() {\n  axios.post('/events', { e: 1 });\n}`, filename: '/project/app/lib/track.ts', deps: ['axios'], view: { role: 'browser' } },
+    { name: 'browser code: a hook span inside a server route module', code: `import axios from 'axios';\nexport function useTrack() {\n  axios.post('/events', { e: 1 });\n}`, filename: '/project/app/routes/orders.ts', deps: ['axios'], view: { browserSpans: [{ pos: 27, end: 90 }] } },
+    { name: 'test helpers without .test in their name', code: `import axios from 'axios';\nexport function seed() {\n  axios.post('/seed', {});\n}`, filename: '/project/e2e/helpers/seed.ts', deps: ['axios'], view: { role: 'test' } },
   ],
   invalid: [
     {

@@ -25,6 +25,13 @@ runRuleTests(processHealth, {
     { name: 'a package in a playground folder is a demo (novu playground/nestjs: its files are classified relative to the package)', code: `${imp}app.listen(3000);`, filename: '/repo/playground/nestjs/src/main.ts', projectRoot: '/repo/playground/nestjs', deps },
     { name: 'a package named like a sample is a demo (sample-nodejs/index.js)', code: `${imp}app.listen(3000);`, filename: '/repo/sample-nodejs/index.js', projectRoot: '/repo/sample-nodejs', deps },
     { name: 'an http.Server listen is not an app', code: `import http from 'http';\nhttp.createServer(h).listen(80);`, deps },
+    // ---- issue 14 patterns ----
+    { name: 'health route through a constant', code: `${imp}const HEALTH_PATH = '/healthz';\napp.get(HEALTH_PATH, (req, res) => res.json({ ok: true }));\napp.listen(3000);`, deps, withSignals: { processEvents: ['SIGTERM', 'unhandledRejection'], healthRoutes: 0 } },
+    { name: 'Nest @Controller(CONST)', code: `import { NestFactory } from '@nestjs/core';\nimport { Controller, Get } from '@nestjs/common';\nconst HEALTH = 'health';\n@Controller(HEALTH)\nclass H { @Get() ok() { return 'ok'; } }\nasync function b() { const app = await NestFactory.create(M); app.enableShutdownHooks(); await app.listen(1); }`, deps: ['@nestjs/core', '@nestjs/common'], withSignals: { processEvents: ['SIGTERM', 'unhandledRejection'], healthRoutes: 0 } },
+    { name: 'health route under a prefix or in another module: view.healthRoutes', code: `${imp}app.use('/api', api);\napp.listen(3000);`, deps, withSignals: { processEvents: ['SIGTERM', 'unhandledRejection'], healthRoutes: 0 }, view: { healthRoutes: ['/api/health'] } },
+    { name: 'a library package exporting bootstrap() for apps to call', code: `${imp}export async function bootstrap(port: number) {\n  return app.listen(port);\n}`, deps },
+    { name: 'a library package exporting bootstrap as a const', code: `${imp}export const bootstrap = (port: number) => app.listen(port);`, deps },
+    { name: 'test helpers without .test in their name (view.role)', code: `${imp}app.listen(0);`, filename: '/project/e2e/setup/server.ts', deps, view: { role: 'test' } },
   ],
   invalid: [
     {
@@ -114,6 +121,13 @@ runRuleTests(processHealth, {
       deps,
       withSignals: { processEvents: ['SIGINT'], healthRoutes: 0 },
       errors: [{ line: 5, column: 1, message: /^This process starts the server but has no unhandledRejection/ }],
+    },
+    {
+      name: 'never `const server = server.listen(…)`: the app is named server, the handle gets a free name',
+      code: `import express from 'express';\nimport { logger } from './lib/logger';\nfunction start() {\n  const server = express();\n  server.listen(3000);\n}\nprocess.on('unhandledRejection', (r) => logger.error({ err: r }, 'unhandled'));\nstart();\n`,
+      deps,
+      errors: [{ line: 5, column: 3, message: 'no graceful shutdown on SIGTERM' }],
+      output: `import express from 'express';\nimport { logger } from './lib/logger';\nfunction start() {\n  const server = express();\n  const httpServer = server.listen(3000);\n  const shutdown = (signal: NodeJS.Signals) => {\n    logger.info({ signal }, 'shutting down');\n    // stop accepting connections, let in-flight requests finish, then exit\n    new Promise<void>((resolve, reject) => httpServer.close((err) => (err ? reject(err) : resolve())))\n      .then(() => process.exit(0))\n      .catch((err) => {\n        logger.error({ err }, 'shutdown failed');\n        process.exit(1);\n      });\n    setTimeout(() => process.exit(1), 10_000).unref();\n  };\n  process.on('SIGTERM', shutdown);\n  process.on('SIGINT', shutdown);\n}\nprocess.on('unhandledRejection', (r) => logger.error({ err: r }, 'unhandled'));\nstart();\n`,
     },
   ],
 });

@@ -52,6 +52,7 @@ runRuleTests(sequentialAwaits, {
     `${REDIS}export async function f(x: boolean) {\n  if (x) {\n    await redis.get('a');\n  }\n  await redis.get('b');\n}`,
     // test files are out of scope
     { code: `${REDIS}export async function f() {\n  const a = await redis.get('a');\n  const b = await redis.get('b');\n  return [a, b];\n}`, filename: 'src/cache.test.ts' },
+    { name: 'test helpers without .test in their name (view.role)', code: `${REDIS}export async function f() {\n  const a = await redis.get('a');\n  const b = await redis.get('b');\n  return [a, b];\n}`, filename: '/project/e2e/helpers/cache.ts', view: { role: 'test' } },
   ],
   invalid: [
     {

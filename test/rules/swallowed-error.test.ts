@@ -2,6 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRule, runRuleTests } from '../harness/ruleTester';
 import { swallowedError } from '../../server/src/rules/swallowed-error';
+import type { LoggerConvention } from '../../server/src/engine/view';
+
+const remixLogger: LoggerConvention = {
+  module: { kind: 'file', file: '/project/app/services/logger.server.ts' }, exportName: 'logger', localName: 'logger',
+  specifiers: [{ specifier: '~/services/logger.server', count: 311 }], importers: 311, shape: 'message-first',
+  error: { kind: 'field', key: 'error' }, errorKey: 'error', warnMethod: 'warn', evidence: { calls: 40, agreeing: 40, files: 30 },
+};
 
 const pino = `import { logger } from './lib/logger';\n`;
 
@@ -48,6 +55,16 @@ runRuleTests(swallowedError, {
     { name: 'Playwright: a page evaluation with a fallback value', code: `import { chromium } from 'playwright';\nconst text = await page.evaluate(() => document.body.innerText).catch(() => '');` },
     { name: 'Puppeteer: this.page interactions with Promise.all', code: `import puppeteer from 'puppeteer';\nclass Bot {\n  async next() {\n    try {\n      await Promise.all([this.page.waitForNavigation(), this.page.click('a.next')]);\n    } catch {}\n  }\n}` },
     { name: 'a best-effort wait in a try block', code: `try {\n  await page.waitForNavigation({ timeout: 1500 });\n} catch (e) {\n}` },
+    // ---- issue 14 patterns ----
+    { name: 'browser code: a module the Session classifies as browser', code: `async function save() { try { await api.save(); } catch {} }`, filename: '/project/app/components/Form.ts', view: { role: 'browser' } },
+    { name: 'browser code: a hook span inside a server route module', code: `export function useOrders() {\n  try { await api.list(); } catch {}\n}`, filename: '/project/app/routes/orders.ts', view: { browserSpans: [{ pos: 0, end: 70 }] } },
+    { name: 'test helpers without .test in their name', code: `try { await db.query('truncate users'); } catch {}`, filename: '/project/e2e/setup/db.ts', view: { role: 'test' } },
+    { name: 'existence/discovery probe: an optional config file falls back to defaults', code: `async function loadConfig() {\n  try {\n    return JSON.parse(await fs.promises.readFile('config.json', 'utf8'));\n  } catch {\n    return {};\n  }\n}` },
+    { name: 'existence/discovery probe: an optional module', code: `let sharp;\ntry {\n  sharp = require('sharp');\n} catch (e) {\n  sharp = null;\n}` },
+    { name: "ensure it exists: the catch creates what the lookup did not find", code: `async function ensureBucket(name) {\n  try {\n    await s3.headBucket({ Bucket: name });\n  } catch (err) {\n    await s3.createBucket({ Bucket: name });\n  }\n}` },
+    { name: 'best-effort cleanup: a run of close calls', code: `try {\n  await page.close();\n  await browser.close();\n} catch {}` },
+    { name: "a catch that already logs through the project's logger under another name", code: `import { logger as audit } from '~/services/logger.server';\nasync function sync() {\n  try { await api.sync(); } catch (err) { audit.warning('sync skipped'); }\n}`, filename: '/project/app/jobs/sync.server.ts', view: { logger: remixLogger } },
+    { name: 'a catch that logs through the request logger', code: `app.get('/x', async (req, res) => {\n  try { await api.sync(); } catch (err) { req.log.warn('sync skipped'); res.status(502).end(); }\n});`, view: { requestLoggers: ['req.log'] } },
     { name: 'a sleep is not I/O', code: `try {\n  await new Promise((r) => setTimeout(r, 500));\n  counter++;\n} catch {}` },
     { name: "the project's own log helper records the failure", code: `try {\n  await page.goto(url);\n} catch (error) {\n  debugLog('navigation failed, retrying');\n  retry++;\n}` },
     { name: "parsing an error response's body (medusa js-sdk)", code: `if (resp.status >= 300) {\n  const jsonError = (await resp.json().catch(() => ({}))) as { message?: string };\n  throw new FetchError(jsonError.message ?? resp.statusText, resp.status);\n}` },
@@ -253,7 +270,7 @@ runRuleTests(swallowedError, {
       code: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Notifier {\n  private readonly logger = new Logger(Notifier.name);\n  ping() {\n    this.mailer.send(this.msg).catch(() => {});\n  }\n}`,
       deps: ['@nestjs/common'],
       errors: [{ line: 6, column: 32 }],
-      output: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Notifier {\n  private readonly logger = new Logger(Notifier.name);\n  ping() {\n    this.mailer.send(this.msg).catch((err) => this.logger.warn({ message: 'this.mailer.send failed', error: err instanceof Error ? err.message : String(err) }));\n  }\n}`,
+      output: `import { Injectable, Logger } from '@nestjs/common';\n@Injectable()\nexport class Notifier {\n  private readonly logger = new Logger(Notifier.name);\n  ping() {\n    this.mailer.send(this.msg).catch((err) => this.logger.warn({ message: 'mailer.send failed', error: err instanceof Error ? err.message : String(err) }));\n  }\n}`,
     },
     {
       name: 'winston logger in the file, inline route handler named by its route',
@@ -292,6 +309,33 @@ runRuleTests(swallowedError, {
       code: `${pino}export async function resolveSymbols(items: Item[]) {\n  return Promise.all(items.map(async (item) => {\n    try {\n      return await provider.lookup(item.symbol);\n    } catch {\n      return { ...item, resolved: undefined };\n    }\n  }));\n}`,
       errors: [{ line: 6, column: 7 }],
       output: `${pino}export async function resolveSymbols(items: Item[]) {\n  return Promise.all(items.map(async (item) => {\n    try {\n      return await provider.lookup(item.symbol);\n    } catch (err) {\n      logger.error({ err }, 'resolveSymbols failed');\n      return { ...item, resolved: undefined };\n    }\n  }));\n}`,
+    },
+    // ---- issue 14 patterns ----
+    {
+      name: "usesName: an object key named like the catch variable is not a read (a 500 that logs nothing is silent)",
+      code: `app.post('/orders', async (req, res) => {\n  try {\n    await db.insert(req.body);\n  } catch (error) {\n    res.status(500).json({ error: 'Failed' });\n  }\n});`,
+      errors: [{ line: 4, column: 5, message: 'The catch never looks at `error`' }],
+    },
+    {
+      name: 'a /* empty */ comment does not explain the silence',
+      code: `async function sync() {\n  try { await api.sync(); } catch (e) { /* empty */ }\n}`,
+      errors: [{ line: 2, column: 29, message: 'This empty catch drops the error' }],
+    },
+    {
+      name: "the fix uses the project's learned logger (message-first, imported through its alias); no 'no logger found'",
+      code: `export async function sync() {\n  try {\n    await api.sync();\n  } catch (err) {}\n}\n`,
+      filename: '/project/app/jobs/sync.server.ts',
+      view: { logger: remixLogger },
+      errors: [{ line: 4, column: 5 }],
+      output: `import { logger } from '~/services/logger.server';\nexport async function sync() {\n  try {\n    await api.sync();\n  } catch (err) { logger.error('sync failed', { error: err }); }\n}\n`,
+    },
+    {
+      name: 'the .catch fix message names the operation, not a cut source snippet',
+      code: `export async function load() {\n  const rows = await this.prisma.orderLineItem.findManyWithVeryLongName({ where: { id } }).catch(() => []);\n}\n`,
+      filename: '/project/app/models/orders.server.ts',
+      view: { logger: remixLogger },
+      errors: [{ line: 2, column: 92 }],
+      output: `import { logger } from '~/services/logger.server';\nexport async function load() {\n  const rows = await this.prisma.orderLineItem.findManyWithVeryLongName({ where: { id } }).catch((err) => { logger.warn('orderLineItem.findManyWithVeryLongName failed', { error: err }); return []; });\n}\n`,
     },
   ],
 });

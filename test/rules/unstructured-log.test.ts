@@ -2,6 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRule, runRuleTests } from '../harness/ruleTester';
 import { unstructuredLog } from '../../server/src/rules/unstructured-log';
+import type { LoggerConvention } from '../../server/src/engine/view';
+
+/** A Remix-style project logger: `~/services/logger.server`, message-first, the error under `error`, warnings through `warning`. */
+const remixLogger: LoggerConvention = {
+  module: { kind: 'file', file: '/project/app/services/logger.server.ts' }, exportName: 'logger', localName: 'logger',
+  specifiers: [{ specifier: '~/services/logger.server', count: 311 }], importers: 311, shape: 'message-first',
+  error: { kind: 'field', key: 'error' }, errorKey: 'error', warnMethod: 'warning', evidence: { calls: 40, agreeing: 40, files: 30 },
+};
+const withLogger = { logger: remixLogger };
 
 const pinoFile = `import { logger } from './lib/logger';\n`;
 
@@ -40,6 +49,18 @@ runRuleTests(unstructuredLog, {
     { name: 'a logging flag gates diagnostic output (ghostfolio ENABLE_LOGGING)', code: `if (PortfolioCalculator.ENABLE_LOGGING) {\n  console.log('totalInvestment', totalInvestment.toNumber());\n}` },
     { name: 'a blank console line carries nothing to move', code: `console.log();\nconsole.log('');` },
     { name: 'suppressed', code: `// failpath-disable-next-line unstructured-log -- printed for the operator\nconsole.log(banner);` },
+    // ---- issue 14 patterns, with the project known (ctx.view) ----
+    { name: 'browser code: a module the Session classifies as browser', code: `console.log('clicked');`, filename: '/project/app/components/Button.ts', view: { role: 'browser' } },
+    { name: 'browser code: a React component span inside a server route module', code: `export function loader() { return null; }\nexport default function Page() {\n  console.log('render');\n  return null;\n}`, filename: '/project/app/routes/orders.ts', view: { browserSpans: [{ pos: 43, end: 112 }] } },
+    { name: 'test helpers without .test in their name', code: `console.log('seeding users');`, filename: '/project/e2e/helpers/seed.ts', view: { role: 'test' } },
+    { name: 'bootstrap files: telemetry or config preload before any logger exists', code: `console.error('OTEL exporter url missing');`, filename: '/project/src/instrumentation.ts', view: { role: 'bootstrap' } },
+    { name: 'just before process.exit', code: `${pinoFile}if (!config.databaseUrl) {\n  console.error('DATABASE_URL is not set');\n  process.exit(1);\n}` },
+    { name: 'eslint-disable-next-line no-console', code: `${pinoFile}// eslint-disable-next-line no-console\nconsole.log('listening on', port);` },
+    { name: 'eslint-disable-line no-console', code: `${pinoFile}console.log('listening on', port); // eslint-disable-line no-console` },
+    { name: 'a file-wide eslint-disable no-console', code: `/* eslint-disable no-console */\n${pinoFile}console.log('listening on', port);` },
+    { name: 'dev guards under other names: isLocalDev', code: `${pinoFile}if (isLocalDev) console.log('payload', body);` },
+    { name: 'dev guards under other names: !isProduction', code: `${pinoFile}if (!env.isProduction) {\n  console.debug('query', sql);\n}` },
+    { name: 'the project logger module itself (view.logger)', code: `export const logger = { warning: (m: string) => console.warn(m) };`, filename: '/project/app/services/logger.server.ts', view: withLogger },
   ],
   invalid: [
     {
@@ -360,6 +381,23 @@ runRuleTests(unstructuredLog, {
       errors: [{ line: 2, column: 1 }],
       output: `${pinoFile}logger.info(\`cost \\\${raw} is \${n} \\\`units\\\`\`);`,
     },
+    // ---- with the project's learned logger (ctx.view.logger) ----
+    {
+      name: 'logger.warning: the project logger called with its own warn method and shape, imported through its alias',
+      code: `export async function loader(id: string) {\n  console.warn('order missing', id);\n}\n`,
+      filename: '/project/app/routes/orders.ts',
+      view: withLogger,
+      errors: [{ line: 2, column: 3 }],
+      output: `import { logger } from '~/services/logger.server';\nexport async function loader(id: string) {\n  logger.warning('order missing', { id });\n}\n`,
+    },
+    {
+      name: 'a file-level logger variable is not taken for the logger implementation when the Session knows the logger module',
+      code: `import { logger as base } from '~/services/logger.server';\nconst logger = base;\nexport function f(err: unknown) {\n  console.error('f failed', err);\n}\n`,
+      filename: '/project/app/models/f.server.ts',
+      view: withLogger,
+      errors: [{ line: 4, column: 3 }],
+      output: `import { logger as base } from '~/services/logger.server';\nconst logger = base;\nexport function f(err: unknown) {\n  base.error('f failed', { error: err });\n}\n`,
+    },
   ],
 });
 
@@ -379,6 +417,14 @@ describe('unstructured-log: no logger known', () => {
       const [finding] = runRule(unstructuredLog, { code, filename: 'src/a.js', deps: ['express'] });
       assert.deepEqual(finding.fixes.flatMap((f) => f.edits), []);
     }
+  });
+});
+
+describe('unstructured-log: a project logger that cannot be reached here', () => {
+  it('no edit and no "no logger found" title when view.logger exists (an injected logger class, outside its class)', () => {
+    const injected: LoggerConvention = { ...remixLogger, module: { kind: 'file', file: '/project/src/app-logger.ts' }, exportName: 'AppLogger', localName: 'AppLogger', factory: { binding: 'this.logger', argument: 'module-name' }, specifiers: [{ specifier: './app-logger', count: 4 }] };
+    const [finding] = runRule(unstructuredLog, { code: `export function boot() {\n  console.log('ready');\n}\n`, filename: '/project/src/boot.ts', deps: ['express'], view: { logger: injected } });
+    assert.deepEqual(finding.fixes, []);
   });
 });
 

@@ -87,6 +87,8 @@ export interface FunctionSummary {
   catchesAll: boolean;
   /** Can the returned promise reject (async without catch-all). */
   canReject: boolean;
+  /** Does it pass or read an idempotency key (an `idempotencyKey` option, an Idempotency-Key header). Absent when unknown. */
+  idempotent?: boolean;
 }
 
 export interface ProjectView {

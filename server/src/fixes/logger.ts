@@ -6,13 +6,15 @@
  */
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import type { RuleContext, TextEdit } from '../engine/types';
+import type { TextEdit } from '../engine/types';
 import { addImport, insertAfterImports, usesJsExtensions } from './edits';
 import { quoteString, semi } from '../engine/style';
 import { hasDependency } from '../engine/project';
 import { lineIndentAt } from '../engine/ast';
 import { relativeSpecifier, specifierResolvesTo } from '../engine/localModules';
 import { KNOWLEDGE, LOGGER_SHAPES, LOGGER_STYLE, fill, type LoggerStyle } from '../knowledge';
+import { dialectCall, learnedLogger, type Dialect, type Level, type LogContext } from './logCall';
+export type { Level } from './logCall';
 
 export type LogStyle = LoggerStyle | 'console';
 
@@ -32,6 +34,8 @@ export interface LoggerChoice {
    * should not mark such fixes safe, and should say so in the title.
    */
   assumed?: boolean;
+  /** The call shape learned from the project's own call sites (ctx.view.logger), when it was used. */
+  dialect?: Dialect;
 }
 
 function basenameNoExt(fileName: string): string {
@@ -44,7 +48,11 @@ function basenameNoExt(fileName: string): string {
  * `failpath.logger` setting; a logger library in package.json (creating a module logger);
  * otherwise undefined (callers decide whether console is acceptable).
  */
-export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | undefined {
+export function chooseLogger(ctx: LogContext, node: ts.Node): LoggerChoice | undefined {
+  // what the Session learned: the request's logger in a handler, the project's logger module (fixes/logCall.ts)
+  const learned = learnedLogger(ctx, node);
+  if (learned.logger) return learned.logger;
+  if (learned.blocked) return undefined;
   const facts = ctx.facts;
   const setting = ctx.config.logger;
   if (facts.logger) {
@@ -104,7 +112,7 @@ export function chooseLogger(ctx: RuleContext, node: ts.Node): LoggerChoice | un
  * `private readonly logger = new Logger(Orders.name);` as the first member of the class around
  * `node` — Nest's own idiom — when `this` there is the instance and the class has no `logger`.
  */
-function nestLoggerMember(ctx: RuleContext, node: ts.Node, template: string): TextEdit | undefined {
+function nestLoggerMember(ctx: LogContext, node: ts.Node, template: string): TextEdit | undefined {
   let cls: ts.ClassDeclaration | undefined;
   for (let p: ts.Node | undefined = node.parent; p && !cls; p = p.parent) {
     if (ts.isClassDeclaration(p)) cls = p;
@@ -125,7 +133,10 @@ function nestLoggerMember(ctx: RuleContext, node: ts.Node, template: string): Te
   return { start: at, end: at, newText: `${ctx.style.eol}${indent}${ts_}${fill(template, { class: cls.name.text })}${semi(ctx.style)}` };
 }
 
-export function consoleLogger(): LoggerChoice {
+export function consoleLogger(ctx?: LogContext): LoggerChoice {
+  const l = ctx?.view.logger;
+  // the project has a logger this spot cannot reach (its logger module itself, an injected class outside its class)
+  if (l) return { expr: 'console', style: 'console', setup: [], describe: `console.error (the project's logger ${l.localName} is not reachable here)`, structured: false };
   return { expr: 'console', style: 'console', setup: [], describe: 'console.error (no logger found; set failpath.logger to use yours)', structured: false };
 }
 
@@ -134,7 +145,7 @@ export function consoleLogger(): LoggerChoice {
  * (`import { logger } from './lib/logger'`) is assumed to be pino-like unless the settings name
  * it with a style, or the project's only logger library says otherwise (winston, bunyan, log4js).
  */
-function fileLoggerStyle(ctx: RuleContext, name: string, detected: LogStyle): LogStyle {
+function fileLoggerStyle(ctx: LogContext, name: string, detected: LogStyle): LogStyle {
   const setting = ctx.config.logger;
   if (setting && setting.name === name) return setting.style;
   const local = ctx.project.local?.logger;
@@ -145,12 +156,12 @@ function fileLoggerStyle(ctx: RuleContext, name: string, detected: LogStyle): Lo
   return detected;
 }
 
-function absoluteFile(ctx: RuleContext): string {
+function absoluteFile(ctx: LogContext): string {
   return path.isAbsolute(ctx.fileName) ? ctx.fileName : path.join(ctx.project.root ?? '/', ctx.fileName);
 }
 
 /** The file imports `name` from the project's own logger module (engine/localModules.ts). */
-function importsLocalLogger(ctx: RuleContext, name: string): boolean {
+function importsLocalLogger(ctx: LogContext, name: string): boolean {
   const local = ctx.project.local?.logger;
   const b = ctx.facts.bindings.get(name);
   return !!local && !!b && specifierResolvesTo(absoluteFile(ctx), b.module, local.file) && (b.imported ?? 'default') === local.name;
@@ -162,7 +173,7 @@ function importsLocalLogger(ctx: RuleContext, name: string): boolean {
  * file writes extensions), so a fix does not create a second logger. Undefined in that module
  * itself, or when the name it would bind is taken.
  */
-function localLogger(ctx: RuleContext): LoggerChoice | undefined {
+function localLogger(ctx: LogContext): LoggerChoice | undefined {
   const local = ctx.project.local?.logger;
   if (!local) return undefined;
   const file = absoluteFile(ctx);
@@ -184,18 +195,17 @@ function insideClass(node: ts.Node): boolean {
   return false;
 }
 
-export type Level = 'error' | 'warn' | 'info' | 'debug';
-
 /**
  * A log call expression (no trailing semicolon). `fields` are extra structured fields as
  * `key: expr` source snippets; `errExpr` is the error variable, if any.
  */
-export function logCall(ctx: RuleContext, logger: LoggerChoice, level: Level, message: string, errExpr?: string, fields: string[] = []): string {
+export function logCall(ctx: LogContext, logger: LoggerChoice, level: Level, message: string, errExpr?: string, fields: string[] = []): string {
   return logCallExpr(logger, level, quoteString(ctx.style, message), errExpr, fields);
 }
 
 /** Like logCall, with the message given as source code (a string or template literal, kept as written). */
 export function logCallExpr(logger: LoggerChoice, level: Level, msg: string, errExpr?: string, fields: string[] = []): string {
+  if (logger.dialect) return dialectCall(logger.expr, logger.dialect, level, msg, errExpr, fields);
   const shape = logger.style === 'console' ? undefined : LOGGER_SHAPES[logger.style];
   const lv = shape?.methods?.[level] ?? level;
   switch (shape?.order ?? 'message-args') {

@@ -20,6 +20,8 @@ export const PAYMENTS: readonly LibraryRecord[] = [
         'applicationFees.createRefund': 2,
       },
       idempotencyOptions: ['idempotencyKey', 'idempotency_key'],
+      // `invoices.pay(id)` pays that one invoice: a retry of a paid invoice fails, it cannot pay twice
+      idempotentByConstruction: ['invoices.pay'],
     },
   },
   { id: 'nodemailer', label: 'Nodemailer', modules: ['nodemailer'], roles: ['email'], signal: { dependency: 'service' } },

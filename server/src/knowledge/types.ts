@@ -581,6 +581,8 @@ export interface PaymentsFacet {
   readonly moneyMovers: Readonly<Record<string, number>>;
   /** Option names of the idempotency key. */
   readonly idempotencyOptions: readonly string[];
+  /** Money movers that act once on one existing object (paying one invoice twice fails): idempotent by construction. */
+  readonly idempotentByConstruction?: readonly string[];
 }
 
 // ---- testing ----------------------------------------------------------------------------------------------

@@ -23,13 +23,18 @@
  * `const` declarations, with no break/continue/return/yield. It is never preferred.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isFunctionLike, lineIndentAt } from '../engine/ast';
 import { calledLocalFunction, calleeLabel, doesExternalIo, externalCall, inTransaction, mentions, referencedNames, selfContainedFunction, type ExternalCall } from '../engine/calls';
-import { dependencyMajor, hasDependency } from '../engine/project';
+import { hasDependency } from '../engine/project';
+import { dependencyView } from '../engine/dependencies';
 import { addImport, loadsAsEsm } from '../fixes/edits';
 import { semi } from '../engine/style';
+import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
+import { IO, LIB, atVersion, isModuleOf, lib, moduleOf } from '../knowledge';
+
+type Ctx = RuleContextV2<'nPlusOne'>;
 
 type Loop = ts.ForOfStatement | ts.ForInStatement | ts.ForStatement;
 
@@ -40,8 +45,6 @@ interface Hit {
   label: string;
   call: ts.CallExpression;
 }
-
-const state = new WeakMap<RuleContext, Map<Loop, Hit[]>>();
 
 const SLEEP = /^(sleep|delay|wait|pause|throttle|backoff|setTimeout|timeout)$/i;
 
@@ -146,15 +149,16 @@ function assignedRoots(left: ts.Expression): string[] {
 }
 
 function advice(ext: ExternalCall | undefined, hasPLimit: boolean): string {
-  const bounded = hasPLimit ? 'run the iterations with bounded concurrency (p-limit is installed)' : 'run the iterations with bounded concurrency (e.g. p-limit)';
+  const pLimit = lib(LIB.pLimit).label;
+  const bounded = hasPLimit ? `run the iterations with bounded concurrency (${pLimit} is installed)` : `run the iterations with bounded concurrency (e.g. ${pLimit})`;
   if (!ext) return `batch the work into fewer calls, or ${bounded}`;
   const method = (ext.path[ext.path.length - 1] ?? '').toLowerCase();
-  if (ext.module === '@prisma/client' && /^find(unique|first)/.test(method)) return `fetch all rows with one \`findMany({ where: { id: { in: ids } } })\`, or ${bounded}`;
-  if (ext.module === '@prisma/client' && /^(create|update|delete)$/.test(method)) return `use \`${method}Many\` or one \`$transaction([...])\`, or ${bounded}`;
+  if (isModuleOf(LIB.prisma, ext.module) && /^find(unique|first)/.test(method)) return `fetch all rows with one \`findMany({ where: { id: { in: ids } } })\`, or ${bounded}`;
+  if (isModuleOf(LIB.prisma, ext.module) && /^(create|update|delete)$/.test(method)) return `use \`${method}Many\` or one \`$transaction([...])\`, or ${bounded}`;
   if (ext.kind === 'cache') return `batch the commands (\`mget\`/\`mset\`, a pipeline or multi), or ${bounded}`;
-  if ((ext.module === 'pg' || ext.module.startsWith('mysql2')) && method === 'query') return `send one query for all items (\`WHERE id = ANY($1)\` / \`IN (?)\`, multi-row INSERT), or ${bounded}`;
-  if (ext.module === 'mongoose' || ext.module === 'mongodb') return `use one \`find({ _id: { $in: ids } })\`/\`bulkWrite\`/\`insertMany\`, or ${bounded}`;
-  if (ext.kind === 'http') return `use the API's batch endpoint if it has one, or ${bounded}`;
+  if ((isModuleOf(LIB.pg, ext.module) || ext.module.startsWith(moduleOf(LIB.mysql2))) && method === 'query') return `send one query for all items (\`WHERE id = ANY($1)\` / \`IN (?)\`, multi-row INSERT), or ${bounded}`;
+  if (isModuleOf(LIB.mongoose, ext.module) || isModuleOf(LIB.mongodb, ext.module)) return `use one \`find({ _id: { $in: ids } })\`/\`bulkWrite\`/\`insertMany\`, or ${bounded}`;
+  if (ext.kind === IO.http) return `use the API's batch endpoint if it has one, or ${bounded}`;
   return `batch the calls, or ${bounded}`;
 }
 
@@ -214,7 +218,7 @@ function findDeclaration(name: string, from: ts.Node): ts.VariableDeclaration | 
 }
 
 /** Does `name` appear anywhere in the function containing `node` (or at module level)? */
-function nameTaken(name: string, node: ts.Node, ctx: RuleContext): boolean {
+function nameTaken(name: string, node: ts.Node, ctx: Ctx): boolean {
   if (ctx.facts.moduleNames.has(name)) return true;
   let fn: ts.Node | undefined = node.parent;
   while (fn && !isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
@@ -222,7 +226,7 @@ function nameTaken(name: string, node: ts.Node, ctx: RuleContext): boolean {
 }
 
 /** Statements a provably-parallel body may hold: `await <external call>;` and side-effect-free `const`s. */
-function parallelizableBody(loop: ts.ForOfStatement, ctx: RuleContext): ts.Statement[] | undefined {
+function parallelizableBody(loop: ts.ForOfStatement, ctx: Ctx): ts.Statement[] | undefined {
   const body = loop.statement;
   const stmts = ts.isBlock(body) ? [...body.statements] : [body];
   if (stmts.length === 0) return undefined;
@@ -294,23 +298,25 @@ function pureExpression(e: ts.Node): boolean {
 interface LimitSetup { name: string; edits: TextEdit[] }
 
 /** The p-limit binding to use, importing it when that is safe for the file's module system. */
-function pLimitSetup(ctx: RuleContext): LimitSetup | undefined {
+function pLimitSetup(ctx: Ctx): LimitSetup | undefined {
+  const module = moduleOf(LIB.pLimit);
   for (const b of ctx.facts.bindings.values()) {
-    if (b.module === 'p-limit' && (b.imported === 'default' || (b.imported === '*' && b.kind === 'require'))) return { name: b.local, edits: [] };
+    if (b.module === module && (b.imported === 'default' || (b.imported === '*' && b.kind === 'require'))) return { name: b.local, edits: [] };
   }
-  if (!hasDependency(ctx.project, 'p-limit')) return undefined;
-  const major = dependencyMajor(ctx.project, 'p-limit');
-  const esmFile = loadsAsEsm(ctx);
-  // p-limit 4+ is ESM only: `require('p-limit')` (or TypeScript compiled to CommonJS) cannot load it
-  if (!(major !== undefined && major <= 3) && !esmFile) return undefined;
-  if (ctx.facts.moduleNames.has('pLimit')) return undefined;
-  const edit = addImport(ctx, { module: 'p-limit', default: 'pLimit' });
-  return { name: 'pLimit', edits: edit ? [edit] : [] };
+  if (!hasDependency(ctx.project, module)) return undefined;
+  const record = lib(LIB.pLimit);
+  const facet = atVersion(record.concurrency!, record, dependencyView(ctx.project));
+  // p-limit 4+ is ESM only (knowledge): `require('p-limit')` (or TypeScript compiled to CommonJS) cannot load it
+  if (facet.esmOnly && !loadsAsEsm(ctx)) return undefined;
+  const binding = facet.import.binding;
+  if (ctx.facts.moduleNames.has(binding)) return undefined;
+  const edit = addImport(ctx, facet.import.kind === 'default' ? { module, default: binding } : { module, named: binding });
+  return { name: binding, edits: edit ? [edit] : [] };
 }
 
 const CONCURRENCY = 10;
 
-function buildFixes(loop: ts.ForOfStatement, ctx: RuleContext): Fix[] {
+function buildFixes(loop: ts.ForOfStatement, ctx: Ctx): Fix[] {
   if (loop.awaitModifier) return [];
   const init = loop.initializer;
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !(init.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let))) return [];
@@ -342,7 +348,7 @@ function buildFixes(loop: ts.ForOfStatement, ctx: RuleContext): Fix[] {
   const limiter = pLimitSetup(ctx);
   if (limiter && !nameTaken('limit', loop, ctx)) {
     variants.push({
-      title: `Run the iterations ${CONCURRENCY} at a time with ${limiter.name === 'pLimit' && limiter.edits.length ? 'p-limit' : limiter.name} (changes order and error timing)`,
+      title: `Run the iterations ${CONCURRENCY} at a time with ${limiter.edits.length ? lib(LIB.pLimit).label : limiter.name} (changes order and error timing)`,
       wrap: (inner, isAsync) => `limit(${isAsync ? 'async ' : ''}() => ${inner})`,
       setup: limiter,
     });
@@ -387,56 +393,148 @@ function reindentText(code: string, from: string, to: string, eol: string): stri
 
 // ---- rule --------------------------------------------------------------------------------------
 
-export const awaitInLoop = defineRule({
-  id: 'await-in-loop',
-  checklist: 'scale',
-  severity: 'warning',
-  summary: 'An external call awaited once per loop iteration (N+1) makes latency grow with the data: 1,000 items cost 1,000 round trips in a row.',
-  fixable: true,
-  fileKinds: ['server'],
-  visit: {
-    AwaitExpression(node, ctx) {
-      const loop = enclosingLoop(node);
-      if (!loop) return;
-      if (!(ts.isForOfStatement(loop) || ts.isForInStatement(loop) || (ts.isForStatement(loop) && iteratesCollection(loop)))) return;
-      if (ts.isForOfStatement(loop) && ts.isArrayLiteralExpression(skipOuter(loop.expression))) return;
-      if (overBatches(loop)) return;
-      const awaited = skipOuter(node.expression);
-      const ext = externalCall(awaited, ctx.facts, ctx.project, ctx.config.externalModules);
-      let hit: Hit | undefined;
-      if (ext) {
-        if (inTransaction(ext, awaited)) return;
-        hit = { awaitExpr: node, ext, label: ext.label, call: ext.call };
-      } else if (ts.isCallExpression(awaited)) {
-        // a function of this file that makes the external call (`await getUser(id)`)
-        const local = calledLocalFunction(awaited, ctx.facts);
-        if (!local || !doesExternalIo(local, ctx.facts, ctx.project, ctx.config.externalModules)) return;
-        hit = { awaitExpr: node, label: calleeLabel(awaited.expression, ctx.sourceFile), call: awaited };
-      }
-      if (!hit) return;
-      let map = state.get(ctx);
-      if (!map) state.set(ctx, (map = new Map()));
-      const hits = map.get(loop) ?? [];
-      hits.push(hit);
-      map.set(loop, hits);
+/** Batch operations: one call per group already is the batched form (`updateMany({ where: { id: { in: ids } } })`). */
+const BATCH_METHODS = /Many$|^bulk|^(mget|mset|batch\w*|insertMany|bulkWrite)$/i;
+/** Names of collections that come from configuration: a handful of configured sources, not data. */
+const CONFIG_ROOTS = /^(config|conf|cfg|settings|options|opts|env|environment)$/i;
+/** The largest validated maximum that still counts as a small bounded collection. */
+const SMALL_MAX = 20;
+
+function collectionOf(loop: Loop): ts.Expression | undefined {
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return skipOuter(loop.expression);
+  const c = loop.condition && skipOuter(loop.condition);
+  if (!c || !ts.isBinaryExpression(c)) return undefined;
+  let right = skipOuter(c.right);
+  if (ts.isBinaryExpression(right)) right = skipOuter(right.left);
+  return ts.isPropertyAccessExpression(right) ? skipOuter(right.expression) : undefined;
+}
+
+function rootName(e: ts.Expression): string | undefined {
+  let x = skipOuter(e);
+  while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) || ts.isCallExpression(x)) x = skipOuter(x.expression);
+  return ts.isIdentifier(x) ? x.text : undefined;
+}
+
+/**
+ * A small bounded collection: a configured list (`config.sources`, an UPPER_CASE constant), or
+ * one whose size the function validated just before (`if (ids.length > 5) throw …`).
+ */
+function smallBoundedCollection(loop: Loop): boolean {
+  const coll = collectionOf(loop);
+  if (!coll) return false;
+  const root = rootName(coll);
+  if (root && (CONFIG_ROOTS.test(root) || /^[A-Z][A-Z0-9_]+$/.test(root))) return true;
+  if (ts.isPropertyAccessExpression(coll) && ts.isIdentifier(coll.expression) && coll.expression.text === 'process') return true;
+  const text = coll.getText();
+  const block = loop.parent;
+  if (!block || !ts.isBlock(block)) return false;
+  for (const st of block.statements) {
+    if (st === loop) break;
+    if (!ts.isIfStatement(st)) continue;
+    const c = skipOuter(st.expression);
+    if (!ts.isBinaryExpression(c) || (c.operatorToken.kind !== ts.SyntaxKind.GreaterThanToken && c.operatorToken.kind !== ts.SyntaxKind.GreaterThanEqualsToken)) continue;
+    const left = skipOuter(c.left);
+    const right = skipOuter(c.right);
+    if (ts.isPropertyAccessExpression(left) && left.name.text === 'length' && left.expression.getText() === text && ts.isNumericLiteral(right) && Number(right.text) <= SMALL_MAX) {
+      const then = st.thenStatement;
+      const first = ts.isBlock(then) ? then.statements[0] : then;
+      if (first && (ts.isThrowStatement(first) || ts.isReturnStatement(first))) return true;
+    }
+  }
+  return false;
+}
+
+/** The call already works on a whole group: a batch method, or a filter with `in`/`$in`. */
+function batchedCall(call: ts.CallExpression): boolean {
+  const callee = skipOuter(call.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  if (BATCH_METHODS.test(name)) return true;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isPropertyAssignment(n) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name)) && (n.name.text === 'in' || n.name.text === '$in')) { found = true; return; }
+    ts.forEachChild(n, visit);
+  };
+  call.arguments.forEach(visit);
+  return found;
+}
+
+/**
+ * A job that is sequential on purpose: the awaited call sits in a try block inside the loop whose
+ * catch does something with each item's failure (an empty catch is a swallowed error, not a design).
+ */
+function handledPerItem(inner: ts.Node, loop: ts.Node): boolean {
+  let n: ts.Node = inner;
+  while (n.parent && n !== loop) {
+    const p = n.parent;
+    if (ts.isTryStatement(p) && p.tryBlock === n && p.catchClause && p.catchClause.block.statements.length > 0) return true;
+    n = p;
+  }
+  return false;
+}
+
+export const awaitInLoop = createRule({
+  meta: {
+    id: 'await-in-loop',
+    checklist: 'scale',
+    severity: 'warning',
+    summary: 'An external call awaited once per loop iteration (N+1) makes latency grow with the data: 1,000 items cost 1,000 round trips in a row.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      nPlusOne: '{{what}} once per iteration of this loop (N+1): N items cost N round trips one after another, so latency grows with the data. Instead, {{advice}}.',
     },
   },
-  finish(ctx) {
-    const map = state.get(ctx);
-    if (!map) return;
-    state.delete(ctx);
-    for (const [loop, hits] of map) {
-      const f = bodyFacts(loop);
-      if (f.exits || f.sleeps) continue;
-      // a call that reads a variable the body reassigns depends on the previous iteration (a cursor)
-      if (f.assigned.size && hits.some((h) => [...referencedNames(h.call)].some((n) => f.assigned.has(n)))) continue;
-      const first = hits[0];
-      const labels = [...new Set(hits.map((h) => `\`${h.label}()\``))];
-      const what = labels.length === 1 ? `${labels[0]} is awaited` : `${labels.join(', ')} are awaited`;
-      const pl = hasDependency(ctx.project, 'p-limit');
-      const message = `${what} once per iteration of this loop (N+1): N items cost N round trips one after another, so latency grows with the data. Instead, ${advice(hits.find((h) => h.ext)?.ext, pl)}.`;
-      const fixes = ts.isForOfStatement(loop) ? buildFixes(loop, ctx) : [];
-      ctx.report({ node: first.awaitExpr, message, fixes });
-    }
+  defaultOptions: {},
+  create(ctx) {
+    if (notServerFile(ctx.view)) return {};
+    const loops = new Map<Loop, Hit[]>();
+    return {
+      AwaitExpression(node) {
+        const loop = enclosingLoop(node);
+        if (!loop) return;
+        if (!(ts.isForOfStatement(loop) || ts.isForInStatement(loop) || (ts.isForStatement(loop) && iteratesCollection(loop)))) return;
+        if (ts.isForOfStatement(loop) && ts.isArrayLiteralExpression(skipOuter(loop.expression))) return;
+        if (overBatches(loop)) return;
+        const awaited = skipOuter(node.expression);
+        const ext = externalCall(awaited, ctx.facts, ctx.project, ctx.config.externalModules);
+        let hit: Hit | undefined;
+        if (ext) {
+          if (inTransaction(ext, awaited)) return;
+          hit = { awaitExpr: node, ext, label: ext.label, call: ext.call };
+        } else if (ts.isCallExpression(awaited)) {
+          // a function of this file that makes the external call (`await getUser(id)`)
+          const local = calledLocalFunction(awaited, ctx.facts);
+          if (!local || !doesExternalIo(local, ctx.facts, ctx.project, ctx.config.externalModules)) return;
+          hit = { awaitExpr: node, label: calleeLabel(awaited.expression, ctx.sourceFile), call: awaited };
+        }
+        if (!hit) return;
+        const hits = loops.get(loop as Loop) ?? [];
+        hits.push(hit);
+        loops.set(loop as Loop, hits);
+      },
+      'SourceFile:exit'() {
+        for (const [loop, hits] of loops) {
+          const f = bodyFacts(loop);
+          if (f.exits || f.sleeps) continue;
+          // a call that reads a variable the body reassigns depends on the previous iteration (a cursor)
+          if (f.assigned.size && hits.some((h) => [...referencedNames(h.call)].some((n) => f.assigned.has(n)))) continue;
+          // small bounded collections, per-group batched calls, sequential-on-purpose jobs with a try/catch per item
+          if (smallBoundedCollection(loop) || hits.every((h) => batchedCall(h.call)) || hits.every((h) => handledPerItem(h.awaitExpr, loop))) continue;
+          if (inBrowserSpan(ctx.view, loop)) continue;
+          const first = hits[0];
+          const labels = [...new Set(hits.map((h) => `\`${h.label}()\``))];
+          const what = labels.length === 1 ? `${labels[0]} is awaited` : `${labels.join(', ')} are awaited`;
+          const pl = hasDependency(ctx.project, moduleOf(LIB.pLimit));
+          const fixable = ts.isForOfStatement(loop);
+          ctx.report({
+            node: first.awaitExpr,
+            messageId: 'nPlusOne',
+            data: { what, advice: advice(hits.find((h) => h.ext)?.ext, pl) },
+            ...(fixable ? { fix: () => buildFixes(loop, ctx) } : {}),
+          });
+        }
+      },
+    };
   },
 });

@@ -30,11 +30,16 @@
  * Prisma and Mongoose queries are lazy: a floating one never runs, and the message says so.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isAsyncFunction, type FunctionLike } from '../engine/ast';
 import { calleeLabel, calledLocalFunction, externalCall, isBrowserGlobalAccess, promiseKindOf, returnsPromise, type PromiseKind } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
+import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
+import { CLIENT_HOOKS, LIB, hasRole, isModuleOf, lib, libraryOf } from '../knowledge';
+
+type MessageIds = 'lazyChained' | 'lazyNeverRuns' | 'chained' | 'floating';
+type Ctx = RuleContextV2<MessageIds>;
 
 interface Floating {
   base: ts.CallExpression;
@@ -116,7 +121,7 @@ function hasThrow(block: ts.Block): boolean {
 
 const PROMISE_COMBINATORS = new Set(['all', 'race', 'any']);
 
-function floatingOf(expr: ts.Expression, ctx: RuleContext): Floating | undefined {
+function floatingOf(expr: ts.Expression, ctx: Ctx): Floating | undefined {
   let e = skipOuter(expr);
   let chained = false;
   for (let i = 0; i < 16; i++) {
@@ -146,20 +151,19 @@ function floatingOf(expr: ts.Expression, ctx: RuleContext): Floating | undefined
   const ext = externalCall(base, ctx.facts, ctx.project, ctx.config.externalModules);
   if (!ext || ext.call !== base) return undefined;
   const kind = promiseKindOf(ext, ctx.project);
-  if (ext.module === 'mongoose' && ext.path.join('.') === 'connect' && connectionErrorsObserved(expr)) return undefined;
+  if (isModuleOf(LIB.mongoose, ext.module) && ext.path.join('.') === 'connect' && connectionErrorsObserved(expr)) return undefined;
   return kind ? { base, kind, label: ext.label, chained, module: ext.module } : undefined;
 }
-
-const CLIENT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useState', 'useReducer', 'useCallback', 'useRef', 'useTransition']);
 
 /**
  * React hooks only run in the browser (or a React Native app): a file that imports them is client
  * code even when its path and package look like a server's (a Next.js app's `hooks/useX.ts`).
  */
-function isClientComponentCode(ctx: RuleContext): boolean {
+function isClientComponentCode(ctx: Ctx): boolean {
   for (const b of ctx.facts.bindings.values()) {
-    if (b.module === 'react-native' || b.module.startsWith('expo-') || b.module.startsWith('@react-navigation/')) return true;
-    if ((b.module === 'react' || b.module === 'preact/hooks') && CLIENT_HOOKS.has(b.imported)) return true;
+    if (hasRole(b.module, 'mobile')) return true;
+    const id = libraryOf(b.module)?.id;
+    if ((id === LIB.react || id === LIB.preact) && CLIENT_HOOKS.includes(b.imported)) return true;
   }
   return false;
 }
@@ -193,38 +197,20 @@ function connectionErrorsObserved(expr: ts.Expression): boolean {
   });
 }
 
-interface FileState {
-  pending: { st: ts.ExpressionStatement; f: Floating }[];
-  /** The file touches browser globals: it is client code whatever its path says. */
-  browser: boolean;
-}
-const state = new WeakMap<RuleContext, FileState>();
-
-function fileState(ctx: RuleContext): FileState {
-  let s = state.get(ctx);
-  if (!s) state.set(ctx, (s = { pending: [], browser: false }));
-  return s;
-}
-
-function messageFor(f: Floating): string {
+function messageOf(f: Floating): { messageId: MessageIds; data: Record<string, string> } {
   const call = `\`${f.label}()\``;
   if (f.kind === 'lazy') {
-    const lib = f.module === '@prisma/client' ? 'Prisma' : 'Mongoose';
-    return f.chained
-      ? `${call} is chained with .then()/.finally() but has no .catch(): if the query fails, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it or add .catch().`
-      : `${call} builds a query that is never awaited: ${lib} queries are lazy, so this one never runs. Await it (or chain .catch(), which also runs it).`;
+    const library = f.module && isModuleOf(LIB.prisma, f.module) ? lib(LIB.prisma).label : lib(LIB.mongoose).label;
+    return f.chained ? { messageId: 'lazyChained', data: { call } } : { messageId: 'lazyNeverRuns', data: { call, library } };
   }
-  if (f.chained) {
-    return `${call} is chained with .then()/.finally() but has no .catch(): if it rejects, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it or add .catch().`;
-  }
-  return `${call} returns a promise that is neither awaited nor handled: if it rejects, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it, or handle the error with .catch().`;
+  return { messageId: f.chained ? 'chained' : 'floating', data: { call } };
 }
 
 function isTopLevel(st: ts.Statement): boolean {
   return ts.isSourceFile(st.parent);
 }
 
-function fixesFor(st: ts.ExpressionStatement, f: Floating, ctx: RuleContext): Fix[] {
+function fixesFor(st: ts.ExpressionStatement, f: Floating, ctx: Ctx): Fix[] {
   const sf = ctx.sourceFile;
   const fn = enclosingFunction(st);
   const inAsync = !!fn && isAsyncFunction(fn);
@@ -238,7 +224,7 @@ function fixesFor(st: ts.ExpressionStatement, f: Floating, ctx: RuleContext): Fi
       safe: false,
     });
   }
-  const logger = chooseLogger(ctx, st) ?? consoleLogger();
+  const logger = chooseLogger(ctx, st) ?? consoleLogger(ctx);
   const what = f.label.replace(/^this\./, '');
   const call = logCall(ctx, logger, 'error', `${what} failed`, 'err');
   fixes.push({
@@ -250,34 +236,44 @@ function fixesFor(st: ts.ExpressionStatement, f: Floating, ctx: RuleContext): Fi
   return fixes;
 }
 
-export const floatingPromise = defineRule({
-  id: 'floating-promise',
-  checklist: 'understand',
-  severity: 'info',
-  summary: 'A promise nobody awaits or catches fails invisibly: its rejection is an unhandledRejection (Node exits by default) and the caller carries on as if it had worked.',
-  fixable: true,
-  fileKinds: ['server', 'script'],
-  applies: (ctx) => !isClientComponentCode(ctx),
-  visit: {
-    ExpressionStatement(st, ctx) {
-      const f = floatingOf(st.expression, ctx);
-      if (!f) return;
-      if (f.local && !f.chained && neverRejects(f.local)) return;
-      if (f.local && isTopLevel(st)) return; // main(); bootstrap();
-      fileState(ctx).pending.push({ st, f });
-    },
-    PropertyAccessExpression(pa, ctx) {
-      // window.location, document.getElementById, navigator.sendBeacon: this file runs in a browser
-      if (isBrowserGlobalAccess(pa, ctx.facts)) fileState(ctx).browser = true;
+export const floatingPromise = createRule({
+  meta: {
+    id: 'floating-promise',
+    checklist: 'understand',
+    severity: 'info',
+    summary: 'A promise nobody awaits or catches fails invisibly: its rejection is an unhandledRejection (Node exits by default) and the caller carries on as if it had worked.',
+    fixable: true,
+    fileKinds: ['server', 'script'],
+    messages: {
+      lazyChained: '{{call}} is chained with .then()/.finally() but has no .catch(): if the query fails, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it or add .catch().',
+      lazyNeverRuns: '{{call}} builds a query that is never awaited: {{library}} queries are lazy, so this one never runs. Await it (or chain .catch(), which also runs it).',
+      chained: '{{call}} is chained with .then()/.finally() but has no .catch(): if it rejects, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it or add .catch().',
+      floating: '{{call}} returns a promise that is neither awaited nor handled: if it rejects, Node reports an unhandledRejection (and exits by default) and nothing here learns that it failed. Await it, or handle the error with .catch().',
     },
   },
-  finish(ctx) {
-    const s = state.get(ctx);
-    if (!s) return;
-    state.delete(ctx);
-    if (s.browser) return;
-    for (const { st, f } of s.pending) {
-      ctx.report({ node: st.expression, message: messageFor(f), fixes: fixesFor(st, f, ctx) });
-    }
+  defaultOptions: {},
+  create(ctx) {
+    if (notServerFile(ctx.view) || isClientComponentCode(ctx)) return {};
+    const pending: { st: ts.ExpressionStatement; f: Floating }[] = [];
+    /** The file touches browser globals: it is client code whatever its path says. */
+    let browser = false;
+    return {
+      ExpressionStatement(st) {
+        const f = floatingOf(st.expression, ctx);
+        if (!f) return;
+        if (f.local && !f.chained && neverRejects(f.local)) return;
+        if (f.local && isTopLevel(st)) return; // main(); bootstrap();
+        if (inBrowserSpan(ctx.view, st)) return;
+        pending.push({ st, f });
+      },
+      PropertyAccessExpression(pa) {
+        // window.location, document.getElementById, navigator.sendBeacon: this file runs in a browser
+        if (!browser && isBrowserGlobalAccess(pa, ctx.facts)) browser = true;
+      },
+      'SourceFile:exit'() {
+        if (browser) return;
+        for (const { st, f } of pending) ctx.report({ node: st.expression, ...messageOf(f), fix: () => fixesFor(st, f, ctx) });
+      },
+    };
   },
 });

@@ -16,84 +16,116 @@
  * used (two genuine purchases would collide). No fix is offered when neither exists.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isFunctionLike, type FunctionLike } from '../engine/ast';
 import { insertProperty, appendArguments } from '../fixes/edits';
-import { moduleInfo } from '../engine/modules';
 import { enclosingHandler, handlerOf, nestRouteOf, objectProp, type RequestHandlerInfo } from '../engine/frameworks';
+import { notServerFile } from '../engine/queries/viewRoles';
+import { FRAMEWORK, IDEMPOTENCY_HEADER, LIB, ioOf, isModuleOf, lib, modulesWithRole } from '../knowledge';
 
-/** Stripe resource.method → index of the request-options argument. */
-const STRIPE_MONEY: Record<string, number> = {
-  'paymentIntents.create': 1, 'charges.create': 1, 'refunds.create': 1, 'transfers.create': 1, 'payouts.create': 1,
-  'subscriptions.create': 1, 'topups.create': 1, 'invoiceItems.create': 1, 'invoices.pay': 2, 'transfers.createReversal': 2,
-  'applicationFees.createRefund': 2,
-};
-const IDEMPOTENCY_PACKAGES = ['express-idempotency', 'express-idempotent', 'idempotency-middleware', '@node-idempotency/express', '@node-idempotency/nestjs', '@node-idempotency/fastify', 'fastify-idempotency', 'nestjs-idempotency', '@nestjs-idempotency/core'];
+type MessageIds = 'stripeNoKey' | 'orderNoKey';
+type Ctx = RuleContextV2<MessageIds>;
+
+/** Stripe resource.method → index of the request-options argument (knowledge). */
+const STRIPE = lib(LIB.stripe);
+const STRIPE_MONEY = STRIPE.payments!.moneyMovers;
+const KEY_OPTIONS = STRIPE.payments!.idempotencyOptions;
+const ONCE_PER_OBJECT = new Set(STRIPE.payments!.idempotentByConstruction ?? []);
+const IDEMPOTENCY_PACKAGES = modulesWithRole('idempotency');
+/** A project's own client named after the provider (`stripe`, `this.stripeClient`). */
+const STRIPE_NAME = new RegExp(STRIPE.label, 'i');
 const ORDER_PATH = /(^|\/)(orders?|payments?|checkouts?|charges?|purchases?|transfers?|payouts?|refunds?|donations?|bookings?)(\/|$)/i;
 const CREATE_VERB = /^(create|insert|save|place|add|checkout|charge|purchase|book|submit)/i;
 const MONEY_NOUN = /order|payment|charge|purchase|transaction|transfer|payout|refund|booking|invoice|donation/i;
 /** Ids that identify one business operation (never customer, price, product or payment method). */
 const OPERATION_ID = /^(order|invoice|cart|booking|purchase|checkout|transaction|payment|request|refundRequest|refund_request|payout|transfer|donation|subscription|idempotency)_?(id|key|ref|number)$/i;
 
-function stripeMoneyCall(call: ts.CallExpression, ctx: RuleContext): { op: string; slot: number } | undefined {
+function stripeMoneyCall(call: ts.CallExpression, ctx: Ctx): { op: string; slot: number } | undefined {
   const callee = skipOuter(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const resource = skipOuter(callee.expression);
   if (!ts.isPropertyAccessExpression(resource)) return undefined;
   const op = `${resource.name.text}.${callee.name.text}`;
-  const slot = STRIPE_MONEY[op];
+  const slot = Object.hasOwn(STRIPE_MONEY, op) ? STRIPE_MONEY[op] : undefined;
   if (slot === undefined) return undefined;
   const client = skipOuter(resource.expression);
   const r = ctx.facts.resolve(client);
-  if (r && r.module === 'stripe') return { op, slot };
+  if (r && isModuleOf(LIB.stripe, r.module)) return { op, slot };
   // another known SDK is not Stripe; the project's (or a workspace package's) re-export may be
-  if (r && (moduleInfo(r.module) || r.instance)) return undefined;
+  if (r && (ioOf(r.module) || r.instance)) return undefined;
   // a client imported from the project: `import { stripe } from '@/lib/stripe'`, `this.stripeClient`
   const name = ts.isIdentifier(client) ? client.text : ts.isPropertyAccessExpression(client) ? client.name.text : '';
-  return /stripe/i.test(name) ? { op, slot } : undefined;
+  return STRIPE_NAME.test(name) ? { op, slot } : undefined;
 }
 
 function hasKey(obj: ts.ObjectLiteralExpression): boolean {
-  return !!objectProp(obj, 'idempotencyKey') || !!objectProp(obj, 'idempotency_key');
+  return KEY_OPTIONS.some((k) => !!objectProp(obj, k));
 }
 
-const state = new WeakMap<RuleContext, { reported: Set<ts.Node>; candidates: Map<FunctionLike, { node: ts.Node; label: string }> }>();
-function st(ctx: RuleContext) {
-  let s = state.get(ctx);
-  if (!s) { s = { reported: new Set(), candidates: new Map() }; state.set(ctx, s); }
-  return s;
-}
+interface FileState { reported: Set<ts.Node>; candidates: Map<FunctionLike, { node: ts.Node; label: string }> }
 
-export const missingIdempotency = defineRule({
-  id: 'missing-idempotency',
-  checklist: 'recover',
-  severity: 'warning',
-  summary: 'A payment call or order creation without an idempotency key charges or creates twice when a timeout is retried.',
-  fixable: true,
-  fileKinds: ['server'],
-  visit: {
-    CallExpression(call, ctx) {
-      const money = stripeMoneyCall(call, ctx);
-      if (money) { checkStripe(call, money, ctx); return; }
-      noteOrderCreation(call, ctx);
+export const missingIdempotency = createRule({
+  meta: {
+    id: 'missing-idempotency',
+    checklist: 'recover',
+    severity: 'warning',
+    summary: 'A payment call or order creation without an idempotency key charges or creates twice when a timeout is retried.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      stripeNoKey: 'stripe.{{op}}() has no idempotencyKey: if the response is lost (timeout, deploy, crash) and the operation is retried, Stripe moves the money twice. Pass { idempotencyKey } derived from the {{source}}, stable across retries.',
+      orderNoKey: '{{label}} creates an order or payment without an Idempotency-Key: when the client retries after a timeout, it is created twice. Accept an Idempotency-Key header and return the first result for a repeated key.',
     },
   },
-  finish(ctx) {
-    const s = st(ctx);
-    if (IDEMPOTENCY_PACKAGES.some((p) => ctx.project.dependencies.has(p))) return;
-    for (const [fn, c] of s.candidates) {
-      if (s.reported.has(fn) || readsIdempotency(fn)) continue;
-      ctx.report({
-        node: c.node,
-        severity: 'info',
-        message: `${c.label} creates an order or payment without an Idempotency-Key: when the client retries after a timeout, it is created twice. Accept an Idempotency-Key header and return the first result for a repeated key.`,
-      });
-    }
+  defaultOptions: {},
+  create(ctx) {
+    if (notServerFile(ctx.view)) return {};
+    const s: FileState = { reported: new Set(), candidates: new Map() };
+    return {
+      CallExpression(call) {
+        const money = stripeMoneyCall(call, ctx);
+        if (money) { checkStripe(call, money, ctx, s); return; }
+        noteOrderCreation(call, ctx, s);
+      },
+      'SourceFile:exit'() {
+        if (IDEMPOTENCY_PACKAGES.some((p) => ctx.project.dependencies.has(p))) return;
+        for (const [fn, c] of s.candidates) {
+          if (s.reported.has(fn) || readsIdempotency(fn) || callsIdempotentHelper(fn, ctx)) continue;
+          ctx.report({ node: c.node, severity: 'info', messageId: 'orderNoKey', data: { label: c.label } });
+        }
+      },
+    };
   },
 });
 
-function checkStripe(call: ts.CallExpression, money: { op: string; slot: number }, ctx: RuleContext): void {
+/** The imported function `callee` names, when the Session's summary of it says it sets or reads an idempotency key. */
+function idempotentHelper(callee: ts.Expression, ctx: Ctx): boolean {
+  let x = skipOuter(callee);
+  while (ts.isPropertyAccessExpression(x)) x = skipOuter(x.expression);
+  if (!ts.isIdentifier(x)) return false;
+  const b = ctx.facts.bindings.get(x.text);
+  if (!b) return false;
+  const member = callee !== x && ts.isPropertyAccessExpression(skipOuter(callee)) ? (skipOuter(callee) as ts.PropertyAccessExpression).name.text : undefined;
+  const name = b.imported === '*' && member ? member : b.imported;
+  return ctx.view.summaryOf(b.module, name)?.idempotent === true;
+}
+
+/** The handler calls a helper from another file that sets the key itself (ctx.view.summaryOf). */
+function callsIdempotentHelper(fn: FunctionLike, ctx: Ctx): boolean {
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit) return;
+    if (ts.isCallExpression(n) && idempotentHelper(n.expression, ctx)) { hit = true; return; }
+    ts.forEachChild(n, visit);
+  };
+  visit(fn);
+  return hit;
+}
+
+function checkStripe(call: ts.CallExpression, money: { op: string; slot: number }, ctx: Ctx, s: FileState): void {
+  // paying one existing invoice cannot pay it twice: idempotent by construction (knowledge)
+  if (ONCE_PER_OBJECT.has(money.op)) return;
   const args = call.arguments;
   if (args.some((a) => ts.isSpreadElement(a))) return;
   const slot = money.slot;
@@ -106,12 +138,13 @@ function checkStripe(call: ts.CallExpression, money: { op: string; slot: number 
     if (optionsArg.properties.some((p) => ts.isSpreadAssignment(p)) || hasKey(optionsArg)) return;
   }
   const handler = enclosingHandler(call, ctx.facts, ctx.project);
-  if (handler) st(ctx).reported.add(handler.fn);
-  const fixes: Fix[] = [];
+  if (handler) s.reported.add(handler.fn);
+  // the header only when the handler already takes it (callers send it); a header nobody sends
+  // would make the key always undefined (and fails exactOptionalPropertyTypes)
   const fromHeader = headerKey(handler?.info, handler?.fn, ctx);
   const fromInputs = inputKey(call, money.op, ctx);
   const keys: { expr: string; title: string }[] = [];
-  if (fromHeader) keys.push({ expr: fromHeader, title: `Pass the request's Idempotency-Key header as idempotencyKey` });
+  if (fromHeader) keys.push({ expr: fromHeader, title: `Pass the request's ${IDEMPOTENCY_HEADER} header as idempotencyKey` });
   if (fromInputs) keys.push({ expr: fromInputs, title: `Pass idempotencyKey: ${fromInputs} (stable for this operation)` });
   const makeEdit = (prop: string) => {
     if (optionsArg && ts.isObjectLiteralExpression(optionsArg)) return insertProperty(ctx, optionsArg, prop);
@@ -124,51 +157,37 @@ function checkStripe(call: ts.CallExpression, money: { op: string; slot: number 
     const fill = Array(Math.max(0, slot - args.length)).fill('{}');
     return appendArguments(ctx, call, [...fill, `{ ${prop} }`]);
   };
-  for (const [i, k] of keys.entries()) {
-    const edit = makeEdit(`idempotencyKey: ${k.expr}`);
-    if (edit) fixes.push({ title: k.title, edits: [edit], isPreferred: i === 0, safe: false });
-  }
   const resource = money.op.split('.')[0];
+  const fix = keys.length && args.length ? () => {
+    const fixes: Fix[] = [];
+    for (const [i, k] of keys.entries()) {
+      const edit = makeEdit(`idempotencyKey: ${k.expr}`);
+      if (edit) fixes.push({ title: k.title, edits: [edit], isPreferred: i === 0, safe: false });
+    }
+    return fixes;
+  } : undefined;
   ctx.report({
     node: call.expression,
-    message: `stripe.${money.op}() has no idempotencyKey: if the response is lost (timeout, deploy, crash) and the operation is retried, Stripe moves the money twice. Pass { idempotencyKey } derived from the ${resource === 'refunds' ? 'refund request' : 'order or request'}, stable across retries.`,
-    fixes,
+    messageId: 'stripeNoKey',
+    data: { op: money.op, source: resource === 'refunds' ? 'refund request' : 'order or request' },
+    ...(fix ? { fix } : {}),
   });
 }
 
-/** The request's Idempotency-Key header in the handler's own dialect, when a request is in scope. */
-function headerKey(info: RequestHandlerInfo | undefined, fn: FunctionLike | undefined, ctx: RuleContext): string | undefined {
-  const q = ctx.style.quote;
-  const ts_ = /\.(c|m)?tsx?$/.test(ctx.fileName);
-  const asString = (e: string) => (ts_ ? `${e} as string | undefined` : e);
-  if (!info) return undefined;
-  switch (info.framework) {
-    case 'express':
-      if (!info.reqName) return undefined;
-      return `${info.reqName}.get(${q}Idempotency-Key${q})`;
-    case 'fastify':
-      return info.reqName ? asString(`${info.reqName}.headers[${q}idempotency-key${q}]`) : undefined;
-    case 'koa':
-      return info.ctxName ? `${info.ctxName}.get(${q}Idempotency-Key${q}) || undefined` : undefined;
-    case 'hono':
-      return info.ctxName ? `${info.ctxName}.req.header(${q}Idempotency-Key${q})` : undefined;
-    case 'next':
-      if (!info.reqName) return undefined;
-      return info.kind === 'next-app' ? `${info.reqName}.headers.get(${q}Idempotency-Key${q}) ?? undefined` : asString(`${info.reqName}.headers[${q}idempotency-key${q}]`);
-    case 'nestjs': {
-      if (!fn || !ts.isMethodDeclaration(fn)) return undefined;
-      const r = nestRouteOf(fn, ctx.facts);
-      const header = r?.paramList.find((p) => p.decorator === 'Headers' && p.arg && p.arg.toLowerCase() === 'idempotency-key');
-      if (header) return header.name;
-      return info.reqName ? asString(`${info.reqName}.headers[${q}idempotency-key${q}]`) : undefined;
-    }
-    default:
-      return undefined;
-  }
+/**
+ * The request's Idempotency-Key as the handler already receives it (Nest `@Headers('idempotency-key') key`):
+ * only then do its callers demonstrably send one. Reading a header in a handler that never took it
+ * would give a key that is always undefined.
+ */
+function headerKey(info: RequestHandlerInfo | undefined, fn: FunctionLike | undefined, ctx: Ctx): string | undefined {
+  if (!info || !fn || !ts.isMethodDeclaration(fn)) return undefined;
+  const r = nestRouteOf(fn, ctx.facts);
+  const header = r?.paramList.find((p) => p.decorator === 'Headers' && p.arg && p.arg.toLowerCase() === IDEMPOTENCY_HEADER.toLowerCase());
+  return header?.name;
 }
 
 /** `` `refund-${request.id}` `` from a business id among the call's parameters or metadata. */
-function inputKey(call: ts.CallExpression, op: string, ctx: RuleContext): string | undefined {
+function inputKey(call: ts.CallExpression, op: string, ctx: Ctx): string | undefined {
   const params = call.arguments[0] && skipOuter(call.arguments[0]);
   if (!params || !ts.isObjectLiteralExpression(params)) return undefined;
   const ids: string[] = [];
@@ -191,7 +210,7 @@ function inputKey(call: ts.CallExpression, op: string, ctx: RuleContext): string
 
 // ---- POST handlers that create orders/payments ------------------------------------------------
 
-function noteOrderCreation(call: ts.CallExpression, ctx: RuleContext): void {
+function noteOrderCreation(call: ts.CallExpression, ctx: Ctx, s: FileState): void {
   const callee = skipOuter(call.expression);
   const names: string[] = [];
   let x: ts.Expression = callee;
@@ -206,19 +225,20 @@ function noteOrderCreation(call: ts.CallExpression, ctx: RuleContext): void {
   const nouns = [...names, ...(firstArg && ts.isIdentifier(firstArg) ? [firstArg.text] : [])];
   // a checkout/billing-portal *session* moves no money; the payment happens on Stripe's page
   if (!nouns.some((n) => MONEY_NOUN.test(n)) || nouns.some((n) => /session|portal|intentPreview|quote/i.test(n))) return;
+  // a helper from another file that sets the key itself (ctx.view.summaryOf)
+  if (idempotentHelper(call.expression, ctx)) return;
   const fn = enclosingFunction(call);
   if (!fn) return;
   const h = handlerOf(fn, ctx.facts, ctx.project) ?? enclosingHandler(call, ctx.facts, ctx.project)?.info;
   const owner = handlerOf(fn, ctx.facts, ctx.project) ? fn : enclosingHandler(call, ctx.facts, ctx.project)?.fn;
   if (!h || !owner || h.kind === 'middleware' || h.kind === 'error' || h.kind === 'plain') return;
-  const s = st(ctx);
   if (s.candidates.has(owner)) return;
   const target = postRoute(h, owner, ctx);
   if (target) s.candidates.set(owner, target);
 }
 
 /** The node and label of a POST route whose path names orders/payments, or undefined. */
-function postRoute(h: RequestHandlerInfo, fn: FunctionLike, ctx: RuleContext): { node: ts.Node; label: string } | undefined {
+function postRoute(h: RequestHandlerInfo, fn: FunctionLike, ctx: Ctx): { node: ts.Node; label: string } | undefined {
   if (h.framework === 'nestjs' && ts.isMethodDeclaration(fn)) {
     const r = nestRouteOf(fn, ctx.facts);
     if (!r || r.method !== 'POST' || !ORDER_PATH.test(r.path)) return undefined;
@@ -226,7 +246,7 @@ function postRoute(h: RequestHandlerInfo, fn: FunctionLike, ctx: RuleContext): {
     if (decorated.some((d) => /idempot/i.test(d.getText(ctx.sourceFile)))) return undefined;
     return { node: r.decorator, label: `POST ${r.path}` };
   }
-  if (h.framework === 'next' && h.kind === 'next-app') {
+  if (h.framework === FRAMEWORK.next && h.kind === 'next-app') {
     const path = ctx.fileName.replace(/\\/g, '/').replace(/^.*?\/app\//, '/').replace(/\/route\.[cm]?[jt]sx?$/, '');
     if (h.method !== 'POST' || !ORDER_PATH.test(path)) return undefined;
     const name = ts.isFunctionDeclaration(fn) && fn.name ? fn.name : fn;

@@ -14,16 +14,21 @@
  * workspace scan). Without it, the health-route check is skipped rather than guessed.
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isExampleProject } from '../engine/project';
 import { appOf, isNestAppCreation } from '../engine/frameworks';
 import { enclosingStatement, lineIndentAt } from '../engine/ast';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
 import { semi, quoteString } from '../engine/style';
+import { notServerFile } from '../engine/queries/viewRoles';
+import { FRAMEWORK, HEALTH_PATH, exactLibraryOf } from '../knowledge';
 
-const HEALTH = /^\/(health|healthz|healthcheck|ready|readiness|readyz|live|liveness|livez|ping|status)\b/i;
-type Fw = 'express' | 'koa' | 'fastify' | 'nestjs';
+const HEALTH = HEALTH_PATH;
+type Fw = typeof FRAMEWORK.express | typeof FRAMEWORK.koa | typeof FRAMEWORK.fastify | typeof FRAMEWORK.nestjs;
+const LISTENING_APPS: readonly string[] = [FRAMEWORK.express, FRAMEWORK.koa, FRAMEWORK.fastify];
+type MessageIds = 'noShutdown' | 'noErrorHandler' | 'noHealth';
+type Ctx = RuleContextV2<MessageIds>;
 
 interface State {
   listen?: { call: ts.CallExpression; fw: Fw; app: string };
@@ -32,105 +37,137 @@ interface State {
   nestShutdownHooks: boolean;
 }
 
-function state(ctx: RuleContext): State {
-  const holder = ctx.facts as unknown as { __health?: State };
-  return (holder.__health ??= { events: new Set(), health: false, nestShutdownHooks: false });
+/** A string a path argument holds: a literal, or a module-level `const HEALTH = '/healthz'` of this file. */
+function pathText(e: ts.Expression | undefined, consts: ReadonlyMap<string, string>): string | undefined {
+  const x = e && skipOuter(e);
+  if (!x) return undefined;
+  if (ts.isStringLiteralLike(x)) return x.text;
+  if (ts.isIdentifier(x)) return consts.get(x.text);
+  return undefined;
 }
 
-function nestApp(expr: ts.Expression, ctx: RuleContext): boolean {
-  const e = skipOuter(expr);
-  if (!ts.isIdentifier(e)) return false;
-  // const app = await NestFactory.create(AppModule) somewhere in this file
-  const holder = ctx.facts as unknown as { __nestApps?: Set<string> };
-  return holder.__nestApps?.has(e.text) ?? false;
+/** Module-level string constants of the file (health routes written through a constant). */
+function stringConstants(sf: ts.SourceFile): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of st.declarationList.declarations) {
+      const init = d.initializer && skipOuter(d.initializer);
+      if (ts.isIdentifier(d.name) && init && ts.isStringLiteralLike(init)) out.set(d.name.text, init.text);
+    }
+  }
+  return out;
 }
 
-export const processHealth = defineRule({
-  id: 'process-health',
-  checklist: 'recover',
-  severity: 'warning',
-  summary: 'A server process without graceful shutdown, a last-resort error handler or a health route drops requests on every deploy and cannot be restarted by its orchestrator when it hangs.',
-  fixable: true,
-  fileKinds: ['server'],
-  visit: {
-    VariableDeclaration(d, ctx) {
-      if (ts.isIdentifier(d.name) && d.initializer && isNestAppCreation(d.initializer, ctx.facts)) {
-        const holder = ctx.facts as unknown as { __nestApps?: Set<string> };
-        (holder.__nestApps ??= new Set()).add(d.name.text);
-      }
-    },
-    CallExpression(call, ctx) {
-      const s = state(ctx);
-      const callee = call.expression;
-      if (!ts.isPropertyAccessExpression(callee)) return;
-      const m = callee.name.text;
-      const recv = skipOuter(callee.expression);
-      if ((m === 'on' || m === 'once' || m === 'addListener') && ts.isIdentifier(recv) && recv.text === 'process') {
-        const ev = call.arguments[0];
-        if (ev && ts.isStringLiteralLike(ev)) s.events.add(ev.text);
-        return;
-      }
-      if (m === 'enableShutdownHooks') { s.nestShutdownHooks = true; return; }
-      // a router mounted on a health path: app.use('/health', healthRouter)
-      if (m === 'use' && call.arguments.length >= 2) {
-        const p = call.arguments[0];
-        if (ts.isStringLiteralLike(p) && HEALTH.test(p.text)) s.health = true;
-        return;
-      }
-      if (/^(get|all|head|route)$/.test(m)) {
-        const p = call.arguments[0];
-        if (p && ts.isStringLiteralLike(p) && HEALTH.test(p.text)) s.health = true;
-        if (m === 'route' && p && ts.isObjectLiteralExpression(p)) {
-          for (const prop of p.properties) if (ts.isPropertyAssignment(prop) && prop.name.getText() === 'url' && ts.isStringLiteralLike(prop.initializer) && HEALTH.test(prop.initializer.text)) s.health = true;
-        }
-        return;
-      }
-      if (m !== 'listen' || s.listen) return;
-      if (nestApp(recv, ctx)) { s.listen = { call, fw: 'nestjs', app: recv.getText() }; return; }
-      const app = appOf(recv, ctx.facts, ctx.project);
-      if (!app || app.role !== 'app' || !['express', 'koa', 'fastify'].includes(app.framework)) return;
-      s.listen = { call, fw: app.framework as Fw, app: recv.getText() };
-    },
-    Decorator(dec, ctx) {
-      // NestJS health controllers: @Controller('health') / @Get('healthz')
-      const e = dec.expression;
-      if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && /^(Controller|Get)$/.test(e.expression.text)) {
-        const a = e.arguments[0];
-        if (a && ts.isStringLiteralLike(a) && HEALTH.test('/' + a.text.replace(/^\//, ''))) state(ctx).health = true;
-      }
+/** The call lies in an exported function (`export async function bootstrap()`): a library's entry that apps call, not the process's own start. */
+function inExportedFunction(node: ts.Node): boolean {
+  for (let p: ts.Node | undefined = node.parent; p; p = p.parent) {
+    if (ts.isFunctionDeclaration(p) && ts.getModifiers(p)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return true;
+    if ((ts.isArrowFunction(p) || ts.isFunctionExpression(p)) && ts.isVariableDeclaration(p.parent) &&
+      ts.isVariableStatement(p.parent.parent.parent) && ts.getModifiers(p.parent.parent.parent)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return true;
+  }
+  return false;
+}
+
+export const processHealth = createRule({
+  meta: {
+    id: 'process-health',
+    checklist: 'recover',
+    severity: 'warning',
+    summary: 'A server process without graceful shutdown, a last-resort error handler or a health route drops requests on every deploy and cannot be restarted by its orchestrator when it hangs.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      noShutdown: 'This process starts the server but has no graceful shutdown on SIGTERM: in-flight requests are cut on every deploy.',
+      noErrorHandler: 'This process starts the server but has no unhandledRejection/uncaughtException handler that logs: the process dies or limps on without a trace.',
+      noHealth: 'This process starts the server but has no health route (/healthz) for the orchestrator to probe: a hung process keeps receiving traffic.',
     },
   },
-  finish(ctx) {
-    const s = state(ctx);
-    const listen = s.listen;
-    if (!listen || isExampleProject(ctx.project, { examplesFolder: false })) return; // a demo package (novu's playground/nestjs) is not deployed
-    // libraries that install the handlers themselves
-    for (const b of ctx.facts.bindings.values()) {
-      if (b.module === 'close-with-grace') ['SIGTERM', 'unhandledRejection'].forEach((e) => s.events.add(e));
-      if (b.module === '@godaddy/terminus' || b.module === 'lightship') { s.events.add('SIGTERM'); s.health = true; }
-      if (b.module === 'http-terminator' || b.module === 'stoppable' || b.module === 'http-graceful-shutdown') s.events.add('SIGTERM');
-    }
-    const signals = ctx.project.signals;
-    const events = new Set([...s.events, ...(signals?.processEvents ?? [])]);
-    const missing: ('shutdown' | 'errors' | 'health')[] = [];
-    const hasShutdown = listen.fw === 'nestjs' ? s.nestShutdownHooks || events.has('SIGTERM') : events.has('SIGTERM') || events.has('SIGINT');
-    if (!hasShutdown) missing.push('shutdown');
-    if (!events.has('unhandledRejection') && !events.has('uncaughtException')) missing.push('errors');
-    if (signals && !s.health && !signals.healthRoutes) missing.push('health');
-    if (missing.length === 0) return;
-    const words = { shutdown: 'no graceful shutdown on SIGTERM: in-flight requests are cut on every deploy', errors: 'no unhandledRejection/uncaughtException handler that logs: the process dies or limps on without a trace', health: 'no health route (/healthz) for the orchestrator to probe: a hung process keeps receiving traffic' };
-    const fixes = buildFixes(listen, missing, ctx);
-    for (const k of missing) {
-      ctx.report({
-        node: listen.call.expression,
-        message: `This process starts the server but has ${words[k]}.`,
-        fixes: fixes.filter((f) => f.for === k).map(({ for: _k, ...f }) => ({ ...f, isPreferred: true })),
-      });
-    }
+  defaultOptions: {},
+  create(ctx) {
+    if (notServerFile(ctx.view)) return {};
+    const s: State = { events: new Set(), health: false, nestShutdownHooks: false };
+    const nestApps = new Set<string>();
+    let consts: Map<string, string> | undefined;
+    const isHealth = (e: ts.Expression | undefined, prefix = '') => {
+      const t = pathText(e, (consts ??= stringConstants(ctx.sourceFile)));
+      return t !== undefined && HEALTH.test(`${prefix}/${t.replace(/^\//, '')}`.replace(/^\/\//, '/'));
+    };
+    return {
+      VariableDeclaration(d) {
+        // const app = await NestFactory.create(AppModule) somewhere in this file
+        if (ts.isIdentifier(d.name) && d.initializer && isNestAppCreation(d.initializer, ctx.facts)) nestApps.add(d.name.text);
+      },
+      CallExpression(call) {
+        const callee = call.expression;
+        if (!ts.isPropertyAccessExpression(callee)) return;
+        const m = callee.name.text;
+        const recv = skipOuter(callee.expression);
+        if ((m === 'on' || m === 'once' || m === 'addListener') && ts.isIdentifier(recv) && recv.text === 'process') {
+          const ev = call.arguments[0];
+          if (ev && ts.isStringLiteralLike(ev)) s.events.add(ev.text);
+          return;
+        }
+        if (m === 'enableShutdownHooks') { s.nestShutdownHooks = true; return; }
+        // a router mounted on a health path: app.use('/health', healthRouter), app.use(HEALTH_PATH, …)
+        if (m === 'use' && call.arguments.length >= 2) {
+          if (isHealth(call.arguments[0])) s.health = true;
+          return;
+        }
+        if (/^(get|all|head|route)$/.test(m)) {
+          const p = call.arguments[0];
+          if (isHealth(p)) s.health = true;
+          if (m === 'route' && p && ts.isObjectLiteralExpression(p)) {
+            for (const prop of p.properties) if (ts.isPropertyAssignment(prop) && prop.name.getText() === 'url' && isHealth(prop.initializer)) s.health = true;
+          }
+          return;
+        }
+        if (m !== 'listen' || s.listen) return;
+        const e = skipOuter(recv);
+        if (ts.isIdentifier(e) && nestApps.has(e.text)) { s.listen = { call, fw: FRAMEWORK.nestjs, app: recv.getText() }; return; }
+        const app = appOf(recv, ctx.facts, ctx.project);
+        if (!app || app.role !== 'app' || !LISTENING_APPS.includes(app.framework)) return;
+        s.listen = { call, fw: app.framework as Fw, app: recv.getText() };
+      },
+      Decorator(dec) {
+        // NestJS health controllers: @Controller('health') / @Get('healthz') / @Controller(HEALTH_PATH)
+        const e = dec.expression;
+        if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && /^(Controller|Get)$/.test(e.expression.text) && isHealth(e.arguments[0])) s.health = true;
+      },
+      'SourceFile:exit'() {
+        const listen = s.listen;
+        if (!listen || isExampleProject(ctx.project, { examplesFolder: false })) return; // a demo package (novu's playground/nestjs) is not deployed
+        // a library's exported bootstrap(): the app that calls it owns the process and its handlers
+        if (inExportedFunction(listen.call)) return;
+        // libraries that install the handlers themselves (knowledge: shutdown facets)
+        for (const b of ctx.facts.bindings.values()) {
+          const facet = exactLibraryOf(b.module)?.shutdown;
+          if (!facet) continue;
+          facet.handles.forEach((ev) => s.events.add(ev));
+          if (facet.health) s.health = true;
+        }
+        const signals = ctx.project.signals;
+        const events = new Set([...s.events, ...(signals?.processEvents ?? [])]);
+        const missing: ('shutdown' | 'errors' | 'health')[] = [];
+        const hasShutdown = listen.fw === FRAMEWORK.nestjs ? s.nestShutdownHooks || events.has('SIGTERM') : events.has('SIGTERM') || events.has('SIGINT');
+        if (!hasShutdown) missing.push('shutdown');
+        if (!events.has('unhandledRejection') && !events.has('uncaughtException')) missing.push('errors');
+        // health routes the Session resolved through constants, prefixes and @Controller(CONST) count project-wide
+        if (signals && !s.health && !signals.healthRoutes && ctx.view.healthRoutes.length === 0) missing.push('health');
+        if (missing.length === 0) return;
+        const ids = { shutdown: 'noShutdown', errors: 'noErrorHandler', health: 'noHealth' } as const;
+        let built: (Fix & { for: string })[] | undefined;
+        const fixesFor = (k: string) => (built ??= buildFixes(listen, missing, ctx)).filter((f) => f.for === k).map(({ for: _k, ...f }) => ({ ...f, isPreferred: true }));
+        for (const k of missing) {
+          const fixable = k !== 'health' || (listen.fw !== FRAMEWORK.nestjs && listen.fw !== FRAMEWORK.koa);
+          ctx.report({ node: listen.call.expression, messageId: ids[k], ...(fixable ? { fix: () => fixesFor(k) } : {}) });
+        }
+      },
+    };
   },
 });
 
-function buildFixes(listen: NonNullable<State['listen']>, missing: ('shutdown' | 'errors' | 'health')[], ctx: RuleContext): (Fix & { for: string })[] {
+function buildFixes(listen: NonNullable<State['listen']>, missing: ('shutdown' | 'errors' | 'health')[], ctx: Ctx): (Fix & { for: string })[] {
   const sf = ctx.sourceFile;
   const stmt = enclosingStatement(listen.call);
   if (!stmt) return [];
@@ -139,25 +176,27 @@ function buildFixes(listen: NonNullable<State['listen']>, missing: ('shutdown' |
   const s = semi(ctx.style);
   const q = (t: string) => quoteString(ctx.style, t);
   const ts_ = /\.[cm]?tsx?$/.test(ctx.fileName);
-  const logger = chooseLogger(ctx, listen.call) ?? consoleLogger();
+  const logger = chooseLogger(ctx, listen.call) ?? consoleLogger(ctx);
   const ind = ctx.style.indent;
   const fixes: (Fix & { for: string })[] = [];
   const after = (lines: string[]): TextEdit => ({ start: stmt.getEnd(), end: stmt.getEnd(), newText: lines.map((l) => `${eol}${indent}${l}`).join('') });
 
   if (missing.includes('shutdown')) {
-    const edits: TextEdit[] = listen.fw === 'nestjs' ? [] : [...logger.setup];
-    if (listen.fw === 'nestjs') {
+    const edits: TextEdit[] = listen.fw === FRAMEWORK.nestjs ? [] : [...logger.setup];
+    if (listen.fw === FRAMEWORK.nestjs) {
       edits.push({ start: stmt.getStart(sf), end: stmt.getStart(sf), newText: `${listen.app}.enableShutdownHooks()${s}${eol}${indent}` });
     } else {
       let closeCall: string;
-      if (listen.fw === 'fastify') closeCall = `${listen.app}.close()`;
+      if (listen.fw === FRAMEWORK.fastify) closeCall = `${listen.app}.close()`;
       else {
         // keep the http.Server that listen() returns
-        let server = 'server';
+        let server: string | undefined;
         const decl = listen.call.parent;
         if (decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name)) server = decl.name.text;
         else if (ts.isExpressionStatement(stmt) && stmt.expression === listen.call) {
-          if (ctx.facts.moduleNames.has('server')) return fixes;
+          // a name the file uses nowhere: `const server = server.listen(…)` would not compile
+          server = ['server', 'httpServer', 'listener'].find((n) => n !== listen.app && !new RegExp(`\\b${n}\\b`).test(ctx.text));
+          if (!server) return fixes;
           edits.push({ start: stmt.getStart(sf), end: stmt.getStart(sf), newText: `const ${server} = ` });
         } else return fixes;
         closeCall = `new Promise${ts_ ? '<void>' : ''}((resolve, reject) => ${server}.close((err) => (err ? reject(err) : resolve())))`;
@@ -179,7 +218,7 @@ function buildFixes(listen: NonNullable<State['listen']>, missing: ('shutdown' |
         `process.on(${q('SIGINT')}, shutdown)${s}`,
       ]));
     }
-    fixes.push({ for: 'shutdown', title: listen.fw === 'nestjs' ? 'Enable NestJS shutdown hooks' : `Add graceful shutdown on SIGTERM/SIGINT (${listen.fw === 'fastify' ? 'app.close()' : 'server.close()'}, 10 s limit)`, edits });
+    fixes.push({ for: 'shutdown', title: listen.fw === FRAMEWORK.nestjs ? 'Enable NestJS shutdown hooks' : `Add graceful shutdown on SIGTERM/SIGINT (${listen.fw === FRAMEWORK.fastify ? 'app.close()' : 'server.close()'}, 10 s limit)`, edits });
   }
   if (missing.includes('errors')) {
     fixes.push({
@@ -196,11 +235,11 @@ function buildFixes(listen: NonNullable<State['listen']>, missing: ('shutdown' |
       ])],
     });
   }
-  if (missing.includes('health') && listen.fw !== 'nestjs') {
+  if (missing.includes('health') && listen.fw !== FRAMEWORK.nestjs) {
     const app = listen.app;
-    const route = listen.fw === 'fastify'
+    const route = listen.fw === FRAMEWORK.fastify
       ? `${app}.get(${q('/healthz')}, async () => ({ status: ${q('ok')} }))${s}`
-      : listen.fw === 'koa'
+      : listen.fw === FRAMEWORK.koa
         ? undefined
         : `${app}.get(${q('/healthz')}, (_req, res) => {${eol}${indent}${ind}res.json({ status: ${q('ok')} })${s}${eol}${indent}})${s}`;
     if (route) {

@@ -16,11 +16,15 @@
  * them fails, and the first rejection is the one thrown (error timing changes).
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isInsideTryBlock, lineIndentAt, type FunctionLike } from '../engine/ast';
 import { boundNames, calledLocalFunction, calleeLabel, externalCall, inTransaction, isReadOnlyCall, readOnlyFunction, referencedNames, type ExternalCall } from '../engine/calls';
 import { semi } from '../engine/style';
+import { ioOf } from '../knowledge';
+
+type MessageIds = 'twoReads' | 'manyReads';
+type Ctx = RuleContextV2<MessageIds>;
 
 interface Step {
   statement: ts.Statement;
@@ -37,16 +41,18 @@ interface Step {
 }
 
 /** Single-connection clients: their queries queue behind each other, Promise.all gains nothing. */
-function singleConnection(ext: ExternalCall, ctx: RuleContext): boolean {
+function singleConnection(ext: ExternalCall, ctx: Ctx): boolean {
   const recv = ext.call.expression;
   if (!ts.isPropertyAccessExpression(recv)) return false;
   const r = ctx.facts.resolve(recv.expression);
   const factory = r?.instance?.factory.join('.');
   if (!factory) return false;
-  return (ext.module === 'pg' && /(^|\.)Client$/.test(factory)) || ((ext.module === 'mysql2' || ext.module === 'mysql2/promise') && factory === 'createConnection');
+  // knowledge: a pg `Client`, a mysql2 `createConnection` (`*.Client`: under any namespace)
+  const single = ioOf(ext.module)?.singleConnection ?? [];
+  return single.some((p) => p === factory || (p.startsWith('*.') && factory.endsWith(p.slice(1))));
 }
 
-function stepOf(st: ts.Statement, ctx: RuleContext): Step | undefined {
+function stepOf(st: ts.Statement, ctx: Ctx): Step | undefined {
   let awaitExpr: ts.AwaitExpression | undefined;
   let target: Step['target'] = { kind: 'none' };
   let binds: string[] = [];
@@ -125,7 +131,7 @@ function declaredIn(name: string, fn: FunctionLike): boolean {
   return found;
 }
 
-function hasCommentsBetween(ctx: RuleContext, group: Step[]): boolean {
+function hasCommentsBetween(ctx: Ctx, group: Step[]): boolean {
   const text = ctx.text;
   for (let i = 0; i < group.length; i++) {
     const st = group[i].statement;
@@ -139,7 +145,10 @@ function hasCommentsBetween(ctx: RuleContext, group: Step[]): boolean {
   return false;
 }
 
-function buildFix(ctx: RuleContext, group: Step[]): Fix | undefined {
+interface FixPlan { head: string; pattern: string; typeText: string }
+
+/** Whether the group can be rewritten, and the left-hand side it gets (cheap: no fix text is built here). */
+function fixPlan(ctx: Ctx, group: Step[]): FixPlan | undefined {
   if (hasCommentsBetween(ctx, group)) return undefined;
   const sf = ctx.sourceFile;
   const kinds = new Set(group.map((s) => s.target.kind));
@@ -176,7 +185,11 @@ function buildFix(ctx: RuleContext, group: Step[]): Fix | undefined {
       typeText = `: [${group.map((s) => (s.target as { decl: ts.VariableDeclaration }).decl.type!.getText(sf)).join(', ')}]`;
     }
   }
+  return { head, pattern, typeText };
+}
 
+function buildFix(ctx: Ctx, group: Step[], { head, pattern, typeText }: FixPlan): Fix {
+  const sf = ctx.sourceFile;
   const first = group[0].statement;
   const last = group[group.length - 1].statement;
   const indent = lineIndentAt(ctx.text, first.getStart(sf));
@@ -210,28 +223,42 @@ function buildFix(ctx: RuleContext, group: Step[]): Fix | undefined {
   };
 }
 
-export const sequentialAwaits = defineRule({
-  id: 'sequential-awaits',
-  checklist: 'scale',
-  severity: 'info',
-  summary: 'Independent external reads awaited one after another add up their latencies; under load the slowest path of every request gets longer than it needs to be.',
-  fixable: true,
-  fileKinds: ['server', 'browser'],
-  visit: {
-    Block(block, ctx) {
-      if (block.statements.length < 2) return;
-      const steps = block.statements.map((st) => stepOf(st, ctx));
-      if (steps.filter(Boolean).length < 2) return;
-      for (const group of groups(steps)) {
-        const sf = ctx.sourceFile;
-        const labels = group.map((s) => `\`${s.label}()\``);
-        const firstLine = sf.getLineAndCharacterOfPosition(group[0].awaitExpr.getStart(sf)).line + 1;
-        const message = group.length === 2
-          ? `${labels[1]} waits for ${labels[0]} (line ${firstLine}) although it does not use its result: these independent reads run one after another, so their latencies add up. Start them together with Promise.all.`
-          : `${group.length} independent reads run one after another (${labels.join(', ')}): none uses another's result, yet each waits for the previous one, so their latencies add up. Start them together with Promise.all.`;
-        const fix = buildFix(ctx, group);
-        ctx.report({ node: group[1].awaitExpr, message, fixes: fix ? [fix] : [] });
-      }
+export const sequentialAwaits = createRule({
+  meta: {
+    id: 'sequential-awaits',
+    checklist: 'scale',
+    severity: 'info',
+    summary: 'Independent external reads awaited one after another add up their latencies; under load the slowest path of every request gets longer than it needs to be.',
+    fixable: true,
+    fileKinds: ['server', 'browser'],
+    messages: {
+      twoReads: '{{second}} waits for {{first}} (line {{line}}) although it does not use its result: these independent reads run one after another, so their latencies add up. Start them together with Promise.all.',
+      manyReads: '{{count}} independent reads run one after another ({{labels}}): none uses another\'s result, yet each waits for the previous one, so their latencies add up. Start them together with Promise.all.',
     },
+  },
+  defaultOptions: {},
+  create(ctx) {
+    // test helpers wherever they live (the Session's classifier); browser code keeps the rule
+    if (ctx.view.role === 'test') return {};
+    return {
+      Block(block) {
+        if (block.statements.length < 2) return;
+        const steps = block.statements.map((st) => stepOf(st, ctx));
+        if (steps.filter(Boolean).length < 2) return;
+        for (const group of groups(steps)) {
+          const sf = ctx.sourceFile;
+          const labels = group.map((s) => `\`${s.label}()\``);
+          const line = sf.getLineAndCharacterOfPosition(group[0].awaitExpr.getStart(sf)).line + 1;
+          const plan = fixPlan(ctx, group);
+          ctx.report({
+            node: group[1].awaitExpr,
+            ...(group.length === 2
+              ? { messageId: 'twoReads' as const, data: { first: labels[0], second: labels[1], line } }
+              : { messageId: 'manyReads' as const, data: { count: group.length, labels: labels.join(', ') } }),
+            ...(plan ? { fix: () => [buildFix(ctx, group, plan)] } : {}),
+          });
+        }
+      },
+    };
   },
 });

@@ -20,12 +20,18 @@
  * browser page (`page.evaluate(() => …)`).
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { rootIdentifier, skipOuter } from '../engine/facts';
 import { enclosingFunction, functionName, lineIndentAt, isFunctionLike, inPageFunction, nearestFunctionName } from '../engine/ast';
 import { externalCall } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
+import { namesLoggerModule } from '../fixes/logCall';
 import { semi } from '../engine/style';
+import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
+import { KNOWLEDGE, PAGE_OBJECTS, modulesWithRole } from '../knowledge';
+
+type MessageIds = 'emptyCatch' | 'unusedCatch' | 'unboundCatch' | 'swallowedRejection';
+type Ctx = RuleContextV2<MessageIds>;
 
 const CLEANUP = /^(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|close|closeSync|destroy|kill|release|end|abort|removeListener|off|clearTimeout|clearInterval|disconnect|quit|unref|delete|cancel|dispose|removeItem|terminate|stop|unsubscribe)$/;
 /** Calls whose failure is the answer: "does it exist?" */
@@ -37,11 +43,18 @@ const NOOP_HANDLERS = /^(noop|ignore|ignoreError|identity)$/;
 const BODY_READS = /^(json|text|blob|arrayBuffer|formData)$/;
 /** Awaiting these is waiting, not I/O. */
 const SLEEPS = /^(sleep|delay|wait|waitForTimeout|setTimeout|setImmediate)$/;
-/** Browser automation: a page interaction that fails is the page's answer, not a dependency outage. */
-const AUTOMATION_MODULES = new Set(['playwright', 'playwright-core', '@playwright/test', 'puppeteer', 'puppeteer-core', 'patchright', 'rebrowser-playwright']);
-const PAGE_OBJECTS = /^(page|frame|mainFrame|currentPage|browser|context|browserContext|locator|element|el|handle|elementHandle|target)$/;
-/** Modules whose `.catch(fn)` is not a promise's: schema fallbacks. */
-const SCHEMA_MODULES = new Set(['zod', 'yup', 'valibot', 'joi', 'superstruct', 'effect', '@effect/schema', 'io-ts']);
+/** Browser automation (knowledge): a page interaction that fails is the page's answer, not a dependency outage. */
+const AUTOMATION_MODULES = new Set(modulesWithRole('browser-automation'));
+/** Modules whose `.catch(fn)` is not a promise's: schema fallbacks (knowledge: validators with schemaCatch). */
+const SCHEMA_MODULES = new Set(KNOWLEDGE.librariesWithRole('validator').filter((r) => r.validator?.schemaCatch).flatMap((r) => r.modules));
+/** Reads of optional files and modules: a catch that falls back to a default answers "not there". */
+const OPTIONAL_READS = /^(readFile|readFileSync|readdir|readdirSync|readJson|readJSON|readJsonSync|readJSONSync|resolve|require)$/;
+/** Lookups whose failure means "not there yet"… */
+const LOOKUPS = /^(get|head|stat|access|describe|find|fetch|read|exists|lookup|load|open|check)/i;
+/** …and creations a catch makes in answer: "ensure it exists". */
+const CREATES = /^(create|mkdir|make|init|insert|upsert|put|write|add|ensure|provision|register)/i;
+/** A comment that only says the block is empty explains nothing. */
+const EMPTY_MARKER = /^(empty|nothing|nothing to do|do nothing|intentionally empty)\.?$/i;
 const FALLBACK_VALUES = new Set([ts.SyntaxKind.NullKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.UndefinedKeyword]);
 const TODO = /\b(TODO|FIXME|XXX|HACK)\b/;
 /** Tool directives and markers naming this rule are not reasons (a suppression says `-- why`). */
@@ -57,7 +70,7 @@ const ABOUT_FAILURE = /ignor|best[- ]?effort|fire[- ]and[- ]forget|don'?t care|n
 function explains(text: string, ranges: readonly ts.CommentRange[] | undefined, about?: RegExp): boolean {
   return !!ranges?.some((r) => {
     const body = text.slice(r.pos, r.end).replace(/^\/[/*]|\*\/$/g, '').replace(/^\s*\*/gm, '').trim();
-    if (!body || TODO.test(body) || DIRECTIVE.test(body) || /^[\w$.]+\(.*\)\s*;?$/.test(body)) return false;
+    if (!body || TODO.test(body) || DIRECTIVE.test(body) || EMPTY_MARKER.test(body) || /^[\w$.]+\(.*\)\s*;?$/.test(body)) return false;
     return !about || about.test(body);
   });
 }
@@ -97,24 +110,23 @@ function receiverRoot(e: ts.Expression): string | undefined {
   }
 }
 
-const automationFiles = new WeakMap<object, boolean>();
-function isAutomationFile(ctx: RuleContext): boolean {
-  let v = automationFiles.get(ctx.facts);
-  if (v === undefined) {
-    v = [...ctx.facts.bindings.values()].some((b) => AUTOMATION_MODULES.has(b.module));
-    automationFiles.set(ctx.facts, v);
-  }
-  return v;
+/** What the checks need of the file, computed once per file in the rule's closure. */
+interface FileScope {
+  ctx: Ctx;
+  /** The file imports a browser-automation library. */
+  automation(): boolean;
+  /** Receivers that are the project's logger here (view.logger's bindings, request loggers). */
+  loggers: ReadonlySet<string>;
 }
 
 /** A call on a Playwright/Puppeteer page, frame or element, in a file that uses one. */
-function isPageCall(call: ts.CallExpression, ctx: RuleContext): boolean {
+function isPageCall(call: ts.CallExpression, scope: FileScope): boolean {
   const root = receiverRoot(call.expression);
-  return !!root && ts.isPropertyAccessExpression(call.expression) && PAGE_OBJECTS.test(root) && isAutomationFile(ctx);
+  return !!root && ts.isPropertyAccessExpression(call.expression) && PAGE_OBJECTS.test(root) && scope.automation();
 }
 
 /** An awaited expression that is not I/O: a probe, a sleep, a page interaction (and `Promise.all` of those). */
-function awaitsNoIo(e: ts.Expression, ctx: RuleContext): boolean {
+function awaitsNoIo(e: ts.Expression, scope: FileScope): boolean {
   const x = skipOuter(e);
   if (ts.isNewExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'Promise') {
     // new Promise((r) => setTimeout(r, ms))
@@ -125,25 +137,26 @@ function awaitsNoIo(e: ts.Expression, ctx: RuleContext): boolean {
   }
   if (!ts.isCallExpression(x)) return false;
   const name = calleeName(x);
-  if (PROBES.test(name) || SLEEPS.test(name) || isPageCall(x, ctx) || (BODY_READS.test(name) && x.arguments.length === 0)) return true;
+  if (PROBES.test(name) || SLEEPS.test(name) || isPageCall(x, scope) || (BODY_READS.test(name) && x.arguments.length === 0)) return true;
   if (ts.isPropertyAccessExpression(x.expression) && ts.isIdentifier(x.expression.expression) && x.expression.expression.text === 'Promise' &&
     x.arguments.length === 1 && ts.isArrayLiteralExpression(x.arguments[0])) {
     const items = x.arguments[0].elements;
-    return items.length > 0 && items.every((i) => !ts.isSpreadElement(i) && awaitsNoIo(i, ctx));
+    return items.length > 0 && items.every((i) => !ts.isSpreadElement(i) && awaitsNoIo(i, scope));
   }
   return false;
 }
 
 /** Does the try block do I/O: an await, or a call on a known external client? Existence probes, sleeps and page interactions do not count. Bounded walk. */
-function tryDoesIo(tryBlock: ts.Block, ctx: RuleContext): boolean {
+function tryDoesIo(tryBlock: ts.Block, scope: FileScope, skip: RegExp = PROBES): boolean {
+  const ctx = scope.ctx;
   let found = false;
   let budget = 2000;
   const visit = (n: ts.Node): void => {
     if (found || --budget < 0) return;
     if (isFunctionLike(n)) return;
-    if (ts.isAwaitExpression(n) && !awaitsNoIo(n.expression, ctx)) { found = true; return; }
+    if (ts.isAwaitExpression(n) && !awaitsNoIo(n.expression, scope) && !(ts.isCallExpression(skipOuter(n.expression)) && skip.test(calleeName(skipOuter(n.expression) as ts.CallExpression)))) { found = true; return; }
     if (ts.isForOfStatement(n) && n.awaitModifier) { found = true; return; }
-    if (ts.isCallExpression(n) && !PROBES.test(calleeName(n)) && externalCall(n, ctx.facts, ctx.project, ctx.config.externalModules)) { found = true; return; }
+    if (ts.isCallExpression(n) && !PROBES.test(calleeName(n)) && !skip.test(calleeName(n)) && externalCall(n, ctx.facts, ctx.project, ctx.config.externalModules)) { found = true; return; }
     ts.forEachChild(n, visit);
   };
   visit(tryBlock);
@@ -152,10 +165,41 @@ function tryDoesIo(tryBlock: ts.Block, ctx: RuleContext): boolean {
 
 /** `try { fs.unlinkSync(tmp) } catch {}`, `try { await page.waitForNavigation() } catch {}`: a single best-effort call. */
 function isCleanup(tryBlock: ts.Block): boolean {
-  if (tryBlock.statements.length !== 1) return false;
-  const st = tryBlock.statements[0];
-  const call = ts.isExpressionStatement(st) ? awaitedCall(st.expression) : undefined;
-  return !!call && (CLEANUP.test(calleeName(call)) || BEST_EFFORT.test(calleeName(call)));
+  // one best-effort call, or a run of cleanup calls (`await page.close(); await browser.close();`)
+  if (tryBlock.statements.length === 0) return false;
+  return tryBlock.statements.every((st) => {
+    const call = ts.isExpressionStatement(st) ? awaitedCall(st.expression) : undefined;
+    return !!call && (CLEANUP.test(calleeName(call)) || (tryBlock.statements.length === 1 && BEST_EFFORT.test(calleeName(call))));
+  });
+}
+
+/** The catch only falls back: empty, or `return <value>` / `x = <value>` statements that do not call anything. */
+function onlyFallsBack(block: ts.Block): boolean {
+  return block.statements.every((st) => {
+    const e = ts.isReturnStatement(st) ? st.expression : ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken ? st.expression.right : null;
+    if (e === null) return false;
+    let calls = false;
+    const visit = (n: ts.Node): void => { if (calls || isFunctionLike(n)) return; if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n)) { calls = true; return; } ts.forEachChild(n, visit); };
+    if (e) visit(e);
+    return !calls;
+  });
+}
+
+/** Names of the calls in `node` (not inside nested functions). */
+function callNames(node: ts.Node): string[] {
+  const names: string[] = [];
+  const visit = (n: ts.Node): void => { if (isFunctionLike(n)) return; if (ts.isCallExpression(n)) names.push(calleeName(n)); ts.forEachChild(n, visit); };
+  visit(node);
+  return names;
+}
+
+/**
+ * Probes where failure is the answer: an optional file or module read whose catch falls back to a
+ * default, and "ensure it exists" code whose try looks the thing up and whose catch creates it.
+ */
+function isProbe(tryBlock: ts.Block, block: ts.Block, scope: FileScope): boolean {
+  if (onlyFallsBack(block) && !tryDoesIo(tryBlock, scope, OPTIONAL_READS) && callNames(tryBlock).some((n) => OPTIONAL_READS.test(n))) return true;
+  return block.statements.length > 0 && callNames(tryBlock).some((n) => LOOKUPS.test(n)) && callNames(block).some((n) => CREATES.test(n));
 }
 
 /**
@@ -172,7 +216,7 @@ function inFailureHandling(clause: ts.CatchClause): boolean {
 }
 
 /** Does the catch body hand the failure on or record it? throw, a log/report call, next/reject/done/cb. */
-function handlesFailure(block: ts.Block): boolean {
+function handlesFailure(block: ts.Block, loggers: ReadonlySet<string> = new Set()): boolean {
   let handled = false;
   const visit = (n: ts.Node): void => {
     if (handled || isFunctionLike(n)) return;
@@ -185,6 +229,8 @@ function handlesFailure(block: ts.Block): boolean {
       // a Result/Either failure value: the caller gets the failure (hoppscotch: return E.left(USER_HISTORY_NOT_FOUND); neverthrow: err(e))
       if (/^(left|Left|err|Err)$/.test(name) && ts.isReturnStatement(n.parent)) { handled = true; return; }
       if (/^(error|warn|fatal|info|log|debug|trace|exception)$/.test(name) && /log|console|sentry|logger|rollbar|bugsnag/i.test(recv)) { handled = true; return; }
+      // the project's logger under any name (ctx.view.logger: `audit.warning('…')`, `req.log.error(…)`)
+      if (recv && loggers.has(recv)) { handled = true; return; }
       // the project's own log helpers: log(), this.log(), debugLog(), logError(), logger()
       if (/^(log|logger)$|^(log|debug|warn|error)[A-Z]|[a-z]Log$/.test(name)) { handled = true; return; }
     }
@@ -198,14 +244,16 @@ function usesName(node: ts.Node, name: string): boolean {
   let used = false;
   const visit = (n: ts.Node): void => {
     if (used) return;
-    if (ts.isIdentifier(n) && n.text === name && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) { used = true; return; }
+    // `err.message` reads it, `{ error: 'Failed' }` does not (a key), `{ error }` does (shorthand)
+    if (ts.isIdentifier(n) && n.text === name && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) &&
+      !((ts.isPropertyAssignment(n.parent) || ts.isMethodDeclaration(n.parent) || ts.isPropertyDeclaration(n.parent)) && n.parent.name === n)) { used = true; return; }
     ts.forEachChild(n, visit);
   };
   visit(node);
   return used;
 }
 
-function contextName(node: ts.Node, ctx: RuleContext): string {
+function contextName(node: ts.Node, ctx: Ctx): string {
   const fn = enclosingFunction(node);
   const named = fn && functionName(fn);
   if (named) return named;
@@ -263,7 +311,8 @@ function fallsThroughToUndefined(clause: ts.CatchClause): boolean {
 }
 
 /** `.catch` on a zod/yup schema, after a wait/cleanup call, a page interaction or a response body read. */
-function notALostPromise(call: ts.CallExpression, ctx: RuleContext): boolean {
+function notALostPromise(call: ts.CallExpression, scope: FileScope): boolean {
+  const ctx = scope.ctx;
   const recv = skipOuter((call.expression as ts.PropertyAccessExpression).expression);
   const root = rootIdentifier(recv);
   if (root && SCHEMA_MODULES.has(ctx.facts.bindings.get(root)?.module ?? '')) return true;
@@ -272,7 +321,7 @@ function notALostPromise(call: ts.CallExpression, ctx: RuleContext): boolean {
   if (ts.isCallExpression(base) && BODY_READS.test(calleeName(base)) && base.arguments.length === 0) return true;
   if (ts.isCallExpression(recv)) {
     const name = calleeName(recv);
-    if (CLEANUP.test(name) || BEST_EFFORT.test(name) || isPageCall(recv, ctx)) return true;
+    if (CLEANUP.test(name) || BEST_EFFORT.test(name) || isPageCall(recv, scope)) return true;
     // `.then(() => true).catch(() => false)`: an existence probe answering yes or no
     if (name === 'then' && recv.arguments.length === 1) {
       const h = skipOuter(recv.arguments[0]);
@@ -289,71 +338,100 @@ function statementOf(node: ts.Node): ts.Node {
   return n;
 }
 
-export const swallowedError = defineRule({
-  id: 'swallowed-error',
-  checklist: 'understand',
-  severity: 'warning',
-  summary: 'An error caught and dropped leaves no trace: the request fails or returns wrong data and nobody can tell why.',
-  fixable: true,
-  fileKinds: ['server'],
-  visit: {
-    CatchClause(clause, ctx) {
-      const block = clause.block;
-      const decl = clause.variableDeclaration;
-      const name = decl && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
-      if (decl && !name) return; // destructured: the error is used
-      if (name && name.startsWith('_')) return; // `catch (_err)`: ignoring it is the declared intent
-      if (blockHasExplanation(ctx.text, block)) return;
-      const tryBlock = (clause.parent as ts.TryStatement).tryBlock;
-      const empty = block.statements.length === 0;
-      if (empty && (isCleanup(tryBlock) || inFailureHandling(clause))) return;
-      if (!empty && ((name && usesName(block, name)) || handlesFailure(block))) return;
-      if (!tryDoesIo(tryBlock, ctx) || inPageFunction(clause)) return;
-      const what = empty ? 'This empty catch drops the error' : name ? `The catch never looks at \`${name}\`` : 'This catch has no error binding';
-      ctx.report({
-        start: clause.getStart(ctx.sourceFile),
-        end: decl ? clause.variableDeclaration!.getEnd() + 1 : clause.getStart(ctx.sourceFile) + 5,
-        message: `${what}: when the I/O in the try block fails, nothing is logged and nobody can tell why. Log it with context${empty ? ', and rethrow if there is no sensible fallback' : ''}.`,
-        fixes: catchFixes(clause, name, empty, ctx),
-      });
+/** Receivers that are the project's logger in this file: its bindings of view.logger's module, the factory's binding, request loggers. */
+function projectLoggerNames(ctx: Ctx): Set<string> {
+  const names = new Set<string>(ctx.view.requestLoggers);
+  const l = ctx.view.logger;
+  if (!l) return names;
+  for (const b of ctx.facts.bindings.values()) if (namesLoggerModule(ctx, l, b.module)) names.add(b.local);
+  if (l.factory) names.add(l.factory.binding);
+  return names;
+}
+
+export const swallowedError = createRule({
+  meta: {
+    id: 'swallowed-error',
+    checklist: 'understand',
+    severity: 'warning',
+    summary: 'An error caught and dropped leaves no trace: the request fails or returns wrong data and nobody can tell why.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      emptyCatch: 'This empty catch drops the error: when the I/O in the try block fails, nothing is logged and nobody can tell why. Log it with context, and rethrow if there is no sensible fallback.',
+      unusedCatch: 'The catch never looks at `{{name}}`: when the I/O in the try block fails, nothing is logged and nobody can tell why. Log it with context.',
+      unboundCatch: 'This catch has no error binding: when the I/O in the try block fails, nothing is logged and nobody can tell why. Log it with context.',
+      swallowedRejection: '.catch({{handler}}) swallows the rejection{{fallback}}: when it fails, nothing is logged. Log the error with context.',
     },
-    CallExpression(call, ctx) {
-      const callee = call.expression;
-      if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'catch' || call.arguments.length !== 1) return;
-      const handler = skipOuter(call.arguments[0]);
-      let fallback: string | undefined;
-      if (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) {
-        const p = handler.parameters[0];
-        if (p && (!ts.isIdentifier(p.name) || p.name.text.startsWith('_') || usesName(handler.body, p.name.text))) return;
-        const body = handler.body;
-        if (ts.isBlock(body)) {
-          if (body.statements.length > 0 || blockHasExplanation(ctx.text, body)) return;
-        } else {
-          const b = skipOuter(body);
-          const isFallback = FALLBACK_VALUES.has(b.kind) || (ts.isIdentifier(b) && b.text === 'undefined') ||
-            (ts.isArrayLiteralExpression(b) && b.elements.length === 0) || (ts.isObjectLiteralExpression(b) && b.properties.length === 0) ||
-            ts.isNumericLiteral(b) || ts.isStringLiteralLike(b);
-          if (!isFallback) return;
-          fallback = b.getText(ctx.sourceFile);
+  },
+  defaultOptions: {},
+  create(ctx) {
+    // browser modules (UI shows its own feedback) and test helpers, wherever they live
+    if (notServerFile(ctx.view)) return {};
+    let automation: boolean | undefined;
+    const scope: FileScope = {
+      ctx,
+      automation: () => (automation ??= [...ctx.facts.bindings.values()].some((b) => AUTOMATION_MODULES.has(b.module))),
+      loggers: projectLoggerNames(ctx),
+    };
+    return {
+      CatchClause(clause) {
+        const block = clause.block;
+        const decl = clause.variableDeclaration;
+        const name = decl && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+        if (decl && !name) return; // destructured: the error is used
+        if (name && name.startsWith('_')) return; // `catch (_err)`: ignoring it is the declared intent
+        if (blockHasExplanation(ctx.text, block)) return;
+        const tryBlock = (clause.parent as ts.TryStatement).tryBlock;
+        const empty = block.statements.length === 0;
+        if (empty && (isCleanup(tryBlock) || inFailureHandling(clause))) return;
+        if (!empty && ((name && usesName(block, name)) || handlesFailure(block, scope.loggers))) return;
+        if (!tryDoesIo(tryBlock, scope) || inPageFunction(clause) || inBrowserSpan(ctx.view, clause) || isProbe(tryBlock, block, scope)) return;
+        ctx.report({
+          start: clause.getStart(ctx.sourceFile),
+          end: decl ? clause.variableDeclaration!.getEnd() + 1 : clause.getStart(ctx.sourceFile) + 5,
+          ...(empty ? { messageId: 'emptyCatch' as const } : name ? { messageId: 'unusedCatch' as const, data: { name } } : { messageId: 'unboundCatch' as const }),
+          fix: () => catchFixes(clause, name, empty, ctx),
+        });
+      },
+      CallExpression(call) {
+        const callee = call.expression;
+        if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'catch' || call.arguments.length !== 1) return;
+        const handler = skipOuter(call.arguments[0]);
+        let fallback: string | undefined;
+        if (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) {
+          const p = handler.parameters[0];
+          if (p && (!ts.isIdentifier(p.name) || p.name.text.startsWith('_') || usesName(handler.body, p.name.text))) return;
+          const body = handler.body;
+          if (ts.isBlock(body)) {
+            if (body.statements.length > 0 || blockHasExplanation(ctx.text, body)) return;
+          } else {
+            const b = skipOuter(body);
+            const isFallback = FALLBACK_VALUES.has(b.kind) || (ts.isIdentifier(b) && b.text === 'undefined') ||
+              (ts.isArrayLiteralExpression(b) && b.elements.length === 0) || (ts.isObjectLiteralExpression(b) && b.properties.length === 0) ||
+              ts.isNumericLiteral(b) || ts.isStringLiteralLike(b);
+            if (!isFallback) return;
+            fallback = b.getText(ctx.sourceFile);
+          }
+        } else if (!(ts.isIdentifier(handler) && NOOP_HANDLERS.test(handler.text)) && !(ts.isPropertyAccessExpression(handler) && handler.name.text === 'noop')) {
+          return;
         }
-      } else if (!(ts.isIdentifier(handler) && NOOP_HANDLERS.test(handler.text)) && !(ts.isPropertyAccessExpression(handler) && handler.name.text === 'noop')) {
-        return;
-      }
-      if (notALostPromise(call, ctx) || inPageFunction(call)) return;
-      const st = statementOf(call);
-      if (explains(ctx.text, ts.getLeadingCommentRanges(ctx.text, st.pos), ABOUT_FAILURE) || explains(ctx.text, ts.getTrailingCommentRanges(ctx.text, st.end))) return;
-      ctx.report({
-        node: callee.name,
-        message: `.catch(${handler.getText(ctx.sourceFile).slice(0, 30)}) swallows the rejection${fallback ? ` and returns ${fallback}` : ''}: when it fails, nothing is logged. Log the error with context.`,
-        fixes: promiseCatchFixes(call, handler, fallback, ctx),
-      });
-    },
+        if (notALostPromise(call, scope) || inPageFunction(call) || inBrowserSpan(ctx.view, call)) return;
+        const st = statementOf(call);
+        if (explains(ctx.text, ts.getLeadingCommentRanges(ctx.text, st.pos), ABOUT_FAILURE) || explains(ctx.text, ts.getTrailingCommentRanges(ctx.text, st.end))) return;
+        ctx.report({
+          node: callee.name,
+          messageId: 'swallowedRejection',
+          data: { handler: handler.getText(ctx.sourceFile).slice(0, 30), fallback: fallback ? ` and returns ${fallback}` : '' },
+          fix: () => promiseCatchFixes(call, handler, fallback, ctx),
+        });
+      },
+    };
   },
 });
 
-function catchFixes(clause: ts.CatchClause, name: string | undefined, empty: boolean, ctx: RuleContext): Fix[] {
+function catchFixes(clause: ts.CatchClause, name: string | undefined, empty: boolean, ctx: Ctx): Fix[] {
   const sf = ctx.sourceFile;
-  const logger = chooseLogger(ctx, clause) ?? consoleLogger();
+  const logger = chooseLogger(ctx, clause) ?? consoleLogger(ctx);
   const errName = name ?? freeErrorName(clause);
   const label = `${contextName(clause, ctx)} failed`;
   const s = semi(ctx.style);
@@ -396,22 +474,29 @@ function catchFixes(clause: ts.CatchClause, name: string | undefined, empty: boo
   return [{ ...cont, isPreferred: true }, rethrow];
 }
 
-/** What the promise was: `getUser` for `getUser(id).then(f)`, `cache.refresh`, `job`. */
-function promiseLabel(recv: ts.Expression, ctx: RuleContext): string {
+/**
+ * The operation the promise stands for, from the code's names (never a cut source snippet):
+ * `getUser` for `getUser(id).then(f)`, `user.findMany` for `this.prisma.user.findMany(…)`, else
+ * the function around it.
+ */
+function promiseLabel(recv: ts.Expression, ctx: Ctx): string {
   let x = skipOuter(recv);
   while (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(then|finally)$/.test(x.expression.name.text)) x = skipOuter(x.expression.expression);
-  const text = (ts.isCallExpression(x) ? x.expression : x).getText(ctx.sourceFile).replace(/\s+/g, ' ');
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  const names: string[] = [];
+  let c: ts.Expression = ts.isCallExpression(x) ? skipOuter(x.expression) : x;
+  while (ts.isPropertyAccessExpression(c) && names.length < 2) { names.unshift(c.name.text); c = skipOuter(c.expression); }
+  if (ts.isIdentifier(c) && names.length < 2) names.unshift(c.text);
+  return names.length ? names.join('.') : contextName(recv, ctx);
 }
 
-function promiseCatchFixes(call: ts.CallExpression, handler: ts.Expression, fallback: string | undefined, ctx: RuleContext): Fix[] {
-  const logger = chooseLogger(ctx, call) ?? consoleLogger();
+function promiseCatchFixes(call: ts.CallExpression, handler: ts.Expression, fallback: string | undefined, ctx: Ctx): Fix[] {
+  const logger = chooseLogger(ctx, call) ?? consoleLogger(ctx);
   const label = promiseLabel((call.expression as ts.PropertyAccessExpression).expression, ctx);
   const log = logCall(ctx, logger, 'warn', `${label} failed`, 'err');
   const s = semi(ctx.style);
   // two statements on one line need a separator even in a semicolon-free file
   const replacement = fallback ? `(err) => { ${log}; return ${fallback}${s} }` : `(err) => ${log}`;
-  const describe = logger.structured ? logger.describe : 'console.warn (no logger found; set failpath.logger to use yours)';
+  const describe = logger.structured ? logger.describe : logger.describe.replace(/^console\.error/, 'console.warn');
   return [{
     title: `Log the error with ${describe}${fallback ? ` and keep the ${fallback} fallback` : ''}`,
     edits: [...logger.setup, { start: handler.getStart(ctx.sourceFile), end: handler.getEnd(), newText: replacement }],

@@ -17,10 +17,15 @@
  * (`page.evaluate(() => …)`).
  */
 import * as ts from 'typescript';
-import { defineRule, type Fix, type RuleContext } from '../engine/types';
+import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
 import { chooseLogger, logCallExpr, type Level, type LoggerChoice } from '../fixes/logger';
+import { isLoggerModule } from '../fixes/logCall';
+import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
+import { KNOWLEDGE, type LoggerStyle } from '../knowledge';
+
+type Ctx = RuleContextV2<'unstructured'>;
 
 const LEVELS: Record<string, Level> = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug', trace: 'debug' };
 const ERROR_NAMES = /^(err|error|e|ex|exc|exception|cause|reason|failure)$/i;
@@ -29,23 +34,24 @@ const LOGGER_FILE = /(^|[\\/])(logger|logging|log|logs)([\\/]|(\.[\w-]+)?\.[cm]?
 const MESSAGE_NAMES = /^(msg|message|text|line|banner)$/;
 /** Property names that say little on their own: `rows.length` becomes `rowsLength`. */
 const GENERIC_PROPS = new Set(['id', 'name', 'type', 'data', 'value', 'length', 'size', 'count', 'message', 'code', 'status', 'statusCode', 'result', 'key', 'url']);
-/** Keys the library writes itself: a field with this name would clobber it. */
-const RESERVED: Record<string, ReadonlySet<string>> = {
-  pino: new Set(['level', 'time', 'msg', 'pid', 'hostname']),
-  bunyan: new Set(['level', 'time', 'msg', 'pid', 'hostname', 'v', 'name', 'src']),
-  winston: new Set(['level', 'message']),
-  nestjs: new Set(['message']),
-};
-/** Flags that gate diagnostic output: DEBUG, verbose, isDev, ENABLE_LOGGING, debugMode… */
-const DEV_FLAGS = /debug|verbose|^(is_?)?dev(elopment)?(_?mode)?$|enable_?logging|log(ging)?_?enabled/i;
+/** Flags that gate diagnostic output: DEBUG, verbose, isDev, isLocalDev, IS_DEV_ENV, ENABLE_LOGGING, debugMode… */
+const DEV_FLAGS = /debug|verbose|^(is_?)?(local_?)?dev(elopment)?(_?(mode|env|environment))?$|enable_?logging|log(ging)?_?enabled/i;
+/** `!isProd`, `!IS_PRODUCTION`: a development guard written the other way round. */
+const PROD_FLAGS = /^(is_?)?prod(uction)?(_?(mode|env))?$/i;
+/** `// eslint-disable-next-line no-console` above, or `// eslint-disable-line no-console` after: the author chose the console. */
+const ESLINT_NEXT_LINE = /eslint-disable-next-line\b[^\n]*\bno-console\b/;
+const ESLINT_LINE = /eslint-disable-line\b[^\n]*\bno-console\b/;
+const ESLINT_FILE = /\/\*\s*eslint-disable\s+(?:[^*]*,\s*)?no-console\b/;
 
 /**
  * The file implements the project's own logger (`class Logger`, or a top-level `log`/`logger`
  * that is not made by a logging library): its console calls are the logger's output.
  */
-function definesLogger(ctx: RuleContext): boolean {
+function definesLogger(ctx: Ctx): boolean {
   const f = ctx.facts;
   if (f.moduleNames.has('Logger') && !f.bindings.has('Logger')) return true;
+  // the Session knows where the project's logger lives: another file's top-level `logger` is a user of it
+  if (ctx.view.logger) return isLoggerModule(ctx);
   for (const name of ['log', 'logger']) {
     if (f.moduleNames.has(name) && !f.bindings.has(name) && f.logger?.name !== name) return true;
   }
@@ -74,6 +80,10 @@ function isDevCondition(cond: ts.Expression): boolean {
   const c = skipOuter(cond);
   if (ts.isIdentifier(c)) return DEV_FLAGS.test(c.text);
   if (ts.isPropertyAccessExpression(c)) return DEV_FLAGS.test(c.name.text);
+  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) {
+    const x = skipOuter(c.operand);
+    return PROD_FLAGS.test(ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : '');
+  }
   if (!ts.isBinaryExpression(c)) return false;
   const op = c.operatorToken.kind;
   if (op === ts.SyntaxKind.AmpersandAmpersandToken) return isDevCondition(c.left) || isDevCondition(c.right);
@@ -107,32 +117,65 @@ function consoleIsTheChannel(call: ts.CallExpression): boolean {
   return inPageFunction(call);
 }
 
-export const unstructuredLog = defineRule({
-  id: 'unstructured-log',
-  checklist: 'monitor',
-  severity: 'warning',
-  summary: 'console output in server code has no level, no fields and no request context: it cannot be queried, alerted on or correlated.',
-  fixable: true,
-  fileKinds: ['server'],
-  // a library or tool package (no server, database, queue or logger among its dependencies) talks to its user through the console
-  applies: (ctx) => ctx.project.service !== false && !LOGGER_FILE.test(ctx.fileName) && !ctx.facts.moduleNames.has('console') && !ctx.facts.bindings.has('console') && !definesLogger(ctx),
-  visit: {
-    CallExpression(call, ctx) {
-      const callee = call.expression;
-      if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'console') return;
-      const method = callee.name.text;
-      const level = LEVELS[method];
-      if (!level) return;
-      // console.log() / console.log(''): a blank line in console output, no information to move
-      const only = call.arguments.length === 1 ? skipOuter(call.arguments[0]) : undefined;
-      if (call.arguments.length === 0 || (only && ts.isStringLiteralLike(only) && only.text.trim() === '')) return;
-      if (consoleIsTheChannel(call)) return;
-      ctx.report({
-        node: callee,
-        message: `console.${method}() writes an unstructured line: no level to alert on, no fields to query, no request id to follow. Use the structured logger.`,
-        fixes: buildFixes(call, level, ctx),
-      });
+/** The statement after the console call's statement (other console lines skipped) is `process.exit(…)`: nothing asynchronous flushes after it. */
+function justBeforeExit(call: ts.CallExpression): boolean {
+  const st = call.parent;
+  const block = st && ts.isExpressionStatement(st) ? st.parent : undefined;
+  if (!block || !(ts.isBlock(block) || ts.isSourceFile(block) || ts.isCaseClause(block) || ts.isDefaultClause(block))) return false;
+  const list = block.statements as ts.NodeArray<ts.Statement>;
+  for (let i = list.indexOf(st as ts.Statement) + 1; i < list.length; i++) {
+    const next = list[i];
+    if (!ts.isExpressionStatement(next)) return false;
+    const e = skipOuter(next.expression);
+    if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !ts.isIdentifier(e.expression.expression)) return false;
+    const [obj, method] = [e.expression.expression.text, e.expression.name.text];
+    if (obj === 'process' && (method === 'exit' || method === 'abort')) return true;
+    if (obj !== 'console') return false;
+  }
+  return false;
+}
+
+/** The line above carries `eslint-disable-next-line no-console`, or the line itself `eslint-disable-line no-console`. */
+function consoleAllowedByEslint(text: string, call: ts.CallExpression, sf: ts.SourceFile): boolean {
+  const start = call.getStart(sf);
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const prevStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 2) + 1 : lineStart;
+  const lineEnd = text.indexOf('\n', start);
+  return (lineStart > 0 && ESLINT_NEXT_LINE.test(text.slice(prevStart, lineStart))) || ESLINT_LINE.test(text.slice(start, lineEnd === -1 ? text.length : lineEnd));
+}
+
+export const unstructuredLog = createRule({
+  meta: {
+    id: 'unstructured-log',
+    checklist: 'monitor',
+    severity: 'warning',
+    summary: 'console output in server code has no level, no fields and no request context: it cannot be queried, alerted on or correlated.',
+    fixable: true,
+    fileKinds: ['server'],
+    messages: {
+      unstructured: 'console.{{method}}() writes an unstructured line: no level to alert on, no fields to query, no request id to follow. Use the structured logger.',
     },
+  },
+  defaultOptions: {},
+  create(ctx) {
+    // a library or tool package (no server, database, queue or logger among its dependencies) talks to its user through the console;
+    // browser code, test helpers and bootstrap files (telemetry/config preload, before any logger exists) are not service logs
+    if (ctx.project.service === false || LOGGER_FILE.test(ctx.fileName) || ctx.facts.moduleNames.has('console') || ctx.facts.bindings.has('console') ||
+      notServerFile(ctx.view, ['bootstrap']) || definesLogger(ctx) || ESLINT_FILE.test(ctx.text)) return {};
+    return {
+      CallExpression(call) {
+        const callee = call.expression;
+        if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'console') return;
+        const method = callee.name.text;
+        const level = LEVELS[method];
+        if (!level) return;
+        // console.log() / console.log(''): a blank line in console output, no information to move
+        const only = call.arguments.length === 1 ? skipOuter(call.arguments[0]) : undefined;
+        if (call.arguments.length === 0 || (only && ts.isStringLiteralLike(only) && only.text.trim() === '')) return;
+        if (consoleIsTheChannel(call) || inBrowserSpan(ctx.view, call) || justBeforeExit(call) || consoleAllowedByEslint(ctx.text, call, ctx.sourceFile)) return;
+        ctx.report({ node: callee, messageId: 'unstructured', data: { method }, fix: () => buildFixes(call, level, ctx) });
+      },
+    };
   },
 });
 
@@ -264,11 +307,13 @@ function trimSeparator(msg: string): string {
   return `${m[1]}${m[2]}${m[1]}`;
 }
 
-function buildFixes(call: ts.CallExpression, level: Level, ctx: RuleContext): Fix[] {
+function buildFixes(call: ts.CallExpression, level: Level, ctx: Ctx): Fix[] {
   if (call.arguments.some((a) => ts.isSpreadElement(a))) return [];
   // only rewrite statements whose value is not used: console.x() returns undefined, a logger may not
   if (!ts.isExpressionStatement(call.parent) && !(ts.isArrowFunction(call.parent) && call.parent.body === call)) return [];
   const logger = chooseLogger(ctx, call);
+  // the project has a logger this spot cannot reach: no edit, and no claim that none exists
+  if (!logger && ctx.view.logger) return [];
   if (!logger) {
     return [{
       title: 'Configure a structured logger for Failpath (failpath.logger) — no logger found in this project',
@@ -288,7 +333,7 @@ function buildFixes(call: ts.CallExpression, level: Level, ctx: RuleContext): Fi
 }
 
 /** The logger call replacing `call`, or undefined when the arguments cannot be mapped faithfully. */
-function rewrite(call: ts.CallExpression, level: Level, logger: LoggerChoice, ctx: RuleContext): string | undefined {
+function rewrite(call: ts.CallExpression, level: Level, logger: LoggerChoice, ctx: Ctx): string | undefined {
   const sf = ctx.sourceFile;
   let args = [...call.arguments];
   let msg: string | undefined;
@@ -311,7 +356,7 @@ function rewrite(call: ts.CallExpression, level: Level, logger: LoggerChoice, ct
     msg = args.shift()!.getText(sf);
   }
   let errExpr: string | undefined;
-  const fields = new Fields(RESERVED[logger.style] ?? new Set());
+  const fields = new Fields(logger.style === 'console' ? new Set() : new Set(KNOWLEDGE.loggerReservedKeys(logger.style as LoggerStyle)));
   // a message that is a name ('totalInvestment', 'order.quantity') labels the value after it
   const label = first && ts.isStringLiteral(first) && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(first.text) ? first.text : undefined;
   if (label) fields.label = label.split('.').map((p, i) => (i ? p[0].toUpperCase() + p.slice(1) : p)).join('');
