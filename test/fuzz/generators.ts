@@ -122,4 +122,7 @@ export const PATHOLOGICAL: readonly (readonly [string, string])[] = [
   ['unclosed call, open comment', 'fetch(/*'],
   ['unclosed call, directive comment', 'fetch(/* failpath-disable */'],
   ['empty', ''],
+  // found by the fuzz campaign: TypeScript's parser reads the expression after `async` twice per level
+  ['nested async( calls', 'x = ' + 'async('.repeat(30) + ')'.repeat(30)],
+  ['nested async function callbacks, unclosed', '(async function () { '.repeat(30)],
 ];

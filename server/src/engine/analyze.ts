@@ -14,6 +14,7 @@ import { parseSuppressions, type Suppressions } from './suppress';
 import type { Finding, Rule, RuleContext, ReportDescriptor, Severity } from './types';
 import { ALL_RULES } from '../rules';
 import { createSummaryCollector, emptySummary, type FileSummary } from './summary';
+import { parseHazard } from './parseGuard';
 
 export interface AnalyzeInput {
   text: string;
@@ -66,6 +67,12 @@ export function parse(text: string, fileName: string): ts.SourceFile {
   return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
 }
 
+/** JSX files are scanned with JSX rules (the guard's tokens match the parser's). */
+function languageVariantFor(fileName: string): ts.LanguageVariant {
+  const kind = scriptKindFor(fileName) ?? ts.ScriptKind.TS;
+  return kind === ts.ScriptKind.TSX || kind === ts.ScriptKind.JSX || kind === ts.ScriptKind.JS ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
+}
+
 export function syntaxErrorCount(sf: ts.SourceFile): number {
   return (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
 }
@@ -90,6 +97,8 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   if (!config.enable) return result;
   if (text.length > MAX_FILE_CHARS) return { ...result, skipped: `file is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB` };
   if (looksBinary(text)) return { ...result, skipped: 'file looks binary (NUL bytes)' };
+  const hazard = parseHazard(text, languageVariantFor(fileName));
+  if (hazard) return { ...result, skipped: `not parsed: ${hazard}` };
 
   const project = input.project ?? EMPTY_PROJECT;
   let sf: ts.SourceFile;

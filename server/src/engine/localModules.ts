@@ -11,6 +11,7 @@
 import { readWorkspaceText } from './readSource';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { parseHazard } from './parseGuard';
 import { FLAG_MODULES, LOGGER_MODULES } from './modules';
 
 export type LoggerLibrary = 'pino' | 'winston' | 'bunyan' | 'log4js' | 'nestjs';
@@ -86,8 +87,11 @@ export function findLocalModules(root: string, roots?: readonly string[]): Local
 /** What a module exports that fixes can use. Pure: text in, facts out. */
 export function analyzeLocalModule(text: string, fileName: string): LocalModules {
   let sf: ts.SourceFile;
+  const js = /\.[cm]?jsx?$/.test(fileName);
+  // a module TypeScript's parser would take exponential time on is not read (parseGuard.ts)
+  if (parseHazard(text, js ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard)) return {};
   try {
-    sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+    sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, js ? ts.ScriptKind.JS : ts.ScriptKind.TS);
   } catch {
     return {};
   }
