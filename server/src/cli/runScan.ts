@@ -6,7 +6,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { Scanner, applyProjectSignals, type ScanOptions, type ScannedFile } from '../engine/scan';
 
 export function workerThreshold(): number {
@@ -14,10 +14,15 @@ export function workerThreshold(): number {
   return Number.isInteger(v) && v > 0 ? v : 200;
 }
 
+/** How the CLI starts a scan worker (dist/scan-worker.js); the fuzz campaign starts its workers the same way. */
+export function scanWorkerOptions(options: ScanOptions): WorkerOptions {
+  return { workerData: options };
+}
+
 async function onWorkers(files: string[], options: ScanOptions, signals?: { processEvents: string[]; healthRoutes: number }, onlyRules?: string[]): Promise<ScannedFile[]> {
   const count = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4, Math.ceil(files.length / 50)));
   const script = path.join(__dirname, 'scan-worker.js');
-  const workers = Array.from({ length: count }, () => new Worker(script, { workerData: options }));
+  const workers = Array.from({ length: count }, () => new Worker(script, scanWorkerOptions(options)));
   // interleave so each worker gets a mix of folders (similar sizes)
   const batches: string[][] = Array.from({ length: count }, () => []);
   files.forEach((f, i) => batches[i % count].push(f));
