@@ -37,7 +37,7 @@ import { entryFromResult } from './engine/readiness/build';
 import { describeRoutes } from './engine/readiness/projectIndex';
 import { isSourceFile } from './engine/files';
 import {
-  Commands, FIX_ALL_KIND, SETTINGS_SECTION, Requests, Notifications,
+  Commands, FIX_ALL_KIND, SETTINGS_SECTION, Requests, Notifications, UNTRUSTED_GIT_MESSAGE,
   type DocumentationArgs, type InitializationOptions, type ReadinessParams, type ReadinessResult, type BranchReportParams, type BranchReportResult,
   type RouteListItem, type WhoReachesParams, type WhoReachesResult,
 } from '../../shared/protocol';
@@ -180,6 +180,7 @@ function readOptions(raw: unknown): InitializationOptions {
   if (typeof o.workspaceScan === 'boolean') out.workspaceScan = o.workspaceScan;
   if (typeof o.debounceMs === 'number' && o.debounceMs >= 0 && o.debounceMs <= 10_000) out.debounceMs = o.debounceMs;
   if (o.diagnosticMode === 'push' || o.diagnosticMode === 'pull') out.diagnosticMode = o.diagnosticMode;
+  if (typeof o.workspaceTrusted === 'boolean') out.workspaceTrusted = o.workspaceTrusted;
   return out;
 }
 
@@ -200,6 +201,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.workspaceScan = options.workspaceScan !== false;
   client.clientCommands = options.clientCommands ?? [];
   if (options.debounceMs !== undefined) client.debounceMs = options.debounceMs;
+  workspaceTrusted = options.workspaceTrusted !== false;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   roots = folders.map(fsPathOf).filter((p): p is string => !!p);
   if (client.configuration) {
@@ -419,15 +421,24 @@ connection.onExecuteCommand(async (params) => {
 
 // ---- readiness --------------------------------------------------------------------------------
 
+/** git runs (the changed-on-this-branch filter, the branch report) only in a trusted workspace. */
+let workspaceTrusted = true;
+connection.onNotification(Notifications.workspaceTrusted, () => {
+  workspaceTrusted = true;
+  changedFiles.clear();
+  readinessChanged();
+});
+
 connection.onRequest(Requests.readiness, async (params: ReadinessParams | undefined): Promise<ReadinessResult> => {
   const base = typeof params?.base === 'string' && params.base.trim() ? params.base.trim() : undefined;
-  return readinessResult(workspace, { onlyChanged: params?.onlyChanged === true, base, changedFiles, cache: readinessCache });
+  return readinessResult(workspace, { onlyChanged: params?.onlyChanged === true, base, trusted: workspaceTrusted, changedFiles, cache: readinessCache });
 });
 
 connection.onRequest(Requests.branchReport, async (params: BranchReportParams | undefined): Promise<BranchReportResult | ResponseError> => {
   const wanted = typeof params?.root === 'string' ? path.resolve(params.root) : undefined;
   const index = wanted ? workspace.all().find((i) => i.root === wanted) : workspace.all()[0];
   if (!index) return new ResponseError(ErrorCodes.InvalidParams, wanted ? `${wanted} is not a workspace folder` : 'Open a folder to get a branch report.');
+  if (!workspaceTrusted) return new ResponseError(LSPErrorCodes.RequestFailed, UNTRUSTED_GIT_MESSAGE);
   const base = typeof params?.base === 'string' && params.base.trim() ? params.base.trim() : undefined;
   try {
     return await branchReport(workspace, index, {

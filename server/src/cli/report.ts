@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { discoverFiles } from '../engine/files';
 import { ConfigFileLoader } from '../engine/configFile';
 import { containmentRoots } from '../engine/readSource';
-import { GitError } from '../engine/git';
+import { GitError, refProblem } from '../engine/git';
 import { createBranchReport } from '../engine/readiness/branch';
 import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
 import { ProjectIndex } from '../engine/readiness/projectIndex';
@@ -87,6 +87,9 @@ export async function runReport(argv: string[], io: ReportIO): Promise<number> {
   const errorOn = (values['error-on'] ?? 'error') as Severity;
   if (!SEVERITIES.includes(errorOn)) { io.stderr(`failpath report: --error-on must be error, warning or info (got "${errorOn}")\n`); return 2; }
   if (positionals.length > 1) { io.stderr('failpath report: one project folder at most\n'); return 2; }
+  // before any work: a ref that looks like an option never reaches git
+  const refError = values.since === undefined ? undefined : refProblem(values.since);
+  if (refError) { io.stderr(`failpath report: ${refError}\n`); return 2; }
   const root = path.resolve(io.cwd, positionals[0] ?? '.');
 
   const project = await indexProject(root, io.cwd);
