@@ -37,6 +37,8 @@ export interface CampaignOptions {
   generate: GenerateOptions;
   /** Only these input indexes (reproduction). */
   only?: number[];
+  /** Shard `index` of `count` (1-based): the indexes i with i % count === index - 1, and the server sessions among them. */
+  shard?: Shard;
   log?: (line: string) => void;
 }
 
@@ -61,9 +63,31 @@ export interface Failure {
   saved?: string;
 }
 
+export interface Shard { index: number; count: number }
+
+/** The issue's three figures (issue 18, "Done when"), and the rest of the failures. */
+export interface Verdict {
+  /** Exceptions, rule errors, worker or server exits, unanswered requests, error answers. */
+  crashes: number;
+  /** Files over the budget (2 s of thread CPU per file, per MB above 1 MB), by thread. */
+  hangs: { mainThread: number; worker: number; server: number };
+  /** Fixes (one by one, and fix-all) that gave parseable code syntax errors. */
+  fixesBreakingParseable: number;
+  /** Other checks: edits out of range or overlapping, fix-all not a fixed point, worker ≠ main thread, server diagnostics ≠ analyze(). */
+  other: Record<string, number>;
+  pass: boolean;
+}
+
 export interface Summary {
   seed: number;
+  /** Inputs run (in this shard, when sharded). */
   inputs: number;
+  /** The run's --inputs (all shards together). */
+  totalInputs: number;
+  shard?: Shard;
+  /** Shards merged into this summary (--merge). */
+  shards?: Shard[];
+  verdict: Verdict;
   command: string;
   commit: string;
   node: string;
@@ -123,7 +147,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<Summary> {
   const seeds = loadSeeds({ corpusFiles: 60, snippets: true, fixtures: true });
   const gen = new InputGenerator(seeds, opts.generate);
   const project = projectFactsFromPackageJson(JSON.parse(PACKAGE_JSON));
-  const indexes = opts.only ?? Array.from({ length: opts.inputs }, (_, i) => i);
+  const inShard = (i: number) => !opts.shard || i % opts.shard.count === opts.shard.index - 1;
+  const indexes = opts.only ?? Array.from({ length: opts.inputs }, (_, i) => i).filter(inShard);
   log(`${seeds.length} seeds ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const list: Failure[] = [];
@@ -236,7 +261,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<Summary> {
   const serverRoot = path.join(work, 'server-workspace');
   writeWorkspace(serverRoot, PACKAGE_JSON);
   const server = new ServerChannel(serverRoot, { hangMs: opts.hangMs, stuckMs: opts.stuckMs, restartEvery: opts.restartServerEvery });
-  const sessionIndexes = opts.only ?? Array.from({ length: Math.min(opts.serverSessions, opts.inputs) }, (_, s) => Math.floor((s * opts.inputs) / Math.min(opts.serverSessions, opts.inputs)));
+  // spread over all the inputs; a shard takes the sessions whose input is in it
+  const sessionIndexes = opts.only ?? Array.from({ length: Math.min(opts.serverSessions, opts.inputs) }, (_, s) => Math.floor((s * opts.inputs) / Math.min(opts.serverSessions, opts.inputs))).filter(inShard);
   try {
     for (let s = 0; s < sessionIndexes.length; s++) {
       const input = gen.generate(opts.seed, sessionIndexes[s]);
@@ -254,17 +280,17 @@ export async function runCampaign(opts: CampaignOptions): Promise<Summary> {
     fs.rmSync(work, { recursive: true, force: true });
   }
 
-  const counts: Record<string, number> = {};
-  const byFamily: Record<string, number> = {};
-  for (const f of list) {
-    counts[f.kind] = (counts[f.kind] ?? 0) + 1;
-    byFamily[`${f.kind}/${f.family}`] = (byFamily[`${f.kind}/${f.family}`] ?? 0) + 1;
-  }
   const st = server.stats;
-  const summary: Summary = {
+  const times: RawTimes = {
+    mainAnalyze: mainTimes.analyze, mainFixAll: mainTimes.fixAll, mainScanFile: mainTimes.scanFile, workerScanFile: workerTimes,
+    serverRequest: st.request, serverDiagnostics: st.diagnostics,
+  };
+  const summary = summarize({
     seed: opts.seed,
     inputs: indexes.length,
-    command: `npm run fuzz:campaign -- --inputs ${opts.inputs} --seed ${opts.seed}${opts.only ? ` --only ${opts.only.join(',')}` : ''}`,
+    totalInputs: opts.only ? indexes.length : opts.inputs,
+    ...(opts.shard ? { shard: opts.shard } : {}),
+    command: commandOf(opts),
     commit: commitOf(),
     node: process.version,
     cpus: os.availableParallelism?.() ?? os.cpus().length,
@@ -272,20 +298,76 @@ export async function runCampaign(opts: CampaignOptions): Promise<Summary> {
     elapsedSeconds: Math.round((performance.now() - t0) / 100) / 10,
     hangMs: opts.hangMs,
     families,
+    counts: {
+      main: { inputs: indexes.length, analysed, skipped, findings, fixesOffered, fixesApplied, fixAllChanged, fixWorsenedBrokenInput: worsened },
+      worker: { inputs: workerInputs, restarts: worker.restarts },
+      server: { sessions: st.sessions, notifications: st.notifications, changes: st.changes, codeActions: st.codeActions, cancelled: st.cancelled, fixAll: st.fixAll, fixAllApplied: st.fixAllApplied, restarts: st.restarts },
+    },
+    list,
+  }, times);
+  fs.writeFileSync(path.join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  // every per-file time, so shards' summaries can be merged with exact percentiles (--merge)
+  fs.writeFileSync(path.join(opts.out, 'times.json'), JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, t]) => [k, { wall: t.wall, cpu: t.cpu }]))) + '\n');
+  return summary;
+}
+
+function commandOf(opts: CampaignOptions): string {
+  const base = `npm run fuzz:campaign -- --inputs ${opts.inputs} --seed ${opts.seed}`;
+  if (opts.only) return `${base} --only ${opts.only.join(',')}`;
+  return opts.shard ? `${base} --shard ${opts.shard.index}/${opts.shard.count}` : base;
+}
+
+/** Per-file times of one run (or of merged shards), by thread and channel. */
+export interface RawTimes {
+  mainAnalyze: TimeList; mainFixAll: TimeList; mainScanFile: TimeList; workerScanFile: TimeList; serverRequest: TimeList; serverDiagnostics: TimeList;
+}
+
+type Counts = {
+  main: Omit<Summary['channels']['main'], 'analyze' | 'fixAll' | 'scanFile'>;
+  worker: Omit<Summary['channels']['worker'], 'scanFile'>;
+  server: Omit<Summary['channels']['server'], 'request' | 'diagnosticsAfterDebounce'>;
+};
+
+export type SummaryParts = Omit<Summary, 'verdict' | 'channels' | 'failures' | 'byFamily'> & { counts: Counts };
+
+export function verdictOf(list: readonly Failure[]): Verdict {
+  const v: Verdict = { crashes: 0, hangs: { mainThread: 0, worker: 0, server: 0 }, fixesBreakingParseable: 0, other: {}, pass: false };
+  for (const f of list) {
+    if (f.kind === 'hang') v.hangs[f.channel === 'main' ? 'mainThread' : f.channel]++;
+    else if (f.kind === 'fix-syntax') v.fixesBreakingParseable++;
+    else if (['crash', 'server-exit', 'server-error', 'unanswered'].includes(f.kind)) v.crashes++;
+    else v.other[f.kind] = (v.other[f.kind] ?? 0) + 1;
+  }
+  v.pass = list.length === 0;
+  return v;
+}
+
+/** The summary from its counts, failures and per-file times (one run, or merged shards). */
+export function summarize(parts: SummaryParts, times: RawTimes): Summary {
+  const { counts: c, list, seed, inputs, totalInputs, families, ...rest } = parts;
+  const counts: Record<string, number> = {};
+  const byFamily: Record<string, number> = {};
+  for (const f of list) {
+    counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+    byFamily[`${f.kind}/${f.family}`] = (byFamily[`${f.kind}/${f.family}`] ?? 0) + 1;
+  }
+  return {
+    // the verdict first: what a reader of summary.json looks for
+    seed,
+    inputs,
+    totalInputs,
+    verdict: verdictOf(list),
+    ...rest,
+    families: Object.fromEntries(Object.entries(families).sort(([a], [b]) => a.localeCompare(b))),
     channels: {
-      main: { inputs: indexes.length, analysed, skipped, findings, fixesOffered, fixesApplied, fixAllChanged, fixWorsenedBrokenInput: worsened, analyze: mainTimes.analyze.summary(), fixAll: mainTimes.fixAll.summary(), scanFile: mainTimes.scanFile.summary() },
-      worker: { inputs: workerInputs, scanFile: workerTimes.summary(), restarts: worker.restarts },
-      server: {
-        sessions: st.sessions, notifications: st.notifications, changes: st.changes, codeActions: st.codeActions, cancelled: st.cancelled,
-        fixAll: st.fixAll, fixAllApplied: st.fixAllApplied, restarts: st.restarts, request: st.request.summary(), diagnosticsAfterDebounce: st.diagnostics.summary(),
-      },
+      main: { ...c.main, analyze: times.mainAnalyze.summary(), fixAll: times.mainFixAll.summary(), scanFile: times.mainScanFile.summary() },
+      worker: { ...c.worker, scanFile: times.workerScanFile.summary() },
+      server: { ...c.server, request: times.serverRequest.summary(), diagnosticsAfterDebounce: times.serverDiagnostics.summary() },
     },
     failures: { ...counts, total: list.length },
     byFamily,
     list,
   };
-  fs.writeFileSync(path.join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  return summary;
 }
 
 /** The input as files: package.json (its own or the campaign's), context files, the source. */
