@@ -259,9 +259,18 @@ function interpolate(literal: ts.StringLiteral | ts.NoSubstitutionTemplateLitera
 
 /** `'charge failed:'` → `'charge failed'` once the values after it have moved to fields. */
 function trimSeparator(msg: string): string {
-  const m = /^(['"`])([\s\S]*?)\s*[:=\-–]\s*\1$/.exec(msg);
-  if (!m || !m[2] || m[2].endsWith('\\')) return msg;
-  return `${m[1]}${m[2]}${m[1]}`;
+  // by hand, from the end: a regular expression with a lazy body before `\s*[:=-–]\s*` was
+  // quadratic in the length of a run of spaces
+  const q = msg[0];
+  if (msg.length < 3 || (q !== "'" && q !== '"' && q !== '`') || msg[msg.length - 1] !== q) return msg;
+  let end = msg.length - 1;
+  while (end > 1 && /\s/.test(msg[end - 1])) end--;
+  if (end <= 1 || !':=-–'.includes(msg[end - 1])) return msg;
+  end--;
+  while (end > 1 && /\s/.test(msg[end - 1])) end--;
+  const body = msg.slice(1, end);
+  if (!body || body.endsWith('\\')) return msg;
+  return `${q}${body}${q}`;
 }
 
 function buildFixes(call: ts.CallExpression, level: Level, ctx: RuleContext): Fix[] {

@@ -54,7 +54,7 @@ function firstSegment(routePath: string): string | undefined {
     if (!seg || seg.startsWith(':') || seg.startsWith('{') || seg.startsWith('*') || GENERIC_SEGMENTS.has(seg.toLowerCase())) continue;
     // RPC-style paths name the resource before the method (outline: /documents.list, /events.list);
     // a leading underscore marks an internal route (/_health)
-    const name = seg.replace(/^_+/, '').replace(/\..*$/, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    const name = seg.replace(/^_+/, '').replace(/\..*/s, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
     if (name) return name;
   }
   return undefined;
