@@ -13,6 +13,14 @@ import { unstructuredLog } from '../../server/src/rules/unstructured-log';
 import { swallowedError } from '../../server/src/rules/swallowed-error';
 import { ProjectIndex } from '../../server/src/engine/readiness/projectIndex';
 import { inferFeatures } from '../../server/src/engine/readiness/features';
+import picomatch from 'picomatch';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { boundGitignore, globMatcher, globProblem } from '../../server/src/engine/glob';
+import { parseConfigFile } from '../../server/src/engine/configFile';
+import { discoverFiles } from '../../server/src/engine/files';
+import { RULE_IDS } from '../../server/src/rules';
 
 const BIG = 1_000_000;
 
@@ -71,5 +79,93 @@ describe('rules read long comments and messages in one pass', () => {
     const route = { framework: 'express', method: 'GET', path: `/orders${'.'.repeat(BIG)}\n`, start: 0, end: 1, handlerFn: -1 };
     index.set({ file: '/p/src/a.ts', summary: { imports: [], functions: [], routes: [route], evidence: [] }, findings: [], lineStarts: [0] });
     assert.deepEqual(inferFeatures(index).map((f) => [f.name, f.files]), [['orders', ['/p/src/a.ts']]]);
+  });
+});
+
+/** Sixteen `**` segments: picomatch took 8.5 s on a 28-folder path and 117 s on a 32-folder one; `ignore` 25 s. */
+const SIXTEEN = `${Array(16).fill('**/a').join('/')}/b`;
+
+describe('.failpath.json globs: one matcher, linear in the path', () => {
+  it('agrees with picomatch (dot: true) on generated globs and paths', () => {
+    // the syntax both support; known differences are asserted below
+    const tok = fc.constantFrom('a', 'b', '.', '*', '?', '[ab]', '[^a]', '[a-c]', '{a,b}', 'x{,a}', 'x', '\\*', '-');
+    const segment = fc.array(tok, { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+    const pattern = fc.tuple(fc.constantFrom('', '', '!', './'), fc.array(fc.oneof(segment, fc.constant('**')), { minLength: 1, maxLength: 5 }))
+      .map(([prefix, parts]) => prefix + parts.join('/')).filter((p) => !p.endsWith('/**'));
+    const file = fc.array(fc.constantFrom('a', 'b', 'ab', '.a', 'x', 'a.b', 'ba', '*', 'c', 'aa', '-'), { minLength: 1, maxLength: 5 }).map((a) => a.join('/'));
+    fc.assert(fc.property(pattern, fc.array(file, { minLength: 1, maxLength: 8 }), (p, files) => {
+      assert.equal(globProblem(p), undefined);
+      const theirs = picomatch(p, { dot: true });
+      const ours = globMatcher([p]);
+      for (const f of files) assert.equal(ours(f), theirs(f), `${p} on ${f}`);
+    }), { seed: 18, numRuns: 5_000 });
+  });
+
+  it('the globs of the docs, and where it differs from picomatch on purpose', () => {
+    const m = (p: string, files: string[]) => files.filter(globMatcher([p]));
+    const files = ['src/generated', 'src/generated/a.ts', 'src/generated/deep/b.ts', 'src/a.test.ts', 'lib/legacy/x.js', 'src/legacy/y.ts', 'a.ts', '.env.ts', 'src/(group)/page.ts'];
+    assert.deepEqual(m('src/generated/**', files), ['src/generated', 'src/generated/a.ts', 'src/generated/deep/b.ts']);
+    assert.deepEqual(m('**/*.test.ts', files), ['src/a.test.ts']);
+    assert.deepEqual(m('{src,lib}/legacy/**', files), ['lib/legacy/x.js', 'src/legacy/y.ts']);
+    assert.deepEqual(m('*.ts', files), ['a.ts', '.env.ts']);
+    assert.deepEqual(m('!**/*.ts', files), ['src/generated', 'lib/legacy/x.js']);
+    assert.deepEqual(m('src/\\(group\\)/*', files), ['src/(group)/page.ts']);
+    assert.deepEqual(m('src/{generated/deep,legacy}/*', files), ['src/generated/deep/b.ts', 'src/legacy/y.ts']);
+    assert.deepEqual(m('src/[!a-g]*/**', files), ['src/legacy/y.ts', 'src/(group)/page.ts']); // picomatch: [!…] at the start of a segment matches nothing here
+    assert.deepEqual(m('*/**', ['src']), ['src']); // `**` is zero or more segments after any prefix (picomatch: after a literal one only)
+  });
+
+  it('sixteen ** segments: exact answers on 40- and 2,000-folder paths', () => {
+    const m = globMatcher([SIXTEEN]);
+    assert.equal(m(`${Array(40).fill('a').join('/')}/c`), false);
+    assert.equal(m(`${'a/'.repeat(2000)}c`), false);
+    assert.equal(m(`${'a/'.repeat(2000)}b`), true);
+    assert.equal(m(`${Array(16).fill('a').join('/')}/b`), true);
+    assert.equal(m(`${Array(15).fill('a').join('/')}/b`), false);
+    assert.equal(globMatcher(['*a*a*a*a*a*a*a*b'])(`${'a'.repeat(255)}c`), false);
+  });
+
+  it('unsupported or unbounded globs are rejected with a reason, at their column in .failpath.json', () => {
+    assert.equal(globProblem(SIXTEEN), undefined);
+    assert.equal(globProblem('@(a|b)/**'), 'uses "(", ")" or "|": groups and extglobs are not supported (write alternatives in braces, {a,b}, and escape a literal parenthesis: \\()');
+    assert.equal(globProblem('[[:alpha:]]*'), 'uses a POSIX class like [[:alpha:]], which globs here do not support; write a range like [a-z]');
+    assert.equal(globProblem('x'.repeat(1001)), 'is longer than 1000 characters');
+    assert.equal(globProblem('{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}'), 'expands to more than 256 alternatives');
+    assert.equal(globProblem('{1..1000}'), 'expands to more than 256 alternatives');
+    const text = `{\n  "ignore": ["ok/**", "+(a|b)/**"],\n  "features": { "billing": { "paths": ["src/billing/**", "src/(pay|bill)/**"] } }\n}\n`;
+    const parsed = parseConfigFile(text, RULE_IDS);
+    assert.deepEqual(parsed.problems.map((p) => [text.slice(p.start, p.end), p.severity, p.message]), [
+      ['"src/(pay|bill)/**"', 'error', '"src/(pay|bill)/**" uses "(", ")" or "|": groups and extglobs are not supported (write alternatives in braces, {a,b}, and escape a literal parenthesis: \\()'],
+      ['"+(a|b)/**"', 'error', '"+(a|b)/**" uses "(", ")" or "|": groups and extglobs are not supported (write alternatives in braces, {a,b}, and escape a literal parenthesis: \\()'],
+    ]);
+    assert.deepEqual(parsed.ignore, ['ok/**']);
+    assert.deepEqual(parsed.features, {});
+  });
+});
+
+describe('.gitignore lines the ignore package cannot match in bounded time', () => {
+  it('are left out and named; consecutive ** collapse; comments and a trailing /** stay', () => {
+    const text = `node_modules\n**/gen/**\n${SIXTEEN}\na/**/**/**/b\n# ${SIXTEEN}\n**/x/**/y\n${'z'.repeat(1001)}\n`;
+    assert.deepEqual(boundGitignore(text), {
+      text: `node_modules\n**/gen/**\n\na/**/b\n# ${SIXTEEN}\n\n\n`,
+      problem: 'lines 3, 6, 7 not applied: a pattern with more than 1 "**" before its last segment, or longer than 1000 characters, cannot be matched in bounded time',
+    });
+    assert.deepEqual(boundGitignore('dist\n'), { text: 'dist\n' });
+  });
+
+  it('discovery reports them once per file and applies the other lines', () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-bounds-')));
+    try {
+      const deep = path.join(root, ...Array(32).fill('a'));
+      fs.mkdirSync(path.join(deep, 'gen'), { recursive: true });
+      fs.writeFileSync(path.join(deep, 'c.ts'), 'export {};\n');
+      fs.writeFileSync(path.join(deep, 'gen', 'd.ts'), 'export {};\n');
+      fs.writeFileSync(path.join(root, '.gitignore'), `${SIXTEEN}\n**/gen/**\n${SIXTEEN}/c.ts\n`);
+      const r = discoverFiles([root]);
+      assert.deepEqual(r.files, [path.join(deep, 'c.ts')]);
+      assert.deepEqual(r.problems, [{ path: path.join(root, '.gitignore'), message: 'lines 1, 3 not applied: a pattern with more than 1 "**" before its last segment, or longer than 1000 characters, cannot be matched in bounded time' }]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { scriptKindFor } from './analyze';
+import { boundGitignore } from './glob';
 
 export const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', '.nuxt', '.output', '.turbo', '.cache', '.yarn', '.pnpm-store', 'bower_components', '.vscode-test', '.svelte-kit', 'storybook-static']);
 
@@ -102,7 +103,9 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
     const gi = entries.find((e) => e.name === '.gitignore' && e.isFile());
     if (gi) {
       try {
-        here = [...rules, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+        const bounded = boundGitignore(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'));
+        if (bounded.problem) problems.push({ path: path.join(dir, '.gitignore'), message: bounded.problem });
+        here = [...rules, { base: dir, ig: ignore().add(bounded.text) }];
       } catch (err) {
         problems.push({ path: path.join(dir, '.gitignore'), message: describeFsError(err) });
       }
