@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { FLAG_MODULES, LOGGER_MODULES } from './modules';
+import { parseWithinLimits } from './nesting';
 
 export type LoggerLibrary = 'pino' | 'winston' | 'bunyan' | 'log4js' | 'nestjs';
 
@@ -94,12 +95,10 @@ function readSmall(file: string): string | undefined {
 
 /** What a module exports that fixes can use. Pure: text in, facts out. */
 export function analyzeLocalModule(text: string, fileName: string): LocalModules {
-  let sf: ts.SourceFile;
-  try {
-    sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
-  } catch {
-    return {};
-  }
+  // the same nesting limits as analyze(), so project facts never depend on the thread
+  const parsed = parseWithinLimits(text, fileName, /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  if ('skipped' in parsed) return {};
+  const sf = parsed.sf;
   // name → module for imports and requires
   const imports = new Map<string, string>();
   // module-level const → its initializer

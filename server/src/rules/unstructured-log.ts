@@ -19,7 +19,7 @@
 import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext } from '../engine/types';
 import { skipOuter } from '../engine/facts';
-import { inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
+import { firstUp, inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
 import { chooseLogger, logCallExpr, type Level, type LoggerChoice } from '../fixes/logger';
 
 const LEVELS: Record<string, Level> = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug', trace: 'debug' };
@@ -93,18 +93,19 @@ function isDevCondition(cond: ts.Expression): boolean {
  * flush there, console writes synchronously), or code that runs inside a browser page.
  */
 function consoleIsTheChannel(call: ts.CallExpression): boolean {
-  let child: ts.Node = call;
-  for (let p = call.parent; p; child = p, p = p.parent) {
-    if (ts.isIfStatement(p) && p.thenStatement === child && (isCliCondition(p.expression) || isDevCondition(p.expression))) return true;
-    if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && p.right === child && isDevCondition(p.left)) return true;
-    if (isFunctionLike(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.arguments.includes(p as ts.Expression)) {
-      const c = p.parent;
-      const ev = c.arguments[0] && skipOuter(c.arguments[0]);
-      if (ts.isPropertyAccessExpression(c.expression) && /^(on|once|addListener|prependListener)$/.test(c.expression.name.text) &&
-        ts.isIdentifier(c.expression.expression) && c.expression.expression.text === 'process' && ev && ts.isStringLiteralLike(ev) && ev.text === 'exit') return true;
-    }
+  return firstUp(call, channelStep, channelCache) !== undefined || inPageFunction(call);
+}
+const channelCache = new WeakMap<ts.Node, ts.Node | null>();
+function channelStep(child: ts.Node, p: ts.Node): ts.Node | undefined {
+  if (ts.isIfStatement(p) && p.thenStatement === child && (isCliCondition(p.expression) || isDevCondition(p.expression))) return p;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && p.right === child && isDevCondition(p.left)) return p;
+  if (isFunctionLike(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.arguments.includes(p as ts.Expression)) {
+    const c = p.parent;
+    const ev = c.arguments[0] && skipOuter(c.arguments[0]);
+    if (ts.isPropertyAccessExpression(c.expression) && /^(on|once|addListener|prependListener)$/.test(c.expression.name.text) &&
+      ts.isIdentifier(c.expression.expression) && c.expression.expression.text === 'process' && ev && ts.isStringLiteralLike(ev) && ev.text === 'exit') return p;
   }
-  return inPageFunction(call);
+  return undefined;
 }
 
 export const unstructuredLog = defineRule({

@@ -14,12 +14,12 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile {
+export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile & { skipped?: string } {
   return entryFromResult(input.fileName, input.text, analyze({ ...input, summary: true }));
 }
 
-/** The index entry of an analysis that collected the summary (the server analyses open documents so). */
-export function entryFromResult(fileName: string, text: string, result: AnalyzeResult): IndexedFile {
+/** The index entry of an analysis that collected the summary (the server analyses open documents so), with why it was skipped, if it was. */
+export function entryFromResult(fileName: string, text: string, result: AnalyzeResult): IndexedFile & { skipped?: string } {
   const lineStarts = computeLineStarts(text);
   const findings: IndexedFinding[] = result.findings.map((f) => {
     const s = lineColumn(lineStarts, f.start);
@@ -31,5 +31,7 @@ export function entryFromResult(fileName: string, text: string, result: AnalyzeR
     };
   });
   const unusedSuppressions = result.unusedSuppressions.map((u) => ({ ...lineColumn(lineStarts, u.start), ruleIds: u.ruleIds }));
-  return { file: fileName, summary: result.summary ?? emptySummary(), findings, lineStarts, unusedSuppressions };
+  const entry: IndexedFile & { skipped?: string } = { file: fileName, summary: result.summary ?? emptySummary(), findings, lineStarts, unusedSuppressions };
+  if (result.skipped) entry.skipped = result.skipped;
+  return entry;
 }
