@@ -52,7 +52,16 @@ export interface InitializationOptions {
   diagnosticMode?: 'push' | 'pull';
   /** Index the whole workspace in the background (readiness, route impact); default true. */
   workspaceScan?: boolean;
+  /**
+   * false in an untrusted workspace (VS Code's Restricted Mode): the server runs no git (the
+   * "changed on this branch" filter and the branch report) until Notifications.workspaceTrusted.
+   * Default true, for clients without Workspace Trust.
+   */
+  workspaceTrusted?: boolean;
 }
+
+/** Why the branch features are off in an untrusted workspace (the server's notice and error, the client's message). */
+export const UNTRUSTED_GIT_MESSAGE = 'Failpath runs git only in trusted workspaces. Trust this folder to compare with the base branch.';
 
 // ---- readiness (the sidebar and the branch report) -----------------------------------------------
 
@@ -176,7 +185,7 @@ export interface LensData {
 export const Requests = {
   /** ReadinessParams → ReadinessResult */
   readiness: 'failpath/readiness',
-  /** BranchReportParams → BranchReportResult (a ResponseError with a clear message when git fails). */
+  /** BranchReportParams → BranchReportResult (a ResponseError with a clear message when git fails or the workspace is untrusted). */
   branchReport: 'failpath/branchReport',
   /** no params → RouteListItem[] (every route of every workspace folder). */
   routes: 'failpath/routes',
@@ -187,6 +196,8 @@ export const Requests = {
 export const Notifications = {
   /** Server → client, no params: the readiness data changed (scan progress, edits, file changes). */
   readinessChanged: 'failpath/readinessChanged',
+  /** Client → server, no params: the user trusted the workspace; git-backed requests are allowed from now on. */
+  workspaceTrusted: 'failpath/workspaceTrusted',
 } as const;
 
 export const ReadinessCommands = {

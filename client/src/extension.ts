@@ -1,7 +1,9 @@
 /**
  * Failpath for VS Code: activate starts the language server and wires the output channel,
  * the status bar item and the commands; deactivate stops the server. Failpath never runs
- * workspace code, so it is enabled in untrusted workspaces.
+ * workspace code, so it is enabled in untrusted workspaces; there it runs no git either (the
+ * "changed on this branch" filter and the branch report wait for trust: the server is told when
+ * it is granted).
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -11,7 +13,7 @@ import { FindingsStatusBar } from './statusBar';
 import { ReadinessView, type ReadinessSnapshot } from './readiness/tree';
 import { showBranchReport, type BranchReportOutcome } from './readiness/report';
 import { findRouteHandler, whoReachesThisFunction } from './readiness/navigation';
-import { ReadinessCommands } from '../../shared/protocol';
+import { Notifications, ReadinessCommands } from '../../shared/protocol';
 import { CrashHandler } from './crashHandler';
 
 /** What activate() returns, for the integration tests. */
@@ -51,6 +53,12 @@ export function activate(context: vscode.ExtensionContext): FailpathApi {
     throw err;
   });
   ready.catch(() => undefined); // reported above; callers that await `ready` still see the error
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    void ready.then(async () => {
+      if (client?.isRunning()) await client.sendNotification(Notifications.workspaceTrusted);
+      await view.refresh();
+    }).catch(() => undefined);
+  }));
   return { client, ready, crashes, readiness: () => view.snapshot(), revealFeature: (name, item) => view.revealFeature(name, item), branchReport: report };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The language client: starts dist/server.js over Node IPC (with --inspect when debugging),
- * for TypeScript/JavaScript files and untitled documents, and hands it the `failpath` settings.
+ * for TypeScript/JavaScript files and untitled documents, and hands it the `failpath` settings
+ * and whether the workspace is trusted (the server runs git only then).
  * A crashed server is restarted by `errorHandler` (crashHandler.ts). Knows nothing of rules.
  */
 import * as vscode from 'vscode';
@@ -13,7 +14,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const initializationOptions: InitializationOptions = { clientCommands: [Commands.showDocumentation] };
+  // a function: a restarted server learns the trust granted since
+  const initializationOptions = (): InitializationOptions => ({ clientCommands: [Commands.showDocumentation], workspaceTrusted: vscode.workspace.isTrusted });
   const clientOptions: LanguageClientOptions = {
     // .mts/.cts/.mjs/.cjs are typescript/javascript documents to VS Code
     documentSelector: LANGUAGE_IDS.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),

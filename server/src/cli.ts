@@ -1,29 +1,31 @@
 /**
  * failpath — the same engine as the editor, for the terminal and CI.
  *
- *   failpath check [paths…] [--format text|json|sarif] [--rule id…] [--error-on error|warning|info] [--quiet]
+ *   failpath check [paths…] [--format text|json|sarif] [--rule id…] [--error-on error|warning|info[,skipped]] [--quiet]
  *   failpath fix [paths…] [--rule id…] [--dry-run]
  *   failpath rules
  *   failpath report [path] [--since <ref>] [--format markdown|json] [--error-on <severity>]   (cli/report.ts)
  *   failpath readiness [path] [--format text|json]   (cli/readiness.ts)
  *
- * Exit codes: 0 no finding at the failing severity, 1 findings at it (default: error),
- * 2 usage error or crash (message on stderr), 130 interrupted.
+ * Exit codes: 0 no finding at the failing severity, 1 findings at it (default: error) or, with
+ * `--error-on skipped`, a file or folder skipped unchecked; 2 usage error or crash (message on
+ * stderr), 130 interrupted.
  * Arguments are parsed with Node's util.parseArgs (strict).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { describeFsError, discoverFiles } from './engine/files';
+import { discoverFiles } from './engine/files';
 import { runScan, yieldToEvents } from './cli/runScan';
 import { configProblemLines } from './cli/configProblems';
 import { ConfigFileLoader } from './engine/configFile';
 import { runReport } from './cli/report';
 import { runReadiness } from './cli/readiness';
-import { toJson, toSarif, toText, isRuleId } from './cli/format';
+import { toJson, toSarif, toText, isRuleId, skippedEntries } from './cli/format';
+import { MAX_SOURCE_BYTES, readWorkspaceText, containmentRoots } from './engine/readSource';
 import { ALL_RULES, RULE_IDS } from './rules';
 import { Scanner } from './engine/scan';
+import { fixRefusal, fixRoots, replaceSource } from './engine/safeWrite';
 import type { Severity } from './engine/types';
 
 const VERSION = '0.1.0';
@@ -42,14 +44,19 @@ Options:
   --format text|json|sarif   output format of check (default: text)
   --rule <id>                only this rule; repeat for several
   --error-on <severity>      lowest severity that makes check exit 1: error (default), warning, info
+  --error-on skipped         also exit 1 when a file or folder was skipped unchecked (too large,
+                             binary, unreadable, a link pointing out); combine: --error-on warning,skipped
   --quiet                    text format: only findings at or above --error-on
   --report-unused-disables   report failpath-disable comments that silence nothing (as warnings)
   --dry-run                  fix: print a unified diff instead of writing files
 
-Exit codes: 0 = nothing at the failing severity, 1 = findings at it, 2 = usage error or crash,
-130 = interrupted. Directories are walked honouring .gitignore and .failpath.json "ignore";
-node_modules, dist, build, coverage and minified bundles are skipped. No matching files is not an
-error (exit 0, with a note on stderr).
+Exit codes: 0 = nothing at the failing severity, 1 = findings at it (or skipped files under
+--error-on skipped), 2 = usage error or crash, 130 = interrupted. Directories are walked honouring
+.gitignore and .failpath.json "ignore"; node_modules, dist, build, coverage and minified bundles are
+left out. Symbolic links are followed only while they stay inside the folders given; one that
+points out is reported and skipped. Files not checked (above 8 MB, binary, unparseable,
+unreadable) are listed with the reason in every format and counted in the summary. No matching
+files is not an error (exit 0, with a note on stderr).
 `;
 
 const ORDER: Severity[] = ['hint', 'info', 'warning', 'error'];
@@ -74,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         format: { type: 'string' },
         rule: { type: 'string', multiple: true },
-        'error-on': { type: 'string' },
+        'error-on': { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
         'report-unused-disables': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
@@ -104,30 +111,38 @@ async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const inputs = paths.length ? paths : ['.'];
   const discovered = discoverFiles(inputs);
+  // containment: no file is read through a link leading out of the paths given (readSource.ts)
+  const roots = inputs;
   // a path named on the command line that cannot be read is a usage error, not a skipped entry
   const named = new Set(inputs.map((i) => path.resolve(i)));
   const missing = discovered.problems.filter((p) => named.has(path.resolve(p.path)));
   if (missing.length) fail(missing.map((p) => `${p.message}: ${inputs.find((i) => path.resolve(i) === path.resolve(p.path)) ?? p.path}`).join('\n'));
   for (const p of discovered.problems) process.stderr.write(`failpath: skipped ${p.path}: ${p.message}\n`);
   if (discovered.files.length === 0) process.stderr.write(`failpath: no TypeScript or JavaScript files found in ${inputs.join(', ')}\n`);
-  for (const line of configProblemLines(discovered.files, new ConfigFileLoader(RULE_IDS), cwd)) process.stderr.write(`failpath: ${line}\n`);
+  for (const line of configProblemLines(discovered.files, new ConfigFileLoader(RULE_IDS, containmentRoots(roots)), cwd)) process.stderr.write(`failpath: ${line}\n`);
 
   if (command === 'fix') {
     if (values.format) fail('--format applies to check');
-    const scanner = new Scanner({ only });
+    const scanner = new Scanner({ only, roots });
+    const writeRoots = fixRoots(inputs, cwd);
+    // a file reached under two names (a symlink and its real file) is fixed once
+    const seen = new Set<string>();
     let changed = 0;
     let fixes = 0;
     for (const [i, file] of discovered.files.entries()) {
       // let Ctrl+C in between files (a file is always written whole: temporary file, then rename)
       if (i % 10 === 9) await yieldToEvents();
-      const r = scanner.fixFile(file);
+      const r = scanner.fixFile(file, writeRoots);
       if (r && 'error' in r) { process.stderr.write(`failpath: skipped ${file}: ${r.error}\n`); continue; }
-      if (!r || r.fixed === r.text) continue;
+      if (!r || seen.has(r.source.target)) continue;
+      seen.add(r.source.target);
+      if (r.fixed === r.source.text) continue;
+      const refusal = values['dry-run'] ? fixRefusal(r.source) : replaceSource(r.source, r.fixed);
+      if (refusal) { process.stderr.write(`failpath: skipped ${file}: ${refusal}\n`); continue; }
       changed++;
       fixes += r.count;
       const name = path.relative(cwd, file).split(path.sep).join('/');
-      if (values['dry-run']) process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, r.text, r.fixed, undefined, undefined, { context: 3 }));
-      else if (!writeAtomically(file, r.fixed)) { changed--; fixes -= r.count; }
+      if (values['dry-run']) process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, r.source.text, r.fixed, undefined, undefined, { context: 3 }));
     }
     process.stderr.write(`${values['dry-run'] ? 'would fix' : 'fixed'} ${fixes} finding${fixes === 1 ? '' : 's'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
     return 0;
@@ -135,10 +150,9 @@ async function main(argv: string[]): Promise<number> {
 
   const format = values.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) fail(`--format must be text, json or sarif (got "${format}")`);
-  const errorOn = (values['error-on'] ?? 'error') as Severity;
-  if (!['error', 'warning', 'info', 'hint'].includes(errorOn)) fail(`--error-on must be error, warning or info (got "${errorOn}")`);
+  const { errorOn, onSkipped } = parseErrorOn(values['error-on'] ?? []);
   const t0 = performance.now();
-  const files = await runScan(discovered.files, { only });
+  const files = await runScan(discovered.files, { only, roots });
   const ms = performance.now() - t0;
   const failing = (s: Severity) => ORDER.indexOf(s) >= ORDER.indexOf(errorOn);
   if (values['report-unused-disables']) {
@@ -154,39 +168,34 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (values.quiet) for (const f of files) f.findings = f.findings.filter((x) => failing(x.severity));
-  const report = { files, cwd, ms };
+  const skipped = skippedEntries(discovered.problems, files);
+  const failedOnSkipped = onSkipped && skipped.length > 0;
+  const report = { files, cwd, ms, skipped, failedOnSkipped };
   if (format === 'json') process.stdout.write(toJson(report));
   else if (format === 'sarif') {
     const texts = new Map<string, string>();
-    for (const f of files) if (f.findings.length) texts.set(f.file, safeRead(f.file));
+    const readRoots = containmentRoots(roots);
+    for (const f of files) if (f.findings.length) texts.set(f.file, readWorkspaceText(f.file, { maxBytes: MAX_SOURCE_BYTES, roots: readRoots }) ?? '');
     process.stdout.write(toSarif(report, texts, VERSION));
   } else process.stdout.write(toText(report, !!process.stdout.isTTY && !process.env.NO_COLOR));
   for (const f of files) if (f.error) process.stderr.write(`failpath: could not read ${f.file}: ${f.error}\n`);
-  return files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
+  return failedOnSkipped || files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
 }
 
-function safeRead(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
+/**
+ * `--error-on`: one severity (default error) and/or `skipped`, repeated or comma-separated
+ * (`--error-on warning --error-on skipped`, `--error-on warning,skipped`).
+ */
+function parseErrorOn(given: readonly string[]): { errorOn: Severity; onSkipped: boolean } {
+  let errorOn: Severity | undefined;
+  let onSkipped = false;
+  for (const value of given.flatMap((v) => v.split(',')).map((v) => v.trim())) {
+    if (value === 'skipped') onSkipped = true;
+    else if (!['error', 'warning', 'info', 'hint'].includes(value)) fail(`--error-on must be error, warning, info or skipped (got "${value}")`);
+    else if (errorOn && errorOn !== value) fail(`--error-on takes one severity (got "${errorOn}" and "${value}")`);
+    else errorOn = value as Severity;
   }
-}
-
-/** Write to a temporary file next to the target, then rename: a crash never leaves half a file. */
-function writeAtomically(file: string, text: string): boolean {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.failpath-${process.pid}.tmp`);
-  try {
-    const mode = fs.statSync(file).mode;
-    fs.writeFileSync(tmp, text, { mode });
-    fs.renameSync(tmp, file);
-    return true;
-  } catch (err) {
-    // deleted, renamed or made read-only since it was read: leave it, say so, go on
-    fs.rmSync(tmp, { force: true });
-    process.stderr.write(`failpath: could not write ${file}: ${describeFsError(err)}\n`);
-    return false;
-  }
+  return { errorOn: errorOn ?? 'error', onSkipped };
 }
 
 process.on('SIGINT', () => {

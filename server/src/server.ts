@@ -17,11 +17,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ProjectLoader } from './engine/project';
+import { containmentRoots } from './engine/readSource';
 import { RULE_IDS } from './rules';
 import { SettingsCache, type SettingsSource } from './lsp/settings';
 import { Debouncer } from './lsp/debounce';
 import { DocumentAnalyzer, type DocumentAnalysis } from './lsp/analysis';
 import { hardenedTextDocument } from './lsp/documents';
+import { redirectConsole, serverTransport } from './lsp/transport';
 import { buildCodeActions } from './lsp/codeActions';
 import { ConfigDiagnostics } from './lsp/configDiagnostics';
 import { buildHover } from './lsp/hover';
@@ -35,12 +37,15 @@ import { entryFromResult } from './engine/readiness/build';
 import { describeRoutes } from './engine/readiness/projectIndex';
 import { isSourceFile } from './engine/files';
 import {
-  Commands, FIX_ALL_KIND, SETTINGS_SECTION, Requests, Notifications,
+  Commands, FIX_ALL_KIND, SETTINGS_SECTION, Requests, Notifications, UNTRUSTED_GIT_MESSAGE,
   type DocumentationArgs, type InitializationOptions, type ReadinessParams, type ReadinessResult, type BranchReportParams, type BranchReportResult,
   type RouteListItem, type WhoReachesParams, type WhoReachesResult,
 } from '../../shared/protocol';
 
-const connection = createConnection(ProposedFeatures.all);
+// a malformed frame ends the process (exit 1) instead of leaving a server that never answers again
+const transport = serverTransport();
+const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
+if (transport?.stdio) redirectConsole(connection.console);
 const documents = new TextDocuments(hardenedTextDocument);
 
 const client = {
@@ -54,6 +59,7 @@ const client = {
   workspaceFolders: false,
   workDoneProgress: false,
   codeLensRefresh: false,
+  disabledCodeActions: false,
   workspaceScan: true,
   clientCommands: [] as string[],
   debounceMs: 200,
@@ -62,9 +68,13 @@ let roots: string[] = [];
 
 const settingsSource: SettingsSource = { warn: (m) => connection.console.warn(m) };
 const settings = new SettingsCache(settingsSource, RULE_IDS);
-const projects = new ProjectLoader((m) => connection.console.warn(m));
+// containment: package.json, lockfiles, local modules and .failpath.json are never read through a
+// link leading out of the workspace folders (engine/readSource.ts); resolved once per `roots`
+let resolvedRoots: { of: string[]; roots: string[] } | undefined;
+const workspaceRoots = (): string[] => (resolvedRoots?.of === roots ? resolvedRoots : (resolvedRoots = { of: roots, roots: containmentRoots(roots) })).roots;
+const projects = new ProjectLoader((m) => connection.console.warn(m), workspaceRoots);
 // .failpath.json problems are published on the config file itself, open or not
-const configFiles = new ConfigDiagnostics((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }), RULE_IDS);
+const configFiles = new ConfigDiagnostics((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }), RULE_IDS, workspaceRoots);
 const analyzer = new DocumentAnalyzer({
   settings,
   projects,
@@ -170,6 +180,7 @@ function readOptions(raw: unknown): InitializationOptions {
   if (typeof o.workspaceScan === 'boolean') out.workspaceScan = o.workspaceScan;
   if (typeof o.debounceMs === 'number' && o.debounceMs >= 0 && o.debounceMs <= 10_000) out.debounceMs = o.debounceMs;
   if (o.diagnosticMode === 'push' || o.diagnosticMode === 'pull') out.diagnosticMode = o.diagnosticMode;
+  if (typeof o.workspaceTrusted === 'boolean') out.workspaceTrusted = o.workspaceTrusted;
   return out;
 }
 
@@ -186,9 +197,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.workspaceFolders = caps.workspace?.workspaceFolders === true;
   client.workDoneProgress = caps.window?.workDoneProgress === true;
   client.codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
+  client.disabledCodeActions = caps.textDocument?.codeAction?.disabledSupport === true;
   client.workspaceScan = options.workspaceScan !== false;
   client.clientCommands = options.clientCommands ?? [];
   if (options.debounceMs !== undefined) client.debounceMs = options.debounceMs;
+  workspaceTrusted = options.workspaceTrusted !== false;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   roots = folders.map(fsPathOf).filter((p): p is string => !!p);
   if (client.configuration) {
@@ -375,6 +388,8 @@ connection.onCodeAction(async (params, token) => {
       documentChanges: client.documentChanges,
       docCommand,
       sourceFile: () => analyzer.sourceFile(doc, analysis.fileName),
+      roots,
+      disabledSupport: client.disabledCodeActions,
     });
   } catch (err) {
     connection.console.error(`Code actions for ${doc.uri} failed: ${stack(err)}`);
@@ -406,15 +421,24 @@ connection.onExecuteCommand(async (params) => {
 
 // ---- readiness --------------------------------------------------------------------------------
 
+/** git runs (the changed-on-this-branch filter, the branch report) only in a trusted workspace. */
+let workspaceTrusted = true;
+connection.onNotification(Notifications.workspaceTrusted, () => {
+  workspaceTrusted = true;
+  changedFiles.clear();
+  readinessChanged();
+});
+
 connection.onRequest(Requests.readiness, async (params: ReadinessParams | undefined): Promise<ReadinessResult> => {
   const base = typeof params?.base === 'string' && params.base.trim() ? params.base.trim() : undefined;
-  return readinessResult(workspace, { onlyChanged: params?.onlyChanged === true, base, changedFiles, cache: readinessCache });
+  return readinessResult(workspace, { onlyChanged: params?.onlyChanged === true, base, trusted: workspaceTrusted, changedFiles, cache: readinessCache });
 });
 
 connection.onRequest(Requests.branchReport, async (params: BranchReportParams | undefined): Promise<BranchReportResult | ResponseError> => {
   const wanted = typeof params?.root === 'string' ? path.resolve(params.root) : undefined;
   const index = wanted ? workspace.all().find((i) => i.root === wanted) : workspace.all()[0];
   if (!index) return new ResponseError(ErrorCodes.InvalidParams, wanted ? `${wanted} is not a workspace folder` : 'Open a folder to get a branch report.');
+  if (!workspaceTrusted) return new ResponseError(LSPErrorCodes.RequestFailed, UNTRUSTED_GIT_MESSAGE);
   const base = typeof params?.base === 'string' && params.base.trim() ? params.base.trim() : undefined;
   try {
     return await branchReport(workspace, index, {

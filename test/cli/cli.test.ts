@@ -39,8 +39,9 @@ describe('failpath check', () => {
     const r = run(['check', '--format', 'json']);
     assert.equal(r.code, 0, r.err);
     const out = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(out), ['findings', 'summary']);
-    assert.deepEqual(out.summary.files, 3);
+    assert.deepEqual(Object.keys(out), ['findings', 'skipped', 'summary']);
+    assert.deepEqual(Object.keys(out.summary), ['files', 'findings', 'skipped', 'ms']);
+    assert.deepEqual([out.summary.files, out.summary.findings, out.summary.skipped, out.skipped], [3, 3, 0, []]);
     assert.equal(typeof out.summary.ms, 'number');
     assert.deepEqual(out.findings.map((f: Record<string, unknown>) => Object.keys(f)), out.findings.map(() => ['rule', 'file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'message', 'checklist', 'fixable']));
     assert.deepEqual(out.findings.map((f: Record<string, unknown>) => `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.rule} ${f.severity} ${f.checklist} ${f.fixable}`), [

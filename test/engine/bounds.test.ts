@@ -139,7 +139,7 @@ describe('.failpath.json globs: one matcher, linear in the path', () => {
       ['"+(a|b)/**"', 'error', '"+(a|b)/**" uses "(", ")" or "|": groups and extglobs are not supported (write alternatives in braces, {a,b}, and escape a literal parenthesis: \\()'],
     ]);
     assert.deepEqual(parsed.ignore, ['ok/**']);
-    assert.deepEqual(parsed.features, {});
+    assert.deepEqual(Object.keys(parsed.features ?? { missing: 1 }), []); // a null-prototype map since sec-misc
   });
 });
 

@@ -6,10 +6,13 @@
  * generated file parses. Also: where the file goes, which runner, the install command when a
  * package is missing, and where the action is not offered.
  */
-import { describe, it } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as ts from 'typescript';
-import { failureTestFix, detectRunner, testFileFor, type TestLayout } from '../../server/src/engine/failureTest';
+import { failureTestFix, detectRunner, readTestLayout, testFileFor, type TestLayout } from '../../server/src/engine/failureTest';
 import { installCommand } from '../../server/src/engine/failureTest/layout';
 import { projectFactsFromPackageJson } from '../../server/src/engine/project';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
@@ -37,7 +40,7 @@ function gen(o: Case) {
   const config = { ...DEFAULT_CONFIG, timeoutMs: 4000 };
   const findings = analyze({ text: o.text, fileName, project, config }).findings;
   const layout: TestLayout = { root, scripts: o.scripts ?? {}, moduleType: o.type ?? 'commonjs', testFiles: o.tests ?? [], packageManager: 'npm' };
-  return failureTestFix({ text: o.text, fileName, project, config, start: at, end: at, findings, layout: () => layout });
+  return failureTestFix({ text: o.text, fileName, project, config, start: at, end: at, findings, layout: () => layout, allowedRoots: [root] });
 }
 
 function syntaxErrors(text: string, fileName: string): string[] {
@@ -752,7 +755,7 @@ describe('failure test generator: missing packages, where it is offered', () => 
     assert.equal(gen({ ...c, text: c.text.replace('export async function', 'async function') }), undefined);
     assert.equal(gen({ ...c, file: 'src/orders.test.ts' }), undefined);
     const project = projectFactsFromPackageJson({ name: 'p', dependencies: c.deps });
-    assert.equal(failureTestFix({ text: c.text, fileName: '/proj/src/orders.ts', project, config: DEFAULT_CONFIG, start: 120, end: 120, layout: () => undefined }), undefined);
+    assert.equal(failureTestFix({ text: c.text, fileName: '/proj/src/orders.ts', project, config: DEFAULT_CONFIG, start: 120, end: 120, layout: () => undefined, allowedRoots: ['/proj'] }), undefined);
   });
 
   it('on a route registration (not inside its handler): the handler\'s first external call', () => {
@@ -810,5 +813,138 @@ describe('failure test layout', () => {
     assert.equal(installCommand({ packageManager: 'pnpm' }, ['nock', 'supertest']), 'pnpm add -D nock supertest');
     assert.equal(installCommand({ packageManager: 'yarn' }, ['msw']), 'yarn add -D msw');
     assert.equal(installCommand({ packageManager: 'bun' }, ['undici']), 'bun add -d undici');
+  });
+});
+
+describe('failure test placement on a hostile repository: inside the workspace folder, never over anything', () => {
+  const RATES = `export async function latestRates(): Promise<unknown> {
+  try {
+    const res = await fetch('https://rates.example.com/latest', { signal: AbortSignal.timeout(2000) });
+    return await res.json();
+  } catch {
+    return null;
+  }
+}
+`;
+  const TITLE = 'Generate failure test for fetch (timeout / 5xx / connection refused)';
+  const DEPS = { vitest: '^3.0.0', undici: '^6.21.0' };
+  let tmp: string;
+  let n = 0;
+  before(() => { tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-place-'))); });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** A fresh folder with files (`->target` makes a symbolic link); returns its path. */
+  function tree(files: Record<string, string>): string {
+    const dir = path.join(tmp, `t${n++}`);
+    for (const [rel, content] of Object.entries(files)) {
+      const p = path.join(dir, rel);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      if (content.startsWith('->')) fs.symlinkSync(content.slice(2), p);
+      else fs.writeFileSync(p, content);
+    }
+    return dir;
+  }
+
+  /** The action on `fetch` in `file`, with the project at `projectRoot` and the workspace folders `allowed`. */
+  function place(projectRoot: string, file: string, allowed: string[]) {
+    const project = projectFactsFromPackageJson({ name: 'p', devDependencies: DEPS }, projectRoot);
+    const fileName = path.join(projectRoot, file);
+    const at = RATES.indexOf('fetch(');
+    let walked = 0;
+    const fix = failureTestFix({
+      text: RATES, fileName, project, config: DEFAULT_CONFIG, start: at, end: at, allowedRoots: allowed,
+      layout: () => { walked++; return readTestLayout(projectRoot); },
+    });
+    return { fix, walked };
+  }
+
+  it('plain case: test/ in the workspace folder, a real path, offered with its file', () => {
+    const root = tree({ 'package.json': '{}', 'src/rates.ts': RATES });
+    const { fix } = place(root, 'src/rates.ts', [root]);
+    assert.equal(fix?.title, TITLE);
+    assert.equal(fix?.disabled, undefined);
+    assert.deepEqual(fix?.files?.map((f) => f.path), [path.join(root, 'test', 'rates.latestRates.failure.test.ts')]);
+  });
+
+  it('the workspace folder has no package.json but its parent has: disabled with the reason, the parent never walked', () => {
+    const parent = tree({ 'package.json': '{}', 'app/src/rates.ts': RATES, 'test/a.test.ts': '' });
+    const { fix, walked } = place(parent, 'app/src/rates.ts', [path.join(parent, 'app')]);
+    assert.deepEqual(fix, {
+      title: TITLE, kind: 'refactor', edits: [],
+      disabled: `The project folder ${parent} (where its package.json is) is outside the workspace folder; Failpath creates tests only inside it.`,
+    });
+    assert.equal(walked, 0);
+  });
+
+  it('no workspace folder: disabled, says why', () => {
+    const root = tree({ 'package.json': '{}', 'src/rates.ts': RATES });
+    assert.equal(place(root, 'src/rates.ts', []).fix?.disabled, 'No workspace folder is open: Failpath creates tests only inside a workspace folder.');
+  });
+
+  it('test/ is a symbolic link out of the folder: disabled, nothing placed there', () => {
+    const elsewhere = tree({ 'keep.txt': 'x' });
+    const root = tree({ 'package.json': '{}', 'src/rates.ts': RATES, test: `->${elsewhere}` });
+    const { fix } = place(root, 'src/rates.ts', [root]);
+    assert.deepEqual(fix, {
+      title: TITLE, kind: 'refactor', edits: [],
+      disabled: `No safe place for the test: test is outside the workspace folder (through a symbolic link, it is ${elsewhere}).`,
+    });
+    assert.deepEqual(fs.readdirSync(elsewhere), ['keep.txt']);
+  });
+
+  it('a link deeper up the way out (test/unit → elsewhere, tests mirrored below it): disabled', () => {
+    const elsewhere = tree({ 'keep.txt': 'x' });
+    const root = tree({ 'package.json': '{}', 'src/api/rates.ts': RATES, 'test/unit/a.test.ts': '', 'test/api': `->${elsewhere}` });
+    const { fix } = place(root, 'src/api/rates.ts', [root]);
+    assert.equal(fix?.disabled, `No safe place for the test: test/api is outside the workspace folder (through a symbolic link, it is ${elsewhere}).`);
+  });
+
+  it('test/ is a dangling link, a link loop, or a file: disabled with each reason', () => {
+    const dangling = tree({ 'package.json': '{}', 'src/rates.ts': RATES, test: '->/nonexistent-failpath-target/dir' });
+    assert.equal(place(dangling, 'src/rates.ts', [dangling]).fix?.disabled, 'No safe place for the test: test is a symbolic link to nothing.');
+    const loop = tree({ 'package.json': '{}', 'src/rates.ts': RATES, test: '->test' });
+    assert.equal(place(loop, 'src/rates.ts', [loop]).fix?.disabled, 'No safe place for the test: test is a symbolic link loop.');
+    const file = tree({ 'package.json': '{}', 'src/rates.ts': RATES, test: 'not a folder' });
+    assert.equal(place(file, 'src/rates.ts', [file]).fix?.disabled, 'No safe place for the test: test is not a folder.');
+  });
+
+  it('a link that stays inside the folder (test → spec) is followed: offered', () => {
+    const root = tree({ 'package.json': '{}', 'src/rates.ts': RATES, 'spec/.keep': '', test: '->spec' });
+    assert.deepEqual(place(root, 'src/rates.ts', [root]).fix?.files?.map((f) => f.path), [path.join(root, 'test', 'rates.latestRates.failure.test.ts')]);
+  });
+
+  it('the workspace folder named through a link still holds its own files', () => {
+    const root = tree({ 'package.json': '{}', 'src/rates.ts': RATES });
+    const link = path.join(tmp, `link${n++}`);
+    fs.symlinkSync(root, link);
+    assert.deepEqual(place(root, 'src/rates.ts', [link]).fix?.files?.map((f) => f.path), [path.join(root, 'test', 'rates.latestRates.failure.test.ts')]);
+  });
+
+  it('names the walk does not see are taken too: a link planted at the name (to a file outside, dangling) and a file in a skipped folder', () => {
+    const secret = path.join(tree({ 'secret.txt': 'do not truncate\n' }), 'secret.txt');
+    const root = tree({
+      'package.json': '{}', 'src/rates.ts': RATES,
+      // a symbolic link is no test file to the walk (it lists regular files only)
+      'test/rates.latestRates.failure.test.ts': `->${secret}`,
+      'test/rates.latestRates-2.failure.test.ts': '->/nonexistent-failpath-target',
+    });
+    assert.deepEqual(readTestLayout(root).testFiles, []);
+    assert.deepEqual(place(root, 'src/rates.ts', [root]).fix?.files?.map((f) => f.path), [path.join(root, 'test', 'rates.latestRates-3.failure.test.ts')]);
+    assert.equal(fs.readFileSync(secret, 'utf8'), 'do not truncate\n');
+
+    // tests beside the sources; the source's folder is one the walk skips (a dot folder)
+    const beside = tree({
+      'package.json': '{}', 'src/a.test.ts': '', 'src/b.test.ts': '', '.tools/rates.ts': RATES,
+      '.tools/rates.latestRates.failure.test.ts': 'existing\n',
+    });
+    assert.deepEqual(readTestLayout(beside).testFiles, ['src/a.test.ts', 'src/b.test.ts']);
+    assert.deepEqual(place(beside, '.tools/rates.ts', [beside]).fix?.files?.map((f) => f.path), [path.join(beside, '.tools', 'rates.latestRates-2.failure.test.ts')]);
+  });
+
+  it('every name taken: disabled, says so', () => {
+    const files: Record<string, string> = { 'package.json': '{}', 'src/rates.ts': RATES };
+    for (let i = 1; i <= 100; i++) files[`test/rates.latestRates${i > 1 ? `-${i}` : ''}.failure.test.ts`] = '->/nowhere';
+    const root = tree(files);
+    assert.equal(place(root, 'src/rates.ts', [root]).fix?.disabled, 'No safe place for the test: test/rates.latestRates.failure.test.ts and its 99 numbered variants already exist.');
   });
 });

@@ -91,6 +91,50 @@ describe('discoverFiles: faults', () => {
   });
 });
 
+describe('discoverFiles: containment (symbolic links never lead out of the folders given)', () => {
+  let outside: string;
+  before(() => {
+    outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-outside-')));
+    fs.writeFileSync(path.join(outside, 'lib.ts'), "export const o = fetch('https://o');\n");
+    write('jail/src/app.ts');
+    write('jail/other/shared.ts');
+    fs.symlinkSync(outside, path.join(root, 'jail/src/vendor'));                       // a folder outside
+    fs.symlinkSync('/', path.join(root, 'jail/src/sysroot'));                          // the whole disk
+    fs.symlinkSync(path.join(outside, 'lib.ts'), path.join(root, 'jail/src/linked.ts')); // a file outside
+    fs.symlinkSync('../other', path.join(root, 'jail/src/inside'));                    // a folder inside
+    fs.symlinkSync('../other/shared.ts', path.join(root, 'jail/src/alias.ts'));        // a file inside
+    fs.symlinkSync('..', path.join(root, 'jail/src/up'));                              // a loop, inside
+    fs.symlinkSync(outside, path.join(root, 'jail/src/node_modules'));                 // left out anyway: no problem
+    fs.writeFileSync(path.join(root, 'jail/.gitignore'), 'ignored-link\n');
+    fs.symlinkSync(outside, path.join(root, 'jail/ignored-link'));                     // .gitignore'd: no problem
+  });
+  after(() => fs.rmSync(outside, { recursive: true, force: true }));
+
+  it('a link out (folder or file) is reported once and skipped; links inside and loops still work', () => {
+    const r = discoverFiles([path.join(root, 'jail')]);
+    assert.deepEqual(rel(r.files), ['jail/other/shared.ts', 'jail/src/alias.ts', 'jail/src/app.ts']);
+    const jail = path.join(root, 'jail');
+    assert.deepEqual(problems(r.problems), [
+      `jail/src/linked.ts: symbolic link to ${outside}/lib.ts points outside ${jail}`,
+      `jail/src/sysroot: symbolic link to / points outside ${jail}`,
+      `jail/src/vendor: symbolic link to ${outside} points outside ${jail}`,
+    ]);
+  });
+
+  it('the folders given are the roots: a link from one into another is inside; a file named is taken as given', () => {
+    const r = discoverFiles([path.join(root, 'jail/src'), outside, path.join(root, 'jail/src/linked.ts')]);
+    // `outside` is walked once: through the link first (the same real folder is not walked twice)
+    assert.deepEqual(rel(r.files), ['jail/src/app.ts', 'jail/src/linked.ts', 'jail/src/vendor/lib.ts']);
+    // jail/other is outside jail/src: the two links into it are reported; up → jail is outside too
+    assert.deepEqual(problems(r.problems), [
+      `jail/src/alias.ts: symbolic link to ${root}/jail/other/shared.ts points outside ${root}/jail/src`,
+      `jail/src/inside: symbolic link to ${root}/jail/other points outside ${root}/jail/src`,
+      `jail/src/sysroot: symbolic link to / points outside ${root}/jail/src`,
+      `jail/src/up: symbolic link to ${root}/jail points outside ${root}/jail/src`,
+    ].sort());
+  });
+});
+
 describe('Scanner: files that change between discovery and analysis', () => {
   it('a deleted file is an error result, not an exception; the others are analysed', () => {
     write('scan/a.ts');
@@ -103,16 +147,16 @@ describe('Scanner: files that change between discovery and analysis', () => {
       'scan/a.ts no longer exists (deleted or renamed during the scan)',
       'scan/b.ts missing-timeout',
     ]);
-    assert.deepEqual(scanner.fixFile(files[0]), { error: 'no longer exists (deleted or renamed during the scan)' });
+    assert.deepEqual(scanner.fixFile(files[0], [root]), { error: 'no longer exists (deleted or renamed during the scan)' });
   });
 
-  it('a file replaced by a folder is an error result', () => {
+  it('a file replaced by a folder is skipped with the reason (not opened as a file)', () => {
     write('scan2/x.ts');
     const [file] = discoverFiles([path.join(root, 'scan2')]).files;
     fs.rmSync(file);
     fs.mkdirSync(file);
     const r = new Scanner().scanFile(file)!;
-    assert.match(r.error ?? '', /^EISDIR: illegal operation on a directory/);
+    assert.deepEqual([r.error, r.skipped], [undefined, 'not a regular file']);
   });
 
   it('describeFsError names the common codes', () => {

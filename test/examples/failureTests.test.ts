@@ -12,6 +12,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { failureTestFix, readTestLayout } from '../../server/src/engine/failureTest';
 import { ProjectLoader } from '../../server/src/engine/project';
@@ -47,23 +48,34 @@ const BROKEN: (Case & { failing: string[] })[] = [
   },
 ];
 
+/**
+ * The generator's file for `c`, as if `c.test` did not exist yet: it runs on a copy of the
+ * example without that file (the generator never picks a name that is taken on disk), and the
+ * answer is mapped back into the example.
+ */
 function generate(c: Case): { path: string; text: string } {
-  const abs = path.join(ROOT, c.file);
-  const text = fs.readFileSync(abs, 'utf8');
-  let at = -1;
-  for (let i = 0; i <= (c.nth ?? 0); i++) at = text.indexOf(c.at, at + 1);
-  assert.notEqual(at, -1, `${c.at} in ${c.file}`);
-  const project = new ProjectLoader().forFile(abs);
-  const { config } = resolveConfig(new ConfigFileLoader().chainFor(abs, ROOT), {});
-  const findings = analyze({ text, fileName: abs, project, config }).findings;
-  // the layout as it is without this test (a committed test is what the generator wrote into its place)
-  const layout = () => {
-    const l = readTestLayout(ROOT);
-    return { ...l, testFiles: l.testFiles.filter((f) => f !== c.test) };
-  };
-  const fix = failureTestFix({ text, fileName: abs, project, config, start: at, end: at, findings, layout });
-  assert.ok(fix?.files?.length === 1, `a failure test for ${c.at} in ${c.file}: ${JSON.stringify(fix)}`);
-  return fix.files[0];
+  // the same folder names as the example's (a package under examples/ is classified by its path)
+  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-')));
+  const copy = path.join(base, 'examples', 'shop-api');
+  try {
+    fs.cpSync(ROOT, copy, { recursive: true, filter: (src) => {
+      const rel = path.relative(ROOT, src).split(path.sep).join('/');
+      return rel !== 'node_modules' && rel !== c.test;
+    } });
+    const abs = path.join(copy, c.file);
+    const text = fs.readFileSync(abs, 'utf8');
+    let at = -1;
+    for (let i = 0; i <= (c.nth ?? 0); i++) at = text.indexOf(c.at, at + 1);
+    assert.notEqual(at, -1, `${c.at} in ${c.file}`);
+    const project = new ProjectLoader().forFile(abs);
+    const { config } = resolveConfig(new ConfigFileLoader().chainFor(abs, copy), {});
+    const findings = analyze({ text, fileName: abs, project, config }).findings;
+    const fix = failureTestFix({ text, fileName: abs, project, config, start: at, end: at, findings, layout: () => readTestLayout(copy), allowedRoots: [copy] });
+    assert.ok(fix?.files?.length === 1, `a failure test for ${c.at} in ${c.file}: ${JSON.stringify(fix)}`);
+    return { path: path.join(ROOT, path.relative(copy, fix.files[0].path)), text: fix.files[0].text };
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
 }
 
 /** Runs test files with the example's runner; returns the exit code and the names of failing tests. */

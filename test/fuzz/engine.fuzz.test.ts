@@ -1,8 +1,7 @@
 /**
  * Property tests of the engine on generated and mutated sources (fast-check, fixed seed, bounded
- * runs; `npm run fuzz` raises the count). For any input: analyze() never throws, stays within a
- * time bound per MB, reports only ranges inside the document, and every fix it offers applies
- * cleanly without new syntax errors.
+ * runs; `npm run fuzz` raises the count). For any input: analyze() never throws, reports only
+ * ranges inside the document, and every fix it offers applies cleanly without new syntax errors.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,12 +65,10 @@ const mutated = fc.record({
 });
 
 function checkInvariants(text: string, fileName: string): void {
-  const t0 = performance.now();
   const result = analyze({ text, fileName, project });
-  const ms = performance.now() - t0;
   assert.deepEqual(result.ruleErrors.map((e) => `${e.ruleId}: ${e.error.split('\n')[0]}`), []);
-  // generous bound: 2 s per MB plus 250 ms (the 2-core CI machine runs other tests in parallel)
-  assert.ok(ms < 250 + (text.length / 1e6) * 2000, `analysis took ${ms.toFixed(0)} ms for ${text.length} chars`);
+  // no time bound here: a test must not depend on how fast the machine is (the fuzz campaign,
+  // scripts/fuzz.ts, measures per-file time on both threads; npm run bench measures speed)
   if (result.skipped) {
     assert.deepEqual(result.findings, []);
     return;

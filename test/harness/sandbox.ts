@@ -11,6 +11,9 @@ import * as path from 'node:path';
 
 export const PRELOAD = path.join(__dirname, 'sandbox-preload.cjs');
 
+/** A recorded git run as engine/git.ts makes it: an absolute git, fsmonitor and hooks off, no pager. */
+export const HARDENED_GIT = /^allowed \/\S*\/git -c core\.fsmonitor=false -c core\.hooksPath=\/dev\/null .* --no-pager (?:rev-parse|symbolic-ref|merge-base|ls-tree|ls-files|check-attr|cat-file) /;
+
 export interface Sandbox {
   root: string;
   /** Marker files written by anything executed (should stay empty). */

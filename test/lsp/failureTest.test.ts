@@ -1,8 +1,11 @@
 /**
  * "Generate failure test" over LSP: offered as a `refactor` on an external call (and only when
  * refactors are wanted), its WorkspaceEdit creates the new test file (CreateFile that never
- * overwrites, then the text), in the project's test folder; without a mocking library it is a
- * command that copies the install command.
+ * overwrites and leaves an existing file alone, then the text), in the project's test folder;
+ * without a mocking library it is a command that copies the install command. On a hostile
+ * repository the file stays inside the workspace folder and never lands on an existing name; with
+ * no safe place the action is disabled with its reason (or left out for clients without
+ * `disabledSupport`).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +14,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Range, CreateFile, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
-import { startServer, workspace, byTitle, titles, type TestClient } from './helpers';
+import { startServer, workspace, byTitle, titles, PUSH_CLIENT, type TestClient } from './helpers';
 
 const range = (l1: number, c1: number, l2 = l1, c2 = c1): Range => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
 
@@ -36,7 +39,9 @@ describe('language server: Generate failure test', () => {
   before(async () => {
     fs.mkdirSync(path.join(ws.root, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(ws.root, 'tests', 'health.test.ts'), "import { it } from 'vitest';\nit('works', () => {});\n");
-    client = await startServer({ rootUri: pathToFileURL(ws.root).href });
+    // two workspace folders: the action works only inside one
+    const folders = [ws, bare].map((w, i) => ({ uri: pathToFileURL(w.root).href, name: `f${i}` }));
+    client = await startServer({ rootUri: pathToFileURL(ws.root).href, workspaceFolders: folders });
   });
   after(async () => {
     await client.shutdown();
@@ -56,7 +61,7 @@ describe('language server: Generate failure test', () => {
     const changes = action.edit!.documentChanges!;
     assert.equal(changes.length, 2);
     const created = pathToFileURL(path.join(ws.root, 'tests', 'rates.latestRates.failure.test.ts')).href;
-    assert.deepEqual(changes[0], { kind: 'create', uri: created, options: { overwrite: false, ignoreIfExists: false } } satisfies CreateFile);
+    assert.deepEqual(changes[0], { kind: 'create', uri: created, options: { overwrite: false, ignoreIfExists: true } } satisfies CreateFile);
     const insert = changes[1] as TextDocumentEdit;
     assert.deepEqual(insert.textDocument, { uri: created, version: null });
     assert.equal(insert.edits.length, 1);
@@ -90,6 +95,65 @@ describe('language server: Generate failure test', () => {
       command: 'failpath.copyInstallCommand',
       arguments: [{ command: 'npm install --save-dev undici tsx', reason: "Failpath's failure test for fetch needs undici, tsx" }],
     });
+  });
+});
+
+describe('language server: Generate failure test on a hostile repository', () => {
+  const DISABLED_CLIENT = { ...PUSH_CLIENT, textDocument: { ...PUSH_CLIENT.textDocument, codeAction: { ...PUSH_CLIENT.textDocument!.codeAction, disabledSupport: true } } };
+  const deps = { vitest: '^3.0.0', undici: '^6.21.0' };
+  const clients: TestClient[] = [];
+  const dirs: string[] = [];
+  after(async () => {
+    for (const c of clients) await c.shutdown();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  async function start(root: string, disabledSupport: boolean): Promise<TestClient> {
+    const c = await startServer({ rootUri: pathToFileURL(root).href, capabilities: disabledSupport ? DISABLED_CLIENT : PUSH_CLIENT });
+    clients.push(c);
+    return c;
+  }
+
+  async function refactors(c: TestClient, uri: string): Promise<CodeAction[]> {
+    c.open(uri, RATES);
+    await c.diagnosticsAt(uri, 1);
+    return ((await c.codeActions(uri, range(4, 24), { only: ['refactor'] })) ?? []) as CodeAction[];
+  }
+
+  it('the workspace folder has no package.json, its parent has: disabled with the reason, no edit; left out without disabledSupport', async () => {
+    const parent = workspace(deps);
+    dirs.push(parent.root);
+    const folder = path.join(parent.root, 'app');
+    fs.mkdirSync(folder);
+    const uri = parent.uri('app/src/rates.ts');
+    const reason = `The project folder ${parent.root} (where its package.json is) is outside the workspace folder; Failpath creates tests only inside it.`;
+    assert.deepEqual(await refactors(await start(folder, true), uri), [{ title: TITLE, kind: 'refactor', disabled: { reason } }]);
+    assert.deepEqual(titles(await refactors(await start(folder, false), uri)), []);
+  });
+
+  it('test/ is a symbolic link to elsewhere: disabled, nothing offered that writes there', async () => {
+    const ws2 = workspace(deps);
+    const elsewhere = workspace();
+    dirs.push(ws2.root, elsewhere.root);
+    fs.symlinkSync(elsewhere.root, path.join(ws2.root, 'test'));
+    const actions = await refactors(await start(ws2.root, true), ws2.uri('src/rates.ts'));
+    assert.deepEqual(actions, [{ title: TITLE, kind: 'refactor', disabled: { reason: `No safe place for the test: test is outside the workspace folder (through a symbolic link, it is ${elsewhere.root}).` } }]);
+  });
+
+  it('a link planted at the test\'s name (to a file outside): the next free name, created with ignoreIfExists', async () => {
+    const ws2 = workspace(deps);
+    const elsewhere = workspace();
+    dirs.push(ws2.root, elsewhere.root);
+    const secret = path.join(elsewhere.root, 'authorized_keys');
+    fs.writeFileSync(secret, 'ssh-ed25519 AAAA\n');
+    fs.mkdirSync(path.join(ws2.root, 'test'));
+    fs.symlinkSync(secret, path.join(ws2.root, 'test', 'rates.latestRates.failure.test.ts'));
+    const action = byTitle(await refactors(await start(ws2.root, true), ws2.uri('src/rates.ts')), TITLE);
+    const created = pathToFileURL(path.join(ws2.root, 'test', 'rates.latestRates-2.failure.test.ts')).href;
+    assert.deepEqual(action.edit!.documentChanges![0], { kind: 'create', uri: created, options: { overwrite: false, ignoreIfExists: true } } satisfies CreateFile);
+    assert.deepEqual((action.edit!.documentChanges![1] as TextDocumentEdit).textDocument, { uri: created, version: null });
+    assert.equal(action.edit!.documentChanges!.length, 2);
+    assert.equal(fs.readFileSync(secret, 'utf8'), 'ssh-ed25519 AAAA\n');
   });
 });
 

@@ -67,6 +67,8 @@ export interface StartOptions {
   settings?: Settings;
   rootUri?: string | null;
   workspaceFolders?: { uri: string; name: string }[] | null;
+  /** Node options for the server process (stdio only), e.g. a heap cap. */
+  nodeArgs?: string[];
 }
 
 /** Client capabilities of a push-diagnostics client that supports workspace/configuration. */
@@ -263,7 +265,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   } else {
-    child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   }
   const client = new TestClient(connection, child, options.settings);
@@ -289,4 +291,38 @@ export function byTitle(actions: (CodeAction | Command)[] | null, title: string 
 
 export function titles(actions: (CodeAction | Command)[] | null): string[] {
   return (actions ?? []).map((a) => a.title);
+}
+
+/**
+ * The server bundle started in `root` with extra node arguments and environment (the sandbox
+ * recorder of test/harness/sandbox.ts), initialized with one workspace folder.
+ */
+export async function startServerIn(root: string, options: { execArgv: string[]; env: Record<string, string>; capabilities: ClientCapabilities; initializationOptions: unknown; name: string }): Promise<TestClient> {
+  ensureBuilt();
+  const child = spawn(process.execPath, [...options.execArgv, SERVER, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const client = new TestClient(connection, child, {});
+  connection.listen();
+  client.initializeResult = await withTimeout(connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(root).href,
+    capabilities: options.capabilities,
+    initializationOptions: options.initializationOptions,
+    workspaceFolders: [{ uri: pathToFileURL(root).href, name: options.name }],
+  }), 10_000, 'initialize');
+  await connection.sendNotification(InitializedNotification.type, {});
+  return client;
+}
+
+/** A git repository of `root` with everything committed on main, checked out on a new branch `feature`. */
+export function gitBranch(root: string): (...args: string[]) => void {
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-q', '-m', 'base');
+  git('checkout', '-q', '-b', 'feature');
+  return git;
 }

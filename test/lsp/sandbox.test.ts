@@ -8,16 +8,15 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
   DidChangeWatchedFilesNotification, ExecuteCommandRequest, FileChangeType, type ClientCapabilities, type CodeAction,
 } from 'vscode-languageserver-protocol/node';
-import { ensureBuilt, SERVER, PUSH_CLIENT, TestClient, withTimeout } from './helpers';
-import { hostileWorkspace, type Sandbox } from '../harness/sandbox';
+import { ensureBuilt, gitBranch, PUSH_CLIENT, startServerIn, type TestClient } from './helpers';
+import { HARDENED_GIT, hostileWorkspace, type Sandbox } from '../harness/sandbox';
 
 const caps: ClientCapabilities = { ...PUSH_CLIENT, workspace: { ...PUSH_CLIENT.workspace, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true } };
 
@@ -30,23 +29,8 @@ describe('language server: nothing in the workspace runs, nothing leaves the mac
     ensureBuilt();
     sb = hostileWorkspace();
     // a git repository with a branch, for the readiness requests (git is the one process allowed)
-    const git = (...args: string[]) => assert.equal(spawnSync('git', args, { cwd: sb.root, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).status, 0);
-    git('init', '-q', '-b', 'main');
-    git('add', '.');
-    git('commit', '-q', '-m', 'base');
-    git('checkout', '-q', '-b', 'feature');
-    const child = spawn(process.execPath, [...sb.execArgv, SERVER, '--stdio'], { cwd: sb.root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...sb.env, FAILPATH_SANDBOX_ALLOW_SPAWN: 'git' } });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    client = new TestClient(connection, child, {});
-    connection.listen();
-    client.initializeResult = await withTimeout(connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: pathToFileURL(sb.root).href,
-      capabilities: caps,
-      initializationOptions: { debounceMs: 20 },
-      workspaceFolders: [{ uri: pathToFileURL(sb.root).href, name: 'hostile' }],
-    }), 10_000, 'initialize');
-    await connection.sendNotification(InitializedNotification.type, {});
+    gitBranch(sb.root);
+    client = await startServerIn(sb.root, { execArgv: sb.execArgv, env: { ...sb.env, FAILPATH_SANDBOX_ALLOW_SPAWN: 'git' }, capabilities: caps, initializationOptions: { debounceMs: 20 }, name: 'hostile' });
   });
   after(async () => {
     await client?.shutdown();
@@ -98,8 +82,8 @@ describe('language server: nothing in the workspace runs, nothing leaves the mac
 
   it('executed nothing, loaded no workspace module, started no process, made no network attempt', () => {
     assert.deepEqual(sb.markers(), []);
-    assert.deepEqual(sb.attempts().filter((a) => !a.startsWith('allowed git ')), []);
-    assert.ok(sb.attempts().some((a) => a.startsWith('allowed git ')), 'the readiness requests ran git (and only git)');
+    assert.deepEqual(sb.attempts().filter((a) => !HARDENED_GIT.test(a)), []);
+    assert.ok(sb.attempts().some((a) => HARDENED_GIT.test(a)), 'the readiness requests ran git (and only git)');
     // the recorder was there, in the server and in its workspace-scan worker: without it the checks above prove nothing
     const preloads = sb.records().filter((r) => r.kind === 'preload').map((r) => r.detail);
     assert.equal(preloads.filter((d) => d === 'main').length, 1);

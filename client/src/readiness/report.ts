@@ -3,10 +3,11 @@
  * changed since the merge base with the base branch, features touched, their checklists, new vs
  * pre-existing findings), opens it as a markdown preview and copies it to the clipboard for the
  * PR description. Git problems (not a repository, unknown base) come back as a clear message.
+ * The report runs git: in an untrusted workspace it says so and offers to manage trust instead.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Commands, Requests, type BranchReportParams, type BranchReportResult } from '../../../shared/protocol';
+import { Commands, Requests, UNTRUSTED_GIT_MESSAGE, type BranchReportParams, type BranchReportResult } from '../../../shared/protocol';
 
 /** The last report's markdown (for the integration tests). */
 export interface BranchReportOutcome {
@@ -21,6 +22,12 @@ export async function showBranchReport(context: vscode.ExtensionContext, client:
   if (!folder) {
     void vscode.window.showInformationMessage('Failpath: open a folder to get a readiness report for its branch.');
     return { error: 'no folder' };
+  }
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showInformationMessage(UNTRUSTED_GIT_MESSAGE, 'Manage Workspace Trust').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return { error: UNTRUSTED_GIT_MESSAGE };
   }
   const base = vscode.workspace.getConfiguration('failpath', folder.uri).get<string>('readiness.baseBranch') || undefined;
   const params: BranchReportParams = { base, root: folder.uri.fsPath };

@@ -10,6 +10,7 @@ import {
   Notifications, ReadinessCommands, Requests,
   type ReadinessEvidence, type ReadinessFeature, type ReadinessFinding, type ReadinessItem, type ReadinessParams, type ReadinessResult, type ReadinessStatus, type WireRange,
 } from '../../../shared/protocol';
+import { viewMessage } from './viewMessage';
 
 export const VIEW_ID = 'failpath.readiness';
 /** Context keys the view's menus and welcome content use. */
@@ -266,11 +267,7 @@ export class ReadinessView implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.view.badge = result.failing > 0
       ? { value: result.failing, tooltip: `${result.failing} readiness item${result.failing === 1 ? '' : 's'} failing` }
       : undefined;
-    const messages: string[] = [];
-    if (result.state === 'scanning') messages.push(`Indexing the workspace: ${result.scanned}/${result.total} files…`);
-    if (result.notice) messages.push(result.notice);
-    if (this.onlyChanged && !result.notice) messages.push(result.features.length ? 'Features changed on this branch' : 'No feature changed on this branch');
-    this.view.message = messages.join(' · ') || undefined;
+    this.view.message = viewMessage(result, this.onlyChanged);
     await vscode.commands.executeCommand('setContext', EMPTY_KEY, result.state === 'ready' && result.features.length === 0 && !this.onlyChanged);
     this.emitter.fire(undefined);
   }

@@ -3,10 +3,10 @@
  * file is loaded once (per folder) and each of its problems printed as `file:line:column: message`,
  * as the editor shows them on the file. The defaults are used for the bad values meanwhile.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE, type ConfigFileLoader, type LoadedConfigFile } from '../engine/configFile';
 import { lineColumn } from '../engine/lines';
+import { MAX_MANIFEST_BYTES, readWorkspaceText, rootsOf } from '../engine/readSource';
 
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -23,12 +23,9 @@ export function configProblemLines(files: readonly string[], loader: ConfigFileL
   const lines: string[] = [];
   for (const c of [...configs.values()].sort((a, b) => (a.file < b.file ? -1 : 1))) {
     if (c.problems.length === 0) continue;
-    let starts = [0];
-    try {
-      starts = lineStarts(fs.readFileSync(c.file, 'utf8'));
-    } catch {
-      // unreadable: its problem says so
-    }
+    // unreadable: its problem says so
+    const text = readWorkspaceText(c.file, { maxBytes: MAX_MANIFEST_BYTES, roots: rootsOf(loader.roots) });
+    const starts = text === undefined ? [0] : lineStarts(text);
     const name = path.relative(cwd, c.file).split(path.sep).join('/') || c.file;
     for (const p of c.problems) {
       const { line, column } = lineColumn(starts, p.start);

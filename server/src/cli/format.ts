@@ -14,7 +14,34 @@ export interface Report {
   files: ScannedFile[];
   cwd: string;
   ms: number;
+  /**
+   * What was not checked, with the reason: files that could not be read or were not analysed
+   * (too large, binary, not parseable) and discovery problems (unreadable folders, links pointing
+   * out of the folders checked). See skippedEntries.
+   */
+  skipped: SkippedEntry[];
+  /** SARIF: the run failed on skipped files (`--error-on skipped`). */
+  failedOnSkipped?: boolean;
 }
+
+export interface SkippedEntry {
+  /** Absolute path. */
+  file: string;
+  reason: string;
+}
+
+/** The skipped list of a check: discovery problems and the files not read or not analysed, by path. */
+export function skippedEntries(problems: readonly { path: string; message: string }[], files: readonly ScannedFile[]): SkippedEntry[] {
+  const out: SkippedEntry[] = problems.map((p) => ({ file: path.resolve(p.path), reason: p.message }));
+  for (const f of files) {
+    const reason = f.error ?? f.skipped;
+    if (reason !== undefined) out.push({ file: f.file, reason });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Files that were read and analysed. */
+const checkedCount = (r: Report) => r.files.filter((f) => f.error === undefined && f.skipped === undefined).length;
 
 const rel = (cwd: string, file: string) => path.relative(cwd, file).split(path.sep).join('/') || path.basename(file);
 
@@ -31,7 +58,8 @@ export function toJson(r: Report): string {
     checklist: x.checklist,
     fixable: x.fixable,
   })));
-  return JSON.stringify({ findings, summary: { files: r.files.length, findings: findings.length, ms: Math.round(r.ms) } }) + '\n';
+  const skipped = r.skipped.map((s) => ({ file: rel(r.cwd, s.file), reason: s.reason }));
+  return JSON.stringify({ findings, skipped, summary: { files: checkedCount(r), findings: findings.length, skipped: skipped.length, ms: Math.round(r.ms) } }) + '\n';
 }
 
 export function toText(r: Report, color: boolean): string {
@@ -42,6 +70,7 @@ export function toText(r: Report, color: boolean): string {
   let fixable = 0;
   for (const f of r.files) {
     if (f.error) lines.push(`${c('4', rel(r.cwd, f.file))}\n  ${c('31', 'could not read')}: ${f.error}\n`);
+    else if (f.skipped) lines.push(`${c('4', rel(r.cwd, f.file))}\n  ${c('33', 'skipped')}: ${f.skipped}\n`);
     if (f.findings.length === 0) continue;
     lines.push(c('4', rel(r.cwd, f.file)));
     for (const x of f.findings) {
@@ -53,11 +82,16 @@ export function toText(r: Report, color: boolean): string {
     lines.push('');
   }
   const total = counts.error + counts.warning + counts.info + counts.hint;
-  const files = r.files.length;
-  lines.push(`${total === 0 ? c('32', 'No failure paths found') : c('1', `${total} finding${total === 1 ? '' : 's'}`)} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info) in ${files} file${files === 1 ? '' : 's'}, ${Math.round(r.ms)} ms`);
+  const files = checkedCount(r);
+  // skipped: the files listed above and the folders and links listed on stderr
+  const skipped = r.skipped.length ? `, ${c('33', `${r.skipped.length} skipped`)}` : '';
+  lines.push(`${total === 0 ? c('32', 'No failure paths found') : c('1', `${total} finding${total === 1 ? '' : 's'}`)} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info) in ${files} file${files === 1 ? '' : 's'}${skipped}, ${Math.round(r.ms)} ms`);
   if (fixable > 0) lines.push(c('2', `${fixable} can be fixed with \`failpath fix\` or the editor's quick fixes.`));
   return lines.join('\n') + '\n';
 }
+
+/** A URI reference: a "#", "%", "?" or space in a file name must not cut or change the path. */
+const uriOf = (name: string) => name.split('/').map(encodeURIComponent).join('/');
 
 const LEVEL: Record<Severity, Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
@@ -80,8 +114,7 @@ export function toSarif(r: Report, texts: Map<string, string>, version: string):
   const results: Sarif.Result[] = [];
   for (const f of r.files) {
     const name = rel(r.cwd, f.file);
-    // a URI reference: a "#", "%", "?" or space in a file name must not cut or change the path
-    const uri = name.split('/').map(encodeURIComponent).join('/');
+    const uri = uriOf(name);
     const lines = (texts.get(f.file) ?? '').split('\n');
     const seen = new Map<string, number>();
     for (const x of f.findings) {
@@ -112,6 +145,16 @@ export function toSarif(r: Report, texts: Map<string, string>, version: string):
       tool: { driver: { name: 'Failpath', informationUri: 'https://github.com/failpath/failpath', semanticVersion: version, version, rules } },
       originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(r.cwd).href.replace(/\/?$/, '/') } },
       results,
+      // what was not checked: GitHub shows these on the tool status page; a consumer knows the
+      // results are incomplete (SARIF appendix I). The run failed only under --error-on skipped.
+      invocations: [{
+        executionSuccessful: !r.failedOnSkipped,
+        toolExecutionNotifications: r.skipped.map((s): Sarif.Notification => ({
+          level: 'warning',
+          message: { text: `Skipped ${rel(r.cwd, s.file)}: ${s.reason}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(rel(r.cwd, s.file)), uriBaseId: '%SRCROOT%' } } }],
+        })),
+      }],
     }],
   };
   return JSON.stringify(log, null, 2) + '\n';

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { discoverFiles } from '../engine/files';
 import { ConfigFileLoader } from '../engine/configFile';
-import { GitError } from '../engine/git';
+import { containmentRoots } from '../engine/readSource';
+import { GitError, refProblem } from '../engine/git';
 import { createBranchReport } from '../engine/readiness/branch';
 import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
 import { ProjectIndex } from '../engine/readiness/projectIndex';
@@ -51,12 +52,14 @@ export async function indexProject(root: string, cwd: string): Promise<{ index: 
   const bad = discovered.problems.find((p) => p.path === root || path.resolve(cwd, p.path) === root);
   if (bad) return { error: `${bad.message}: ${root}` };
   if (!fs.statSync(root).isDirectory()) return { error: `not a directory: ${root} (a project folder is expected)` };
-  const scanned = await runScan(discovered.files, {});
+  // containment: nothing is read through a link leading out of the project folder (readSource.ts)
+  const roots = [root];
+  const scanned = await runScan(discovered.files, { roots });
   const index = new ProjectIndex(root);
   for (const f of scanned) if (!f.error) index.set(f);
-  const configs = new ConfigFileLoader(RULE_IDS);
+  const configs = new ConfigFileLoader(RULE_IDS, containmentRoots(roots));
   const configured = configuredFeatures(scanned.map((f) => f.file), (p) => configs.load(p));
-  return { index, signals: projectSignals(scanned), scanner: new Scanner(), configured };
+  return { index, signals: projectSignals(scanned), scanner: new Scanner({ roots }), configured };
 }
 
 export async function runReport(argv: string[], io: ReportIO): Promise<number> {
@@ -84,6 +87,9 @@ export async function runReport(argv: string[], io: ReportIO): Promise<number> {
   const errorOn = (values['error-on'] ?? 'error') as Severity;
   if (!SEVERITIES.includes(errorOn)) { io.stderr(`failpath report: --error-on must be error, warning or info (got "${errorOn}")\n`); return 2; }
   if (positionals.length > 1) { io.stderr('failpath report: one project folder at most\n'); return 2; }
+  // before any work: a ref that looks like an option never reaches git
+  const refError = values.since === undefined ? undefined : refProblem(values.since);
+  if (refError) { io.stderr(`failpath report: ${refError}\n`); return 2; }
   const root = path.resolve(io.cwd, positionals[0] ?? '.');
 
   const project = await indexProject(root, io.cwd);

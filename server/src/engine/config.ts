@@ -73,13 +73,52 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
+ * Keys that reach or replace an object's prototype. A `"__proto__"` key read by a JSON parser that
+ * assigns properties (jsonc-parser does) becomes the object's prototype: its keys are invisible to
+ * validation (Object.keys) yet read by `obj.ignore`. Wherever they appear, at any depth, they are
+ * reported as invalid and dropped, never applied.
+ */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Beyond this depth a settings value is dropped (reported), so the copy below cannot overflow the stack. */
+export const MAX_SETTINGS_DEPTH = 100;
+
+export function forbiddenKeyMessage(key: string): string {
+  return `"${key}" is not allowed as a key (it names an object's prototype); ignoring it and what it holds`;
+}
+
+/**
+ * A copy of JSON-like `value` without forbidden keys at any depth (own keys: JSON.parse keeps
+ * `"__proto__"` as an own key). `found` hears each dropped key's path and why.
+ */
+export function withoutForbiddenKeys(value: unknown, found?: (segments: string[], message: string) => void, at: string[] = []): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (at.length >= MAX_SETTINGS_DEPTH) {
+    found?.(at, `nested more than ${MAX_SETTINGS_DEPTH} levels deep; ignoring it`);
+    return undefined;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => withoutForbiddenKeys(v, found, [...at, String(i)]));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      found?.([...at, key], forbiddenKeyMessage(key));
+      continue;
+    }
+    out[key] = withoutForbiddenKeys((value as Record<string, unknown>)[key], found, [...at, key]);
+  }
+  return out;
+}
+
+/**
  * Turns raw settings (the `failpath` section as the client sends it, or a parsed config file)
  * into an EngineConfig. Unknown rule ids are reported when `knownRules` is given.
  */
 export function normalizeConfig(raw: unknown, knownRules?: ReadonlySet<string>, prefix = 'failpath'): NormalizedConfig {
   const problems: ConfigProblem[] = [];
-  const config: EngineConfig = { ...DEFAULT_CONFIG, rules: {}, externalModules: [] };
+  // rule ids are user keys: a map without a prototype (rules['constructor'] is not Object)
+  const config: EngineConfig = { ...DEFAULT_CONFIG, rules: Object.create(null) as Record<string, RuleSetting>, externalModules: [] };
   if (raw === undefined || raw === null) return { config, problems };
+  raw = withoutForbiddenKeys(raw, (segments, message) => problems.push({ path: [prefix, ...segments].join('.'), message }));
   if (!isObject(raw)) {
     problems.push({ path: prefix, message: 'expected an object; using defaults' });
     return { config, problems };

@@ -9,10 +9,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse, parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node as JsonNode } from 'jsonc-parser';
-import { normalizeConfig, type EngineConfig, type ConfigProblem } from './config';
+import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node as JsonNode } from 'jsonc-parser';
+import { FORBIDDEN_KEYS, MAX_SETTINGS_DEPTH, forbiddenKeyMessage, normalizeConfig, withoutForbiddenKeys, type EngineConfig, type ConfigProblem } from './config';
 import type { FeatureConfig } from './readiness/features';
 import { globProblem } from './glob';
+import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, rootsOf, type RootsSource } from './readSource';
 
 export const CONFIG_FILE = '.failpath.json';
 
@@ -55,12 +56,38 @@ export function isContainedPattern(p: string): boolean {
   return !p.split(/[\\/]+/).includes('..');
 }
 
+/**
+ * The value of a parsed JSON tree, built here rather than by jsonc-parser's `parse`, which assigns
+ * keys (`obj[key] = value`): a `"__proto__"` key then replaced the object's prototype, hiding its
+ * keys from validation while `value.ignore` still read them. Forbidden keys are left out and
+ * reported at the key.
+ */
+function plainValue(node: JsonNode, forbidden: (key: JsonNode, message: string) => void, depth = 0): unknown {
+  if (depth >= MAX_SETTINGS_DEPTH && (node.type === 'object' || node.type === 'array')) {
+    forbidden(node, `nested more than ${MAX_SETTINGS_DEPTH} levels deep; ignoring it`);
+    return undefined;
+  }
+  if (node.type === 'array') return (node.children ?? []).map((c) => plainValue(c, forbidden, depth + 1));
+  if (node.type !== 'object') return node.value;
+  const out: Record<string, unknown> = {};
+  for (const prop of node.children ?? []) {
+    const [key, child] = prop.children ?? [];
+    if (!key || typeof key.value !== 'string') continue;
+    if (FORBIDDEN_KEYS.has(key.value)) {
+      forbidden(key, forbiddenKeyMessage(key.value));
+      continue;
+    }
+    if (child) out[key.value] = plainValue(child, forbidden, depth + 1);
+  }
+  return out;
+}
+
 export function parseConfigFile(text: string, knownRules?: ReadonlySet<string>): ParsedConfigFile {
   const problems: ConfigFileProblem[] = [];
   const errors: ParseError[] = [];
-  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) problems.push({ message: `Invalid JSON: ${printParseErrorCode(e.error)}`, start: e.offset, end: e.offset + Math.max(e.length, 1), severity: 'error' });
-  const tree = parseTree(text, [], { allowTrailingComma: true });
+  const value = tree && plainValue(tree, (node, message) => problems.push({ message, start: node.offset, end: node.offset + node.length, severity: 'error' }));
   const at = (segments: (string | number)[], preferKey = false): { start: number; end: number } => {
     const node = tree && findNodeAtLocation(tree, segments);
     if (!node) return tree ? { start: tree.offset, end: tree.offset + 1 } : { start: 0, end: Math.min(1, text.length) };
@@ -92,7 +119,7 @@ export function parseConfigFile(text: string, knownRules?: ReadonlySet<string>):
   if (value.features !== undefined) {
     if (!isObject(value.features)) bad(['features'], 'expected an object mapping feature names to { "paths": [...] }');
     else {
-      const features: Record<string, FeatureConfig> = {};
+      const features: Record<string, FeatureConfig> = Object.create(null);
       for (const [name, f] of Object.entries(value.features)) {
         if (!isObject(f) || !Array.isArray(f.paths) || f.paths.length === 0 || !f.paths.every((p) => typeof p === 'string')) {
           bad(['features', name], `feature "${name}" needs "paths": a non-empty array of globs relative to this file`);
@@ -118,7 +145,7 @@ export function parseConfigFile(text: string, knownRules?: ReadonlySet<string>):
   if (value.flags !== undefined) {
     if (!isObject(value.flags)) bad(['flags'], 'expected an object mapping flag keys to { "owner", "expires" }');
     else {
-      const flags: Record<string, FlagRegistryEntry> = {};
+      const flags: Record<string, FlagRegistryEntry> = Object.create(null);
       for (const [key, f] of Object.entries(value.flags)) {
         if (!isObject(f)) { bad(['flags', key], `flag "${key}" needs an object like { "owner": "team", "expires": "2027-01-31" }`); continue; }
         if (f.expires !== undefined && (typeof f.expires !== 'string' || !ISO_DATE.test(f.expires) || Number.isNaN(Date.parse(f.expires)))) {
@@ -154,15 +181,18 @@ export function mergeConfigFiles(files: readonly ParsedConfigFile[]): Omit<Parse
     const { rules, ...rest } = f.settings;
     Object.assign(out.settings, rest);
     if (isObject(rules)) out.settings.rules = { ...(isObject(out.settings.rules) ? out.settings.rules : {}), ...rules };
-    if (f.features) out.features = { ...(out.features ?? {}), ...f.features };
-    if (f.flags) out.flags = { ...(out.flags ?? {}), ...f.flags };
+    // feature names and flag keys are user keys: maps without a prototype
+    if (f.features) out.features = Object.assign(Object.create(null) as Record<string, FeatureConfig>, out.features, f.features);
+    if (f.flags) out.flags = Object.assign(Object.create(null) as Record<string, FlagRegistryEntry>, out.flags, f.flags);
     if (f.ignore) out.ignore = [...(out.ignore ?? []), ...f.ignore];
   }
   return out;
 }
 
 /** Layers editor settings over file settings (editor wins, rules merge per id). */
-export function layerSettings(fileSettings: Record<string, unknown>, editorSettings: unknown): Record<string, unknown> {
+export function layerSettings(fileSettings: Record<string, unknown>, rawEditorSettings: unknown): Record<string, unknown> {
+  // `merged[k] = v` with k "__proto__" would replace the prototype (normalizeConfig reports these keys)
+  const editorSettings = withoutForbiddenKeys(rawEditorSettings);
   if (!isObject(editorSettings)) return { ...fileSettings };
   const merged: Record<string, unknown> = { ...fileSettings };
   for (const [k, v] of Object.entries(editorSettings)) {
@@ -184,7 +214,8 @@ export interface LoadedConfigFile extends ParsedConfigFile {
 export class ConfigFileLoader {
   private readonly cache = new Map<string, { mtimeMs: number; parsed: LoadedConfigFile } | null>();
 
-  constructor(private readonly knownRules?: ReadonlySet<string>) {}
+  /** `roots` (containmentRoots): a config file is never read out of them through a link (readSource.ts). */
+  constructor(private readonly knownRules?: ReadonlySet<string>, readonly roots?: RootsSource) {}
 
   /** Parsed config files for `filePath`, outermost first. */
   chainFor(filePath: string, stopAt?: string): LoadedConfigFile[] {
@@ -214,7 +245,8 @@ export class ConfigFileLoader {
     if (hit && hit.mtimeMs === stat.mtimeMs) return hit.parsed;
     let parsed: LoadedConfigFile;
     try {
-      parsed = { file, ...parseConfigFile(fs.readFileSync(file, 'utf8'), this.knownRules) };
+      const text = readWorkspaceFileOrThrow(file, { maxBytes: MAX_MANIFEST_BYTES, roots: rootsOf(this.roots) });
+      parsed = { file, ...parseConfigFile(text, this.knownRules) };
     } catch (err) {
       parsed = { file, settings: {}, problems: [{ message: `Could not read ${CONFIG_FILE}: ${(err as Error).message}`, start: 0, end: 0, severity: 'error' }] };
     }

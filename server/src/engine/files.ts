@@ -5,12 +5,19 @@
  * loop, and reports instead of failing: unreadable entries, broken links, entries deleted or
  * renamed while the walk runs, folders with more than `maxEntriesPerDir` entries (generated or
  * data folders) are each skipped with a problem, and the walk goes on; `maxFiles` bounds the walk.
+ * Contained: the real paths of the inputs are the roots, and a symbolic link (to a folder or a
+ * file) whose real path is outside every root is reported once and not followed (`src/sysroot → /`
+ * used to walk the whole disk). A file named as an input is taken as given.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { scriptKindFor } from './analyze';
 import { boundGitignore } from './glob';
+import { describeFsError } from './fsErrors';
+import { isInside, MAX_MANIFEST_BYTES, readWorkspaceFile } from './readSource';
+
+export { describeFsError };
 
 export const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', '.nuxt', '.output', '.turbo', '.cache', '.yarn', '.pnpm-store', 'bower_components', '.vscode-test', '.svelte-kit', 'storybook-static']);
 
@@ -31,21 +38,6 @@ export interface DiscoverOptions {
 }
 
 export const MAX_ENTRIES_PER_DIR = 50_000;
-
-/** Why an entry could not be read, in words (the error code is kept for anything unusual). */
-export function describeFsError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'ENOENT': return 'no longer exists (deleted or renamed during the scan)';
-    case 'ENOTDIR': return 'is no longer a folder';
-    case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'ELOOP': return 'symbolic link loop';
-    case 'EMFILE':
-    case 'ENFILE': return 'too many open files';
-    default: return e instanceof Error ? e.message : String(err);
-  }
-}
 
 /** The entries of a folder, or undefined when it has more than `max` (read no further than that). */
 function readEntries(dir: string, max: number): fs.Dirent[] | undefined {
@@ -77,15 +69,27 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
   // the caller says how it handles the limit (the workspace index warns that it stopped)
   const full = (): boolean => files.size >= max;
 
-  const walk = (dir: string, rules: { base: string; ig: Ignore }[]) => {
-    if (options.signal?.aborted || full()) return;
+  // containment: the real paths of the inputs; a link whose target is outside every one is
+  // reported once and skipped (`src/vendor → /elsewhere`, `src/sysroot → /`)
+  const roots: string[] = [];
+  /** The real path of `p` when it is inside the roots; otherwise the problem is recorded. */
+  const contained = (p: string, root: string): string | undefined => {
     let real: string;
     try {
-      real = fs.realpathSync(dir);
+      real = fs.realpathSync(p);
     } catch (err) {
-      problems.push({ path: dir, message: describeFsError(err) });
-      return;
+      problems.push({ path: p, message: describeFsError(err) });
+      return undefined;
     }
+    if (roots.some((r) => isInside(real, r))) return real;
+    problems.push({ path: p, message: `symbolic link to ${real} points outside ${root}` });
+    return undefined;
+  };
+
+  const walk = (dir: string, rules: { base: string; ig: Ignore }[], root: string) => {
+    if (options.signal?.aborted || full()) return;
+    const real = contained(dir, root);
+    if (real === undefined) return;
     if (seenDirs.has(real)) return; // symlink loop or a second link to the same folder
     seenDirs.add(real);
     let entries: fs.Dirent[] | undefined;
@@ -102,13 +106,12 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
     let here = rules;
     const gi = entries.find((e) => e.name === '.gitignore' && e.isFile());
     if (gi) {
-      try {
-        const bounded = boundGitignore(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'));
+      const read = readWorkspaceFile(path.join(dir, '.gitignore'), { maxBytes: MAX_MANIFEST_BYTES });
+      if ('text' in read) {
+        const bounded = boundGitignore(read.text);
         if (bounded.problem) problems.push({ path: path.join(dir, '.gitignore'), message: bounded.problem });
         here = [...rules, { base: dir, ig: ignore().add(bounded.text) }];
-      } catch (err) {
-        problems.push({ path: path.join(dir, '.gitignore'), message: describeFsError(err) });
-      }
+      } else problems.push({ path: path.join(dir, '.gitignore'), message: 'error' in read ? read.error : read.skipped });
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
@@ -130,23 +133,32 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
       if (isDir && SKIPPED_DIRS.has(e.name)) continue;
       if (ignoredBy(here, p, isDir)) continue;
       if (options.isIgnored?.(p)) continue;
-      if (isDir) walk(p, here);
-      else if (isFile && isSourceFile(e.name)) files.add(p);
+      if (isDir) walk(p, here, root);
+      else if (isFile && isSourceFile(e.name)) {
+        if (e.isSymbolicLink() && contained(p, root) === undefined) continue;
+        files.add(p);
+      }
     }
   };
 
+  const inputs: { input: string; abs: string; st: fs.Stats }[] = [];
   for (const input of paths) {
     const abs = path.resolve(input);
     let st: fs.Stats;
     try {
       st = fs.statSync(abs);
+      roots.push(fs.realpathSync(abs));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       problems.push({ path: input, message: code === 'ENOENT' ? 'no such file or directory' : code === 'ENOTDIR' ? 'not a directory' : describeFsError(err) });
       continue;
     }
-    // a folder named explicitly is scanned even if a .gitignore above it lists it: naming it is the intent
-    if (st.isDirectory()) walk(abs, []);
+    inputs.push({ input, abs, st });
+  }
+  for (const { input, abs, st } of inputs) {
+    // a folder named explicitly is scanned even if a .gitignore above it lists it: naming it is the
+    // intent; a file named explicitly is taken as given (even through a link)
+    if (st.isDirectory()) walk(abs, [], abs);
     else if (st.isFile()) files.add(abs);
     else problems.push({ path: input, message: 'not a file or folder' });
   }

@@ -8,7 +8,7 @@
  * (src/lib/logger.ts, src/flags.ts, …) and by resolving what the file being fixed imports. The
  * module is parsed, never executed; a file that cannot be read or parsed is simply not one.
  */
-import * as fs from 'node:fs';
+import { readWorkspaceText } from './readSource';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { FLAG_MODULES, LOGGER_MODULES } from './modules';
@@ -70,27 +70,18 @@ export function isLocalModuleCandidate(file: string): boolean {
 }
 
 /** Looks for the project's logger and flags modules at the conventional paths under `root`. */
-export function findLocalModules(root: string): LocalModules {
+export function findLocalModules(root: string, roots?: readonly string[]): LocalModules {
   const found: LocalModules = {};
   for (const file of candidatePaths(root)) {
     if (found.logger && found.flags) break;
-    const text = readSmall(file);
+    // size-checked before it is read, never through a link out of the roots (readSource.ts)
+    const text = readWorkspaceText(file, { maxBytes: MAX_MODULE_BYTES, roots });
     if (text === undefined) continue;
     const m = analyzeLocalModule(text, file);
     found.logger ??= m.logger;
     found.flags ??= m.flags;
   }
   return found;
-}
-
-function readSmall(file: string): string | undefined {
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > MAX_MODULE_BYTES) return undefined;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** What a module exports that fixes can use. Pure: text in, facts out. */

@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readWorkspaceText } from './readSource';
 
 export const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'] as const;
 
@@ -88,13 +89,10 @@ export function versionsFromLockfile(lockfile: string, text: string, packageDir:
 }
 
 /** Reads the lockfile and extracts the versions; a missing, huge or unreadable file gives none. */
-export function readLockfileVersions(lockfile: string, packageDir: string, wanted: ReadonlyMap<string, string>): Map<string, string> {
-  try {
-    if (fs.statSync(lockfile).size > MAX_LOCKFILE_BYTES) return new Map();
-    return versionsFromLockfile(lockfile, fs.readFileSync(lockfile, 'utf8'), packageDir, wanted);
-  } catch {
-    return new Map();
-  }
+export function readLockfileVersions(lockfile: string, packageDir: string, wanted: ReadonlyMap<string, string>, roots?: readonly string[]): Map<string, string> {
+  // size-checked before it is read, never through a link out of the roots (readSource.ts)
+  const text = readWorkspaceText(lockfile, { maxBytes: MAX_LOCKFILE_BYTES, roots });
+  return text === undefined ? new Map() : versionsFromLockfile(lockfile, text, packageDir, wanted);
 }
 
 // ---- npm ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { LOGGER_MODULES, FLAG_MODULES } from './modules';
 import { cleanVersion, findLockfile, minimumVersion, readLockfileVersions } from './lockfile';
 import { findLocalModules, type LocalModules } from './localModules';
+import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, rootsOf, type RootsSource } from './readSource';
 
 export interface ProjectFacts {
   /** Folder of the package.json the facts came from, if any. */
@@ -131,7 +132,16 @@ export class ProjectLoader {
   private readonly byDir = new Map<string, ProjectFacts>();
   private readonly byPackageJson = new Map<string, { mtimeMs: number; lock?: string; lockMtimeMs?: number; facts: ProjectFacts }>();
 
-  constructor(private readonly onProblem: (message: string) => void = () => {}) {}
+  /**
+   * `roots`: the folders being checked, as containmentRoots gives them (a function when they
+   * change, as workspace folders do): package.json, the lockfile and local modules are never read
+   * through a link that leads out of them (readSource.ts). A package.json above the folders that
+   * is not itself a link is still read (a monorepo's root package.json).
+   */
+  constructor(
+    private readonly onProblem: (message: string) => void = () => {},
+    private readonly roots?: RootsSource,
+  ) {}
 
   forFile(filePath: string): ProjectFacts {
     return this.forDirectory(path.dirname(path.resolve(filePath)));
@@ -181,19 +191,20 @@ export class ProjectLoader {
     const hit = this.byPackageJson.get(file);
     if (hit && hit.mtimeMs === stat.mtimeMs && hit.lock === lock && hit.lockMtimeMs === lockMtimeMs) return hit.facts;
     let facts: ProjectFacts;
+    const roots = rootsOf(this.roots);
     try {
-      facts = projectFactsFromPackageJson(JSON.parse(fs.readFileSync(file, 'utf8')), dir);
+      facts = projectFactsFromPackageJson(JSON.parse(readWorkspaceFileOrThrow(file, { maxBytes: MAX_MANIFEST_BYTES, roots })), dir);
     } catch (err) {
       this.onProblem(`Could not read ${file}: ${(err as Error).message}; dependencies from it are ignored.`);
       facts = { ...EMPTY_PROJECT, root: dir };
     }
     if (lock && facts.dependencies.size > 0 && !facts.marker) {
       // a malformed lockfile gives no versions; fixes then use the ranges' minimum versions
-      const versions = readLockfileVersions(lock, dir, facts.dependencies);
+      const versions = readLockfileVersions(lock, dir, facts.dependencies, roots);
       if (versions.size > 0) facts = { ...facts, versions };
     }
     if (!facts.marker) {
-      const local = findLocalModules(dir);
+      const local = findLocalModules(dir, roots);
       if (local.logger || local.flags) facts = { ...facts, local };
     }
     this.byPackageJson.set(file, { mtimeMs: stat.mtimeMs, lock, lockMtimeMs, facts });

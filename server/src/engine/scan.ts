@@ -4,17 +4,19 @@
  * scanWorker.ts on worker threads for large ones; results are plain data so they cross threads.
  * A second, cheap pass gives project-level rules (process-health) the project-wide signals.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProjectLoader, type ProjectFacts } from './project';
 import { CONFIG_FILE, ConfigFileLoader, resolveConfig } from './configFile';
 import type { EngineConfig } from './config';
 import { RULE_IDS, ALL_RULES } from '../rules';
-import { indexEntry } from './readiness/build';
 import type { IndexedFile } from './readiness/projectIndex';
 import { fixAll } from './fixAll';
-import { describeFsError } from './files';
 import { globMatcher } from './glob';
+import { readSourceForFix, type SourceForFix } from './safeWrite';
+import { MAX_SOURCE_BYTES, readWorkspaceFile, containmentRoots } from './readSource';
+import { analyze } from './analyze';
+import { emptySummary } from './summary';
+import { entryFromResult, indexEntry } from './readiness/build';
 
 export interface ScanOptions {
   /** Only these rule ids (CLI --rule). */
@@ -23,20 +25,35 @@ export interface ScanOptions {
   settings?: unknown;
   /** Where config lookup stops going up (defaults to the filesystem root). */
   stopAt?: string;
+  /**
+   * The folders being checked (CLI inputs, workspace folders): no file is read through a symbolic
+   * link that leads outside them (readSource.ts). Absent: no containment (unit tests).
+   */
+  roots?: string[];
 }
 
 export interface ScannedFile extends IndexedFile {
-  /** Set when the file could not be read or analysed. */
+  /** Set when the file could not be read (the file system's refusal, in words). */
   error?: string;
+  /** Set when the file was not analysed: too large, binary, not parseable, outside the roots. */
   skipped?: string;
 }
 
+/** The entry of a file that was not analysed (fresh arrays: callers may add to them). */
+export const emptyEntry = () => ({ summary: emptySummary(), findings: [], lineStarts: [0] });
+
 /** Per-thread caches, so each package.json and .failpath.json is read once. */
 export class Scanner {
-  readonly projects = new ProjectLoader();
-  readonly configs = new ConfigFileLoader(RULE_IDS);
+  readonly projects: ProjectLoader;
+  readonly configs: ConfigFileLoader;
+  /** options.roots as containmentRoots gives them (real paths and the paths as given). */
+  readonly roots?: readonly string[];
 
-  constructor(private readonly options: ScanOptions = {}) {}
+  constructor(private readonly options: ScanOptions = {}) {
+    this.roots = options.roots ? containmentRoots(options.roots) : undefined;
+    this.projects = new ProjectLoader(undefined, this.roots);
+    this.configs = new ConfigFileLoader(RULE_IDS, this.roots);
+  }
 
   configFor(file: string): EngineConfig {
     return resolveConfig(this.configs.chainFor(file, this.options.stopAt), this.options.settings, RULE_IDS).config;
@@ -47,19 +64,24 @@ export class Scanner {
     return ignoringConfigFile(file, config) !== undefined;
   }
 
+  /**
+   * The index entry of a file on disk: undefined when .failpath.json ignores it; `error` when it
+   * cannot be read; `skipped` with the reason when it is not analysed (above 8 MB — checked
+   * before a byte is read —, binary, not parseable, a link out of the roots).
+   */
   scanFile(file: string, signals?: ProjectFacts['signals'], onlyRules?: string[]): ScannedFile | undefined {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      return { file, summary: { imports: [], functions: [], routes: [], evidence: [] }, findings: [], lineStarts: [0], error: describeFsError(err) };
-    }
     const config = this.configFor(file);
     if (this.isIgnored(file, config)) return undefined;
+    const read = readWorkspaceFile(file, { maxBytes: MAX_SOURCE_BYTES, roots: this.roots });
+    if (!('text' in read)) return { file, ...emptyEntry(), ...read };
+    const text = read.text;
     const project = { ...this.projects.forFile(file), signals };
     const only = onlyRules ?? this.options.only;
     const rules = only ? ALL_RULES.filter((r) => only.includes(r.id)) : undefined;
-    return indexEntry({ text, fileName: file, project, config, rules });
+    const result = analyze({ text, fileName: file, project, config, rules, summary: true });
+    const entry: ScannedFile = entryFromResult(file, text, result);
+    if (result.skipped) entry.skipped = result.skipped;
+    return entry;
   }
 
   /** Analyses `text` as the content of `file` (the branch report's merge-base versions); undefined when ignored. */
@@ -70,21 +92,18 @@ export class Scanner {
   }
 
   /**
-   * `failpath fix`: the fix-all result for one file (text unchanged when nothing applies), or the
-   * reason it could not be read (deleted or renamed since discovery, unreadable).
+   * `failpath fix`: the fix-all result for one file (text unchanged when nothing applies) with the
+   * file as read (bytes and identity, for `replaceSource`), or the reason it is left alone (outside
+   * `roots` after resolving symlinks, deleted or renamed since discovery, unreadable, too large).
    */
-  fixFile(file: string): { text: string; fixed: string; count: number } | { error: string } | undefined {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      return { error: describeFsError(err) };
-    }
+  fixFile(file: string, roots: readonly string[]): { source: SourceForFix; fixed: string; count: number } | { error: string } | undefined {
     const config = this.configFor(file);
     if (this.isIgnored(file, config)) return undefined;
+    const source = readSourceForFix(file, roots);
+    if ('error' in source) return source;
     const only = this.options.only;
-    const r = fixAll({ text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined });
-    return { text, fixed: r.text, count: r.fixed };
+    const r = fixAll({ text: source.text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined });
+    return { source, fixed: r.text, count: r.fixed };
   }
 }
 
@@ -127,9 +146,9 @@ export function startsServer(f: IndexedFile): boolean {
 export function applyProjectSignals(entries: ScannedFile[], scanner: Scanner): NonNullable<ProjectFacts['signals']> {
   const signals = projectSignals(entries);
   for (const entry of entries) {
-    if (entry.error || !startsServer(entry)) continue;
+    if (entry.error || entry.skipped || !startsServer(entry)) continue;
     const again = scanner.scanFile(entry.file, signals, ['process-health']);
-    if (!again || again.error) continue;
+    if (!again || again.error || again.skipped) continue;
     entry.findings = [...entry.findings.filter((f) => f.ruleId !== 'process-health'), ...again.findings]
       .sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
   }

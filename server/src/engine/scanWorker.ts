@@ -4,7 +4,7 @@
  * for its background workspace scan so the open file's diagnostics never wait.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Scanner, type ScanOptions, type ScannedFile } from './scan';
+import { Scanner, emptyEntry, type ScanOptions, type ScannedFile } from './scan';
 import { discoverFiles } from './files';
 
 interface Job {
@@ -31,7 +31,7 @@ parentPort?.on('message', (job: Job) => {
       const r = scanner.scanFile(file, job.signals, job.onlyRules);
       if (r) results.push(r);
     } catch (err) {
-      results.push({ file, summary: { imports: [], functions: [], routes: [], evidence: [] }, findings: [], lineStarts: [0], error: (err as Error).message });
+      results.push({ file, ...emptyEntry(), error: (err as Error).message });
     }
   }
   parentPort!.postMessage({ id: job.id, results });

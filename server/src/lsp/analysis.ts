@@ -8,7 +8,6 @@
  * settings layered on top (engine/configFile.ts); files matched by an `ignore` glob get no
  * findings.
  */
-import * as fs from 'node:fs';
 import type * as ts from 'typescript';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -20,6 +19,7 @@ import { ignoringConfigFile } from '../engine/scan';
 import type { Finding } from '../engine/types';
 import type { EditorSettings, SettingsCache } from './settings';
 import { fileNameFor, fsPathOf, toDiagnostic } from './convert';
+import { MAX_MANIFEST_BYTES, readWorkspaceText, rootsOf } from '../engine/readSource';
 
 export interface DocumentAnalysis {
   uri: string;
@@ -126,7 +126,7 @@ export class DocumentAnalyzer {
     if (chain.length === 0) return settings.config;
     for (const c of chain) {
       for (const p of c.problems) {
-        this.once(`cfg:${c.file}:${p.start}:${p.message}`, () => this.host.log.warn(`${c.file}:${lineColumn(c.file, p.start)}: ${p.message}`));
+        this.once(`cfg:${c.file}:${p.start}:${p.message}`, () => this.host.log.warn(`${c.file}:${lineColumn(c.file, p.start, rootsOf(this.host.configFiles.roots))}: ${p.message}`));
       }
     }
     return resolveConfig(chain, settings.raw, this.host.knownRules).config;
@@ -173,13 +173,9 @@ export class DocumentAnalyzer {
 }
 
 /** 1-based `line:column` of an offset in a file (for log messages that point at a spot). */
-function lineColumn(file: string, offset: number): string {
-  let text = '';
-  try {
-    text = fs.readFileSync(file, 'utf8').slice(0, offset);
-  } catch {
-    return '1:1';
-  }
+function lineColumn(file: string, offset: number, roots: readonly string[] | undefined): string {
+  const text = readWorkspaceText(file, { maxBytes: MAX_MANIFEST_BYTES, roots })?.slice(0, offset);
+  if (text === undefined) return '1:1';
   const lines = text.split('\n');
   return `${lines.length}:${lines[lines.length - 1].length + 1}`;
 }

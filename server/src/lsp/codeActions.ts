@@ -13,7 +13,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { docUrl, type Finding, type Fix, type TextEdit } from '../engine/types';
 import { disableNextLineEdit, flagGuardRefactor } from '../engine/refactors';
 import { fixAll, fixAllFixOf } from '../engine/fixAll';
-import { failureTestFix, readTestLayout, type TestLayout } from '../engine/failureTest';
+import { failureTestFix, readTestLayout, type FailureTestFix, type TestLayout } from '../engine/failureTest';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DocumentationArgs } from '../../../shared/protocol';
 import type { DocumentAnalysis } from './analysis';
 import { fileUri, fsPathOf, sameRange, touches, workspaceEdit } from './convert';
@@ -26,6 +26,10 @@ export interface CodeActionOptions {
   docCommand: string;
   /** The parsed document, for the refactor (cached by the caller). */
   sourceFile: () => ts.SourceFile;
+  /** The workspace folders: new files (failure tests) are created only inside them. */
+  roots: readonly string[];
+  /** The client shows code actions with a `disabled` reason (else those are left out). */
+  disabledSupport: boolean;
 }
 
 /** Whether an action of `kind` is wanted. Source actions only when `only` asks for them. */
@@ -100,18 +104,22 @@ export function buildCodeActions(doc: TextDocument, analysis: DocumentAnalysis, 
   }
 
   if (wanted(only, CodeActionKind.Refactor) && analysis.config.enable && !analysis.skipped && fsPathOf(doc.uri)) {
-    let fix: Fix | undefined;
+    let fix: FailureTestFix | undefined;
     try {
       fix = failureTestFix({
         text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config,
         start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end), sourceFile: opts.sourceFile(),
         findings: analysis.findings, layout: () => (analysis.project.root ? cachedLayout(analysis.project.root) : undefined),
+        allowedRoots: opts.roots,
       });
     } catch {
       fix = undefined; // an unexpected shape of code: the other actions still reach the user
     }
-    // creating a file needs versioned documentChanges (resource operations); the install-command variant needs nothing
-    if (fix && (!fix.files || opts.documentChanges)) {
+    if (fix?.disabled !== undefined) {
+      // no safe place for the new file: say why where the client can show it, else offer nothing
+      if (opts.disabledSupport) actions.push({ title: fix.title, kind: CodeActionKind.Refactor, disabled: { reason: fix.disabled } });
+    } else if (fix && (!fix.files || opts.documentChanges)) {
+      // creating a file needs versioned documentChanges (resource operations); the install-command variant needs nothing
       const action: CodeAction = { title: fix.title, kind: CodeActionKind.Refactor };
       if (fix.files) action.edit = withNewFiles(fix.edits, fix.files, edit);
       if (fix.command) action.command = Command.create(fix.command.title, fix.command.command, ...(fix.command.arguments ?? []));
@@ -137,15 +145,17 @@ function fixAction(fix: Fix, kind: string, diagnostic: Diagnostic, edit: (edits:
 }
 
 /**
- * A WorkspaceEdit that creates each new file (failing, never overwriting, when it exists), fills
- * it, and applies the document's own edits, if any.
+ * A WorkspaceEdit that creates each new file, fills it, and applies the document's own edits, if
+ * any. The engine picked a name nothing occupies; should something appear there before the edit
+ * is applied, `ignoreIfExists` keeps it: a client that honours `ignoreIfExists: false` by
+ * truncating (Neovim's create_file opens the file for writing) would otherwise empty it.
  */
 function withNewFiles(edits: readonly TextEdit[], files: readonly { path: string; text: string }[],
   edit: (edits: readonly TextEdit[]) => CodeAction['edit']): WorkspaceEdit {
   const changes: WorkspaceEdit['documentChanges'] = [];
   for (const f of files) {
     const uri = fileUri(f.path);
-    changes.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
+    changes.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: true }));
     changes.push(TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, null), [LspTextEdit.insert(Position.create(0, 0), f.text)]));
   }
   if (edits.length > 0) changes.push(...(edit(edits)?.documentChanges ?? []));

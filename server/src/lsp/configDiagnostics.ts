@@ -9,13 +9,13 @@
  * document under it, by the start-up check of each workspace folder, and when the file watcher
  * reports it changed, created or deleted — and only when its problems changed.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE, ConfigFileLoader, type LoadedConfigFile } from '../engine/configFile';
 import { DIAGNOSTIC_SOURCE } from '../../../shared/protocol';
 import { fileUri } from './convert';
+import { MAX_MANIFEST_BYTES, readWorkspaceText, rootsOf, type RootsSource } from '../engine/readSource';
 
 export type PublishConfigDiagnostics = (uri: string, diagnostics: Diagnostic[]) => void;
 
@@ -39,8 +39,8 @@ export class ConfigDiagnostics extends ConfigFileLoader {
   /** Config file path → the problems last published for it (JSON), only for files with problems. */
   private readonly published = new Map<string, string>();
 
-  constructor(private readonly publish: PublishConfigDiagnostics, knownRules?: ReadonlySet<string>) {
-    super(knownRules);
+  constructor(private readonly publish: PublishConfigDiagnostics, knownRules?: ReadonlySet<string>, roots?: RootsSource) {
+    super(knownRules, roots);
   }
 
   override load(file: string): LoadedConfigFile | undefined {
@@ -68,14 +68,8 @@ export class ConfigDiagnostics extends ConfigFileLoader {
     if (key === this.published.get(file)) return;
     if (key === undefined) this.published.delete(file);
     else this.published.set(file, key);
-    let text = '';
-    if (loaded && key !== undefined) {
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        // unreadable: the problem says so, at the start of the file
-      }
-    }
+    // unreadable: the problem says so, at the start of the file
+    const text = loaded && key !== undefined ? readWorkspaceText(file, { maxBytes: MAX_MANIFEST_BYTES, roots: rootsOf(this.roots) }) ?? '' : '';
     this.publish(fileUri(file), loaded && key !== undefined ? configFileDiagnostics(loaded, text) : []);
   }
 }

@@ -4,7 +4,10 @@
  * copy. Such ranges are clamped to the document — what the LSP specification asks of positions
  * beyond the end — before the change is applied. A change for a version not newer than ours is
  * ignored. Found by the language-server fuzz test: without this, one out-of-range change broke
- * every later validation of that document, and a stale change replaced the text.
+ * every later validation of that document, and a stale change replaced the text. A change that
+ * breaks the protocol (a version that is no whole number, a change without text, a range that is
+ * no range) is refused whole, with a message in the client's log: `{ text: 42 }` used to empty
+ * the document.
  */
 import { TextDocument, type TextDocumentContentChangeEvent, type Position } from 'vscode-languageserver-textdocument';
 import type { TextDocumentsConfiguration } from 'vscode-languageserver';
@@ -37,11 +40,39 @@ export function clampChanges(doc: TextDocument, changes: readonly TextDocumentCo
   return out;
 }
 
+function isPosition(p: unknown): boolean {
+  const q = p as { line?: unknown; character?: unknown } | null;
+  return typeof q === 'object' && q !== null && Number.isFinite(q.line) && Number.isFinite(q.character);
+}
+
+/**
+ * Why a didChange does not follow the protocol (a version that is not a whole number, a change
+ * without text, a range that is no range), or undefined. Positions past the end or negative are
+ * well-formed: they are clamped.
+ */
+export function malformedChange(changes: unknown, version: unknown): string | undefined {
+  if (typeof version !== 'number' || !Number.isInteger(version)) return `its version ${JSON.stringify(version) ?? 'undefined'} is not a whole number`;
+  if (!Array.isArray(changes)) return 'its contentChanges is not an array';
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i] as { text?: unknown; range?: { start?: unknown; end?: unknown } } | null;
+    if (typeof c !== 'object' || c === null) return `change ${i + 1} is not an object`;
+    if (typeof c.text !== 'string') return `change ${i + 1} has no text`;
+    if (c.range !== undefined && (typeof c.range !== 'object' || c.range === null || !isPosition(c.range.start) || !isPosition(c.range.end))) {
+      return `change ${i + 1} has a malformed range`;
+    }
+  }
+  return undefined;
+}
+
 export const hardenedTextDocument: TextDocumentsConfiguration<TextDocument> = {
   create: TextDocument.create,
   update: (doc, changes, version) => {
+    // a change that breaks the protocol is refused whole (the thrown message goes to the client's
+    // log): applying part of it would guess at text the client never sent
+    const malformed = malformedChange(changes, version);
+    if (malformed) throw new Error(`Ignored a change to ${doc.uri}: ${malformed}; the document stays at version ${doc.version}.`);
     // versions only grow: a change for an older version was meant for text we no longer have
-    if (typeof version === 'number' && version <= doc.version) return doc;
+    if (version <= doc.version) return doc;
     return TextDocument.update(doc, clampChanges(doc, changes), version);
   },
 };

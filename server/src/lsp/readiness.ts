@@ -10,8 +10,8 @@ import { buildReadiness, relativeTo, type ChecklistAnswer, type FeatureReadiness
 import { describeRoutes, type ProjectIndex } from '../engine/readiness/projectIndex';
 import { changesSince, createBranchReport } from '../engine/readiness/branch';
 import { renderBranchMarkdown } from '../engine/readiness/report';
-import type {
-  BranchReportResult, ReadinessFeature, ReadinessItem, ReadinessResult, WireRange,
+import {
+  UNTRUSTED_GIT_MESSAGE, type BranchReportResult, type ReadinessFeature, type ReadinessItem, type ReadinessResult, type WireRange,
 } from '../../../shared/protocol';
 import type { WorkspaceIndex } from './workspace';
 import { fileUri } from './convert';
@@ -106,13 +106,18 @@ export class ReadinessCache {
   }
 }
 
-/** The sidebar's data: the engine's readiness of each folder (shared with the lenses through `cache`) on the wire. */
-export async function readinessResult(workspace: WorkspaceIndex, options: { onlyChanged?: boolean; base?: string; changedFiles: ChangedFilesCache; cache: ReadinessCache }): Promise<ReadinessResult> {
+/**
+ * The sidebar's data: the engine's readiness of each folder (shared with the lenses through `cache`) on the wire.
+ * `onlyChanged` needs git: in an untrusted workspace (`trusted: false`) all features are shown with a notice.
+ */
+export async function readinessResult(workspace: WorkspaceIndex, options: { onlyChanged?: boolean; base?: string; trusted?: boolean; changedFiles: ChangedFilesCache; cache: ReadinessCache }): Promise<ReadinessResult> {
   const features: ReadinessFeature[] = [];
   const notices: string[] = [];
+  const useGit = options.onlyChanged && options.trusted !== false;
+  if (options.onlyChanged && !useGit) notices.push(UNTRUSTED_GIT_MESSAGE);
   for (const index of workspace.all()) {
     let restrict: Set<string> | undefined;
-    if (options.onlyChanged) {
+    if (useGit) {
       const c = await options.changedFiles.get(index.root, options.base);
       if (c.files) restrict = c.files;
       else notices.push(`${path.basename(index.root)}: ${c.error}`);

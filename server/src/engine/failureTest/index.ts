@@ -14,12 +14,14 @@ import type { EngineConfig } from '../config';
 import type { Finding, Fix } from '../types';
 import { detectStyle } from '../style';
 import { Commands, type InstallCommandArgs } from '../../../../shared/protocol';
-import { detectRunner, installCommand, testFileFor, type TestLayout } from './layout';
+import { detectRunner, installCommand, testFileNamer, type TestLayout } from './layout';
+import { allowedRootOf, placeTestFile } from './placement';
 import { chooseStrategy } from './strategy';
 import { findTarget, type FailureTarget } from './target';
 import { generateFailureTest } from './generate';
 
-export { readTestLayout, detectRunner, testFileFor, type TestLayout, type Runner } from './layout';
+export { readTestLayout, detectRunner, testFileFor, testFileNamer, type TestLayout, type Runner } from './layout';
+export { placeTestFile, resolveThroughLinks } from './placement';
 export { findTarget, type FailureTarget } from './target';
 export { chooseStrategy, type Strategy } from './strategy';
 export { generateFailureTest } from './generate';
@@ -37,14 +39,25 @@ export interface FailureTestInput {
   findings?: readonly Finding[];
   /** The project's test layout; read only when there is a target (it touches the disk). */
   layout: () => TestLayout | undefined;
+  /**
+   * The folders the test may be created in (the workspace folders). The project folder and the
+   * test's folder must resolve, through symbolic links, inside one of them. None: never offered.
+   */
+  allowedRoots: readonly string[];
 }
+
+/**
+ * The refactor, or the same title with the reason it cannot be done (`disabled`: no edit, no
+ * file), e.g. when the test would land outside the workspace folder.
+ */
+export type FailureTestFix = Fix & { disabled?: string };
 
 export function failureTestTitle(callee: string): string {
   return `Generate failure test for ${callee} (timeout / 5xx / connection refused)`;
 }
 
 /** The failure-test refactor at the cursor, or undefined when the cursor is on no external call or route. */
-export function failureTestFix(input: FailureTestInput): Fix | undefined {
+export function failureTestFix(input: FailureTestInput): FailureTestFix | undefined {
   const sf = input.sourceFile ?? parse(input.text, input.fileName);
   const root = input.project.root;
   if (!root) return undefined;
@@ -53,7 +66,15 @@ export function failureTestFix(input: FailureTestInput): Fix | undefined {
   const facts = new FileFacts(sf, input.fileName, input.config.externalModules, sourceRel);
   if (facts.kind === 'test' || facts.kind === 'browser') return undefined;
   const located = { sourceFile: sf, facts, project: input.project, start: input.start, end: input.end, findings: input.findings, extraModules: input.config.externalModules };
-  if (!findTarget(located)) return undefined;
+  const found = findTarget(located);
+  if (!found) return undefined;
+  const disabled = (reason: string): FailureTestFix => ({ title: failureTestTitle(found.callee), kind: 'refactor', edits: [], disabled: reason });
+  // the layout walk and the new file stay inside the workspace folder
+  if (!allowedRootOf(root, input.allowedRoots)) {
+    return disabled(input.allowedRoots.length === 0
+      ? 'No workspace folder is open: Failpath creates tests only inside a workspace folder.'
+      : `The project folder ${root} (where its package.json is) is outside the workspace folder; Failpath creates tests only inside it.`);
+  }
   const layout = input.layout();
   if (!layout) return undefined;
   const target = findTarget({ ...located, esmPackage: layout.moduleType === 'module' })!;
@@ -68,7 +89,16 @@ export function failureTestFix(input: FailureTestInput): Fix | undefined {
     const args: InstallCommandArgs = { command, reason: `Failpath's failure test for ${target.callee} needs ${plan.missing.join(', ')}` };
     return { title, kind: 'refactor', edits: [], command: { title, command: Commands.copyInstallCommand, arguments: [args] } };
   }
-  const testRel = testFileFor(layout, sourceRel, slugOf(target));
+  const name = testFileNamer(layout, sourceRel, slugOf(target));
+  const abs = (rel: string) => path.join(root, ...rel.split('/'));
+  const listed = new Set(layout.testFiles.map(abs));
+  const display = (p: string) => {
+    const rel = path.relative(root, p);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : p;
+  };
+  const placed = placeTestFile((n) => abs(name(n)), input.allowedRoots, display, (p) => listed.has(p));
+  if (!placed.ok) return disabled(`No safe place for the test: ${placed.reason}`);
+  const testRel = path.relative(root, placed.path).split(path.sep).join('/');
   const text = generateFailureTest({
     target, runner, strategy: plan.strategy, sourceRel, testRel,
     defaultTimeoutMs: input.config.timeoutMs, quote: detectStyle(sf).quote,
@@ -77,7 +107,7 @@ export function failureTestFix(input: FailureTestInput): Fix | undefined {
     title: failureTestTitle(target.callee),
     kind: 'refactor',
     edits: [],
-    files: [{ path: path.join(root, ...testRel.split('/')), text }],
+    files: [{ path: placed.path, text }],
   };
 }
 

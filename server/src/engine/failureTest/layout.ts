@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectFacts } from '../project';
+import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, containmentRoots } from '../readSource';
 
 export type Runner = 'vitest' | 'jest' | 'mocha' | 'node:test';
 
@@ -34,16 +35,19 @@ export function isTestFileName(rel: string): boolean {
 
 /** Reads package.json scripts, the lock file and the names of existing test files under `root`. */
 export function readTestLayout(root: string): TestLayout {
-  let scripts: Record<string, string> = {};
+  // script names are the repository's keys: no prototype to find "constructor" on
+  let scripts: Record<string, string> = Object.create(null);
   let moduleType: TestLayout['moduleType'] = 'commonjs';
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: unknown; type?: unknown };
+    // size-checked, and not through a link out of the project folder (readSource.ts)
+    const text = readWorkspaceFileOrThrow(path.join(root, 'package.json'), { maxBytes: MAX_MANIFEST_BYTES, roots: containmentRoots([root]) });
+    const pkg = JSON.parse(text) as { scripts?: unknown; type?: unknown };
     if (pkg.type === 'module') moduleType = 'module';
     if (pkg.scripts && typeof pkg.scripts === 'object') {
       for (const [k, v] of Object.entries(pkg.scripts)) if (typeof v === 'string') scripts[k] = v;
     }
   } catch {
-    scripts = {};
+    scripts = Object.create(null);
   }
   const has = (f: string) => fs.existsSync(path.join(root, f));
   const packageManager = has('pnpm-lock.yaml') ? 'pnpm' : has('yarn.lock') ? 'yarn' : has('bun.lockb') || has('bun.lock') ? 'bun' : 'npm';
@@ -101,6 +105,15 @@ export function installCommand(layout: Pick<TestLayout, 'packageManager'>, packa
  * name already taken gets `-2`, `-3`…
  */
 export function testFileFor(layout: Pick<TestLayout, 'testFiles'>, sourceRel: string, slug: string): string {
+  const name = testFileNamer(layout, sourceRel, slug);
+  const taken = new Set(layout.testFiles);
+  let n = 1;
+  while (taken.has(name(n))) n++;
+  return name(n);
+}
+
+/** The candidate names of the new test, relative to root: `name(1)` is the plain one, `name(n)` the `-n` variant. */
+export function testFileNamer(layout: Pick<TestLayout, 'testFiles'>, sourceRel: string, slug: string): (n: number) => string {
   const src = sourceRel.split(path.sep).join('/');
   const ext = /\.[cm]?[jt]sx?$/.exec(src)?.[0].replace('x', '') ?? '.ts';
   const suffix = layout.testFiles.filter((f) => /\.spec\.[cm]?[jt]sx?$/.test(f)).length > layout.testFiles.length / 2 ? 'spec' : 'test';
@@ -121,9 +134,5 @@ export function testFileFor(layout: Pick<TestLayout, 'testFiles'>, sourceRel: st
     const nested = layout.testFiles.some((f) => f.startsWith(`${top}/`) && f.split('/').length > 2);
     dir = nested && below ? `${top}/${below}` : top;
   }
-  const taken = new Set(layout.testFiles);
-  const name = (n: number) => `${dir === '.' ? '' : `${dir}/`}${base}.${slug}${n > 1 ? `-${n}` : ''}.failure.${suffix}${ext}`;
-  let n = 1;
-  while (taken.has(name(n))) n++;
-  return name(n);
+  return (n) => `${dir === '.' ? '' : `${dir}/`}${base}.${slug}${n > 1 ? `-${n}` : ''}.failure.${suffix}${ext}`;
 }

@@ -1,13 +1,14 @@
 /**
  * Gathers what the branch report needs, for the server and the CLI alike: the merge base with the
  * default branch (or a named ref), the files changed since it under the project root, and the
- * merge-base version of each changed source file (`git show <base>:<path>`) analysed in memory
- * the same way the working tree was. report.ts turns it into the report.
+ * merge-base version of each changed source file (its blob, read with `git cat-file --batch`)
+ * analysed in memory the same way the working tree was. report.ts turns it into the report.
+ * engine/git.ts runs git without running repository code.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { changedFiles, currentBranch, GitError, repoRoot, resolveBase, showFile, type BaseRevision, type ChangedFile } from '../git';
+import { changedFiles, currentBranch, GitError, readBlobs, refProblem, repoRoot, resolveBase, type BaseRevision, type ChangedFile } from '../git';
 import { isSourceFile } from '../files';
+import { MAX_SOURCE_BYTES, readWorkspaceText, containmentRoots } from '../readSource';
 import type { IndexedFile, ProjectIndex } from './projectIndex';
 import type { FeatureConfig } from './features';
 import { buildBranchReport, type BranchReport } from './report';
@@ -30,27 +31,6 @@ function inside(root: string, file: string): boolean {
   return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  }));
-  return out;
-}
-
 export interface BranchChanges {
   repo: string;
   base: BaseRevision;
@@ -61,10 +41,12 @@ export interface BranchChanges {
 
 /** The files changed under `root` since the merge base with `since` (default: the default branch). */
 export async function changesSince(root: string, since?: string, signal?: AbortSignal): Promise<BranchChanges> {
+  const problem = since === undefined ? undefined : refProblem(since);
+  if (problem) throw new GitError(problem); // before any git runs
   const repo = await repoRoot(root, signal);
   if (!repo) throw new GitError(`${root} is not inside a git repository`);
   const [base, head] = await Promise.all([resolveBase(repo, since, signal), currentBranch(repo, signal)]);
-  const all = await changedFiles(repo, base.commit, signal);
+  const all = await changedFiles(repo, base.commit, { under: root, signal });
   const changed = all.filter((c) => inside(root, c.file) || (c.oldFile !== undefined && inside(root, c.oldFile)));
   return { repo, base, head, changed };
 }
@@ -75,17 +57,23 @@ export async function createBranchReport(options: BranchReportOptions): Promise<
   const headTexts = new Map<string, string>();
   const baseVersions = new Map<string, { text: string; entry: IndexedFile }>();
   const sources = changed.filter((c) => isSourceFile(path.basename(c.file)));
-  await mapLimit(sources, 8, async (c) => {
-    if (c.status !== 'deleted' && index.get(c.file)) {
-      const text = options.headText?.(c.file) ?? readText(c.file);
-      if (text !== undefined) headTexts.set(c.file, text);
-    }
-    if (c.status === 'added') return;
-    const text = await showFile(repo, base.commit, c.oldFile ?? c.file, signal);
-    if (text === undefined) return;
+  // the working-tree text, size-checked and never through a link out of the project (readSource.ts)
+  const roots = containmentRoots([index.root]);
+  const readText = (file: string) => readWorkspaceText(file, { maxBytes: MAX_SOURCE_BYTES, roots });
+  for (const c of sources) {
+    if (c.status === 'deleted' || !index.get(c.file)) continue;
+    const text = options.headText?.(c.file) ?? readText(c.file);
+    if (text !== undefined) headTexts.set(c.file, text);
+  }
+  // base blobs get the same size cap as working-tree files
+  const blobs = await readBlobs(repo, sources.flatMap((c) => (c.status !== 'added' && c.baseBlob ? [c.baseBlob] : [])), { maxSize: MAX_SOURCE_BYTES, signal });
+  for (const c of sources) {
+    const blob = c.status !== 'added' && c.baseBlob ? blobs.get(c.baseBlob) : undefined;
+    if (!blob) continue;
+    const text = blob.toString('utf8');
     const entry = options.analyze(c.file, text);
     if (entry) baseVersions.set(c.file, { text, entry });
-  });
+  }
   signal?.throwIfAborted();
   return buildBranchReport({ index, configured: options.configured, base, head, changed, headTexts, baseVersions });
 }

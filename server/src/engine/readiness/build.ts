@@ -14,12 +14,12 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile & { skipped?: string } {
+export function indexEntry(input: Omit<AnalyzeInput, 'summary'>): IndexedFile {
   return entryFromResult(input.fileName, input.text, analyze({ ...input, summary: true }));
 }
 
-/** The index entry of an analysis that collected the summary (the server analyses open documents so), with why it was skipped, if it was. */
-export function entryFromResult(fileName: string, text: string, result: AnalyzeResult): IndexedFile & { skipped?: string } {
+/** The index entry of an analysis that collected the summary (the server analyses open documents so). */
+export function entryFromResult(fileName: string, text: string, result: AnalyzeResult): IndexedFile {
   const lineStarts = computeLineStarts(text);
   const findings: IndexedFinding[] = result.findings.map((f) => {
     const s = lineColumn(lineStarts, f.start);
@@ -31,7 +31,5 @@ export function entryFromResult(fileName: string, text: string, result: AnalyzeR
     };
   });
   const unusedSuppressions = result.unusedSuppressions.map((u) => ({ ...lineColumn(lineStarts, u.start), ruleIds: u.ruleIds }));
-  const entry: IndexedFile & { skipped?: string } = { file: fileName, summary: result.summary ?? emptySummary(), findings, lineStarts, unusedSuppressions };
-  if (result.skipped) entry.skipped = result.skipped;
-  return entry;
+  return { file: fileName, summary: result.summary ?? emptySummary(), findings, lineStarts, unusedSuppressions };
 }
