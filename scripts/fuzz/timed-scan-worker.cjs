@@ -1,7 +1,7 @@
 /**
  * The CLI's scan worker (dist/scan-worker.js), unchanged, with a stopwatch around each job: the
  * fuzz campaign's per-file watchdog on the worker thread. Loaded in a Worker started with the
- * CLI's own options (runScan.ts scanWorkerOptions), so the stack and heap limits are the CLI's.
+ * CLI's own options (scanPool.ts scanWorkerOptions), so the stack and heap limits are the CLI's.
  * Each answer gains `threadMs`, the wall time from the job's arrival on this thread to its answer,
  * and `cpuMs`, this thread's CPU time over the same span (Linux /proc, 10 ms ticks; else null).
  */

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { scanWorkerOptions } from '../../server/src/cli/runScan';
+import { scanWorkerOptions } from '../../server/src/engine/scanPool';
 import type { ScanOptions, ScannedFile } from '../../server/src/engine/scan';
 
 const WRAPPER = path.join(__dirname, 'timed-scan-worker.cjs');

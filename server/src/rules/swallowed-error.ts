@@ -56,7 +56,7 @@ const ABOUT_FAILURE = /ignor|best[- ]?effort|fire[- ]and[- ]forget|don'?t care|n
  */
 function explains(text: string, ranges: readonly ts.CommentRange[] | undefined, about?: RegExp): boolean {
   return !!ranges?.some((r) => {
-    const body = text.slice(r.pos, r.end).replace(/^\/[/*]|\*\/$/g, '').replace(/^\s*\*/gm, '').trim();
+    const body = text.slice(r.pos, r.end).replace(/^\/[/*]|\*\/$/g, '').replace(/^[ \t]*\*/gm, '').trim();
     if (!body || TODO.test(body) || DIRECTIVE.test(body) || /^[\w$.]+\(.*\)\s*;?$/.test(body)) return false;
     return !about || about.test(body);
   });
