@@ -125,4 +125,6 @@ export const PATHOLOGICAL: readonly (readonly [string, string])[] = [
   // found by the fuzz campaign: TypeScript's parser reads the expression after `async` twice per level
   ['nested async( calls', 'x = ' + 'async('.repeat(30) + ')'.repeat(30)],
   ['nested async function callbacks, unclosed', '(async function () { '.repeat(30)],
+  // found by the fuzz campaign (seed 7001 #1543): a catch binding cut short at the end of the file
+  ['catch binding cut short', "async function sync() {\r\n  try {\r\n    await fetch('/s');\r\n  } catch (er"],
 ];
