@@ -196,8 +196,8 @@ export class ServerChannel {
         const action = (got ?? []).find((a: CodeAction | Command) => 'kind' in a && a.kind === FIX_ALL_KIND) as CodeAction | undefined;
         if (action?.edit) {
           const edits = editsOf(action.edit, uri);
-          // one notification, last edit first, so each range still means what it meant
-          const changes = [...edits].sort((a, b) => mirror().offsetAt(b.range.start) - mirror().offsetAt(a.range.start)).map((e) => ({ range: e.range, text: e.newText }));
+          // one notification, last edit first, so each range still means what it meant (of two inserts at one place, the later one first)
+          const changes = edits.map((e, i) => ({ e, i, at: mirror().offsetAt(e.range.start) })).sort((a, b) => b.at - a.at || b.i - a.i).map(({ e }) => ({ range: e.range, text: e.newText }));
           send(changes);
           this.stats.fixAllApplied++;
         }
