@@ -25,7 +25,7 @@
 import * as ts from 'typescript';
 import { defineRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
-import { isFunctionLike, lineIndentAt } from '../engine/ast';
+import { firstUp, isFunctionLike, lineIndentAt } from '../engine/ast';
 import { calledLocalFunction, calleeLabel, doesExternalIo, externalCall, inTransaction, mentions, referencedNames, selfContainedFunction, type ExternalCall } from '../engine/calls';
 import { dependencyMajor, hasDependency } from '../engine/project';
 import { addImport, loadsAsEsm } from '../fixes/edits';
@@ -49,17 +49,12 @@ function isLoop(n: ts.Node): n is Loop | ts.WhileStatement | ts.DoStatement {
   return ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isForStatement(n) || ts.isWhileStatement(n) || ts.isDoStatement(n);
 }
 
-/** The innermost loop whose body contains `node`, within the same function. */
+/** The innermost loop whose body contains `node`, within the same function (remembered per node: firstUp). */
 function enclosingLoop(node: ts.Node): ts.IterationStatement | undefined {
-  let child: ts.Node = node;
-  let p = node.parent;
-  while (p && !isFunctionLike(p) && !ts.isSourceFile(p)) {
-    if (isLoop(p) && p.statement === child) return p;
-    child = p;
-    p = p.parent;
-  }
-  return undefined;
+  return firstUp(node, loopStep, loopCache, true);
 }
+const loopCache = new WeakMap<ts.Node, ts.IterationStatement | null>();
+const loopStep = (child: ts.Node, parent: ts.Node) => (isLoop(parent) && parent.statement === child ? parent : undefined);
 
 /** `i < xs.length` / `i <= list.length - 1`: a loop over a collection. */
 function iteratesCollection(loop: ts.ForStatement): boolean {

@@ -789,6 +789,9 @@ function recursionTarget(call: ts.Node, callee: ts.Expression): Recursion | unde
   const c = skipOuter(callee);
   const name = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) && c.expression.kind === ts.SyntaxKind.ThisKeyword ? c.name.text : undefined;
   if (!name) return undefined;
+  // most calls name no function of this file: no need to walk up (the walk below collects
+  // statements at every level, which made the rule quadratic in nesting)
+  if (!functionNamesOf(call.getSourceFile()).has(name)) return undefined;
   const viaThis = !ts.isIdentifier(c);
   let onFailure = false;
   const r: Omit<Recursion, 'fn'> = { viaEvent: false, before: [] };
@@ -817,6 +820,24 @@ function recursionTarget(call: ts.Node, callee: ts.Expression): Recursion | unde
   }
   return undefined;
 }
+
+/** The names of the functions declared in a file (functionName of each), once per file. */
+function functionNamesOf(sf: ts.SourceFile): Set<string> {
+  let names = functionNames.get(sf);
+  if (!names) {
+    names = new Set();
+    const stack: ts.Node[] = [sf];
+    const push = (c: ts.Node): undefined => { stack.push(c); return undefined; };
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (isFunctionLike(n)) { const name = functionName(n); if (name) names.add(name); }
+      ts.forEachChild(n, push);
+    }
+    functionNames.set(sf, names);
+  }
+  return names;
+}
+const functionNames = new WeakMap<ts.SourceFile, Set<string>>();
 
 function isCounting(a: ts.Expression): boolean {
   const x = skipOuter(a);
