@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { discoverFiles } from './engine/files';
-import { runScan, yieldToEvents } from './cli/runScan';
+import { runScan, workerThreshold, yieldToEvents } from './cli/runScan';
 import { configProblemLines } from './cli/configProblems';
 import { ConfigFileLoader } from './engine/configFile';
 import { runReport } from './cli/report';
@@ -49,6 +49,7 @@ Options:
   --quiet                    text format: only findings at or above --error-on
   --report-unused-disables   report failpath-disable comments that silence nothing (as warnings)
   --dry-run                  fix: print a unified diff instead of writing files
+  --verbose                  say on stderr what runs: how many files, where, and each file fixed
 
 Exit codes: 0 = nothing at the failing severity, 1 = findings at it (or skipped files under
 --error-on skipped), 2 = usage error or crash, 130 = interrupted. Directories are walked honouring
@@ -85,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
         quiet: { type: 'boolean' },
         'report-unused-disables': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -129,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
     const seen = new Set<string>();
     let changed = 0;
     let fixes = 0;
+    if (values.verbose) process.stderr.write(`failpath: fixing ${plural(discovered.files.length, 'file')}\n`);
     for (const [i, file] of discovered.files.entries()) {
       // let Ctrl+C in between files (a file is always written whole: temporary file, then rename)
       if (i % 10 === 9) await yieldToEvents();
@@ -142,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
       changed++;
       fixes += r.count;
       const name = path.relative(cwd, file).split(path.sep).join('/');
+      if (values.verbose) process.stderr.write(`failpath: ${values['dry-run'] ? 'would fix' : 'fixed'} ${name} (${plural(r.count, 'finding')})\n`);
       if (values['dry-run']) process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, r.source.text, r.fixed, undefined, undefined, { context: 3 }));
     }
     process.stderr.write(`${values['dry-run'] ? 'would fix' : 'fixed'} ${fixes} finding${fixes === 1 ? '' : 's'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
@@ -152,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
   if (!['text', 'json', 'sarif'].includes(format)) fail(`--format must be text, json or sarif (got "${format}")`);
   const { errorOn, onSkipped } = parseErrorOn(values['error-on'] ?? []);
   const t0 = performance.now();
+  if (values.verbose) process.stderr.write(`failpath: checking ${plural(discovered.files.length, 'file')} ${discovered.files.length >= workerThreshold() ? 'on worker threads' : 'in this process'}\n`);
   const files = await runScan(discovered.files, { only, roots });
   const ms = performance.now() - t0;
   const failing = (s: Severity) => ORDER.indexOf(s) >= ORDER.indexOf(errorOn);
@@ -186,6 +191,10 @@ async function main(argv: string[]): Promise<number> {
  * `--error-on`: one severity (default error) and/or `skipped`, repeated or comma-separated
  * (`--error-on warning --error-on skipped`, `--error-on warning,skipped`).
  */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function parseErrorOn(given: readonly string[]): { errorOn: Severity; onSkipped: boolean } {
   let errorOn: Severity | undefined;
   let onSkipped = false;

@@ -5,64 +5,31 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { analyze, parse, syntaxErrorCount } from '../../server/src/engine/analyze';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { projectFactsFromPackageJson } from '../../server/src/engine/project';
-import { generateCorpus } from '../../bench/corpus';
-import * as os from 'node:os';
+import { loadSeeds, mutate, MUTATION_KINDS, PATHOLOGICAL, TOKENS } from './generators';
 
-const repo = path.join(__dirname, '..', '..');
 const RUNS = Number(process.env.FAILPATH_FUZZ_RUNS ?? 150);
 const SEED = Number(process.env.FAILPATH_FUZZ_SEED ?? 20261123);
 const project = projectFactsFromPackageJson({ dependencies: { pino: '*', axios: '*', express: '*', pg: '*', ioredis: '*', stripe: '*', '@openfeature/server-sdk': '*' } });
 
-function seeds(): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.[cm]?[jt]sx?$/.test(e.name)) out.push({ name: path.relative(repo, p), text: fs.readFileSync(p, 'utf8') });
-    }
-  };
-  walk(path.join(repo, 'examples/shop-api/src'));
-  walk(path.join(repo, 'test/fixtures/readiness'));
-  const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-fuzz-'));
-  generateCorpus(corpus, 40, 7);
-  walk(corpus);
-  fs.rmSync(corpus, { recursive: true, force: true });
-  return out;
-}
-
-const SEEDS = seeds();
-const TOKENS = ['{', '}', '(', ')', '[', ']', ';', ',', '=>', 'await ', 'async ', 'try {', '} catch (e) {', 'catch', 'fetch(', 'axios.get(', '`', '${', "'", '"', '/*', '*/', '//', '\n', '\r\n', '\uFEFF', '\u0000', '\uD800', '<div>', '</div>', '@Get()', '@Controller()', 'console.log(', 'new Pool(', 'import x from "y";', 'require("axios")', '#!/usr/bin/env node\n', '"use client";', '// failpath-disable-next-line', '/* failpath-disable */', 'class A { constructor(private x: Redis) {} }', '...', '?.', '!', 'as any'];
+const SEEDS = loadSeeds();
 
 /** A mutation of a seed: truncate, splice two seeds, insert tokens, delete a slice. */
 const mutated = fc.record({
   seed: fc.integer({ min: 0, max: SEEDS.length - 1 }),
   other: fc.integer({ min: 0, max: SEEDS.length - 1 }),
   ops: fc.array(fc.record({
-    kind: fc.constantFrom('truncate', 'splice', 'insert', 'delete', 'crlf'),
+    kind: fc.constantFrom(...MUTATION_KINDS),
     at: fc.double({ min: 0, max: 1, noNaN: true }),
     len: fc.integer({ min: 0, max: 200 }),
     token: fc.constantFrom(...TOKENS),
   }), { minLength: 1, maxLength: 6 }),
   ext: fc.constantFrom('.ts', '.tsx', '.js', '.mjs', '.cts', '.jsx'),
-}).map(({ seed, other, ops, ext }) => {
-  let text = SEEDS[seed].text;
-  for (const op of ops) {
-    const at = Math.floor(op.at * text.length);
-    if (op.kind === 'truncate') text = text.slice(0, at);
-    else if (op.kind === 'splice') text = text.slice(0, at) + SEEDS[other].text.slice(Math.floor(op.at * SEEDS[other].text.length));
-    else if (op.kind === 'insert') text = text.slice(0, at) + op.token + text.slice(at);
-    else if (op.kind === 'delete') text = text.slice(0, at) + text.slice(at + op.len);
-    else text = text.replace(/\n/g, '\r\n');
-  }
-  return { text, fileName: `src/fuzz/file${ext}` };
-});
+}).map(({ seed, other, ops, ext }) => ({ text: mutate(SEEDS[seed].text, SEEDS[other].text, ops), fileName: `src/fuzz/file${ext}` }));
 
 function checkInvariants(text: string, fileName: string): void {
   const result = analyze({ text, fileName, project });
@@ -96,26 +63,7 @@ describe('engine fuzz', () => {
   });
 
   it('pathological inputs: deep nesting, 5 MB line, BOM, NUL, lone surrogates, JSX in .ts, decorators everywhere', () => {
-    const cases: [string, string][] = [
-      ['deep parens', 'const x = ' + '('.repeat(10000) + '1' + ')'.repeat(10000) + ';'],
-      ['deep arrays', 'const x = ' + '['.repeat(10000) + ']'.repeat(10000) + ';'],
-      ['deep calls', 'fetch(' .repeat(5000) + ')'.repeat(5000)],
-      ['deep binary', 'const x = 1' + ' + 1'.repeat(20000) + ';'],
-      ['unbalanced braces', '{'.repeat(3000) + 'await fetch(u);'],
-      ['5 MB single line', 'export const data = [' + '{"a":1,"b":"x"},'.repeat(330000) + '];'],
-      ['BOM + CRLF', '\uFEFFimport axios from "axios";\r\nawait axios.get(u);\r\n'],
-      ['NUL bytes', 'const a = 1;\u0000\u0000await fetch(u);'],
-      ['lone surrogates', 'const s = "\uD800"; console.log("\uDC00"); await fetch("\uD83D");'],
-      ['JSX in .ts', 'const el = <div onClick={() => fetch(u)}>{await fetch(v)}</div>;'],
-      ['decorators everywhere', '@A @B class C { @D() @E m(@F() p) { try { await fetch(u) } catch {} } @G x = 1 }'],
-      ['only a catch', 'catch (e) {}'],
-      // found by longer fuzz runs (seeds 7 and 99): an unclosed call followed by a line break or a comment
-      ['unclosed call, CRLF', 'fetch(\r\n'],
-      ['unclosed call, open comment', 'fetch(/*'],
-      ['unclosed call, directive comment', 'fetch(/* failpath-disable */'],
-      ['empty', ''],
-    ];
-    for (const [name, text] of cases) {
+    for (const [name, text] of PATHOLOGICAL) {
       try {
         checkInvariants(text, 'src/edge.ts');
       } catch (err) {

@@ -19,6 +19,7 @@ import {
   type ShowDocumentParams, type ShowMessageParams,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Requests, Notifications, type ReadinessResult } from '../../shared/protocol';
 
 export const REPO = path.join(__dirname, '..', '..');
 export const SERVER = path.join(REPO, 'dist', 'server.js');
@@ -325,4 +326,14 @@ export function gitBranch(root: string): (...args: string[]) => void {
   git('commit', '-q', '-m', 'base');
   git('checkout', '-q', '-b', 'feature');
   return git;
+}
+
+/** Readiness once the workspace scan is over (waits on readinessChanged notifications, no sleeps). */
+export async function scanDone(client: TestClient): Promise<ReadinessResult> {
+  for (;;) {
+    const from = client.custom.items.length;
+    const r: ReadinessResult = await client.connection.sendRequest(Requests.readiness, {});
+    if (r.state === 'ready') return r;
+    await client.custom.wait((m) => m === Notifications.readinessChanged, 'readinessChanged', 60_000, from);
+  }
 }

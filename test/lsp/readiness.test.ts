@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, CodeLensRequest, CodeLensResolveRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
-import { startServer, PUSH_CLIENT, REPO, type TestClient } from './helpers';
+import { scanDone, startServer, PUSH_CLIENT, REPO, type TestClient } from './helpers';
 import { Requests, Notifications, type ReadinessResult, type BranchReportResult, type RouteListItem, type WhoReachesResult } from '../../shared/protocol';
 
 let dir: string;
@@ -181,19 +181,25 @@ describe('workspace index over LSP', () => {
 });
 
 describe('workspace scan when its worker dies', () => {
-  it('finishes on the main thread and says so', async () => {
+  it('a worker that cannot start: the scan ends and says why, nothing is indexed on the main thread', async () => {
     const ws = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-lsp-oom-')));
     fs.cpSync(path.join(REPO, 'examples/shop-api'), ws, { recursive: true });
-    // a worker with a 1 MB heap cannot even load its code: it dies at once
+    // a worker with a 1 MB heap cannot even load its code: it dies at once, and so does its replacement
     process.env.FAILPATH_SCAN_HEAP_MB = '1';
     let c: TestClient | undefined;
     try {
-      c = await startServer({ rootUri: pathToFileURL(ws).href, capabilities: { ...PUSH_CLIENT, window: { ...PUSH_CLIENT.window, workDoneProgress: true } } });
-      await c.progress.wait((p) => p.kind === 'end', 'the end of the scan', 30_000);
-      const r: ReadinessResult = await c.connection.sendRequest(Requests.readiness, {});
-      assert.equal(r.state, 'ready');
-      assert.deepEqual(r.features.map((f) => f.name), ['catalog', 'orders', 'shared']);
-      await c.logs.wait((l) => /The workspace scan worker stopped \(.*\); indexing the rest on the main thread\./.test(l.message), 'the fallback log line');
+      c = await startServer({ rootUri: pathToFileURL(ws).href });
+      const r = await scanDone(c);
+      assert.deepEqual(r.features.map((f) => f.name), []);
+      assert.deepEqual(c.logs.items.map((l) => l.message).filter((m) => /scan/i.test(m)), [
+        'The workspace scan worker stopped (analysis ran out of memory); started a new one.',
+        'The workspace scan worker stopped (analysis ran out of memory); started a new one.',
+        'The workspace scan could not run: its worker stopped twice while listing the files (analysis ran out of memory); nothing is indexed.',
+      ]);
+      // the open document is still analysed, on the main thread as always
+      const uri = pathToFileURL(path.join(ws, 'src/extra.ts')).href;
+      c.open(uri, 'await fetch(url);\n');
+      assert.deepEqual((await c.diagnosticsAt(uri, 1)).diagnostics.map((d) => d.code), ['missing-timeout']);
     } finally {
       delete process.env.FAILPATH_SCAN_HEAP_MB;
       await c?.shutdown();

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { startServer, workspace, type TestClient } from './helpers';
-import { Requests, Notifications, type ReadinessResult } from '../../shared/protocol';
+import { scanDone, startServer, workspace, type TestClient } from './helpers';
+import { Requests } from '../../shared/protocol';
 
 describe('language server: workspace scan faults', () => {
   let client: TestClient;
@@ -72,13 +72,7 @@ describe('language server: workspace scan contained in the folder', () => {
 
   it('completes, logs each link out once and the huge file, and indexes nothing outside', async () => {
     // the scan used to walk the whole disk through sysroot and never finish: wait for it to end
-    let r: ReadinessResult;
-    for (;;) {
-      const from = client.custom.items.length;
-      r = await client.connection.sendRequest(Requests.readiness, {});
-      if (r.state === 'ready') break;
-      await client.custom.wait((m) => m === Notifications.readinessChanged, 'readinessChanged', 60_000, from);
-    }
+    const r = await scanDone(client);
     // api.ts, also/util.ts (inner/ is the same folder), huge.ts: three files found, two indexed
     assert.deepEqual([r.scanned, r.total], [3, 3]);
     const lines = client.logs.items.map((l) => l.message).filter((m) => m.startsWith('Workspace scan skipped'));

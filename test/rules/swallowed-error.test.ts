@@ -337,7 +337,37 @@ runRuleTests(swallowedError, {
       errors: [{ line: 2, column: 92 }],
       output: `import { logger } from '~/services/logger.server';\nexport async function load() {\n  const rows = await this.prisma.orderLineItem.findManyWithVeryLongName({ where: { id } }).catch((err) => { logger.warn('orderLineItem.findManyWithVeryLongName failed', { error: err }); return []; });\n}\n`,
     },
+    {
+      name: 'no semicolons, one-line catch: the inserted log call ends with one (fuzz seed 7001 #1833: `log() await wait()` did not parse)',
+      code: `import pino from 'pino'\nconst logger = pino()\nexport async function waitHealthy(url: string) {\n  let healthy = false\n  while (!healthy) {\n    try { healthy = await check(url) } catch { await wait(1000) }\n  }\n}\n`,
+      deps: ['pino'],
+      errors: [{ line: 6, column: 40 }],
+      output: `import pino from 'pino'\nconst logger = pino()\nexport async function waitHealthy(url: string) {\n  let healthy = false\n  while (!healthy) {\n    try { healthy = await check(url) } catch (err) { logger.error({ err }, 'waitHealthy failed'); await wait(1000) }\n  }\n}\n`,
+    },
+    {
+      name: 'no semicolons, the next line starts with [: the log call ends with one (else it would index the call)',
+      code: `import pino from 'pino'\nconst logger = pino()\nexport async function load() {\n  try {\n    await db.load()\n  } catch (e) {\n    [a, b] = [b, a]\n  }\n}\n`,
+      deps: ['pino'],
+      errors: [{ line: 6, column: 5 }],
+      output: `import pino from 'pino'\nconst logger = pino()\nexport async function load() {\n  try {\n    await db.load()\n  } catch (e) {\n    logger.error({ err: e }, 'load failed');\n    [a, b] = [b, a]\n  }\n}\n`,
+    },
+    {
+      name: 'no semicolons, the next line starts with an identifier: none added',
+      code: `import pino from 'pino'\nconst logger = pino()\nexport async function load() {\n  try {\n    await db.load()\n  } catch (e) {\n    failed = true\n  }\n}\n`,
+      deps: ['pino'],
+      errors: [{ line: 6, column: 5 }],
+      output: `import pino from 'pino'\nconst logger = pino()\nexport async function load() {\n  try {\n    await db.load()\n  } catch (e) {\n    logger.error({ err: e }, 'load failed')\n    failed = true\n  }\n}\n`,
+    },
   ],
+});
+
+describe('swallowed-error: a file cut short', () => {
+  it('`catch (er` at the end of the file: the finding stays inside the document (fuzz seed 7001 #1543: it ended one past it)', () => {
+    const code = `async function sync() {\r\n  try {\r\n    await fetch('/s');\r\n  } catch (er`;
+    const findings = runRule(swallowedError, { code, filename: 'src/server.mts' });
+    assert.deepEqual(findings.map((f) => [f.start, f.end, code.slice(f.start, f.end)]), [[62, 71, 'catch (er']]);
+    assert.equal(code.length, 71);
+  });
 });
 
 describe('swallowed-error: fix metadata', () => {

@@ -209,6 +209,12 @@ runRuleTests(unboundedRetry, {
       output: `export async function sendAll(batch: Batch) {\n  for (let i = 0; i < 20; i++) {\n    try {\n      return await queue.publish(batch);\n    } catch (err) {\n      await sleep(Math.random() * Math.min(400, 100 * 2 ** i));\n    }\n  }\n}\n`,
     },
     {
+      name: 'an empty catch gets the cap and the sleep in one edit (fuzz seed 20261123 #254: two edits over the same `{  }` overlapped)',
+      code: `import { setTimeout } from 'timers/promises';\nexport async function f() {\n  while (true) {\n    try { return await op(); } catch (e) {  }\n  }\n}`,
+      errors: [{ line: 3, column: 3, message: 'retries forever with no delay' }],
+      output: `import { setTimeout } from 'timers/promises';\nexport async function f() {\n  for (let attempt = 1; ; attempt++) {\n    try { return await op(); } catch (e) {\n      if (attempt >= 5) throw e;\n      await setTimeout(Math.random() * Math.min(30000, 100 * 2 ** attempt));\n    }\n  }\n}`,
+    },
+    {
       name: 'issue 14: an uncapped wait for the database is still reported',
       code: `export async function waitForDatabase() {\n  while (true) {\n    try {\n      await db.query('select 1');\n      return;\n    } catch (err) {\n      await sleep(100);\n    }\n  }\n}\n`,
       errors: [{ line: 2, column: 3, message: 'This retry loop retries forever at a fixed interval' }],

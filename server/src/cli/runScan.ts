@@ -1,36 +1,37 @@
 /**
- * Runs a scan over discovered files: in-process for small inputs, on two worker threads above a
- * threshold (FAILPATH_WORKER_THRESHOLD, default 200 files). Output order never depends on
+ * Runs a scan over discovered files: in-process for small inputs, on up to four worker threads
+ * above a threshold (FAILPATH_WORKER_THRESHOLD, default 200 files; FAILPATH_SCAN_HEAP_MB caps
+ * each worker's heap). Output order never depends on
  * workers: results are sorted by path. Then the project-level pass (process-health with the
  * project-wide signals) re-checks only the files that start a server.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Scanner, applyProjectSignals, type ScanOptions, type ScannedFile } from '../engine/scan';
+import { ScanPool } from '../engine/scanPool';
 
 export function workerThreshold(): number {
   const v = Number(process.env.FAILPATH_WORKER_THRESHOLD);
   return Number.isInteger(v) && v > 0 ? v : 200;
 }
 
-async function onWorkers(files: string[], options: ScanOptions, signals?: { processEvents: string[]; healthRoutes: number }, onlyRules?: string[]): Promise<ScannedFile[]> {
-  const count = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4, Math.ceil(files.length / 50)));
-  const script = path.join(__dirname, 'scan-worker.js');
-  const workers = Array.from({ length: count }, () => new Worker(script, { workerData: options }));
-  // interleave so each worker gets a mix of folders (similar sizes)
-  const batches: string[][] = Array.from({ length: count }, () => []);
-  files.forEach((f, i) => batches[i % count].push(f));
+/**
+ * The scan on worker threads (engine/scanPool.ts): batches of 50 files, a dying worker replaced
+ * and its batch retried file by file; the file that kills a worker is skipped with the reason.
+ */
+async function onWorkers(files: string[], options: ScanOptions): Promise<ScannedFile[]> {
+  const size = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4, Math.ceil(files.length / 50)));
+  const heapMb = Number(process.env.FAILPATH_SCAN_HEAP_MB) || undefined;
+  const pool = new ScanPool({
+    script: path.join(__dirname, 'scan-worker.js'), workerData: options, size, heapMb,
+    onDeath: (reason, replaced) => process.stderr.write(`failpath: a scan worker stopped (${reason}); ${replaced ? 'started a new one' : 'no more restarts: the files left are skipped'}\n`),
+  });
   try {
-    const parts = await Promise.all(workers.map((w, i) => new Promise<ScannedFile[]>((resolve, reject) => {
-      w.once('message', (m: { results: ScannedFile[] }) => resolve(m.results));
-      w.once('error', reject);
-      w.once('exit', (code) => { if (code !== 0) reject(new Error(`scan worker exited with code ${code}`)); });
-      w.postMessage({ id: i, files: batches[i], signals, onlyRules });
-    })));
-    return parts.flat();
+    const batches: string[][] = [];
+    for (let i = 0; i < files.length; i += 50) batches.push(files.slice(i, i + 50));
+    return (await Promise.all(batches.map((b) => pool.scan(b)))).flat();
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.terminate();
   }
 }
 

@@ -15,6 +15,8 @@ import { parseSuppressions, type Suppressions } from './suppress';
 import { formatMessage, isRuleV2, type AnyRule, type Finding, type Fix, type RuleContext, type ReportDescriptor, type Severity } from './types';
 import { ALL_RULES } from '../rules';
 import { createSummaryCollector, emptySummary, type FileSummary } from './summary';
+import { parseHazard } from './parseGuard';
+import { TOO_DEEP, isStackOverflow, parseWithinLimits } from './nesting';
 
 export interface AnalyzeInput {
   text: string;
@@ -69,6 +71,12 @@ export function parse(text: string, fileName: string): ts.SourceFile {
   return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
 }
 
+/** JSX files are scanned with JSX rules (the guard's tokens match the parser's). */
+function languageVariantFor(fileName: string): ts.LanguageVariant {
+  const kind = scriptKindFor(fileName) ?? ts.ScriptKind.TS;
+  return kind === ts.ScriptKind.TSX || kind === ts.ScriptKind.JSX || kind === ts.ScriptKind.JS ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
+}
+
 export function syntaxErrorCount(sf: ts.SourceFile): number {
   return (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
 }
@@ -93,22 +101,42 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   if (!config.enable) return result;
   if (text.length > MAX_FILE_CHARS) return { ...result, skipped: `file is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB` };
   if (looksBinary(text)) return { ...result, skipped: 'file looks binary (NUL bytes)' };
+  const hazard = parseHazard(text, languageVariantFor(fileName));
+  if (hazard) return { ...result, skipped: `not parsed: ${hazard}` };
 
   const project = input.project ?? EMPTY_PROJECT;
-  const view = input.view ?? EMPTY_VIEW;
-  let sf: ts.SourceFile;
+  // the same limits on every thread, before anything recursive runs (nesting.ts)
+  const parsed = parseWithinLimits(text, fileName, scriptKindFor(fileName) ?? ts.ScriptKind.TS);
+  if ('skipped' in parsed) return { ...result, skipped: parsed.skipped };
+  const sf = parsed.sf;
   let facts: FileFacts;
   try {
-    sf = parse(text, fileName);
     // classify by the path inside the project, so a project living under e.g. ~/tests/ is not "test code"
     // (with the package folder's own name in front: a package called `testing` holds test helpers)
     const inProject = project.root ? path.relative(project.root, path.resolve(fileName)) : fileName;
     const classifyAs = inProject.startsWith('..') || !project.root ? fileName : `${path.basename(project.root)}/${inProject}`;
     facts = new FileFacts(sf, fileName, config.externalModules, classifyAs, project.runtime);
   } catch (err) {
-    return { ...result, skipped: `could not parse: ${(err as Error).message}` };
+    return { ...result, skipped: isStackOverflow(err) ? TOO_DEEP : `could not parse: ${(err as Error).message}` };
   }
   result.syntaxErrors = syntaxErrorCount(sf);
+  try {
+    return analyzeParsed(input, result, sf, facts);
+  } catch (err) {
+    // a stack overflow in a rule or in the walk: the file is skipped whole, with the same reason
+    // on every thread (a rule dropped on one thread only would change the findings)
+    const skipped = err instanceof TooDeep || isStackOverflow(err) ? TOO_DEEP : `could not walk the file: ${(err as Error).message}`;
+    return { findings: [], syntaxErrors: result.syntaxErrors, ruleErrors: [], unusedSuppressions: [], skipped };
+  }
+}
+
+class TooDeep extends Error {}
+
+function analyzeParsed(input: AnalyzeInput, result: AnalyzeResult, sf: ts.SourceFile, facts: FileFacts): AnalyzeResult {
+  const config = input.config ?? DEFAULT_CONFIG;
+  const { text, fileName } = input;
+  const project = input.project ?? EMPTY_PROJECT;
+  const view = input.view ?? EMPTY_VIEW;
 
   let style: Style | undefined;
   let rules = input.rules ?? ALL_RULES;
@@ -121,6 +149,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   const active: { rule: AnyRule; ctx: RuleContext }[] = [];
   const failed = new Set<AnyRule>();
   const fail = (rule: AnyRule, err: unknown) => {
+    if (isStackOverflow(err)) throw new TooDeep();
     if (failed.has(rule)) return;
     failed.add(rule);
     result.ruleErrors.push({ ruleId: rule.id, error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
@@ -224,12 +253,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
       const ex = exit[kind];
       if (ex) dispatch(ex, node);
     };
-    try {
-      visit(sf);
-    } catch (err) {
-      // Only a stack overflow on pathological nesting can get here (rule errors are caught above).
-      return { ...result, findings: [], skipped: `could not walk the file: ${(err as Error).message}` };
-    }
+    visit(sf);
     for (const { rule, ctx } of active) {
       if (isRuleV2(rule) || !rule.finish || failed.has(rule)) continue;
       try {

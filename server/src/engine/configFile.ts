@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node as JsonNode } from 'jsonc-parser';
 import { FORBIDDEN_KEYS, MAX_SETTINGS_DEPTH, forbiddenKeyMessage, normalizeConfig, withoutForbiddenKeys, type EngineConfig, type ConfigProblem } from './config';
 import type { FeatureConfig } from './readiness/features';
+import { globProblem } from './glob';
 import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, rootsOf, type RootsSource } from './readSource';
 
 export const CONFIG_FILE = '.failpath.json';
@@ -129,6 +130,11 @@ export function parseConfigFile(text: string, knownRules?: ReadonlySet<string>):
           bad(['features', name, 'paths', escaping], `"${(f.paths as string[])[escaping]}" must stay inside this folder (no absolute paths, no "..")`);
           continue;
         }
+        const complex = (f.paths as string[]).findIndex((p) => globProblem(p) !== undefined);
+        if (complex !== -1) {
+          bad(['features', name, 'paths', complex], `"${(f.paths as string[])[complex]}" ${globProblem((f.paths as string[])[complex])}`);
+          continue;
+        }
         if (f.flags !== undefined && !(Array.isArray(f.flags) && f.flags.every((x) => typeof x === 'string'))) { bad(['features', name, 'flags'], 'expected an array of flag keys'); continue; }
         if (f.owner !== undefined && typeof f.owner !== 'string') { bad(['features', name, 'owner'], 'expected a team or person name'); continue; }
         features[name] = { paths: f.paths as string[], flags: f.flags as string[] | undefined, owner: f.owner as string | undefined };
@@ -157,7 +163,11 @@ export function parseConfigFile(text: string, knownRules?: ReadonlySet<string>):
     if (!Array.isArray(value.ignore) || !value.ignore.every((g) => typeof g === 'string')) bad(['ignore'], 'expected an array of globs');
     else {
       const ok: string[] = [];
-      value.ignore.forEach((g: string, i: number) => (isContainedPattern(g) ? ok.push(g) : bad(['ignore', i], `"${g}" must stay inside this folder (no absolute paths, no "..")`)));
+      value.ignore.forEach((g: string, i: number) => {
+        const problem = !isContainedPattern(g) ? 'must stay inside this folder (no absolute paths, no "..")' : globProblem(g);
+        if (problem) bad(['ignore', i], `"${g}" ${problem}`);
+        else ok.push(g);
+      });
       result.ignore = ok;
     }
   }

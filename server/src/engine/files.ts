@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { scriptKindFor } from './analyze';
+import { boundGitignore } from './glob';
 import { describeFsError } from './fsErrors';
 import { isInside, MAX_MANIFEST_BYTES, readWorkspaceFile } from './readSource';
 
@@ -106,8 +107,11 @@ export function discoverFiles(paths: readonly string[], options: DiscoverOptions
     const gi = entries.find((e) => e.name === '.gitignore' && e.isFile());
     if (gi) {
       const read = readWorkspaceFile(path.join(dir, '.gitignore'), { maxBytes: MAX_MANIFEST_BYTES });
-      if ('text' in read) here = [...rules, { base: dir, ig: ignore().add(read.text) }];
-      else problems.push({ path: path.join(dir, '.gitignore'), message: 'error' in read ? read.error : read.skipped });
+      if ('text' in read) {
+        const bounded = boundGitignore(read.text);
+        if (bounded.problem) problems.push({ path: path.join(dir, '.gitignore'), message: bounded.problem });
+        here = [...rules, { base: dir, ig: ignore().add(bounded.text) }];
+      } else problems.push({ path: path.join(dir, '.gitignore'), message: 'error' in read ? read.error : read.skipped });
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {

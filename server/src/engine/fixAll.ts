@@ -22,23 +22,65 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-function sameEdit(a: TextEdit, b: TextEdit): boolean {
-  return a.start === b.start && a.end === b.end && a.newText === b.newText;
+/**
+ * The edits taken so far, sorted by (start, end). No two of them overlap, so their ends are
+ * sorted too, and the one edit that can overlap a new edit is the first ending after its start:
+ * each look-up is a binary search (a file with 80,000 findings took 25 s when every new edit was
+ * compared with every taken one).
+ */
+class TakenEdits {
+  readonly list: TextEdit[] = [];
+  private readonly keys = new Set<string>();
+
+  has(e: TextEdit): boolean {
+    return this.keys.has(key(e));
+  }
+
+  overlapsAny(e: TextEdit): boolean {
+    const list = this.list;
+    for (let i = firstNotBefore(list, (t) => t.end <= e.start); i < list.length && list[i].start < e.end; i++) {
+      if (overlaps(list[i], e)) return true;
+    }
+    return false;
+  }
+
+  /** After the edits with the same range already taken, so equal ranges keep their order. */
+  add(e: TextEdit): void {
+    this.list.splice(firstNotBefore(this.list, (m) => m.start < e.start || (m.start === e.start && m.end <= e.end)), 0, e);
+    this.keys.add(key(e));
+  }
+}
+
+/** The first index whose edit is not `before` (those that are form a prefix of `list`). */
+function firstNotBefore(list: readonly TextEdit[], before: (e: TextEdit) => boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(list[mid])) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function key(e: TextEdit): string {
+  return `${e.start}:${e.end}:${e.newText}`;
 }
 
 /** One pass: the non-overlapping preferred safe fixes of these findings, as one edit list. */
 export function selectFixAllEdits(findings: readonly Finding[]): { edits: TextEdit[]; fixed: Finding[] } {
-  const edits: TextEdit[] = [];
+  const taken = new TakenEdits();
   const fixed: Finding[] = [];
   for (const finding of findings) {
     const fix = fixAllFixOf(finding);
     if (!fix) continue;
-    const fresh = fix.edits.filter((e) => !edits.some((t) => sameEdit(t, e)));
-    if (fresh.some((e) => edits.some((t) => overlaps(t, e)))) continue;
+    const fresh = fix.edits.filter((e) => !taken.has(e));
+    if (fresh.some((e) => taken.overlapsAny(e))) continue;
     if (fresh.some((e, i) => fresh.some((o, j) => i !== j && overlaps(o, e)))) continue;
-    edits.push(...fresh);
+    for (const e of fresh) taken.add(e);
     fixed.push(finding);
   }
+  const edits = taken.list;
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
   return { edits, fixed };
 }

@@ -18,7 +18,7 @@
 import * as ts from 'typescript';
 import type { FileFacts } from './facts';
 import { skipOuter } from './facts';
-import { isFunctionLike, type FunctionLike } from './ast';
+import { firstUp, isFunctionLike, type FunctionLike } from './ast';
 import type { ProjectFacts } from './project';
 import {
   APP_PARAMETER_NAMES, FRAMEWORK, FRAMEWORK_INFO, KNOWLEDGE, LIB, RESPONSE_HEADER_METHODS, RESPONSE_SEND_METHODS, RESPONSE_STATUS_METHODS,
@@ -245,20 +245,32 @@ function methodSet(fw: Framework, role: 'app' | 'router'): ReadonlySet<string> {
   return set;
 }
 
+/**
+ * What `name` is where `at` is: the nearest block or function declaring it, going out. Scopes
+ * are reached through a remembered step (firstUp) and each scope remembers what a name resolved
+ * to from inside it, so the lookups of a deeply nested file cost one step per scope, not per use.
+ */
 function lookupName(at: ts.Node, name: string, facts: FileFacts, project?: ProjectFacts): AppInstance | undefined {
-  let n: ts.Node | undefined = at.parent;
-  while (n) {
-    if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) {
-      const hit = scopeLookup(n, name, facts);
-      if (hit !== undefined) return hit ?? undefined;
-    } else if (isFunctionLike(n)) {
-      const hit = paramLookup(n, name, facts, project);
-      if (hit !== undefined) return hit ?? undefined;
-    }
-    n = n.parent;
+  const passed: ts.Node[] = [];
+  let result: AppInstance | undefined;
+  for (let s = firstUp(at, scopeStep, scopeAbove); s; s = firstUp(s, scopeStep, scopeAbove)) {
+    const known = resolvedFrom.get(s)?.get(name);
+    if (known !== undefined) { result = known === NOT_DECLARED ? undefined : known; break; }
+    passed.push(s);
+    const hit = isFunctionLike(s) ? paramLookup(s, name, facts, project) : scopeLookup(s, name, facts);
+    if (hit !== undefined) { result = hit ?? undefined; break; }
   }
-  return undefined;
+  for (const s of passed) {
+    let m = resolvedFrom.get(s);
+    if (!m) resolvedFrom.set(s, (m = new Map()));
+    m.set(name, result ?? NOT_DECLARED);
+  }
+  return result;
 }
+const scopeAbove = new WeakMap<ts.Node, ts.Node | null>();
+const scopeStep = (_child: ts.Node, n: ts.Node) =>
+  (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n) || isFunctionLike(n) ? n : undefined);
+const resolvedFrom = new WeakMap<ts.Node, Map<string, AppInstance | typeof NOT_DECLARED>>();
 
 /** Declarations of `name` among a block's direct statements: AppInstance, null (declared, not an app) or undefined (not declared here). */
 function scopeLookup(block: ts.Node, name: string, facts: FileFacts): AppInstance | null | undefined {

@@ -12,6 +12,8 @@ import { readWorkspaceText } from './readSource';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { FLAG_CLIENT_NAMES, FLAG_HELPER_FUNCTIONS, KNOWLEDGE, loggerOf, type LoggerStyle } from '../knowledge';
+import { parseHazard } from './parseGuard';
+import { parseWithinLimits } from './nesting';
 
 export type LoggerLibrary = LoggerStyle;
 
@@ -87,12 +89,13 @@ export function findLocalModules(root: string, roots?: readonly string[]): Local
 
 /** What a module exports that fixes can use. Pure: text in, facts out. */
 export function analyzeLocalModule(text: string, fileName: string): LocalModules {
-  let sf: ts.SourceFile;
-  try {
-    sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
-  } catch {
-    return {};
-  }
+  const js = /\.[cm]?jsx?$/.test(fileName);
+  // a module TypeScript's parser would take exponential time on is not read (parseGuard.ts)
+  if (parseHazard(text, js ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard)) return {};
+  // the same nesting limits as analyze(), so project facts never depend on the thread
+  const parsed = parseWithinLimits(text, fileName, js ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  if ('skipped' in parsed) return {};
+  const sf = parsed.sf;
   // name → module for imports and requires
   const imports = new Map<string, string>();
   // module-level const → its initializer

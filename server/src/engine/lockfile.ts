@@ -132,11 +132,57 @@ function unquote(s: string): string {
   return /^(['"]).*\1$/.test(t) ? t.slice(1, -1) : t;
 }
 
-/** Splits `key: value` (key possibly quoted); undefined for lines that are not a mapping entry. */
-function yamlEntry(line: string): { indent: number; key: string; value: string } | undefined {
-  const m = /^( *)('[^']*'|"[^"]*"|[^\s:'"#][^:#]*?)\s*:(?:\s+(.*?))?\s*$/.exec(line);
-  if (!m) return undefined;
-  return { indent: m[1].length, key: unquote(m[2]), value: (m[3] ?? '').replace(/\s+#.*$/, '') };
+/** JavaScript's `\s`: the whitespace and line terminators that String.prototype.trim removes. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Splits `key: value` (key possibly quoted, value without its ` # comment`); undefined for lines
+ * that are not a mapping entry. A scanner, one pass over the line: a regular expression with a
+ * lazy key followed by `\s*:` backtracked quadratically on long lines (a 146 KB line took 31 s).
+ * Exported for tests.
+ */
+export function yamlEntry(line: string): { indent: number; key: string; value: string } | undefined {
+  const n = line.length;
+  let i = 0;
+  while (i < n && line.charCodeAt(i) === 32) i++;
+  const indent = i;
+  if (i === n) return undefined;
+  let key: string;
+  let colon: number;
+  const first = line[i];
+  if (first === "'" || first === '"') {
+    const close = line.indexOf(first, i + 1);
+    if (close === -1) return undefined;
+    key = line.slice(i + 1, close);
+    colon = close + 1;
+    while (colon < n && isSpace(line.charCodeAt(colon))) colon++;
+    if (line[colon] !== ':') return undefined;
+  } else {
+    if (isSpace(line.charCodeAt(i)) || first === ':' || first === '#') return undefined;
+    colon = i + 1;
+    while (colon < n && line[colon] !== ':' && line[colon] !== '#') colon++;
+    if (line[colon] !== ':') return undefined;
+    let end = colon;
+    while (end > i + 1 && isSpace(line.charCodeAt(end - 1))) end--;
+    key = line.slice(i, end);
+  }
+  // after the colon: nothing, or whitespace and then the value (`key:value` is not an entry)
+  const rest = line.slice(colon + 1);
+  if (rest.length > 0 && !isSpace(rest.charCodeAt(0))) return undefined;
+  let value = rest.trim();
+  // a comment starts at a `#` preceded by whitespace; the whitespace before it goes too
+  for (let h = value.indexOf('#'); h !== -1; h = value.indexOf('#', h + 1)) {
+    if (h > 0 && isSpace(value.charCodeAt(h - 1))) {
+      let s = h - 1;
+      while (s > 0 && isSpace(value.charCodeAt(s - 1))) s--;
+      value = value.slice(0, s);
+      break;
+    }
+  }
+  return { indent, key, value };
 }
 
 function fromPnpm(text: string, rel: string, wanted: ReadonlyMap<string, string>): Map<string, string> {

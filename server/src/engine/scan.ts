@@ -5,13 +5,13 @@
  * A second, cheap pass gives project-level rules (process-health) the project-wide signals.
  */
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import { ProjectLoader, type ProjectFacts } from './project';
-import { ConfigFileLoader, resolveConfig } from './configFile';
+import { CONFIG_FILE, ConfigFileLoader, resolveConfig } from './configFile';
 import type { EngineConfig } from './config';
 import { RULE_IDS, ALL_RULES } from '../rules';
 import type { IndexedFile } from './readiness/projectIndex';
 import { fixAll } from './fixAll';
+import { globMatcher } from './glob';
 import { readSourceForFix, type SourceForFix } from './safeWrite';
 import { MAX_SOURCE_BYTES, readWorkspaceFile, containmentRoots } from './readSource';
 import { analyze } from './analyze';
@@ -48,7 +48,6 @@ export class Scanner {
   readonly configs: ConfigFileLoader;
   /** options.roots as containmentRoots gives them (real paths and the paths as given). */
   readonly roots?: readonly string[];
-  private readonly matchers = new Map<string, (p: string) => boolean>();
 
   constructor(private readonly options: ScanOptions = {}) {
     this.roots = options.roots ? containmentRoots(options.roots) : undefined;
@@ -62,14 +61,7 @@ export class Scanner {
 
   /** .failpath.json `ignore` globs, relative to the folder of the file that declares them. */
   isIgnored(file: string, config: EngineConfig): boolean {
-    for (const { base, patterns } of config.ignore ?? []) {
-      const key = `${base}\0${patterns.join('\0')}`;
-      let m = this.matchers.get(key);
-      if (!m) this.matchers.set(key, (m = picomatch(patterns, { dot: true })));
-      const rel = path.relative(base, file).split(path.sep).join('/');
-      if (!rel.startsWith('..') && m(rel)) return true;
-    }
-    return false;
+    return ignoringConfigFile(file, config) !== undefined;
   }
 
   /**
@@ -113,6 +105,19 @@ export class Scanner {
     const r = fixAll({ text: source.text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined });
     return { source, fixed: r.text, count: r.fixed };
   }
+}
+
+/**
+ * The .failpath.json whose `ignore` globs match `file` (relative to that file's folder), if any.
+ * The CLI, the scan worker and the editor all ask this, so a file is ignored the same everywhere.
+ */
+export function ignoringConfigFile(file: string, config: EngineConfig): string | undefined {
+  for (const { base, patterns } of config.ignore ?? []) {
+    const rel = path.relative(base, file);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    if (globMatcher(patterns)(rel.split(path.sep).join('/'))) return path.join(base, CONFIG_FILE);
+  }
+  return undefined;
 }
 
 /** Project-wide signals for process-health, from the summaries of a whole scan. */

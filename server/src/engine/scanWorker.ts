@@ -18,6 +18,8 @@ interface Job {
 }
 
 const scanner = new Scanner((workerData ?? {}) as ScanOptions);
+/** Tests only: this file exhausts the worker's heap, the way a pathological file would (scanPool.ts). Workspace content cannot set it. */
+const crashOn = process.env.FAILPATH_TEST_CRASH_ON;
 parentPort?.on('message', (job: Job) => {
   if (job.discover) {
     // .failpath.json `ignore` globs are applied per file by scanFile
@@ -27,6 +29,7 @@ parentPort?.on('message', (job: Job) => {
   }
   const results: ScannedFile[] = [];
   for (const file of job.files ?? []) {
+    if (crashOn && file === crashOn) exhaustHeap();
     try {
       const r = scanner.scanFile(file, job.signals, job.onlyRules);
       if (r) results.push(r);
@@ -36,3 +39,8 @@ parentPort?.on('message', (job: Job) => {
   }
   parentPort!.postMessage({ id: job.id, results });
 });
+
+function exhaustHeap(): never {
+  const hog: number[][] = [];
+  for (;;) hog.push(new Array(1 << 20).fill(hog.length));
+}

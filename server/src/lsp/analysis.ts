@@ -8,15 +8,14 @@
  * settings layered on top (engine/configFile.ts); files matched by an `ignore` glob get no
  * findings.
  */
-import * as path from 'node:path';
 import type * as ts from 'typescript';
-import ignore from 'ignore';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, parse, type AnalyzeResult } from '../engine/analyze';
 import { EMPTY_PROJECT, type ProjectFacts, type ProjectLoader } from '../engine/project';
 import type { EngineConfig } from '../engine/config';
 import { resolveConfig, type ConfigFileLoader } from '../engine/configFile';
+import { ignoringConfigFile } from '../engine/scan';
 import type { Finding } from '../engine/types';
 import type { EditorSettings, SettingsCache } from './settings';
 import { fileNameFor, fsPathOf, toDiagnostic } from './convert';
@@ -138,8 +137,8 @@ export class DocumentAnalyzer {
     const project = this.projectFor(doc.uri);
     const config = this.configFor(doc.uri, settings);
     const started = Date.now();
-    const ignoredBy = isIgnored(fsPathOf(doc.uri), config);
     const onDisk = fsPathOf(doc.uri);
+    const ignoredBy = onDisk ? ignoringConfigFile(onDisk, config) : undefined;
     const result: AnalyzeResult = ignoredBy
       ? { findings: [], syntaxErrors: 0, ruleErrors: [], unusedSuppressions: [], skipped: `ignored by ${ignoredBy}` }
       : analyze({ text: doc.getText(), fileName, project, config, summary: !!(onDisk && this.host.indexed) });
@@ -179,15 +178,4 @@ function lineColumn(file: string, offset: number, roots: readonly string[] | und
   if (text === undefined) return '1:1';
   const lines = text.split('\n');
   return `${lines.length}:${lines[lines.length - 1].length + 1}`;
-}
-
-/** The .failpath.json folder whose `ignore` globs match the file, if any. */
-function isIgnored(file: string | undefined, config: EngineConfig): string | undefined {
-  if (!file || !config.ignore) return undefined;
-  for (const { base, patterns } of config.ignore) {
-    const rel = path.relative(base, file);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    if (ignore().add(patterns).ignores(rel.split(path.sep).join('/'))) return path.join(base, '.failpath.json');
-  }
-  return undefined;
 }

@@ -40,6 +40,39 @@ export function clampChanges(doc: TextDocument, changes: readonly TextDocumentCo
   return out;
 }
 
+/** `p` names a place in `doc` as it is (a line that exists, a character within it): nothing to clamp. */
+function inside(doc: TextDocument, p: Position): boolean {
+  if (!Number.isInteger(p.line) || !Number.isInteger(p.character) || p.line < 0 || p.character < 0 || p.line >= doc.lineCount) return false;
+  return doc.offsetAt(p) === doc.offsetAt({ line: p.line, character: 0 }) + p.character;
+}
+
+/**
+ * The text after `changes` when each one ends before the previous one starts (what an editor sends
+ * for a multi-edit such as fix-all: the last edit first, so every range means the same in the text
+ * before and after the ones already applied), built in one pass; undefined for any other sequence
+ * (a range out of order, overlapping, past the end, or a full-text change), which then goes
+ * change by change. Change by change the text is copied once per change: a fix-all of 20,156
+ * edits on a 322 KB file kept the server's main thread busy for 9.8 s (fuzz campaign, seed 7002
+ * input 7166).
+ */
+export function applyInOnePass(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[]): string | undefined {
+  if (changes.length < 2) return undefined;
+  const text = doc.getText();
+  const parts: string[] = [];
+  // text from `rest` on is the original followed by the changes applied so far
+  let rest = text.length;
+  for (const c of changes) {
+    if (!('range' in c) || !c.range || !inside(doc, c.range.start) || !inside(doc, c.range.end)) return undefined;
+    const start = doc.offsetAt(c.range.start);
+    const end = doc.offsetAt(c.range.end);
+    if (end < start || end > rest) return undefined;
+    parts.push(text.slice(end, rest), c.text);
+    rest = start;
+  }
+  parts.push(text.slice(0, rest));
+  return parts.reverse().join('');
+}
+
 function isPosition(p: unknown): boolean {
   const q = p as { line?: unknown; character?: unknown } | null;
   return typeof q === 'object' && q !== null && Number.isFinite(q.line) && Number.isFinite(q.character);
@@ -73,6 +106,9 @@ export const hardenedTextDocument: TextDocumentsConfiguration<TextDocument> = {
     if (malformed) throw new Error(`Ignored a change to ${doc.uri}: ${malformed}; the document stays at version ${doc.version}.`);
     // versions only grow: a change for an older version was meant for text we no longer have
     if (version <= doc.version) return doc;
+    // a multi-edit in one pass (linear), as one full-text change so the document object stays the same
+    const whole = applyInOnePass(doc, changes);
+    if (whole !== undefined) return TextDocument.update(doc, [{ text: whole }], version);
     return TextDocument.update(doc, clampChanges(doc, changes), version);
   },
 };

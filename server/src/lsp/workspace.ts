@@ -9,10 +9,10 @@
  * (lsp/readiness.ts for the sidebar's data).
  */
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ProjectIndex, type IndexedFile, type RouteRef } from '../engine/readiness/projectIndex';
 import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
 import { Scanner, applyProjectSignals, type ScannedFile } from '../engine/scan';
+import { ScanPool } from '../engine/scanPool';
 
 export interface WorkspaceHost {
   /** dist/scan-worker.js (absent in unit tests run from sources: the scan then runs in-process). */
@@ -42,7 +42,7 @@ export class WorkspaceIndex {
   /** Files whose entry comes from an open editor (disk events do not override it). */
   private readonly openFiles = new Set<string>();
   private scanner = new Scanner();
-  private worker?: Worker;
+  private pool?: ScanPool;
   private run = 0;
   private done: Promise<void> = Promise.resolve();
   state: ScanState = 'idle';
@@ -174,9 +174,9 @@ export class WorkspaceIndex {
   }
 
   private stopWorker(): void {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w) void w.terminate();
+    const p = this.pool;
+    this.pool = undefined;
+    if (p) void p.terminate();
   }
 
   private async scan(run: number): Promise<void> {
@@ -186,50 +186,48 @@ export class WorkspaceIndex {
     this.scanner = new Scanner({ settings, roots });
     const maxFiles = this.host.maxFiles ?? 20_000;
     const script = this.host.workerScript;
-    // in-process: the same work on the main thread, yielding between batches (tests run from
-    // sources without the bundled worker; also the fallback when the worker dies)
+    // in-process: the same work on the main thread, yielding between batches (only for tests run
+    // from sources, without the bundled worker: a worker that dies is replaced, never folded in here)
     const { discoverFiles } = await import('../engine/files');
-    const inProcess = async <T>(job: object): Promise<T> => {
+    let call: <T>(job: object) => Promise<T> = async <T>(job: object): Promise<T> => {
       await new Promise((r) => setImmediate(r));
       const j = job as { discover?: string[]; files?: string[]; maxFiles?: number };
       if (j.discover) return { id: 0, ...discoverFiles(j.discover, { maxFiles: j.maxFiles }) } as T;
       return { id: 0, results: (j.files ?? []).map((f) => this.scanner.scanFile(f)).filter((r): r is ScannedFile => !!r) } as T;
     };
-    let call: <T>(job: object) => Promise<T> = inProcess;
     if (script) {
       // a capped old generation: the scan's garbage (syntax trees) is collected early instead of
-      // growing the process (peak RSS on 5,000 files: 484 MB uncapped, 365 MB capped, same time)
-      const worker = new Worker(script, { workerData: { settings, roots }, resourceLimits: { maxOldGenerationSizeMb: SCAN_WORKER_HEAP_MB } });
-      this.worker = worker;
-      worker.unref();
-      let seq = 0;
-      let dead: Error | undefined;
-      const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-      worker.on('message', (m: { id: number }) => { pending.get(m.id)?.resolve(m); pending.delete(m.id); });
-      const failAll = (e: Error) => { dead ??= e; for (const p of pending.values()) p.reject(e); pending.clear(); };
-      worker.on('error', failAll);
-      worker.on('exit', (code) => failAll(new Error(`scan worker exited (code ${code})`)));
-      const onWorker = <T>(job: object) => new Promise<T>((resolve, reject) => {
-        if (dead) return reject(dead);
-        const id = ++seq;
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        worker.postMessage({ ...job, id });
+      // growing the process (peak RSS on 5,000 files: 484 MB uncapped, 365 MB capped, same time).
+      // A file that needs more kills the worker: it is replaced and the file skipped (scanPool.ts).
+      const pool = new ScanPool({
+        script, workerData: { settings, roots }, size: 1, heapMb: SCAN_WORKER_HEAP_MB, unref: true,
+        onDeath: (reason, replaced) => {
+          if (run === this.run) this.host.log.warn(`The workspace scan worker stopped (${reason}); ${replaced ? 'started a new one' : 'no more restarts: the files left are not indexed'}.`);
+        },
       });
+      this.pool = pool;
       call = async <T>(job: object): Promise<T> => {
-        if (!dead) {
-          try {
-            return await onWorker<T>(job);
-          } catch (err) {
-            if (run !== this.run) throw err;
-            // out of memory on a huge file, or killed: finish on the main thread
-            this.host.log.warn(`The workspace scan worker stopped (${(err as Error).message}); indexing the rest on the main thread.`);
-          }
+        const j = job as { files?: string[] };
+        if (j.files) return { id: 0, results: await pool.scan(j.files) } as T;
+        // discovery: once more on the new worker if the first one died
+        try {
+          return await pool.run<T>(job);
+        } catch (err) {
+          if (run !== this.run) throw err;
+          return await pool.run<T>(job);
         }
-        return inProcess<T>(job);
       };
     }
 
-    const discovered = await call<Discovered>({ discover: roots, maxFiles: maxFiles * roots.length });
+    let discovered: Discovered;
+    try {
+      discovered = await call<Discovered>({ discover: roots, maxFiles: maxFiles * roots.length });
+    } catch (err) {
+      if (run !== this.run || !script) throw err;
+      // the worker cannot even list the files: nothing is indexed (the main thread stays free)
+      this.host.log.error(`The workspace scan could not run: its worker stopped twice while listing the files (${(err as Error).message}); nothing is indexed.`);
+      return;
+    }
     if (run !== this.run) return;
     for (const p of discovered.problems.slice(0, 20)) this.host.log.info(`Workspace scan skipped ${p.path}: ${p.message}`);
     if (discovered.problems.length > 20) this.host.log.info(`Workspace scan skipped ${discovered.problems.length - 20} more unreadable paths.`);

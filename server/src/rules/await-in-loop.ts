@@ -25,7 +25,7 @@
 import * as ts from 'typescript';
 import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
-import { isFunctionLike, lineIndentAt } from '../engine/ast';
+import { firstUp, isFunctionLike, lineIndentAt } from '../engine/ast';
 import { calledLocalFunction, calleeLabel, doesExternalIo, externalCall, inTransaction, mentions, referencedNames, selfContainedFunction, type ExternalCall } from '../engine/calls';
 import { hasDependency } from '../engine/project';
 import { dependencyView } from '../engine/dependencies';
@@ -52,17 +52,12 @@ function isLoop(n: ts.Node): n is Loop | ts.WhileStatement | ts.DoStatement {
   return ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isForStatement(n) || ts.isWhileStatement(n) || ts.isDoStatement(n);
 }
 
-/** The innermost loop whose body contains `node`, within the same function. */
+/** The innermost loop whose body contains `node`, within the same function (remembered per node: firstUp). */
 function enclosingLoop(node: ts.Node): ts.IterationStatement | undefined {
-  let child: ts.Node = node;
-  let p = node.parent;
-  while (p && !isFunctionLike(p) && !ts.isSourceFile(p)) {
-    if (isLoop(p) && p.statement === child) return p;
-    child = p;
-    p = p.parent;
-  }
-  return undefined;
+  return firstUp(node, loopStep, loopCache, true);
 }
+const loopCache = new WeakMap<ts.Node, ts.IterationStatement | null>();
+const loopStep = (child: ts.Node, parent: ts.Node) => (isLoop(parent) && parent.statement === child ? parent : undefined);
 
 /** `i < xs.length` / `i <= list.length - 1`: a loop over a collection. */
 function iteratesCollection(loop: ts.ForStatement): boolean {
@@ -463,15 +458,14 @@ function batchedCall(call: ts.CallExpression): boolean {
  * A job that is sequential on purpose: the awaited call sits in a try block inside the loop whose
  * catch does something with each item's failure (an empty catch is a swallowed error, not a design).
  */
-function handledPerItem(inner: ts.Node, loop: ts.Node): boolean {
-  let n: ts.Node = inner;
-  while (n.parent && n !== loop) {
-    const p = n.parent;
-    if (ts.isTryStatement(p) && p.tryBlock === n && p.catchClause && p.catchClause.block.statements.length > 0) return true;
-    n = p;
-  }
-  return false;
+function handledPerItem(inner: ts.Node): boolean {
+  // up to the innermost loop (the one enclosingLoop found), remembered per node: firstUp
+  const hit = firstUp(inner, perItemStep, perItemCache, true);
+  return hit !== undefined && ts.isTryStatement(hit);
 }
+const perItemCache = new WeakMap<ts.Node, ts.Node | null>();
+const perItemStep = (child: ts.Node, p: ts.Node): ts.Node | undefined =>
+  (ts.isTryStatement(p) && p.tryBlock === child && p.catchClause && p.catchClause.block.statements.length > 0) || (isLoop(p) && p.statement === child) ? p : undefined;
 
 export const awaitInLoop = createRule({
   meta: {
@@ -520,7 +514,7 @@ export const awaitInLoop = createRule({
           // a call that reads a variable the body reassigns depends on the previous iteration (a cursor)
           if (f.assigned.size && hits.some((h) => [...referencedNames(h.call)].some((n) => f.assigned.has(n)))) continue;
           // small bounded collections, per-group batched calls, sequential-on-purpose jobs with a try/catch per item
-          if (smallBoundedCollection(loop) || hits.every((h) => batchedCall(h.call)) || hits.every((h) => handledPerItem(h.awaitExpr, loop))) continue;
+          if (smallBoundedCollection(loop) || hits.every((h) => batchedCall(h.call)) || hits.every((h) => handledPerItem(h.awaitExpr))) continue;
           if (inBrowserSpan(ctx.view, loop)) continue;
           const first = hits[0];
           const labels = [...new Set(hits.map((h) => `\`${h.label}()\``))];

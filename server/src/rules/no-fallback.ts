@@ -54,7 +54,7 @@
 import * as ts from 'typescript';
 import { createRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
-import { enclosingFunction, isAsyncFunction, isFunctionLike, lineIndentAt, functionName, type FunctionLike } from '../engine/ast';
+import { enclosingFunction, firstUp, isAsyncFunction, isFunctionLike, lineIndentAt, functionName, type FunctionLike } from '../engine/ast';
 import { calleeLabel, calledLocalFunction, externalCall, localFunction, mentions, type ExternalCall } from '../engine/calls';
 import { handlerOf, responseOf, routeOf, type RequestHandlerInfo, type RouteRegistration } from '../engine/frameworks';
 import { hasDependency } from '../engine/project';
@@ -172,16 +172,22 @@ function placeOf(fn: FunctionLike, ctx: RuleContext, refs: Map<FunctionLike, Pla
 
 /** Is the call's failure handled locally: inside a try block with a catch, chained .catch, allSettled? */
 function handledLocally(call: ts.Node, fn: FunctionLike): boolean {
+  // within the call's own function (the usual case) the answer is remembered per node (firstUp)
+  if (enclosingFunction(call) === fn) return firstUp(call, handlingStep, handlingCache, true) !== undefined;
   let n: ts.Node = call;
   while (n.parent && n !== fn) {
-    const p = n.parent;
-    if (ts.isTryStatement(p) && p.tryBlock === n && p.catchClause) return true;
-    if (ts.isPropertyAccessExpression(p) && p.expression === n && (p.name.text === 'catch' ||
-      p.name.text === 'then' && ts.isCallExpression(p.parent) && p.parent.arguments.length === 2)) return true;
-    if (ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && p.expression.name.text === 'allSettled') return true;
-    n = p;
+    if (handlingStep(n, n.parent)) return true;
+    n = n.parent;
   }
   return false;
+}
+const handlingCache = new WeakMap<ts.Node, ts.Node | null>();
+function handlingStep(n: ts.Node, p: ts.Node): ts.Node | undefined {
+  if (ts.isTryStatement(p) && p.tryBlock === n && p.catchClause) return p;
+  if (ts.isPropertyAccessExpression(p) && p.expression === n && (p.name.text === 'catch' ||
+    p.name.text === 'then' && ts.isCallExpression(p.parent) && p.parent.arguments.length === 2)) return p;
+  if (ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && p.expression.name.text === 'allSettled') return p;
+  return undefined;
 }
 
 /** The import a callee starts at (`loadUser` in `loadUser(id)`, `db` in `db.query(sql)`), with the imported name. */

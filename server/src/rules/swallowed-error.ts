@@ -69,7 +69,7 @@ const ABOUT_FAILURE = /ignor|best[- ]?effort|fire[- ]and[- ]forget|don'?t care|n
  */
 function explains(text: string, ranges: readonly ts.CommentRange[] | undefined, about?: RegExp): boolean {
   return !!ranges?.some((r) => {
-    const body = text.slice(r.pos, r.end).replace(/^\/[/*]|\*\/$/g, '').replace(/^\s*\*/gm, '').trim();
+    const body = text.slice(r.pos, r.end).replace(/^\/[/*]|\*\/$/g, '').replace(/^[ \t]*\*/gm, '').trim();
     if (!body || TODO.test(body) || DIRECTIVE.test(body) || EMPTY_MARKER.test(body) || /^[\w$.]+\(.*\)\s*;?$/.test(body)) return false;
     return !about || about.test(body);
   });
@@ -95,6 +95,12 @@ function awaitedCall(e: ts.Expression): ts.CallExpression | undefined {
   let x = skipOuter(e);
   if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
   return ts.isCallExpression(x) ? x : undefined;
+}
+
+/** Just past the `)` between `from` and `to` (the end of `catch (e)`), else `from`. */
+function closingParen(text: string, from: number, to: number): number {
+  const i = text.indexOf(')', from);
+  return i >= 0 && i < to ? i + 1 : from;
 }
 
 /** The object a call chain starts from: `page` for `page.locator(s).click()`, `currentPage` for `this.currentPage.goto()`. */
@@ -388,7 +394,8 @@ export const swallowedError = createRule({
         if (!tryDoesIo(tryBlock, scope) || inPageFunction(clause) || inBrowserSpan(ctx.view, clause) || isProbe(tryBlock, block, scope)) return;
         ctx.report({
           start: clause.getStart(ctx.sourceFile),
-          end: decl ? clause.variableDeclaration!.getEnd() + 1 : clause.getStart(ctx.sourceFile) + 5,
+          // through the `)` of `catch (e)`, where there is one (a file cut short has none)
+          end: decl ? closingParen(ctx.text, decl.getEnd(), block.getStart(ctx.sourceFile)) : clause.getStart(ctx.sourceFile) + 5,
           ...(empty ? { messageId: 'emptyCatch' as const } : name ? { messageId: 'unusedCatch' as const, data: { name } } : { messageId: 'unboundCatch' as const }),
           fix: () => catchFixes(clause, name, empty, ctx),
         });
@@ -456,8 +463,13 @@ function catchFixes(clause: ts.CatchClause, name: string | undefined, empty: boo
       return { start: blockStart, end: block.getEnd(), newText: body };
     }
     const first = block.statements[0];
-    if (multiline) return { start: first.getStart(sf), end: first.getStart(sf), newText: lines.map((l) => `${l}${eol}${inner}`).join('') };
-    return { start: first.getStart(sf), end: first.getStart(sf), newText: lines.map((l) => `${l} `).join('') };
+    const at = first.getStart(sf);
+    // without semicolons (ASI style) a statement before another needs one: always on the same line
+    // (`log() await x()` does not parse), and on its own line when the next one starts with ( [ ` + - /
+    const asiHazard = !multiline || /^[([`+\-/]/.test(ctx.text.charAt(at));
+    const ended = (l: string) => (asiHazard && !l.endsWith(';') ? `${l};` : l);
+    if (multiline) return { start: at, end: at, newText: lines.map((l) => `${ended(l)}${eol}${inner}`).join('') };
+    return { start: at, end: at, newText: lines.map((l) => `${ended(l)} `).join('') };
   };
   const logTitle = `Log the error with ${logger.describe}`;
   // a guessed argument order is for a person to confirm, not for fix-all

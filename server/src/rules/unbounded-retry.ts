@@ -638,10 +638,7 @@ function appendToBlock(ctx: Ctx, block: ts.Block, line: string): TextEdit {
   const sts = block.statements;
   const sf = ctx.sourceFile;
   const eol = ctx.style.eol;
-  const outer = lineIndentAt(ctx.text, block.getStart(sf));
-  if (sts.length === 0) {
-    return { start: block.getStart(sf) + 1, end: block.getEnd() - 1, newText: `${eol}${outer}${ctx.style.indent}${line}${eol}${outer}` };
-  }
+  if (sts.length === 0) return fillEmptyBlock(ctx, block, [line]);
   const last = sts[sts.length - 1];
   const multiline = ctx.text.slice(block.getStart(sf), block.getEnd()).includes('\n');
   if (ts.isContinueStatement(last) && !last.label) {
@@ -663,8 +660,14 @@ function prependToBlock(ctx: Ctx, block: ts.Block, line: string): TextEdit {
     if (sameLine) return { start: first.getStart(sf), end: first.getStart(sf), newText: `${line} ` };
     return { start: first.getStart(sf), end: first.getStart(sf), newText: `${line}${eol}${lineIndentAt(ctx.text, first.getStart(sf))}` };
   }
-  const indent = lineIndentAt(ctx.text, block.getStart(sf));
-  return { start: block.getStart(sf) + 1, end: block.getEnd() - 1, newText: `${eol}${indent}${ctx.style.indent}${line}${eol}${indent}` };
+  return fillEmptyBlock(ctx, block, [line]);
+}
+
+/** One edit writing `lines` into an empty block (two edits over the same `{ }` would overlap). */
+function fillEmptyBlock(ctx: Ctx, block: ts.Block, lines: string[]): TextEdit {
+  const eol = ctx.style.eol;
+  const indent = lineIndentAt(ctx.text, block.getStart(ctx.sourceFile));
+  return { start: block.getStart(ctx.sourceFile) + 1, end: block.getEnd() - 1, newText: lines.map((l) => `${eol}${indent}${ctx.style.indent}${l}`).join('') + `${eol}${indent}` };
 }
 
 function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
@@ -675,6 +678,8 @@ function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
   const used = usedNames(scopeNode);
   let counter = r.counter;
   let title: string;
+  let capLine: string | undefined;
+  let capAt = -1;
   if (!r.capped) {
     const loop = r.loop;
     counter = fresh(used, 'attempt', 'retryAttempt', 'attemptNo');
@@ -702,7 +707,8 @@ function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
       const catchKw = clause.getStart(sf);
       edits.push({ start: catchKw, end: clause.block.getStart(sf), newText: `catch (${errName}) ` });
     }
-    edits.push(prependToBlock(ctx, r.catchBlock, `if (${counter} >= ${t.maxAttempts}) throw ${errName}${semi(ctx.style)}`));
+    capLine = `if (${counter} >= ${t.maxAttempts}) throw ${errName}${semi(ctx.style)}`;
+    capAt = edits.push(prependToBlock(ctx, r.catchBlock, capLine)) - 1;
     title = `Cap at ${t.maxAttempts} attempts`;
   } else {
     title = '';
@@ -726,7 +732,9 @@ function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
     const fnNode = enclosingFunction(r.loop);
     const canAwait = fnNode ? (ts.getModifiers(fnNode as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false) : ctx.facts.isModuleSyntax;
     if (!line || !canAwait) return undefined;
-    edits.push(appendToBlock(ctx, r.catchBlock, line));
+    // an empty catch gets the cap and the sleep in one edit
+    if (capLine && r.catchBlock.statements.length === 0) edits[capAt] = fillEmptyBlock(ctx, r.catchBlock, [capLine, line]);
+    else edits.push(appendToBlock(ctx, r.catchBlock, line));
     title += `${title ? ', ' : ''}exponential backoff with full jitter`;
   } else if (!title) {
     return undefined;
@@ -847,6 +855,9 @@ function recursionTarget(call: ts.Node, callee: ts.Expression): Recursion | unde
   const c = skipOuter(callee);
   const name = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) && c.expression.kind === ts.SyntaxKind.ThisKeyword ? c.name.text : undefined;
   if (!name) return undefined;
+  // most calls name no function of this file: no need to walk up (the walk below collects
+  // statements at every level, which made the rule quadratic in nesting)
+  if (!functionNamesOf(call.getSourceFile()).has(name)) return undefined;
   const viaThis = !ts.isIdentifier(c);
   let onFailure = false;
   const r: Omit<Recursion, 'fn'> = { viaEvent: false, before: [] };
@@ -875,6 +886,24 @@ function recursionTarget(call: ts.Node, callee: ts.Expression): Recursion | unde
   }
   return undefined;
 }
+
+/** The names of the functions declared in a file (functionName of each), once per file. */
+function functionNamesOf(sf: ts.SourceFile): Set<string> {
+  let names = functionNames.get(sf);
+  if (!names) {
+    names = new Set();
+    const stack: ts.Node[] = [sf];
+    const push = (c: ts.Node): undefined => { stack.push(c); return undefined; };
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (isFunctionLike(n)) { const name = functionName(n); if (name) names.add(name); }
+      ts.forEachChild(n, push);
+    }
+    functionNames.set(sf, names);
+  }
+  return names;
+}
+const functionNames = new WeakMap<ts.SourceFile, Set<string>>();
 
 function isCounting(a: ts.Expression): boolean {
   const x = skipOuter(a);

@@ -323,7 +323,7 @@ function bodyLines(ctx: RuleContext, block: ts.Block): string[] | undefined {
   // keep comments that precede the first statement; drop the blank line after `{`
   let chunk = text.slice(from, to).replace(/^[ \t]*\r?\n/, '');
   const trailing = text.slice(to, block.getEnd() - 1);
-  if (/\/[/*]/.test(trailing)) chunk += trailing.replace(/\s+$/, '');
+  if (/\/[/*]/.test(trailing)) chunk += trailing.trimEnd();
   const firstIndent = text.slice(from, stmts[0].getStart(sf)).includes('\n') || lineStartsAt(text, stmts[0].getStart(sf))
     ? lineIndentAt(text, stmts[0].getStart(sf)) : '';
   return chunk.split(/\r?\n/).map((l, i) => {

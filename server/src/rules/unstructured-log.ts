@@ -19,7 +19,7 @@
 import * as ts from 'typescript';
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
-import { inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
+import { firstUp, inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
 import { chooseLogger, logCallExpr, type Level, type LoggerChoice } from '../fixes/logger';
 import { isLoggerModule } from '../fixes/logCall';
 import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
@@ -103,18 +103,19 @@ function isDevCondition(cond: ts.Expression): boolean {
  * flush there, console writes synchronously), or code that runs inside a browser page.
  */
 function consoleIsTheChannel(call: ts.CallExpression): boolean {
-  let child: ts.Node = call;
-  for (let p = call.parent; p; child = p, p = p.parent) {
-    if (ts.isIfStatement(p) && p.thenStatement === child && (isCliCondition(p.expression) || isDevCondition(p.expression))) return true;
-    if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && p.right === child && isDevCondition(p.left)) return true;
-    if (isFunctionLike(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.arguments.includes(p as ts.Expression)) {
-      const c = p.parent;
-      const ev = c.arguments[0] && skipOuter(c.arguments[0]);
-      if (ts.isPropertyAccessExpression(c.expression) && /^(on|once|addListener|prependListener)$/.test(c.expression.name.text) &&
-        ts.isIdentifier(c.expression.expression) && c.expression.expression.text === 'process' && ev && ts.isStringLiteralLike(ev) && ev.text === 'exit') return true;
-    }
+  return firstUp(call, channelStep, channelCache) !== undefined || inPageFunction(call);
+}
+const channelCache = new WeakMap<ts.Node, ts.Node | null>();
+function channelStep(child: ts.Node, p: ts.Node): ts.Node | undefined {
+  if (ts.isIfStatement(p) && p.thenStatement === child && (isCliCondition(p.expression) || isDevCondition(p.expression))) return p;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && p.right === child && isDevCondition(p.left)) return p;
+  if (isFunctionLike(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.arguments.includes(p as ts.Expression)) {
+    const c = p.parent;
+    const ev = c.arguments[0] && skipOuter(c.arguments[0]);
+    if (ts.isPropertyAccessExpression(c.expression) && /^(on|once|addListener|prependListener)$/.test(c.expression.name.text) &&
+      ts.isIdentifier(c.expression.expression) && c.expression.expression.text === 'process' && ev && ts.isStringLiteralLike(ev) && ev.text === 'exit') return p;
   }
-  return inPageFunction(call);
+  return undefined;
 }
 
 /** The statement after the console call's statement (other console lines skipped) is `process.exit(…)`: nothing asynchronous flushes after it. */
@@ -302,9 +303,18 @@ function interpolate(literal: ts.StringLiteral | ts.NoSubstitutionTemplateLitera
 
 /** `'charge failed:'` → `'charge failed'` once the values after it have moved to fields. */
 function trimSeparator(msg: string): string {
-  const m = /^(['"`])([\s\S]*?)\s*[:=\-–]\s*\1$/.exec(msg);
-  if (!m || !m[2] || m[2].endsWith('\\')) return msg;
-  return `${m[1]}${m[2]}${m[1]}`;
+  // by hand, from the end: a regular expression with a lazy body before `\s*[:=-–]\s*` was
+  // quadratic in the length of a run of spaces
+  const q = msg[0];
+  if (msg.length < 3 || (q !== "'" && q !== '"' && q !== '`') || msg[msg.length - 1] !== q) return msg;
+  let end = msg.length - 1;
+  while (end > 1 && /\s/.test(msg[end - 1])) end--;
+  if (end <= 1 || !':=-–'.includes(msg[end - 1])) return msg;
+  end--;
+  while (end > 1 && /\s/.test(msg[end - 1])) end--;
+  const body = msg.slice(1, end);
+  if (!body || body.endsWith('\\')) return msg;
+  return `${q}${body}${q}`;
 }
 
 function buildFixes(call: ts.CallExpression, level: Level, ctx: Ctx): Fix[] {

@@ -1,8 +1,11 @@
-/** editor.codeActionsOnSave with source.fixAll.failpath: saving applies every safe fix. */
+/**
+ * editor.codeActionsOnSave with source.fixAll.failpath: saving applies every safe fix. The setting
+ * is in the session's user settings (test/e2e/lib/session.mjs) from the start.
+ */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { closeAll, codeOf, openFixture, setWorkspaceSetting, waitForDiagnostics } from './helpers';
+import { closeAll, codeOf, openFixture, waitForDiagnostics } from './helpers';
 
 const FIXED = `import { logger } from './lib/logger';
 
@@ -15,13 +18,10 @@ export async function checkout(cartId: string) {
 `;
 
 describe('fix all on save', () => {
-  after(async () => {
-    await closeAll();
-    await setWorkspaceSetting('editor', 'codeActionsOnSave', undefined);
-  });
+  after(closeAll);
 
   it('source.fixAll.failpath: "explicit" fixes the file when it is saved', async () => {
-    await setWorkspaceSetting('editor', 'codeActionsOnSave', { 'source.fixAll.failpath': 'explicit' });
+    assert.deepEqual(vscode.workspace.getConfiguration('editor').get('codeActionsOnSave'), { 'source.fixAll.failpath': 'explicit' });
     const { doc, editor } = await openFixture('src/checkout.ts');
     const codes = (ds: vscode.Diagnostic[]) => ds.map(codeOf).sort().join(',');
     await waitForDiagnostics(doc.uri, (ds) => codes(ds) === 'missing-timeout,unstructured-log', 'missing-timeout and unstructured-log');

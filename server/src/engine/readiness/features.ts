@@ -5,7 +5,7 @@
  * Every file belongs to one feature or to "shared".
  */
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import { globMatcher } from '../glob';
 import type { ProjectIndex } from './projectIndex';
 import { FRAMEWORK, OPERATIONAL_SEGMENTS } from '../../knowledge';
 
@@ -55,7 +55,7 @@ function firstSegment(routePath: string): string | undefined {
     if (!seg || seg.startsWith(':') || seg.startsWith('{') || seg.startsWith('*') || GENERIC_SEGMENTS.has(seg.toLowerCase())) continue;
     // RPC-style paths name the resource before the method (outline: /documents.list, /events.list);
     // a leading underscore marks an internal route (/_health)
-    const name = seg.replace(/^_+/, '').replace(/\..*$/, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    const name = seg.replace(/^_+/, '').replace(/\..*/s, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
     if (name) return name;
   }
   return undefined;
@@ -102,7 +102,7 @@ export function inferFeatures(index: ProjectIndex, configured?: Record<string, F
   const files = [...index.all()].map((f) => f.file).filter((f) => !isTestFile(rel(f))).sort();
 
   if (configured && Object.keys(configured).length > 0) {
-    const matchers = Object.entries(configured).map(([name, cfg]) => ({ name, cfg, match: picomatch(cfg.paths, { dot: true }) }));
+    const matchers = Object.entries(configured).map(([name, cfg]) => ({ name, cfg, match: globMatcher(cfg.paths) }));
     for (const file of files) {
       const m = matchers.find((x) => {
         const r = x.cfg.base ? path.relative(x.cfg.base, file).split(path.sep).join('/') : rel(file);

@@ -1,0 +1,58 @@
+/**
+ * Bounded work in the language server (issue 18, "Stalls"): `.failpath.json` globs are matched by
+ * the same function as in the CLI (the editor used git's rules for `ignore`, the CLI picomatch's),
+ * in time linear in the path; a `.gitignore` line that cannot be matched in bounded time is left
+ * out with a log line, and the workspace scan completes.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startServer, workspace, REPO, PUSH_CLIENT, type TestClient } from './helpers';
+
+const PROGRESS = { ...PUSH_CLIENT, window: { ...PUSH_CLIENT.window, workDoneProgress: true } };
+
+const SIXTEEN = `${Array(16).fill('**/a').join('/')}/b`;
+const FETCH = 'export const f = () => fetch(url);\n';
+
+describe('language server: .failpath.json globs match as in the CLI; a .gitignore line beyond the bound is left out', () => {
+  let client: TestClient;
+  const ws = workspace();
+  const write = (rel: string, text = FETCH) => {
+    fs.mkdirSync(path.dirname(path.join(ws.root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(ws.root, rel), text);
+  };
+  before(async () => {
+    // "generated" and "*.gen.ts" match only at the top (picomatch), not at any depth (git)
+    write('.failpath.json', JSON.stringify({ ignore: ['generated', '*.gen.ts', 'src/skip.ts', SIXTEEN] }));
+    write('.gitignore', `${SIXTEEN}\nout/\n`);
+    for (const f of ['src/generated/x.ts', 'src/a.gen.ts', 'src/skip.ts', 'out/o.ts', `${Array(32).fill('a').join('/')}/c.ts`]) write(f);
+    client = await startServer({ rootUri: `file://${ws.root}`, capabilities: PROGRESS });
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(ws.root, { recursive: true, force: true });
+  });
+
+  it('the editor reports the files the CLI reports', async () => {
+    const codes = async (rel: string) => {
+      client.open(ws.uri(rel), FETCH);
+      return (await client.diagnosticsAt(ws.uri(rel), 1)).diagnostics.map((d) => d.code);
+    };
+    assert.deepEqual(await codes('src/generated/x.ts'), ['missing-timeout']);
+    assert.deepEqual(await codes('src/a.gen.ts'), ['missing-timeout']);
+    assert.deepEqual(await codes('src/skip.ts'), []);
+    const cli = spawnSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'check', '--format', 'json'], { cwd: ws.root, encoding: 'utf8' });
+    const files = [...new Set(JSON.parse(cli.stdout).findings.map((f: { file: string }) => f.file))];
+    assert.deepEqual(files, [`${Array(32).fill('a').join('/')}/c.ts`, 'src/a.gen.ts', 'src/generated/x.ts']);
+    assert.equal(cli.stderr, `failpath: skipped ${path.join(ws.root, '.gitignore')}: line 1 not applied: a pattern with more than 1 "**" before its last segment, or longer than 1000 characters, cannot be matched in bounded time\n`);
+  });
+
+  it('the workspace scan logs the .gitignore line it left out, once, and completes', async () => {
+    const line = await client.logs.wait((l) => l.message.startsWith(`Workspace scan skipped ${path.join(ws.root, '.gitignore')}`), 'the .gitignore log line', 30_000);
+    assert.equal(line.message, `Workspace scan skipped ${path.join(ws.root, '.gitignore')}: line 1 not applied: a pattern with more than 1 "**" before its last segment, or longer than 1000 characters, cannot be matched in bounded time`);
+    await client.progress.wait((p) => p.kind === 'end', 'the end of the workspace scan', 30_000);
+    assert.equal(client.logs.items.filter((l) => l.message.includes('.gitignore')).length, 1);
+  });
+});
