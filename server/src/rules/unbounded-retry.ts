@@ -558,14 +558,19 @@ function sleepStatement(ctx: RuleContext, ms: string): string | undefined {
   return undefined;
 }
 
-/** Inserts `line` as the last statement of `block`, before a trailing `continue;`. */
-function appendToBlock(ctx: RuleContext, block: ts.Block, line: string): TextEdit {
+/**
+ * Inserts `line` as the last statement of `block`, before a trailing `continue;`. An empty block
+ * is filled with `before` (the cap check) and `line` in one edit: two edits replacing the same
+ * empty interior would overlap.
+ */
+function appendToBlock(ctx: RuleContext, block: ts.Block, line: string, before?: string): TextEdit {
   const sts = block.statements;
   const sf = ctx.sourceFile;
   const eol = ctx.style.eol;
   const outer = lineIndentAt(ctx.text, block.getStart(sf));
   if (sts.length === 0) {
-    return { start: block.getStart(sf) + 1, end: block.getEnd() - 1, newText: `${eol}${outer}${ctx.style.indent}${line}${eol}${outer}` };
+    const body = (before ? [before, line] : [line]).map((l) => `${eol}${outer}${ctx.style.indent}${l}`).join('');
+    return { start: block.getStart(sf) + 1, end: block.getEnd() - 1, newText: `${body}${eol}${outer}` };
   }
   const last = sts[sts.length - 1];
   const multiline = ctx.text.slice(block.getStart(sf), block.getEnd()).includes('\n');
@@ -601,6 +606,8 @@ function localLoopFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
   const used = usedNames(scopeNode);
   let counter = r.counter;
   let title: string;
+  /** The cap check for an empty catch block: merged into the sleep's edit, or pushed alone at the end. */
+  let capCheck: string | undefined;
   if (!r.capped) {
     const loop = r.loop;
     counter = fresh(used, 'attempt', 'retryAttempt', 'attemptNo');
@@ -628,7 +635,10 @@ function localLoopFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
       const catchKw = clause.getStart(sf);
       edits.push({ start: catchKw, end: clause.block.getStart(sf), newText: `catch (${errName}) ` });
     }
-    edits.push(prependToBlock(ctx, r.catchBlock, `if (${counter} >= ${t.maxAttempts}) throw ${errName}${semi(ctx.style)}`));
+    const check = `if (${counter} >= ${t.maxAttempts}) throw ${errName}${semi(ctx.style)}`;
+    // an empty catch block may also get the sleep: then both go in one edit (below)
+    if (r.catchBlock.statements.length === 0) capCheck = check;
+    else edits.push(prependToBlock(ctx, r.catchBlock, check));
     title = `Cap at ${t.maxAttempts} attempts`;
   } else {
     title = '';
@@ -652,11 +662,13 @@ function localLoopFix(ctx: RuleContext, r: RetryLoop): Fix | undefined {
     const fnNode = enclosingFunction(r.loop);
     const canAwait = fnNode ? (ts.getModifiers(fnNode as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false) : ctx.facts.isModuleSyntax;
     if (!line || !canAwait) return undefined;
-    edits.push(appendToBlock(ctx, r.catchBlock, line));
+    edits.push(appendToBlock(ctx, r.catchBlock, line, capCheck));
+    capCheck = undefined;
     title += `${title ? ', ' : ''}exponential backoff with full jitter`;
   } else if (!title) {
     return undefined;
   }
+  if (capCheck) edits.push(prependToBlock(ctx, r.catchBlock, capCheck));
   return { title: `${title[0].toUpperCase()}${title.slice(1)} (local loop)`, edits, isPreferred: true, safe: r.capped };
 }
 
