@@ -61,6 +61,13 @@ runRuleTests(unboundedRetry, {
       output: `export async function connectDb() {\n  for (let attempt = 1; ; attempt++) {\n    try {\n      await db.connect();\n      break;\n    } catch (err) {\n      if (attempt >= 5) throw err;\n      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(30000, 100 * 2 ** attempt)));\n      continue;\n    }\n  }\n}\n`,
     },
     {
+      // fuzz campaign seed 20261205 #2963: the cap check and the sleep were two edits replacing the same empty interior
+      name: 'an empty catch block without a binding: the cap check and the sleep fill it in one edit',
+      code: `async function getRates() {\n  while (true) {\n    try {\n      return await fetchRates()\n    } catch {\n      \n    }\n  }\n}\n`,
+      errors: [{ line: 2, column: 3, message: 'retries forever with no delay' }],
+      output: `async function getRates() {\n  for (let attempt = 1; ; attempt++) {\n    try {\n      return await fetchRates()\n    } catch (err) {\n      if (attempt >= 5) throw err;\n      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(30000, 100 * 2 ** attempt)));\n    }\n  }\n}\n`,
+    },
+    {
       name: 'counted loop with a fixed delay: backoff on the existing counter (info)',
       code: `export async function send(msg: Msg) {\n  for (let attempt = 0; attempt < 3; attempt++) {\n    try {\n      return await mailer.send(msg);\n    } catch (err) {\n      await timer(700);\n    }\n  }\n}\n`,
       errors: [{ line: 2, column: 3, message: 'retries at a fixed interval (no backoff, no jitter)' }],

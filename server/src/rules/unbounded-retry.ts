@@ -633,12 +633,20 @@ function sleepStatement(ctx: Ctx, ms: string): string | undefined {
   return undefined;
 }
 
-/** Inserts `line` as the last statement of `block`, before a trailing `continue;`. */
-function appendToBlock(ctx: Ctx, block: ts.Block, line: string): TextEdit {
+/**
+ * Inserts `line` as the last statement of `block`, before a trailing `continue;`. An empty block
+ * is filled with `before` (the cap check) and `line` in one edit: two edits replacing the same
+ * empty interior would overlap.
+ */
+function appendToBlock(ctx: Ctx, block: ts.Block, line: string, before?: string): TextEdit {
   const sts = block.statements;
   const sf = ctx.sourceFile;
   const eol = ctx.style.eol;
-  if (sts.length === 0) return fillEmptyBlock(ctx, block, [line]);
+  const outer = lineIndentAt(ctx.text, block.getStart(sf));
+  if (sts.length === 0) {
+    const body = (before ? [before, line] : [line]).map((l) => `${eol}${outer}${ctx.style.indent}${l}`).join('');
+    return { start: block.getStart(sf) + 1, end: block.getEnd() - 1, newText: `${body}${eol}${outer}` };
+  }
   const last = sts[sts.length - 1];
   const multiline = ctx.text.slice(block.getStart(sf), block.getEnd()).includes('\n');
   if (ts.isContinueStatement(last) && !last.label) {
@@ -660,14 +668,8 @@ function prependToBlock(ctx: Ctx, block: ts.Block, line: string): TextEdit {
     if (sameLine) return { start: first.getStart(sf), end: first.getStart(sf), newText: `${line} ` };
     return { start: first.getStart(sf), end: first.getStart(sf), newText: `${line}${eol}${lineIndentAt(ctx.text, first.getStart(sf))}` };
   }
-  return fillEmptyBlock(ctx, block, [line]);
-}
-
-/** One edit writing `lines` into an empty block (two edits over the same `{ }` would overlap). */
-function fillEmptyBlock(ctx: Ctx, block: ts.Block, lines: string[]): TextEdit {
-  const eol = ctx.style.eol;
-  const indent = lineIndentAt(ctx.text, block.getStart(ctx.sourceFile));
-  return { start: block.getStart(ctx.sourceFile) + 1, end: block.getEnd() - 1, newText: lines.map((l) => `${eol}${indent}${ctx.style.indent}${l}`).join('') + `${eol}${indent}` };
+  const indent = lineIndentAt(ctx.text, block.getStart(sf));
+  return { start: block.getStart(sf) + 1, end: block.getEnd() - 1, newText: `${eol}${indent}${ctx.style.indent}${line}${eol}${indent}` };
 }
 
 function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
@@ -678,8 +680,8 @@ function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
   const used = usedNames(scopeNode);
   let counter = r.counter;
   let title: string;
-  let capLine: string | undefined;
-  let capAt = -1;
+  /** The cap check for an empty catch block: merged into the sleep's edit, or pushed alone at the end. */
+  let capCheck: string | undefined;
   if (!r.capped) {
     const loop = r.loop;
     counter = fresh(used, 'attempt', 'retryAttempt', 'attemptNo');
@@ -707,8 +709,10 @@ function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
       const catchKw = clause.getStart(sf);
       edits.push({ start: catchKw, end: clause.block.getStart(sf), newText: `catch (${errName}) ` });
     }
-    capLine = `if (${counter} >= ${t.maxAttempts}) throw ${errName}${semi(ctx.style)}`;
-    capAt = edits.push(prependToBlock(ctx, r.catchBlock, capLine)) - 1;
+    const check = `if (${counter} >= ${t.maxAttempts}) throw ${errName}${semi(ctx.style)}`;
+    // an empty catch block may also get the sleep: then both go in one edit (below)
+    if (r.catchBlock.statements.length === 0) capCheck = check;
+    else edits.push(prependToBlock(ctx, r.catchBlock, check));
     title = `Cap at ${t.maxAttempts} attempts`;
   } else {
     title = '';
@@ -732,13 +736,13 @@ function localLoopFix(ctx: Ctx, r: RetryLoop, t: Tuning): Fix | undefined {
     const fnNode = enclosingFunction(r.loop);
     const canAwait = fnNode ? (ts.getModifiers(fnNode as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false) : ctx.facts.isModuleSyntax;
     if (!line || !canAwait) return undefined;
-    // an empty catch gets the cap and the sleep in one edit
-    if (capLine && r.catchBlock.statements.length === 0) edits[capAt] = fillEmptyBlock(ctx, r.catchBlock, [capLine, line]);
-    else edits.push(appendToBlock(ctx, r.catchBlock, line));
+    edits.push(appendToBlock(ctx, r.catchBlock, line, capCheck));
+    capCheck = undefined;
     title += `${title ? ', ' : ''}exponential backoff with full jitter`;
   } else if (!title) {
     return undefined;
   }
+  if (capCheck) edits.push(prependToBlock(ctx, r.catchBlock, capCheck));
   return { title: `${title[0].toUpperCase()}${title.slice(1)} (local loop)`, edits, isPreferred: true, safe: r.capped };
 }
 
