@@ -15,6 +15,7 @@ import { parseSuppressions, type Suppressions } from './suppress';
 import { formatMessage, isRuleV2, type AnyRule, type Finding, type Fix, type RuleContext, type ReportDescriptor, type Severity } from './types';
 import { ALL_RULES } from '../rules';
 import { createSummaryCollector, emptySummary, type FileSummary } from './summary';
+import { kindOfRole, localRole } from '../workspace/roles';
 
 export interface AnalyzeInput {
   text: string;
@@ -29,6 +30,8 @@ export interface AnalyzeInput {
   only?: ReadonlySet<string>;
   /** Also collect the file's summary for the project index (same walk). */
   summary?: boolean;
+  /** The parse of `text` when the caller already has it (the Session parsed it for the view's browser spans): not parsed again. */
+  sourceFile?: ts.SourceFile;
 }
 
 export interface AnalyzeResult {
@@ -69,6 +72,16 @@ export function parse(text: string, fileName: string): ts.SourceFile {
   return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
 }
 
+/**
+ * The path a file is classified by: inside its project, with the package folder's own name in
+ * front (a project living under e.g. ~/tests/ is not "test code", and a package called `testing`
+ * holds test helpers).
+ */
+export function classifyPath(fileName: string, projectRoot: string | undefined): string {
+  const inProject = projectRoot ? path.relative(projectRoot, path.resolve(fileName)) : fileName;
+  return inProject.startsWith('..') || !projectRoot ? fileName : `${path.basename(projectRoot)}/${inProject}`;
+}
+
 export function syntaxErrorCount(sf: ts.SourceFile): number {
   return (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
 }
@@ -99,12 +112,12 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   let sf: ts.SourceFile;
   let facts: FileFacts;
   try {
-    sf = parse(text, fileName);
-    // classify by the path inside the project, so a project living under e.g. ~/tests/ is not "test code"
-    // (with the package folder's own name in front: a package called `testing` holds test helpers)
-    const inProject = project.root ? path.relative(project.root, path.resolve(fileName)) : fileName;
-    const classifyAs = inProject.startsWith('..') || !project.root ? fileName : `${path.basename(project.root)}/${inProject}`;
-    facts = new FileFacts(sf, fileName, config.externalModules, classifyAs, project.runtime);
+    sf = input.sourceFile && input.sourceFile.text === text && input.sourceFile.fileName === fileName ? input.sourceFile : parse(text, fileName);
+    facts = new FileFacts(sf, fileName, config.externalModules);
+    // the Session's role (module graph included), else the file's own (path, text, imports)
+    facts.kind = kindOfRole(input.view ? view.role : localRole({
+      path: classifyPath(fileName, project.root), text, imports: [...facts.bindings.values()].map((b) => b.module), runtime: project.runtime,
+    }).role);
   } catch (err) {
     return { ...result, skipped: `could not parse: ${(err as Error).message}` };
   }
@@ -242,6 +255,12 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
 
   // drop findings of rules that failed part-way (their view of the file is incomplete)
   let findings = failed.size ? result.findings.filter((f) => !result.ruleErrors.some((e) => e.ruleId === f.ruleId)) : result.findings;
+  // browser code inside a server module (a component or hook in a Remix route module): rules that
+  // do not run on browser files do not report there either
+  if (view.browserSpans.length > 0) {
+    const browserRules = new Set(rules.filter((r) => (r.fileKinds ?? ['server', 'browser', 'script']).includes('browser')).map((r) => r.id));
+    findings = findings.filter((f) => browserRules.has(f.ruleId) || !view.browserSpans.some((s) => s.pos <= f.start && f.start < s.end));
+  }
   const suppressions: Suppressions | undefined = text.includes('failpath-disable') ? parseSuppressions(sf) : undefined;
   if (suppressions) {
     findings = findings.filter((f) => !suppressions.suppresses(f.ruleId, f.start));
