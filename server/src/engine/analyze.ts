@@ -15,7 +15,7 @@ import { parseSuppressions, type Suppressions } from './suppress';
 import { formatMessage, isRuleV2, type AnyRule, type Finding, type Fix, type RuleContext, type ReportDescriptor, type Severity } from './types';
 import { ALL_RULES } from '../rules';
 import { createSummaryCollector, emptySummary, type FileSummary } from './summary';
-import { kindOfRole, localRole } from '../workspace/roles';
+import { browserSpans, kindOfRole, localRole } from '../workspace/roles';
 
 export interface AnalyzeInput {
   text: string;
@@ -111,13 +111,18 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   const view = input.view ?? EMPTY_VIEW;
   let sf: ts.SourceFile;
   let facts: FileFacts;
+  let spans = view.browserSpans;
   try {
     sf = input.sourceFile && input.sourceFile.text === text && input.sourceFile.fileName === fileName ? input.sourceFile : parse(text, fileName);
     facts = new FileFacts(sf, fileName, config.externalModules);
     // the Session's role (module graph included), else the file's own (path, text, imports)
-    facts.kind = kindOfRole(input.view ? view.role : localRole({
-      path: classifyPath(fileName, project.root), text, imports: [...facts.bindings.values()].map((b) => b.module), runtime: project.runtime,
-    }).role);
+    if (input.view) facts.kind = kindOfRole(view.role);
+    else {
+      const local = localRole({ path: classifyPath(fileName, project.root), text, imports: [...facts.bindings.values()].map((b) => b.module), runtime: project.runtime });
+      facts.kind = kindOfRole(local.role);
+      // a route module alone: its components and hooks are browser code all the same
+      if (local.routeModule) spans = browserSpans(sf);
+    }
   } catch (err) {
     return { ...result, skipped: `could not parse: ${(err as Error).message}` };
   }
@@ -257,9 +262,9 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   let findings = failed.size ? result.findings.filter((f) => !result.ruleErrors.some((e) => e.ruleId === f.ruleId)) : result.findings;
   // browser code inside a server module (a component or hook in a Remix route module): rules that
   // do not run on browser files do not report there either
-  if (view.browserSpans.length > 0) {
+  if (spans.length > 0) {
     const browserRules = new Set(rules.filter((r) => (r.fileKinds ?? ['server', 'browser', 'script']).includes('browser')).map((r) => r.id));
-    findings = findings.filter((f) => browserRules.has(f.ruleId) || !view.browserSpans.some((s) => s.pos <= f.start && f.start < s.end));
+    findings = findings.filter((f) => browserRules.has(f.ruleId) || !spans.some((s) => s.pos <= f.start && f.start < s.end));
   }
   const suppressions: Suppressions | undefined = text.includes('failpath-disable') ? parseSuppressions(sf) : undefined;
   if (suppressions) {

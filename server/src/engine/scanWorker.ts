@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Scanner, emptyEntry, type ScanOptions, type ScannedFile } from './scan';
 import { discoverFiles } from './files';
+import { buildSessions } from '../workspace/session';
 
 interface Job {
   id: number;
@@ -15,10 +16,18 @@ interface Job {
   maxFiles?: number;
   signals?: { processEvents: string[]; healthRoutes: number };
   onlyRules?: string[];
+  /** Build the Sessions (project model) of these roots from these files; answered with their snapshots. */
+  sessions?: { roots: string[]; files: string[] };
 }
 
 const scanner = new Scanner((workerData ?? {}) as ScanOptions);
 parentPort?.on('message', (job: Job) => {
+  if (job.sessions) {
+    const sessions = buildSessions(job.sessions.roots, job.sessions.files, scanner.sessionOptions());
+    scanner.useSessions(sessions);
+    parentPort!.postMessage({ id: job.id, sessions: sessions.snapshots() });
+    return;
+  }
   if (job.discover) {
     // .failpath.json `ignore` globs are applied per file by scanFile
     const found = discoverFiles(job.discover, { maxFiles: job.maxFiles });

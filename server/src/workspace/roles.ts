@@ -111,6 +111,8 @@ export function localRole(input: LocalRoleInput): LocalRole {
   if (/\.[jt]sx$/.test(p) && !/(^|\/)(api|server)\//.test(p) && !/(^|\/)route\.[jt]sx?$/.test(p)) {
     // a Remix route module: the loader/action are server code, the component is browser code (browserSpans)
     if (ROUTE_EXPORT.test(text)) return withRuntime({ role: 'server', reason: 'default', routeModule: true, ...serverOnly });
+    // `entry.server.tsx`, `page.server.tsx`: rendered on the server, by name
+    if (serverOnly.serverOnly) return withRuntime({ role: 'server', reason: 'default', ...serverOnly });
     return { role: 'browser', reason: 'extension' };
   }
   return withRuntime({ role: 'server', reason: 'default', ...serverOnly });
