@@ -171,6 +171,17 @@ describe('roles: one classifier', () => {
     assert.equal(roles['apps/api/src/routes/orders.ts'], 'server');
   });
 
+  // before: `export\s*\{[^}]*\b(loader|action)` read each unclosed `export {` to the end of the
+  // text, 70 s for 1 MB (quadratic); the guard is 1,000x the time it takes now
+  it('hostile text: 2 MB of unclosed `export {` lists, comments, directives are classified in linear time', { timeout: 120_000 }, () => {
+    assert.equal(localRole({ path: 'app/routes/x.tsx', text: 'export { a, '.repeat(180_000), imports: [] }).role, 'browser');
+    assert.equal(localRole({ path: 'app/routes/x.tsx', text: 'export { a, '.repeat(180_000) + 'loader }', imports: [] }).routeModule, true);
+    assert.equal(localRole({ path: 'app/routes/x.tsx', text: 'export { a, loader, '.repeat(100_000), imports: [] }).routeModule, true);
+    assert.equal(localRole({ path: 'src/x.ts', text: "'use client';".repeat(160_000), imports: [] }).role, 'browser');
+    assert.equal(localRole({ path: 'src/x.ts', text: '/*' + 'x'.repeat(2_000_000), imports: [] }).role, 'server');
+    assert.deepEqual(preloadTargets({ a: '-r '.repeat(700_000) }), []);
+  });
+
   it('preload targets from package.json scripts', () => {
     assert.deepEqual(preloadTargets({
       a: 'node -r ./a.js x.js', b: 'node --require=./b.cjs x', c: "NODE_OPTIONS='--import ./c.mjs' node x", d: 'node --require dotenv/config x', e: 'node --import=/abs/e.mjs x',

@@ -83,7 +83,28 @@ export interface LocalRoleInput {
   runtime?: 'browser' | 'server' | 'cli';
 }
 
-const ROUTE_EXPORT = /\bexport\s+(?:async\s+)?function\s+(?:loader|action|clientLoader|clientAction)\b|\bexport\s+(?:const|let|var)\s+(?:loader|action)\b|\bexport\s*\{[^}]*\b(?:loader|action)\b[^}]*\}/;
+const ROUTE_EXPORT = /\bexport\s+(?:async\s+)?function\s+(?:loader|action|clientLoader|clientAction)\b|\bexport\s+(?:const|let|var)\s+(?:loader|action)\b/;
+const EXPORT_LIST = /\bexport\s*\{/g;
+/** How far an `export { … }` list is read for a loader/action name. */
+const EXPORT_LIST_WINDOW = 1_000;
+
+/**
+ * Whether a module exports a Remix `loader`/`action`. Linear in the text: an `export { … }` list
+ * is read up to its `}` and at most EXPORT_LIST_WINDOW characters (a file of unclosed
+ * `export {` is not read again from each of them).
+ */
+function exportsRouteData(text: string): boolean {
+  if (ROUTE_EXPORT.test(text)) return true;
+  EXPORT_LIST.lastIndex = 0;
+  let brace = -1;
+  for (let m = EXPORT_LIST.exec(text); m; m = EXPORT_LIST.exec(text)) {
+    const from = EXPORT_LIST.lastIndex;
+    if (brace !== -2 && brace < from) brace = text.indexOf('}', from) === -1 ? -2 : text.indexOf('}', from);
+    const end = Math.min(brace < 0 ? text.length : brace, from + EXPORT_LIST_WINDOW);
+    if (/\b(?:loader|action)\b/.test(text.slice(from, end))) return true;
+  }
+  return false;
+}
 
 /** The role of one file from its path, text and imports (no graph). */
 export function localRole(input: LocalRoleInput): LocalRole {
@@ -110,7 +131,7 @@ export function localRole(input: LocalRoleInput): LocalRole {
   if (imports.some((m) => KNOWLEDGE.importSignal(m) === 'browser')) return { role: 'browser', reason: 'import' };
   if (/\.[jt]sx$/.test(p) && !/(^|\/)(api|server)\//.test(p) && !/(^|\/)route\.[jt]sx?$/.test(p)) {
     // a Remix route module: the loader/action are server code, the component is browser code (browserSpans)
-    if (ROUTE_EXPORT.test(text)) return withRuntime({ role: 'server', reason: 'default', routeModule: true, ...serverOnly });
+    if (exportsRouteData(text)) return withRuntime({ role: 'server', reason: 'default', routeModule: true, ...serverOnly });
     // `entry.server.tsx`, `page.server.tsx`: rendered on the server, by name
     if (serverOnly.serverOnly) return withRuntime({ role: 'server', reason: 'default', ...serverOnly });
     return { role: 'browser', reason: 'extension' };
