@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Scanner, emptyEntry, type ScanOptions, type ScannedFile } from './scan';
 import { discoverFiles } from './files';
-import { buildSessions } from '../workspace/session';
+import { Sessions, buildSessions } from '../workspace/session';
 
 interface Job {
   id: number;
@@ -23,9 +23,11 @@ interface Job {
 const scanner = new Scanner((workerData ?? {}) as ScanOptions);
 parentPort?.on('message', (job: Job) => {
   if (job.sessions) {
-    const sessions = buildSessions(job.sessions.roots, job.sessions.files, scanner.sessionOptions());
-    scanner.useSessions(sessions);
-    parentPort!.postMessage({ id: job.id, sessions: sessions.snapshots() });
+    const snapshots = buildSessions(job.sessions.roots, job.sessions.files, scanner.sessionOptions()).snapshots();
+    // keep the plain data only: the resolver's caches (TypeScript's resolution cache, the file
+    // system memo) are not needed for the scan and do not fit next to it under the worker's heap cap
+    scanner.useSessions(Sessions.fromSnapshots(snapshots, scanner.sessionOptions()));
+    parentPort!.postMessage({ id: job.id, sessions: snapshots });
     return;
   }
   if (job.discover) {

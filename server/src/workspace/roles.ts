@@ -76,7 +76,8 @@ export interface LocalRole {
 export interface LocalRoleInput {
   /** The path classified: relative to the project (with the package folder's own name in front), `/` or `\\` separators. */
   path: string;
-  text: string;
+  /** The file's text, or what localRole reads from it (textFacts: a Session keeps these, not the text). */
+  text: string | TextFacts;
   /** Module specifiers the file imports (engine module keys or as written). */
   imports: Iterable<string>;
   /** 'browser'/'cli' when the file's package is a frontend package / a command-line tool (ProjectFacts.runtime). */
@@ -106,22 +107,37 @@ function exportsRouteData(text: string): boolean {
   return false;
 }
 
+/** What the classifier reads from a file's text (small: kept per file by a Session instead of the text). */
+export interface TextFacts {
+  shebang: boolean;
+  /** Reads `process.argv`. */
+  argv: boolean;
+  /** The directive prologue (`use client`, `use server`). */
+  directives: string[];
+  /** Exports a Remix `loader`/`action`. */
+  routeData: boolean;
+}
+
+export function textFacts(text: string): TextFacts {
+  return { shebang: text.startsWith('#!'), argv: text.includes('process.argv'), directives: [...leadingDirectives(text)], routeData: exportsRouteData(text) };
+}
+
 /** The role of one file from its path, text and imports (no graph). */
 export function localRole(input: LocalRoleInput): LocalRole {
   const p = input.path.replace(/\\/g, '/');
-  const text = input.text;
+  const text = typeof input.text === 'string' ? textFacts(input.text) : input.text;
   const imports = [...input.imports];
-  const directive = leadingDirectives(text);
+  const directive = new Set(text.directives);
   const serverOnly = directive.has('use server') || /\.server\.[cm]?[jt]sx?$|(^|\/)[\w.-]*\.server\//.test(p) ? { serverOnly: true as const } : {};
   const testContent = imports.some(isTestPackage) ? { testContent: true as const } : {};
   if (isTestPath(p)) return { role: 'test', reason: 'path', ...testContent };
   if (testContent.testContent) return { role: 'test', reason: 'import', ...testContent };
   if (BUILD_NAME.test(p)) return { role: 'build', reason: 'path' };
   if (TELEMETRY_NAME.test(p) && imports.some((m) => KNOWLEDGE.hasRole(m, 'tracing') || KNOWLEDGE.hasRole(m, 'error-tracking'))) return { role: 'bootstrap', reason: 'path' };
-  if (text.startsWith('#!')) return { role: 'script', reason: 'shebang' };
+  if (text.shebang) return { role: 'script', reason: 'shebang' };
   if (SCRIPT_PATH.test(p)) return { role: 'script', reason: 'path' };
   // a command-line program: reads its arguments and serves nothing
-  if (text.includes('process.argv') && !imports.some((m) => KNOWLEDGE.importSignal(m) === 'server')) return { role: 'script', reason: 'argv' };
+  if (text.argv && !imports.some((m) => KNOWLEDGE.importSignal(m) === 'server')) return { role: 'script', reason: 'argv' };
   const withRuntime = (r: LocalRole): LocalRole =>
     r.role === 'server' && input.runtime === 'browser' && !directive.has('use server') ? { role: 'browser', reason: 'runtime' }
       : r.role === 'server' && input.runtime === 'cli' ? { role: 'script', reason: 'runtime' } : r;
@@ -131,7 +147,7 @@ export function localRole(input: LocalRoleInput): LocalRole {
   if (imports.some((m) => KNOWLEDGE.importSignal(m) === 'browser')) return { role: 'browser', reason: 'import' };
   if (/\.[jt]sx$/.test(p) && !/(^|\/)(api|server)\//.test(p) && !/(^|\/)route\.[jt]sx?$/.test(p)) {
     // a Remix route module: the loader/action are server code, the component is browser code (browserSpans)
-    if (exportsRouteData(text)) return withRuntime({ role: 'server', reason: 'default', routeModule: true, ...serverOnly });
+    if (text.routeData) return withRuntime({ role: 'server', reason: 'default', routeModule: true, ...serverOnly });
     // `entry.server.tsx`, `page.server.tsx`: rendered on the server, by name
     if (serverOnly.serverOnly) return withRuntime({ role: 'server', reason: 'default', ...serverOnly });
     return { role: 'browser', reason: 'extension' };

@@ -22,7 +22,7 @@ import { ProjectLoader } from '../engine/project';
 import { MAX_MANIFEST_BYTES, MAX_SOURCE_BYTES, isInside, readWorkspaceText } from '../engine/readSource';
 import { ModuleResolver } from './resolver';
 import { buildModuleGraph, scanImports, targetOf, updateModuleGraph, type ModuleGraph } from './moduleGraph';
-import { browserSpans, localRole, preloadTargets, projectRoles, type LocalRole } from './roles';
+import { browserSpans, localRole, preloadTargets, projectRoles, textFacts, type LocalRole, type TextFacts } from './roles';
 import { learnConventions, type Conventions } from './conventions';
 
 /** Project-wide signals of a scan (process-health): `process.on` events handled anywhere, health routes. */
@@ -86,18 +86,18 @@ export class Session {
   static create(root: string, files: readonly string[], options: SessionOptions = {}): Session {
     const abs = path.resolve(root);
     const resolver = new ModuleResolver(abs);
-    const texts = new Map<string, string>();
+    // what the classifier needs from each text is kept, not the text (memory on a 4,000-file repository)
+    const facts = new Map<string, TextFacts>();
     const read = options.read ?? ((f: string) => readWorkspaceText(f, { maxBytes: MAX_SOURCE_BYTES, roots: options.roots ?? [abs] }));
     const inRoot = files.filter((f) => isInside(f, abs));
     const graph = buildModuleGraph(abs, inRoot, (f) => {
       const t = read(f);
-      if (t !== undefined) texts.set(f, t);
+      if (t !== undefined) facts.set(f, textFacts(t));
       return t;
     }, resolver);
     const session = new Session({ root: abs, graph, local: Object.create(null) as Record<string, LocalRole>, preloads: [] }, options);
     session.resolverInstance = resolver;
-    for (const f of graph.files) session.local[f] = session.classifyLocal(f, texts.get(f) ?? '');
-    texts.clear();
+    for (const f of graph.files) session.local[f] = session.classifyLocal(f, facts.get(f) ?? '');
     session.preloads = session.findPreloads();
     return session;
   }
@@ -141,7 +141,7 @@ export class Session {
     return { path: classifyPath(file, facts.root), runtime: facts.runtime };
   }
 
-  private classifyLocal(file: string, text: string, imports = Object.hasOwn(this.graph.imports, file) ? this.graph.imports[file] : []): LocalRole {
+  private classifyLocal(file: string, text: string | TextFacts, imports = Object.hasOwn(this.graph.imports, file) ? this.graph.imports[file] : []): LocalRole {
     return localRole({ ...this.classification(file), text, imports: imports.map((m) => KNOWLEDGE.moduleKey(m.specifier)) });
   }
 
