@@ -8,12 +8,14 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Session, buildSessions, type SessionSnapshot } from '../../server/src/workspace/session';
 import { browserSpans, isTestFileName, isTestPath, localRole, preloadTargets, projectRoles } from '../../server/src/workspace/roles';
 import { isTestFile } from '../../server/src/engine/readiness/features';
 import { isTestFileName as layoutTestFileName } from '../../server/src/engine/failureTest/layout';
 import { analyze, parse } from '../../server/src/engine/analyze';
 import { ProjectLoader } from '../../server/src/engine/project';
+import type { LoggerConvention } from '../../server/src/engine/view';
 import { cleanupTemp, copyProject, put, sourceFiles, tempDir } from './fixtures';
 
 after(cleanupTemp);
@@ -330,5 +332,157 @@ describe('Session: the project model', () => {
     put(root, 'src/server.ts', "import express from 'express';\nexpress().listen(1);\n");
     const session = Session.create(root, sourceFiles(root), { projects: new ProjectLoader() });
     assert.equal(session.roleOf(path.join(root, 'src/server.ts')), 'server');
+  });
+
+  it('viewFor on the fixture projects: every file has its role, no browser span, and the conventions the Session learned (nest-alias, monorepo, pnpm-mono, js-require, extends-pkg)', () => {
+    const expected: Record<string, string[]> = {
+      'nest-alias': ['src/app.module.ts', 'src/common/constants.ts', 'src/common/flags.ts', 'src/common/http.ts', 'src/common/logger.ts', 'src/health/health.controller.ts', 'src/main.ts', 'src/orders/orders.controller.ts', 'src/orders/orders.module.ts', 'src/orders/orders.service.ts'],
+      monorepo: ['apps/api/src/config.ts', 'apps/api/src/middleware/limiter.ts', 'apps/api/src/routes/orders.ts', 'apps/api/src/server.ts', 'packages/flags/src/index.ts', 'packages/http/src/client.ts', 'packages/http/src/index.ts', 'packages/logger/src/index.ts'],
+      'pnpm-mono': ['libs/legacy/src/index.js', 'libs/logger/src/index.ts', 'libs/logger/src/internal/redact.ts', 'services/worker/src/index.ts', 'services/worker/src/jobs/sendInvoice.ts'],
+      'js-require': ['lib/flags.js', 'lib/http.js', 'lib/limiter.js', 'lib/logger.js', 'src/routes/index.js', 'src/routes/orders.js', 'src/server.js'],
+      'extends-pkg': ['src/lib/http.ts', 'src/lib/logger.ts', 'src/routes.ts', 'src/server.ts'],
+    };
+    for (const [name, files] of Object.entries(expected)) {
+      const root = copyProject(name);
+      const snap = sessionOf(root).snapshot();
+      assert.deepEqual(rolesOf(Session.fromSnapshot(snap)), Object.fromEntries(files.map((f) => [f, 'server'])), name);
+      // what the learner found (whatever it is) is what every view says, through a snapshot too
+      const loggerFile = path.join(root, files.find((f) => /logger/.test(f))!);
+      const logger: LoggerConvention = {
+        module: { kind: 'file', file: loggerFile }, exportName: 'logger', localName: 'logger', specifiers: [{ specifier: './logger', count: 2 }], importers: 2,
+        shape: 'message-first', error: { kind: 'field', key: 'err' }, errorKey: 'err', warnMethod: 'warn', evidence: { calls: 3, agreeing: 3, files: 2 },
+      };
+      snap.conventions = {
+        ...snap.conventions, logger, requestLoggers: ['req.log'], healthRoutes: ['/healthz'],
+        httpWrappers: [{ file: path.join(root, files[0]), exportName: 'api', setsDeadline: true }],
+        flagHelpers: [{ module: path.join(root, files[0]), exportName: 'isOn', keys: ['quotes-v2'] }],
+        limiters: [{ file: path.join(root, files[0]), name: 'limiter' }],
+      };
+      const restored = Session.fromSnapshot(structuredClone(snap));
+      for (const f of files) {
+        const view = restored.viewFor(path.join(root, f));
+        assert.deepEqual(
+          [view.role, view.browserSpans, view.logger, view.requestLoggers, view.healthRoutes, view.httpWrappers, view.flagHelpers, view.limiters],
+          ['server', [], logger, ['req.log'], ['/healthz'], snap.conventions.httpWrappers, snap.conventions.flagHelpers, snap.conventions.limiters],
+          `${name}: ${f}`,
+        );
+      }
+    }
+  });
+
+  it('nest-alias: imports through baseUrl (`src/common/http`) and @app/* paths are graph edges, so the view answers summaries through them', () => {
+    const root = copyProject('nest-alias');
+    const snap = sessionOf(root).snapshot();
+    const service = path.join(root, 'src/orders/orders.service.ts');
+    const http = path.join(root, 'src/common/http.ts');
+    const flags = path.join(root, 'src/common/flags.ts');
+    assert.deepEqual(
+      snap.graph.imports[service].filter((m) => m.to?.kind === 'file').map((m) => [m.specifier, m.to?.kind === 'file' ? path.relative(root, m.to.file) : '']),
+      [['src/common/http', 'src/common/http.ts'], ['@app/common/flags', 'src/common/flags.ts'], ['@app/common/constants', 'src/common/constants.ts']],
+    );
+    const logger = path.join(root, 'src/common/logger.ts');
+    assert.deepEqual(snap.graph.importers[logger].map((f) => path.relative(root, f)), ['src/main.ts', 'src/orders/orders.controller.ts']);
+    const io = { io: 'http', setsDeadline: false, catchesAll: false, canReject: true };
+    const flag = { setsDeadline: false, catchesAll: true, canReject: false };
+    snap.conventions.summaries[http] = { http: io };
+    snap.conventions.summaries[flags] = { isOn: flag };
+    const view = Session.fromSnapshot(snap).viewFor(service);
+    assert.deepEqual([view.summaryOf('src/common/http', 'http'), view.summaryOf('@app/common/flags', 'isOn'), view.summaryOf('@app/common/http', 'http')], [io, flag, undefined]);
+  });
+
+  it('an edit in the editor updates the graph and the roles at once; reverting it gives the first answers back', () => {
+    const root = copyProject('extends-pkg');
+    const session = sessionOf(root);
+    const routes = path.join(root, 'src/routes.ts');
+    const server = path.join(root, 'src/server.ts');
+    const original = fs.readFileSync(routes, 'utf8');
+    const before = plain(session.snapshot());
+    assert.equal(session.roleOf(routes), 'server');
+    // routes.ts now pulls in a test runner: it is test code, and so is server.ts, which imports it; the logger it imports is not
+    session.fileChanged(routes, `import { vi } from 'vitest';\n${original}`, 'editor');
+    assert.equal(session.roleOf(routes), 'test');
+    assert.equal(session.viewFor(routes).role, 'test');
+    assert.equal(session.roleOf(server), 'test');
+    assert.equal(session.roleOf(path.join(root, 'src/lib/logger.ts')), 'server');
+    assert.deepEqual(plain(session.moduleGraph.imports[routes][0]), { specifier: 'vitest', kind: 'import', pos: 20, to: { kind: 'package', name: 'vitest', subpath: '' } });
+    assert.ok(session.moduleGraph.packageUsers.vitest?.includes(routes), 'vitest is a package routes.ts uses');
+    session.fileChanged(routes, original, 'editor');
+    assert.deepEqual(plain(session.snapshot()), before);
+    assert.equal(session.roleOf(server), 'server');
+  });
+
+  it('a file outside the root: not in the model, changes to it are ignored, its view is classified from the text given', () => {
+    const root = copyProject('extends-pkg');
+    const outsideDir = tempDir();
+    const outside = put(outsideDir, 'elsewhere.ts', "import { logger } from './lib/logger';\nlogger.info('x');\n");
+    const session = Session.create(root, [...sourceFiles(root), outside]);
+    assert.equal(session.files.includes(outside), false);
+    assert.equal(session.contains(outside), false);
+    const before = plain(session.snapshot());
+    const version = session.version;
+    session.fileChanged(outside, "import { it } from 'vitest';\n");
+    session.fileChanged(outside, undefined);
+    assert.deepEqual(plain(session.snapshot()), before);
+    assert.equal(session.version, version);
+    assert.equal(session.roleOf(outside), undefined);
+    const view = session.viewFor(outside);
+    assert.deepEqual([view.role, view.browserSpans, view.summaryOf('./lib/logger', 'logger')], ['server', [], undefined]);
+    assert.equal(session.viewFor(outside, { text: "import { it } from 'vitest';\n" }).role, 'test');
+  });
+
+  it('a repository with no package.json (and no tsconfig): relative imports resolve, roles come from paths and imports', () => {
+    const root = tempDir();
+    put(root, 'src/server.ts', "import express from 'express';\nimport { log } from './log';\nexpress().listen(1); log('up');\n");
+    put(root, 'src/log.ts', "export const log = (m: string) => process.stdout.write(m);\n");
+    put(root, 'src/log.test.ts', "import { log } from './log';\nlog('t');\n");
+    put(root, 'scripts/seed.ts', "import { log } from '../src/log';\nlog(process.argv[2] ?? '');\n");
+    put(root, 'src/ui/Button.tsx', 'export const Button = () => <button/>;\n');
+    const session = sessionOf(root);
+    assert.deepEqual(rolesOf(session), {
+      'scripts/seed.ts': 'script',
+      'src/log.test.ts': 'test',
+      'src/log.ts': 'server',
+      'src/server.ts': 'server',
+      'src/ui/Button.tsx': 'browser',
+    });
+    const graph = session.moduleGraph;
+    const log = path.join(root, 'src/log.ts');
+    assert.deepEqual([...graph.importers[log]].map((f) => path.relative(root, f).split(path.sep).join('/')), ['scripts/seed.ts', 'src/log.test.ts', 'src/server.ts']);
+    assert.deepEqual([...graph.packages[path.join(root, 'src/server.ts')]], ['express']);
+  });
+
+  it('never throws on what it cannot read: a deleted file, a folder or a FIFO named .ts, dangling and escaping links, an oversize file, broken package.json and tsconfig', () => {
+    const root = tempDir();
+    put(root, 'package.json', '{ "name": "broken", ');
+    put(root, 'tsconfig.json', '{ "extends": "./tsconfig.json", "compilerOptions": { "paths": { "@/*": ["src/*"] } ');
+    put(root, 'src/server.ts', "import { a } from './gone';\nimport { b } from '@/dir.ts';\nimport { c } from './fifo';\nimport { d } from './dangling';\nimport { e } from './escape';\nimport { f } from './big';\nexport const all = [a, b, c, d, e, f];\n");
+    const gone = put(root, 'src/gone.ts', 'export const a = 1;\n');
+    fs.mkdirSync(path.join(root, 'src/dir.ts'));
+    const fifo = path.join(root, 'src/fifo.ts');
+    spawnSync('mkfifo', [fifo]);
+    assert.ok(fs.statSync(fifo).isFIFO(), 'mkfifo made a FIFO');
+    fs.symlinkSync(path.join(root, 'src/missing-target.ts'), path.join(root, 'src/dangling.ts'));
+    const secret = put(tempDir(), 'secret.ts', "export const e = 'outside the root';\n");
+    fs.symlinkSync(secret, path.join(root, 'src/escape.ts'));
+    const big = path.join(root, 'src/big.ts');
+    fs.writeFileSync(big, 'x'.repeat(8 * 1024 * 1024 + 1));
+    const files = sourceFiles(root).concat(fifo, path.join(root, 'src/dangling.ts')).filter((f, i, all) => all.indexOf(f) === i).sort();
+    fs.rmSync(gone);
+    const session = Session.create(root, files);
+    const snap = session.snapshot();
+    const rel = (list: readonly string[]) => list.map((f) => path.relative(root, f).split(path.sep).join('/')).sort();
+    assert.deepEqual(rel(snap.graph.files), ['src/big.ts', 'src/dangling.ts', 'src/escape.ts', 'src/fifo.ts', 'src/gone.ts', 'src/server.ts']);
+    assert.deepEqual(rel(snap.graph.unread), ['src/big.ts', 'src/dangling.ts', 'src/escape.ts', 'src/fifo.ts', 'src/gone.ts']);
+    assert.equal(session.roleOf(path.join(root, 'src/server.ts')), 'server');
+    assert.equal(session.viewFor(path.join(root, 'src/server.ts')).summaryOf('./escape', 'e'), undefined);
+    // changes to them are taken the same way
+    session.fileChanged(fifo, undefined);
+    session.fileChanged(path.join(root, 'src/dir.ts'), undefined);
+    session.fileChanged(gone, 'export const a = 2;\n');
+    assert.equal(session.roleOf(gone), 'server');
+    assert.equal(session.analysisInput(big, '').view.role, 'server');
+    // a host's reader that throws is a refusal too
+    const throwing = Session.create(root, [path.join(root, 'src/server.ts')], { read: () => { throw new Error('EIO'); } });
+    assert.deepEqual(rel(throwing.snapshot().graph.unread), ['src/server.ts']);
   });
 });

@@ -49,6 +49,18 @@ export interface SessionOptions {
 
 const JSX_EXT = /\.[cm]?[jt]sx$/i;
 
+/** How a Session reads a project file: the host's reader or readWorkspaceText; a reader that throws refuses the file (never the Session). */
+function reader(options: SessionOptions, root: string): (file: string) => string | undefined {
+  const read = options.read ?? ((f: string) => readWorkspaceText(f, { maxBytes: MAX_SOURCE_BYTES, roots: options.roots ?? [root] }));
+  return (file) => {
+    try {
+      return read(file);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 export class Session {
   readonly root: string;
   private graph: ModuleGraph;
@@ -88,7 +100,7 @@ export class Session {
     const resolver = new ModuleResolver(abs);
     // what the classifier needs from each text is kept, not the text (memory on a 4,000-file repository)
     const facts = new Map<string, TextFacts>();
-    const read = options.read ?? ((f: string) => readWorkspaceText(f, { maxBytes: MAX_SOURCE_BYTES, roots: options.roots ?? [abs] }));
+    const read = reader(options, abs);
     const inRoot = files.filter((f) => isInside(f, abs));
     const graph = buildModuleGraph(abs, inRoot, (f) => {
       const t = read(f);
@@ -169,7 +181,7 @@ export class Session {
   }
 
   private readText(file: string): string | undefined {
-    return (this.options.read ?? ((f: string) => readWorkspaceText(f, { maxBytes: MAX_SOURCE_BYTES, roots: this.options.roots ?? [this.root] })))(file);
+    return reader(this.options, this.root)(file);
   }
 
   /** Roles and conventions, re-derived when a file changed since they were. */
