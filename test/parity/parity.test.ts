@@ -110,6 +110,25 @@ const REMIX_QUOTES = [
   '',
 ].join('\n');
 
+/**
+ * pnpm-mono extras: a job that calls out without a deadline (server code), and a check that does
+ * too but is test code by the module graph only (it imports a helper that imports vitest; its name
+ * says nothing): a host without the Session would report it.
+ */
+const PNPM_EXTRA = {
+  'services/worker/src/jobs/refund.ts': [
+    "import { logger } from '@pm/logger';",
+    '',
+    'export async function refund(id: string): Promise<void> {',
+    "  const res = await fetch(`http://payments.internal/refunds/${id}`, { method: 'POST' });",
+    "  logger.info({ id, status: res.status }, 'refund sent');",
+    '}',
+    '',
+  ].join('\n'),
+  'services/worker/src/support/harness.ts': "import { vi } from 'vitest';\n\nexport const stubFetch = () => vi.stubGlobal('fetch', vi.fn());\n",
+  'services/worker/src/checks/refund.check.ts': "import { stubFetch } from '../support/harness.js';\nimport { refund } from '../jobs/refund.js';\n\nstubFetch();\nawait fetch('http://payments.internal/health');\nawait refund('r1');\n",
+};
+
 /** Issue 13's process-health difference: the server starts in one file, its handlers are registered in another. */
 const SPLIT_PROCESS = {
   'package.json': JSON.stringify({ name: 'split', dependencies: { express: '^4.19.0' } }),
@@ -126,7 +145,8 @@ const CASES: { name: string; root: () => string; expect?: (findings: Seen[]) => 
     } },
   { name: 'nest-alias (@app/* + baseUrl)', root: () => project(path.join(PROJECTS, 'nest-alias')) },
   { name: 'monorepo (npm workspaces, references, exports)', root: () => project(path.join(PROJECTS, 'monorepo')) },
-  { name: 'pnpm-mono (pnpm-workspace.yaml, #imports, NodeNext)', root: () => project(path.join(PROJECTS, 'pnpm-mono')) },
+  { name: 'pnpm-mono (pnpm-workspace.yaml, #imports, NodeNext; a check that is test code by the graph only)', root: () => project(path.join(PROJECTS, 'pnpm-mono'), PNPM_EXTRA),
+    expect: (f) => assert.deepEqual(f.filter((x) => x.rule === 'missing-timeout').map((x) => `${x.file}:${x.line}`), ['services/worker/src/jobs/refund.ts:4']) },
   { name: 'js-require (CommonJS, jsconfig paths)', root: () => project(path.join(PROJECTS, 'js-require')) },
   { name: 'extends-pkg (tsconfig extends a package, paths without baseUrl)', root: () => project(path.join(PROJECTS, 'extends-pkg')) },
   { name: 'examples/shop-api', root: () => project(path.join(REPO, 'examples', 'shop-api')), expect: (f) => assert.ok(f.length >= 10, `shop-api has findings (${f.length})`) },
@@ -146,6 +166,7 @@ describe('parity: the language server and the CLI give the same findings on the 
       const server = await viaServer(root);
       assert.deepEqual(workers.map(key), cli.map(key), 'CLI on worker threads = CLI in process');
       assert.deepEqual(server.map(key), cli.map(key), 'language server = CLI');
+      assert.ok(cli.length > 0, 'the folder has findings, so their equality says something');
       c.expect?.(cli);
       const rules = [...new Set(cli.map((f) => f.rule))].sort().join(', ');
       table.push(`| ${c.name} | ${discoverFiles([root]).files.length} | ${cli.length} | ${workers.length} | ${server.length} | ${rules || '—'} |`);
