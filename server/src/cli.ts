@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { discoverFiles } from './engine/files';
-import { runScan, workerThreshold, yieldToEvents } from './cli/runScan';
+import { runScan, scannerWithSessions, workerThreshold, yieldToEvents } from './cli/runScan';
 import { configProblemLines } from './cli/configProblems';
 import { ConfigFileLoader } from './engine/configFile';
 import { runReport } from './cli/report';
@@ -24,7 +24,6 @@ import { runReadiness } from './cli/readiness';
 import { toJson, toSarif, toText, isRuleId, skippedEntries } from './cli/format';
 import { MAX_SOURCE_BYTES, readWorkspaceText, containmentRoots } from './engine/readSource';
 import { ALL_RULES, RULE_IDS } from './rules';
-import { Scanner } from './engine/scan';
 import { fixRefusal, fixRoots, replaceSource } from './engine/safeWrite';
 import type { Severity } from './engine/types';
 
@@ -125,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'fix') {
     if (values.format) fail('--format applies to check');
-    const scanner = new Scanner({ only, roots });
+    const { scanner } = scannerWithSessions(discovered.files, { only, roots });
     const writeRoots = fixRoots(inputs, cwd);
     // a file reached under two names (a symlink and its real file) is fixed once
     const seen = new Set<string>();

@@ -83,6 +83,7 @@ const analyzer = new DocumentAnalyzer({
   roots: () => roots,
   isOpen: (uri) => documents.get(uri) !== undefined,
   indexed: (file, text, result) => workspace.updateFromEditor(entryFromResult(file, text, result)),
+  sessionFor: (file) => workspace.sessionFor(file),
   log: { info: (m) => connection.console.info(m), warn: (m) => connection.console.warn(m), error: (m) => connection.console.error(m) },
 });
 // ---- the workspace index (readiness, route impact) ------------------------------------------------

@@ -45,6 +45,26 @@ describe('ScanPool', () => {
     }
   });
 
+  it('setWorkerData: a worker started after a death gets the new data (the language server\'s project model), the running ones keep theirs', async () => {
+    const tagged = path.join(dir, 'tagged.js');
+    fs.writeFileSync(tagged, `const { parentPort, workerData } = require('node:worker_threads');
+parentPort.on('message', (job) => {
+  if (job.files.some((f) => f.startsWith('die'))) process.exit(3);
+  parentPort.postMessage({ id: job.id, results: job.files.map((file) => ({ file: file + ' ' + workerData.tag, findings: [] })) });
+});
+`);
+    const pool = new ScanPool({ script: tagged, workerData: { tag: 'first' }, size: 1 });
+    try {
+      assert.deepEqual(outcome(await pool.scan(['a'])), ['a first']);
+      pool.setWorkerData({ tag: 'second' });
+      assert.deepEqual(outcome(await pool.scan(['b'])), ['b first']);
+      assert.deepEqual(outcome(await pool.scan(['c', 'die'])), ['c second', `die: ${STOPPED}`]);
+      assert.deepEqual(outcome(await pool.scan(['d'])), ['d second']);
+    } finally {
+      await pool.terminate();
+    }
+  });
+
   it(`stops replacing after ${MAX_RESTARTS} deaths: the files left are skipped with the count`, async () => {
     const deaths: boolean[] = [];
     const pool = new ScanPool({ script, workerData: {}, size: 1, onDeath: (_reason, replaced) => deaths.push(replaced) });

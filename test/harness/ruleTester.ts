@@ -37,7 +37,9 @@ export interface CaseBase {
   projectRoot?: string;
   /**
    * What the Session knows about the project (ctx.view): the given fields over EMPTY_VIEW, e.g.
-   * `view: { limiters: [{ file: '/project/src/limits.ts', name: 'apiLimiter' }] }`. Omit for EMPTY_VIEW.
+   * `view: { limiters: [{ file: '/project/src/limits.ts', name: 'apiLimiter' }] }`; its role
+   * (default 'server') is the file's role. Omit to judge the file alone, as without a Session:
+   * the role then comes from the file's path, text and imports (workspace/roles.ts localRole).
    */
   view?: Partial<ProjectView>;
   name?: string;
@@ -84,7 +86,7 @@ export function runRule(rule: AnyRule, c: CaseBase): Finding[] {
   for (const f of file) assert.deepEqual(f.problems, [], 'test .failpath.json must be valid');
   const { config, problems } = resolveConfig(file, c.settings ?? {}, RULE_IDS);
   assert.deepEqual(problems, [], 'test settings must be valid');
-  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), ...(c.projectRoot ? { root: c.projectRoot } : {}), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, config, rules: [rule], view: viewOf(c.view) });
+  const result = analyze({ text: c.code, fileName: c.filename ?? 'src/service.ts', project: { ...projectFrom(c.deps, c.packageJson), ...(c.projectRoot ? { root: c.projectRoot } : {}), signals: c.withSignals, local: c.local, versions: c.versions && new Map(Object.entries(c.versions)) }, config, rules: [rule], ...(c.view ? { view: viewOf(c.view) } : {}) });
   assert.deepEqual(result.ruleErrors, [], `rule ${rule.id} threw`);
   return result.findings.filter((f) => f.ruleId === rule.id);
 }

@@ -20,7 +20,7 @@ import { hasNewAtOrAbove, renderBranchJson, renderBranchMarkdown } from '../engi
 import { Scanner, projectSignals } from '../engine/scan';
 import type { Severity } from '../engine/types';
 import { RULE_IDS } from '../rules';
-import { runScan } from './runScan';
+import { runScan, scannerWithSessions } from './runScan';
 
 export interface ReportIO {
   stdout(text: string): void;
@@ -54,12 +54,13 @@ export async function indexProject(root: string, cwd: string): Promise<{ index: 
   if (!fs.statSync(root).isDirectory()) return { error: `not a directory: ${root} (a project folder is expected)` };
   // containment: nothing is read through a link leading out of the project folder (readSource.ts)
   const roots = [root];
-  const scanned = await runScan(discovered.files, { roots });
+  const prepared = scannerWithSessions(discovered.files, { roots });
+  const scanned = await runScan(discovered.files, { roots }, prepared);
   const index = new ProjectIndex(root);
   for (const f of scanned) if (!f.error) index.set(f);
   const configs = new ConfigFileLoader(RULE_IDS, containmentRoots(roots));
   const configured = configuredFeatures(scanned.map((f) => f.file), (p) => configs.load(p));
-  return { index, signals: projectSignals(scanned), scanner: new Scanner({ roots }), configured };
+  return { index, signals: projectSignals(scanned), scanner: prepared.scanner, configured };
 }
 
 export async function runReport(argv: string[], io: ReportIO): Promise<number> {

@@ -5,10 +5,35 @@
  * workers: results are sorted by path. Then the project-level pass (process-health with the
  * project-wide signals) re-checks only the files that start a server.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Scanner, applyProjectSignals, type ScanOptions, type ScannedFile } from '../engine/scan';
 import { ScanPool } from '../engine/scanPool';
+import { buildSessions } from '../workspace/session';
+
+/** The project roots of the paths given: a folder is one, a file's folder is one. */
+export function sessionRoots(inputs: readonly string[]): string[] {
+  return inputs.map((i) => {
+    const abs = path.resolve(i);
+    try {
+      return fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
+    } catch {
+      return path.dirname(abs);
+    }
+  });
+}
+
+/**
+ * A scanner with the Sessions (project model) of the folders given, built from the discovered
+ * files; its options carry them as plain data for workers.
+ */
+export function scannerWithSessions(files: readonly string[], options: ScanOptions): { scanner: Scanner; options: ScanOptions } {
+  const scanner = new Scanner(options);
+  const sessions = buildSessions(sessionRoots(options.roots ?? []), files, scanner.sessionOptions());
+  scanner.useSessions(sessions);
+  return { scanner, options: { ...options, sessions: sessions.snapshots() } };
+}
 
 export function workerThreshold(): number {
   const v = Number(process.env.FAILPATH_WORKER_THRESHOLD);
@@ -51,9 +76,9 @@ export function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export async function runScan(files: string[], options: ScanOptions): Promise<ScannedFile[]> {
+export async function runScan(files: string[], given: ScanOptions, prepared = scannerWithSessions(files, given)): Promise<ScannedFile[]> {
   const useWorkers = files.length >= workerThreshold();
-  const scanner = new Scanner(options);
+  const { scanner, options } = prepared;
   const first = useWorkers ? await onWorkers(files, options) : await inProcess(scanner, files);
   // project-level pass: process-health sees handlers and health routes registered anywhere
   if (!options.only || options.only.includes('process-health')) applyProjectSignals(first, scanner);

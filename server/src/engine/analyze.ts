@@ -17,6 +17,7 @@ import { ALL_RULES } from '../rules';
 import { createSummaryCollector, emptySummary, type FileSummary } from './summary';
 import { parseHazard } from './parseGuard';
 import { TOO_DEEP, isStackOverflow, parseWithinLimits } from './nesting';
+import { browserSpans, kindOfRole, localRole } from '../workspace/roles';
 
 export interface AnalyzeInput {
   text: string;
@@ -31,6 +32,8 @@ export interface AnalyzeInput {
   only?: ReadonlySet<string>;
   /** Also collect the file's summary for the project index (same walk). */
   summary?: boolean;
+  /** The parse of `text` when the caller already has it (the Session parsed it for the view's browser spans): not parsed again. */
+  sourceFile?: ts.SourceFile;
 }
 
 export interface AnalyzeResult {
@@ -77,6 +80,28 @@ function languageVariantFor(fileName: string): ts.LanguageVariant {
   return kind === ts.ScriptKind.TSX || kind === ts.ScriptKind.JSX || kind === ts.ScriptKind.JS ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
 }
 
+/**
+ * Parses `text` the way analyze() does, within the same guards (parse work, nesting limits): the
+ * source file, or why it is not parsed. The Session parses through here too (a Remix route
+ * module's browser spans), so the parse it hands to analyze() met the same limits.
+ */
+export function parseGuarded(text: string, fileName: string): { sf: ts.SourceFile } | { skipped: string } {
+  const hazard = parseHazard(text, languageVariantFor(fileName));
+  if (hazard) return { skipped: `not parsed: ${hazard}` };
+  // the same limits on every thread, before anything recursive runs (nesting.ts)
+  return parseWithinLimits(text, fileName, scriptKindFor(fileName) ?? ts.ScriptKind.TS);
+}
+
+/**
+ * The path a file is classified by: inside its project, with the package folder's own name in
+ * front (a project living under e.g. ~/tests/ is not "test code", and a package called `testing`
+ * holds test helpers).
+ */
+export function classifyPath(fileName: string, projectRoot: string | undefined): string {
+  const inProject = projectRoot ? path.relative(projectRoot, path.resolve(fileName)) : fileName;
+  return inProject.startsWith('..') || !projectRoot ? fileName : `${path.basename(projectRoot)}/${inProject}`;
+}
+
 export function syntaxErrorCount(sf: ts.SourceFile): number {
   return (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
 }
@@ -101,27 +126,31 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   if (!config.enable) return result;
   if (text.length > MAX_FILE_CHARS) return { ...result, skipped: `file is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB` };
   if (looksBinary(text)) return { ...result, skipped: 'file looks binary (NUL bytes)' };
-  const hazard = parseHazard(text, languageVariantFor(fileName));
-  if (hazard) return { ...result, skipped: `not parsed: ${hazard}` };
-
   const project = input.project ?? EMPTY_PROJECT;
-  // the same limits on every thread, before anything recursive runs (nesting.ts)
-  const parsed = parseWithinLimits(text, fileName, scriptKindFor(fileName) ?? ts.ScriptKind.TS);
+  let view = input.view ?? EMPTY_VIEW;
+  // the Session's parse when it made one for the view (parseGuarded: the same limits), else one here
+  const given = input.sourceFile && input.sourceFile.text === text && input.sourceFile.fileName === fileName ? input.sourceFile : undefined;
+  const parsed = given ? { sf: given } : parseGuarded(text, fileName);
   if ('skipped' in parsed) return { ...result, skipped: parsed.skipped };
   const sf = parsed.sf;
   let facts: FileFacts;
   try {
-    // classify by the path inside the project, so a project living under e.g. ~/tests/ is not "test code"
-    // (with the package folder's own name in front: a package called `testing` holds test helpers)
-    const inProject = project.root ? path.relative(project.root, path.resolve(fileName)) : fileName;
-    const classifyAs = inProject.startsWith('..') || !project.root ? fileName : `${path.basename(project.root)}/${inProject}`;
-    facts = new FileFacts(sf, fileName, config.externalModules, classifyAs, project.runtime);
+    facts = new FileFacts(sf, fileName, config.externalModules);
+    // the Session's role (module graph included), else the file's own (path, text, imports): one
+    // classifier (workspace/roles.ts), and ctx.view says the same as facts.kind
+    if (!input.view) {
+      const local = localRole({ path: classifyPath(fileName, project.root), text, imports: [...facts.bindings.values()].map((b) => b.module), runtime: project.runtime });
+      // a route module alone: its components and hooks are browser code all the same
+      const spans = local.routeModule ? browserSpans(sf) : [];
+      if (local.role !== view.role || spans.length) view = { ...view, role: local.role, browserSpans: spans };
+    }
+    facts.kind = kindOfRole(view.role);
   } catch (err) {
     return { ...result, skipped: isStackOverflow(err) ? TOO_DEEP : `could not parse: ${(err as Error).message}` };
   }
   result.syntaxErrors = syntaxErrorCount(sf);
   try {
-    return analyzeParsed(input, result, sf, facts);
+    return analyzeParsed(input, result, sf, facts, view);
   } catch (err) {
     // a stack overflow in a rule or in the walk: the file is skipped whole, with the same reason
     // on every thread (a rule dropped on one thread only would change the findings)
@@ -132,11 +161,12 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
 
 class TooDeep extends Error {}
 
-function analyzeParsed(input: AnalyzeInput, result: AnalyzeResult, sf: ts.SourceFile, facts: FileFacts): AnalyzeResult {
+/** `view`: the Session's, or the file's own role and browser spans over EMPTY_VIEW. */
+function analyzeParsed(input: AnalyzeInput, result: AnalyzeResult, sf: ts.SourceFile, facts: FileFacts, view: ProjectView): AnalyzeResult {
   const config = input.config ?? DEFAULT_CONFIG;
   const { text, fileName } = input;
   const project = input.project ?? EMPTY_PROJECT;
-  const view = input.view ?? EMPTY_VIEW;
+  const spans = view.browserSpans;
 
   let style: Style | undefined;
   let rules = input.rules ?? ALL_RULES;
@@ -266,6 +296,12 @@ function analyzeParsed(input: AnalyzeInput, result: AnalyzeResult, sf: ts.Source
 
   // drop findings of rules that failed part-way (their view of the file is incomplete)
   let findings = failed.size ? result.findings.filter((f) => !result.ruleErrors.some((e) => e.ruleId === f.ruleId)) : result.findings;
+  // browser code inside a server module (a component or hook in a Remix route module): rules that
+  // do not run on browser files do not report there either
+  if (spans.length > 0) {
+    const browserRules = new Set(rules.filter((r) => (r.fileKinds ?? ['server', 'browser', 'script']).includes('browser')).map((r) => r.id));
+    findings = findings.filter((f) => browserRules.has(f.ruleId) || !spans.some((s) => s.pos <= f.start && f.start < s.end));
+  }
   const suppressions: Suppressions | undefined = text.includes('failpath-disable') ? parseSuppressions(sf) : undefined;
   if (suppressions) {
     findings = findings.filter((f) => !suppressions.suppresses(f.ruleId, f.start));

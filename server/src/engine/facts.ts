@@ -7,7 +7,7 @@
  */
 import * as ts from 'typescript';
 import { moduleInfo, moduleKey } from './modules';
-import { BROWSER_PATH, GLOBAL_MODULE, KNOWLEDGE, LOGGER_STYLE, SCRIPT_PATH, TEST_PATH, loggerOf, type LoggerStyle } from '../knowledge';
+import { GLOBAL_MODULE, KNOWLEDGE, LOGGER_STYLE, loggerOf, type LoggerStyle } from '../knowledge';
 import type { FileKind } from './types';
 
 export interface ImportBinding {
@@ -55,7 +55,8 @@ export class FileFacts {
   readonly asyncFunctions = new Set<string>();
   /** Names declared at module level (imports, variables, functions, classes). */
   readonly moduleNames = new Set<string>();
-  readonly kind: FileKind;
+  /** The file's role as rules' fileKinds see it: set by analyze() from the Session's view or workspace/roles.ts localRole. */
+  kind: FileKind = 'server';
   readonly isModuleSyntax: boolean;
   readonly useClient: boolean;
   logger?: FileLogger;
@@ -67,10 +68,6 @@ export class FileFacts {
     readonly sourceFile: ts.SourceFile,
     readonly fileName: string,
     private readonly extraModules: readonly string[] = [],
-    /** The path used to classify the file (relative to its project root when known). */
-    classifyAs: string = fileName,
-    /** 'browser' when the file's package is a frontend package (see ProjectFacts.runtime). */
-    runtime?: 'browser' | 'server' | 'cli',
   ) {
     this.useClient = hasDirective(sourceFile, 'use client');
     let esm = false;
@@ -79,9 +76,6 @@ export class FileFacts {
       this.scanTopLevel(st);
     }
     this.isModuleSyntax = esm || /\.(mts|tsx?)$/.test(fileName) && !this.hasRequire();
-    const kind = classifyFile(classifyAs, sourceFile, this);
-    this.kind = kind === 'server' && runtime === 'browser' && !hasDirective(sourceFile, 'use server') ? 'browser'
-      : kind === 'server' && runtime === 'cli' ? 'script' : kind;
     this.detectLogger();
   }
 
@@ -422,19 +416,4 @@ function hasDirective(sf: ts.SourceFile, directive: string): boolean {
     } else return false;
   }
   return false;
-}
-
-export function classifyFile(fileName: string, sf: ts.SourceFile, facts: FileFacts): FileKind {
-  const normalized = fileName.replace(/\\/g, '/');
-  if (TEST_PATH.test(normalized)) return 'test';
-  if (sf.text.startsWith('#!') || SCRIPT_PATH.test(normalized)) return 'script';
-  // a command-line program: reads its arguments and serves nothing
-  if (sf.text.includes('process.argv') && ![...facts.bindings.values()].some((b) => KNOWLEDGE.importSignal(b.module) === 'server')) return 'script';
-  if (hasDirective(sf, 'use server')) return 'server';
-  if (facts.useClient || BROWSER_PATH.test(normalized)) return 'browser';
-  for (const b of facts.bindings.values()) if (KNOWLEDGE.importSignal(b.module) === 'browser') return 'browser';
-  if (/\.[jt]sx$/.test(normalized) && !/(^|\/)(api|server)\//.test(normalized) && !/(^|\/)route\.[jt]sx?$/.test(normalized)) {
-    return 'browser';
-  }
-  return 'server';
 }

@@ -14,9 +14,10 @@ import { fixAll } from './fixAll';
 import { globMatcher } from './glob';
 import { readSourceForFix, type SourceForFix } from './safeWrite';
 import { MAX_SOURCE_BYTES, readWorkspaceFile, containmentRoots } from './readSource';
-import { analyze } from './analyze';
+import { analyze, type AnalyzeInput } from './analyze';
 import { emptySummary } from './summary';
 import { entryFromResult, indexEntry } from './readiness/build';
+import { Sessions, type SessionSnapshot } from '../workspace/session';
 
 export interface ScanOptions {
   /** Only these rule ids (CLI --rule). */
@@ -30,6 +31,12 @@ export interface ScanOptions {
    * link that leads outside them (readSource.ts). Absent: no containment (unit tests).
    */
   roots?: string[];
+  /**
+   * The project model of the folders scanned (workspace/session.ts), as plain data: every file
+   * is analysed with its Session's view. The CLI builds them before scanning and hands them to
+   * its workers; the server's scan worker builds them itself (`Scanner.useSessions`).
+   */
+  sessions?: SessionSnapshot[];
 }
 
 export interface ScannedFile extends IndexedFile {
@@ -48,11 +55,28 @@ export class Scanner {
   readonly configs: ConfigFileLoader;
   /** options.roots as containmentRoots gives them (real paths and the paths as given). */
   readonly roots?: readonly string[];
+  /** The Sessions of the folders scanned (none: every file is judged alone, EMPTY_VIEW). */
+  sessions: Sessions;
 
   constructor(private readonly options: ScanOptions = {}) {
     this.roots = options.roots ? containmentRoots(options.roots) : undefined;
     this.projects = new ProjectLoader(undefined, this.roots);
     this.configs = new ConfigFileLoader(RULE_IDS, this.roots);
+    this.sessions = Sessions.fromSnapshots(options.sessions ?? [], this.sessionOptions());
+  }
+
+  /** How Sessions of this scan read the disk: within the roots, with this scanner's package.json facts. */
+  sessionOptions(): { roots?: readonly string[]; projects: ProjectLoader } {
+    return { roots: this.roots, projects: this.projects };
+  }
+
+  useSessions(sessions: Sessions): void {
+    this.sessions = sessions;
+  }
+
+  /** The view (and the parse it needed) of `file` as `text`, from its Session; nothing without one. */
+  viewInput(file: string, text: string): Pick<AnalyzeInput, 'view' | 'sourceFile'> {
+    return this.sessions.forFile(file)?.analysisInput(file, text) ?? {};
   }
 
   configFor(file: string): EngineConfig {
@@ -78,7 +102,7 @@ export class Scanner {
     const project = { ...this.projects.forFile(file), signals };
     const only = onlyRules ?? this.options.only;
     const rules = only ? ALL_RULES.filter((r) => only.includes(r.id)) : undefined;
-    const result = analyze({ text, fileName: file, project, config, rules, summary: true });
+    const result = analyze({ text, fileName: file, project, config, rules, summary: true, ...this.viewInput(file, text) });
     const entry: ScannedFile = entryFromResult(file, text, result);
     if (result.skipped) entry.skipped = result.skipped;
     return entry;
@@ -88,7 +112,7 @@ export class Scanner {
   analyzeText(file: string, text: string, signals?: ProjectFacts['signals']): IndexedFile | undefined {
     const config = this.configFor(file);
     if (this.isIgnored(file, config)) return undefined;
-    return indexEntry({ text, fileName: file, project: { ...this.projects.forFile(file), signals }, config });
+    return indexEntry({ text, fileName: file, project: { ...this.projects.forFile(file), signals }, config, ...this.viewInput(file, text) });
   }
 
   /**
@@ -102,7 +126,8 @@ export class Scanner {
     const source = readSourceForFix(file, roots);
     if ('error' in source) return source;
     const only = this.options.only;
-    const r = fixAll({ text: source.text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined });
+    const { view } = this.viewInput(file, source.text);
+    const r = fixAll({ text: source.text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined, ...(view ? { view } : {}) });
     return { source, fixed: r.text, count: r.fixed };
   }
 }

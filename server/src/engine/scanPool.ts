@@ -53,7 +53,10 @@ export class ScanPool {
   private closed = false;
   private seq = 0;
 
+  private workerData: unknown;
+
   constructor(private readonly options: ScanPoolOptions) {
+    this.workerData = options.workerData;
     for (let i = 0; i < Math.max(1, options.size); i++) this.slots.push(this.spawn());
   }
 
@@ -62,8 +65,14 @@ export class ScanPool {
     return this.restarts;
   }
 
+  /** Workers started from now on (replacements) get `data` instead of options.workerData: a replacement starts where the others stand (the language server's project model). */
+  setWorkerData(data: unknown): void {
+    this.workerData = data;
+  }
+
   private spawn(): Slot {
-    const { script, workerData, heapMb, unref } = this.options;
+    const { script, heapMb, unref } = this.options;
+    const workerData = this.workerData;
     const worker = new Worker(script, scanWorkerOptions(workerData, heapMb));
     if (unref) worker.unref();
     const slot: Slot = { worker, busy: false };

@@ -20,12 +20,15 @@ import type { Finding } from '../engine/types';
 import type { EditorSettings, SettingsCache } from './settings';
 import { fileNameFor, fsPathOf, toDiagnostic } from './convert';
 import { MAX_MANIFEST_BYTES, readWorkspaceText, rootsOf } from '../engine/readSource';
+import type { Session } from '../workspace/session';
 
 export interface DocumentAnalysis {
   uri: string;
   version: number;
   /** Settings/project generation the analysis was made with. */
   generation: number;
+  /** The version of the file's Session (project model) it was made with; undefined without one. */
+  sessionVersion?: number;
   fileName: string;
   config: EngineConfig;
   project: ProjectFacts;
@@ -42,6 +45,8 @@ export interface AnalyzerHost {
   /** Workspace folder paths (for documents that are not files, e.g. untitled). */
   roots(): string[];
   isOpen(uri: string): boolean;
+  /** The project model (Session) of a file on disk, once the workspace scan has built it. */
+  sessionFor?(file: string): Session | undefined;
   /** Called with each analysis of a file on disk (its summary included), for the workspace index. */
   indexed?(file: string, text: string, result: AnalyzeResult): void;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
@@ -74,7 +79,12 @@ export class DocumentAnalyzer {
   /** The stored analysis of `doc` when it is current (same version and generation). */
   current(doc: TextDocument): DocumentAnalysis | undefined {
     const hit = this.last.get(doc.uri);
-    return hit && hit.version === doc.version && hit.generation === this.generation ? hit : undefined;
+    return hit && hit.version === doc.version && hit.generation === this.generation && hit.sessionVersion === this.sessionVersion(doc.uri) ? hit : undefined;
+  }
+
+  private sessionVersion(uri: string): number | undefined {
+    const file = fsPathOf(uri);
+    return file ? this.host.sessionFor?.(file)?.version : undefined;
   }
 
   /** Whether the document was analysed before (at any version): a newer version means typing. */
@@ -139,9 +149,17 @@ export class DocumentAnalyzer {
     const started = Date.now();
     const onDisk = fsPathOf(doc.uri);
     const ignoredBy = onDisk ? ignoringConfigFile(onDisk, config) : undefined;
+    const text = doc.getText();
+    // the project model: the editor's text is this file's truth for the graph; the view (role,
+    // conventions) and the scan's project-wide signals are what the CLI and the scan see
+    const session = onDisk && !ignoredBy ? this.host.sessionFor?.(onDisk) : undefined;
+    if (session && onDisk) session.fileChanged(onDisk, text, 'editor');
+    const viewInput = session && onDisk ? session.analysisInput(onDisk, text) : {};
+    const sessionVersion = session?.version;
+    const judged = session?.signals ? { ...project, signals: session.signals } : project;
     const result: AnalyzeResult = ignoredBy
       ? { findings: [], syntaxErrors: 0, ruleErrors: [], unusedSuppressions: [], skipped: `ignored by ${ignoredBy}` }
-      : analyze({ text: doc.getText(), fileName, project, config, summary: !!(onDisk && this.host.indexed) });
+      : analyze({ text, fileName, project: judged, config, summary: !!(onDisk && this.host.indexed), ...viewInput });
     if (onDisk && !ignoredBy && this.host.isOpen(doc.uri)) this.host.indexed?.(onDisk, doc.getText(), result);
     const ms = Date.now() - started;
     if (result.skipped) this.once(`skip:${doc.uri}:${result.skipped}`, () => this.host.log.info(`Not analysing ${doc.uri}: ${result.skipped}.`));
@@ -154,6 +172,7 @@ export class DocumentAnalyzer {
       uri: doc.uri,
       version: doc.version,
       generation: this.generation,
+      ...(sessionVersion !== undefined ? { sessionVersion } : {}),
       fileName,
       config,
       project,

@@ -11,8 +11,10 @@
 import * as path from 'node:path';
 import { ProjectIndex, type IndexedFile, type RouteRef } from '../engine/readiness/projectIndex';
 import { configuredFeatures, type FeatureConfig } from '../engine/readiness/features';
-import { Scanner, applyProjectSignals, type ScannedFile } from '../engine/scan';
+import { Scanner, applyProjectSignals, projectSignals, type ScannedFile } from '../engine/scan';
 import { ScanPool } from '../engine/scanPool';
+import { MAX_SOURCE_BYTES, readWorkspaceText } from '../engine/readSource';
+import { Sessions, buildSessions, type Session, type SessionSnapshot } from '../workspace/session';
 
 export interface WorkspaceHost {
   /** dist/scan-worker.js (absent in unit tests run from sources: the scan then runs in-process). */
@@ -30,12 +32,18 @@ export interface WorkspaceHost {
   maxFiles?: number;
 }
 
+/** A changed file's text for the Session's graph (undefined: gone or unreadable). */
+function readForSession(file: string, scanner: Scanner): string | undefined {
+  return readWorkspaceText(file, { maxBytes: MAX_SOURCE_BYTES, roots: scanner.roots });
+}
+
 export type ScanState = 'idle' | 'scanning' | 'ready';
 
 const SCAN_WORKER_HEAP_MB = Number(process.env.FAILPATH_SCAN_HEAP_MB) || 160;
 
 interface Discovered { id: number; files: string[]; problems: { path: string; message: string }[] }
 interface Batch { id: number; results: ScannedFile[] }
+interface Built { id: number; sessions: SessionSnapshot[] }
 
 export class WorkspaceIndex {
   private readonly indexes = new Map<string, ProjectIndex>();
@@ -57,6 +65,15 @@ export class WorkspaceIndex {
 
   get roots(): string[] {
     return [...this.indexes.keys()];
+  }
+
+  /**
+   * The project model of a file's folder (workspace/session.ts): built by the scan (on the worker,
+   * then handed over as plain data), kept current by editor and disk changes. Undefined before the
+   * scan has built it.
+   */
+  sessionFor(file: string): Session | undefined {
+    return this.scanner.sessions.forFile(file);
   }
 
   /** Resolves when the current scan has finished (immediately when none runs). */
@@ -87,6 +104,7 @@ export class WorkspaceIndex {
     }).finally(() => {
       if (run !== this.run) return;
       this.state = 'ready';
+      this.refreshSignals();
       this.stopWorker();
       this.host.progress?.({ kind: 'end', scanned: this.scanned, total: this.total });
       this.epoch++;
@@ -126,7 +144,15 @@ export class WorkspaceIndex {
     this.openFiles.add(entry.file);
     if (index.set(entry)) this.epoch++;
     this.version++;
+    this.refreshSignals();
     this.host.changed('editor');
+  }
+
+  /** The project-wide signals (process-health) from the index as it is now, into the Sessions: the editor then judges as the scan did. */
+  private refreshSignals(): void {
+    if (this.state !== 'ready') return;
+    const signals = projectSignals(this.all().flatMap((i) => [...i.all()]));
+    for (const s of this.scanner.sessions.all()) s.signals = signals;
   }
 
   /** The document was closed: back to the file on disk. */
@@ -141,6 +167,7 @@ export class WorkspaceIndex {
     if (!index || this.openFiles.has(file)) return;
     let entry: ScannedFile | undefined;
     try {
+      this.sessionFor(file)?.fileChanged(file, readForSession(file, this.scanner));
       entry = this.scanner.scanFile(file);
     } catch (err) {
       this.host.log.warn(`Indexing ${file} failed: ${(err as Error).message}`);
@@ -150,6 +177,7 @@ export class WorkspaceIndex {
     else index.set(entry);
     this.epoch++;
     this.version++;
+    this.refreshSignals();
     this.host.changed('file');
   }
 
@@ -157,9 +185,11 @@ export class WorkspaceIndex {
     const index = this.indexFor(file);
     if (!index) return;
     this.openFiles.delete(file);
+    this.sessionFor(file)?.fileChanged(file, undefined);
     index.delete(file);
     this.epoch++;
     this.version++;
+    this.refreshSignals();
     this.host.changed('file');
   }
 
@@ -191,7 +221,11 @@ export class WorkspaceIndex {
     const { discoverFiles } = await import('../engine/files');
     let call: <T>(job: object) => Promise<T> = async <T>(job: object): Promise<T> => {
       await new Promise((r) => setImmediate(r));
-      const j = job as { discover?: string[]; files?: string[]; maxFiles?: number };
+      const j = job as { discover?: string[]; files?: string[]; maxFiles?: number; sessions?: { roots: string[]; files: string[] } };
+      if (j.sessions) {
+        const built = buildSessions(j.sessions.roots, j.sessions.files, this.scanner.sessionOptions());
+        return { id: 0, sessions: built.snapshots() } as T;
+      }
       if (j.discover) return { id: 0, ...discoverFiles(j.discover, { maxFiles: j.maxFiles }) } as T;
       return { id: 0, results: (j.files ?? []).map((f) => this.scanner.scanFile(f)).filter((r): r is ScannedFile => !!r) } as T;
     };
@@ -232,6 +266,20 @@ export class WorkspaceIndex {
     for (const p of discovered.problems.slice(0, 20)) this.host.log.info(`Workspace scan skipped ${p.path}: ${p.message}`);
     if (discovered.problems.length > 20) this.host.log.info(`Workspace scan skipped ${discovered.problems.length - 20} more unreadable paths.`);
     if (discovered.files.length >= maxFiles * roots.length) this.host.log.warn(`Workspace scan stopped at ${discovered.files.length} files (failpath indexes at most ${maxFiles} per folder).`);
+    // the project model first (the worker keeps its own and answers with a copy for this thread)
+    let built: Built | undefined;
+    try {
+      built = await call<Built>({ sessions: { roots, files: discovered.files } });
+    } catch (err) {
+      if (run !== this.run || !script) throw err;
+      this.host.log.warn(`The workspace scan could not build the project model: its worker stopped twice (${(err as Error).message}); files are judged alone.`);
+    }
+    if (run !== this.run) return;
+    if (built) {
+      this.scanner.useSessions(Sessions.fromSnapshots(built.sessions, this.scanner.sessionOptions()));
+      // a worker started after a death begins with the same model (the CLI's workers get it the same way)
+      this.pool?.setWorkerData({ settings, roots, sessions: built.sessions });
+    }
     const files = discovered.files.filter((f) => !this.openFiles.has(f));
     this.total = files.length;
     this.host.progress?.({ kind: 'begin', scanned: 0, total: this.total });

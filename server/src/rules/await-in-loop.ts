@@ -31,7 +31,6 @@ import { hasDependency } from '../engine/project';
 import { dependencyView } from '../engine/dependencies';
 import { addImport, loadsAsEsm } from '../fixes/edits';
 import { semi } from '../engine/style';
-import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
 import { IO, LIB, atVersion, isModuleOf, lib, moduleOf } from '../knowledge';
 
 type Ctx = RuleContextV2<'nPlusOne'>;
@@ -481,7 +480,6 @@ export const awaitInLoop = createRule({
   },
   defaultOptions: {},
   create(ctx) {
-    if (notServerFile(ctx.view)) return {};
     const loops = new Map<Loop, Hit[]>();
     return {
       AwaitExpression(node) {
@@ -515,7 +513,6 @@ export const awaitInLoop = createRule({
           if (f.assigned.size && hits.some((h) => [...referencedNames(h.call)].some((n) => f.assigned.has(n)))) continue;
           // small bounded collections, per-group batched calls, sequential-on-purpose jobs with a try/catch per item
           if (smallBoundedCollection(loop) || hits.every((h) => batchedCall(h.call)) || hits.every((h) => handledPerItem(h.awaitExpr))) continue;
-          if (inBrowserSpan(ctx.view, loop)) continue;
           const first = hits[0];
           const labels = [...new Set(hits.map((h) => `\`${h.label}()\``))];
           const what = labels.length === 1 ? `${labels[0]} is awaited` : `${labels.join(', ')} are awaited`;

@@ -35,7 +35,6 @@ import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isAsyncFunction, type FunctionLike } from '../engine/ast';
 import { calleeLabel, calledLocalFunction, externalCall, isBrowserGlobalAccess, promiseKindOf, returnsPromise, type PromiseKind } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
-import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
 import { CLIENT_HOOKS, LIB, hasRole, isModuleOf, lib, libraryOf } from '../knowledge';
 
 type MessageIds = 'lazyChained' | 'lazyNeverRuns' | 'chained' | 'floating';
@@ -253,7 +252,7 @@ export const floatingPromise = createRule({
   },
   defaultOptions: {},
   create(ctx) {
-    if (notServerFile(ctx.view) || isClientComponentCode(ctx)) return {};
+    if (isClientComponentCode(ctx)) return {};
     const pending: { st: ts.ExpressionStatement; f: Floating }[] = [];
     /** The file touches browser globals: it is client code whatever its path says. */
     let browser = false;
@@ -263,7 +262,6 @@ export const floatingPromise = createRule({
         if (!f) return;
         if (f.local && !f.chained && neverRejects(f.local)) return;
         if (f.local && isTopLevel(st)) return; // main(); bootstrap();
-        if (inBrowserSpan(ctx.view, st)) return;
         pending.push({ st, f });
       },
       PropertyAccessExpression(pa) {

@@ -25,7 +25,7 @@
  *
  * From the knowledge table: the GraphQL servers (role `graphql`) whose error classes reach the
  * client, Nest's decorator package (`@Catch`), and where an error id comes from (rules-a.ts).
- * From the project (ctx.view): browser code inside a server module is skipped (view.browserSpans).
+ * Browser code inside a server module (the Session's browser spans) is skipped by analyze(), as for every server-only rule.
  */
 import * as ts from 'typescript';
 import { createRule, type Fix, type RuleContext, type RuleContextV2, type TextEdit } from '../engine/types';
@@ -399,8 +399,6 @@ export const leakedErrorDetails = createRule({
   defaultOptions: {},
   create(ctx) {
     const s: State = { taint: new Map(), aliases: new Map(), nestResponses: new Map() };
-    const browser = ctx.view.browserSpans;
-    const inBrowser = (n: ts.Node): boolean => browser.length > 0 && browser.some((b) => n.pos >= b.pos && n.end <= b.end);
     return {
     VariableDeclaration(d) {
       if (!d.initializer) return;
@@ -439,10 +437,9 @@ export const leakedErrorDetails = createRule({
       if (leak && !guarded(init, leak.error.scope)) addTaint(s, d, d.name.text, leak.error);
     },
     CallExpression(call) {
-      if (!inBrowser(call)) check(call, ctx, s);
+      check(call, ctx, s);
     },
     NewExpression(node) {
-      if (inBrowser(node)) return;
       check(node, ctx, s);
       graphql(node, ctx, s);
     },
@@ -460,7 +457,6 @@ export const leakedErrorDetails = createRule({
       if (!payload) return;
       // ctx.status = 400 set just before, in the same block
       const status = koaStatusBefore(bin, h!.info.ctxName!);
-      if (inBrowser(bin)) return;
       report(ctx, s, { framework: FRAMEWORK.koa, method: 'body', payload: [payload], status, call: bin as unknown as ts.CallExpression }, bin);
     },
     };

@@ -21,7 +21,6 @@ import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isFunctionLike, type FunctionLike } from '../engine/ast';
 import { insertProperty, appendArguments } from '../fixes/edits';
 import { enclosingHandler, handlerOf, nestRouteOf, objectProp, type RequestHandlerInfo } from '../engine/frameworks';
-import { notServerFile } from '../engine/queries/viewRoles';
 import { FRAMEWORK, IDEMPOTENCY_HEADER, LIB, ioOf, isModuleOf, lib, modulesWithRole } from '../knowledge';
 
 type MessageIds = 'stripeNoKey' | 'orderNoKey';
@@ -80,7 +79,6 @@ export const missingIdempotency = createRule({
   },
   defaultOptions: {},
   create(ctx) {
-    if (notServerFile(ctx.view)) return {};
     const s: FileState = { reported: new Set(), candidates: new Map() };
     return {
       CallExpression(call) {

@@ -21,7 +21,6 @@ import { appOf, isNestAppCreation } from '../engine/frameworks';
 import { enclosingStatement, lineIndentAt } from '../engine/ast';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
 import { semi, quoteString } from '../engine/style';
-import { notServerFile } from '../engine/queries/viewRoles';
 import { FRAMEWORK, HEALTH_PATH, exactLibraryOf } from '../knowledge';
 
 const HEALTH = HEALTH_PATH;
@@ -85,7 +84,6 @@ export const processHealth = createRule({
   },
   defaultOptions: {},
   create(ctx) {
-    if (notServerFile(ctx.view)) return {};
     const s: State = { events: new Set(), health: false, nestShutdownHooks: false };
     const nestApps = new Set<string>();
     let consts: Map<string, string> | undefined;

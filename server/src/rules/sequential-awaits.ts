@@ -238,8 +238,6 @@ export const sequentialAwaits = createRule({
   },
   defaultOptions: {},
   create(ctx) {
-    // test helpers wherever they live (the Session's classifier); browser code keeps the rule
-    if (ctx.view.role === 'test') return {};
     return {
       Block(block) {
         if (block.statements.length < 2) return;

@@ -27,7 +27,6 @@ import { externalCall } from '../engine/calls';
 import { chooseLogger, consoleLogger, logCall } from '../fixes/logger';
 import { namesLoggerModule } from '../fixes/logCall';
 import { semi } from '../engine/style';
-import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
 import { KNOWLEDGE, PAGE_OBJECTS, modulesWithRole } from '../knowledge';
 
 type MessageIds = 'emptyCatch' | 'unusedCatch' | 'unboundCatch' | 'swallowedRejection';
@@ -371,8 +370,6 @@ export const swallowedError = createRule({
   },
   defaultOptions: {},
   create(ctx) {
-    // browser modules (UI shows its own feedback) and test helpers, wherever they live
-    if (notServerFile(ctx.view)) return {};
     let automation: boolean | undefined;
     const scope: FileScope = {
       ctx,
@@ -391,7 +388,7 @@ export const swallowedError = createRule({
         const empty = block.statements.length === 0;
         if (empty && (isCleanup(tryBlock) || inFailureHandling(clause))) return;
         if (!empty && ((name && usesName(block, name)) || handlesFailure(block, scope.loggers))) return;
-        if (!tryDoesIo(tryBlock, scope) || inPageFunction(clause) || inBrowserSpan(ctx.view, clause) || isProbe(tryBlock, block, scope)) return;
+        if (!tryDoesIo(tryBlock, scope) || inPageFunction(clause) || isProbe(tryBlock, block, scope)) return;
         ctx.report({
           start: clause.getStart(ctx.sourceFile),
           // through the `)` of `catch (e)`, where there is one (a file cut short has none)
@@ -422,7 +419,7 @@ export const swallowedError = createRule({
         } else if (!(ts.isIdentifier(handler) && NOOP_HANDLERS.test(handler.text)) && !(ts.isPropertyAccessExpression(handler) && handler.name.text === 'noop')) {
           return;
         }
-        if (notALostPromise(call, scope) || inPageFunction(call) || inBrowserSpan(ctx.view, call)) return;
+        if (notALostPromise(call, scope) || inPageFunction(call)) return;
         const st = statementOf(call);
         if (explains(ctx.text, ts.getLeadingCommentRanges(ctx.text, st.pos), ABOUT_FAILURE) || explains(ctx.text, ts.getTrailingCommentRanges(ctx.text, st.end))) return;
         ctx.report({

@@ -469,7 +469,6 @@ export const unmonitoredJob = createRule({
     /** The file touches browser globals: client-side polling, not a server job. */
     let browser = false;
     const failureEvents = KNOWLEDGE.jobFailureEvents();
-    const inBrowserSpan = (n: ts.Node) => ctx.view.browserSpans.some((s) => s.pos <= n.pos && n.end <= s.end);
 
     function register(node: ts.CallExpression | ts.NewExpression, module: string, path: readonly string[], call: 'call' | 'new'): void {
       const sched = KNOWLEDGE.schedulerOf(module);
@@ -504,7 +503,7 @@ export const unmonitoredJob = createRule({
           return;
         }
         if (ts.isIdentifier(callee) && callee.text === 'setInterval' && !ctx.facts.moduleNames.has('setInterval')) {
-          if (call.arguments[0] && !inBrowserSpan(call)) jobs.push({ kind: 'interval', lib: 'setInterval', at: callee, callback: call.arguments[0] });
+          if (call.arguments[0]) jobs.push({ kind: 'interval', lib: 'setInterval', at: callee, callback: call.arguments[0] });
           return;
         }
         const r = ctx.facts.resolveCall(call);
@@ -532,13 +531,11 @@ export const unmonitoredJob = createRule({
       },
       'SourceFile:exit'() {
         if (browser || isExampleProject(ctx.project, { examplesFolder: false })) return; // a demo package (uptime-kuma extra/push-examples/*) runs nowhere
-        if (ctx.view.role !== 'server') return; // tests, scripts, browser code, bootstrap: not a service's jobs
         for (const job of jobs) {
           if (job.kind === 'processor' || job.kind === 'swallowed') {
             if (failureListeners) continue;
             if (job.holder && !job.holder.startsWith('this.') && isExported(job.holder, rctx)) continue; // listeners may live elsewhere
           }
-          if (inBrowserSpan(job.at)) continue;
           const work = workOf(job, rctx);
           if (!work) continue;
           const name = jobName(job, work);

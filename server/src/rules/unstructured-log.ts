@@ -22,7 +22,6 @@ import { skipOuter } from '../engine/facts';
 import { firstUp, inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
 import { chooseLogger, logCallExpr, type Level, type LoggerChoice } from '../fixes/logger';
 import { isLoggerModule } from '../fixes/logCall';
-import { inBrowserSpan, notServerFile } from '../engine/queries/viewRoles';
 import { KNOWLEDGE, type LoggerStyle } from '../knowledge';
 
 type Ctx = RuleContextV2<'unstructured'>;
@@ -162,7 +161,7 @@ export const unstructuredLog = createRule({
     // a library or tool package (no server, database, queue or logger among its dependencies) talks to its user through the console;
     // browser code, test helpers and bootstrap files (telemetry/config preload, before any logger exists) are not service logs
     if (ctx.project.service === false || LOGGER_FILE.test(ctx.fileName) || ctx.facts.moduleNames.has('console') || ctx.facts.bindings.has('console') ||
-      notServerFile(ctx.view, ['bootstrap']) || definesLogger(ctx) || ESLINT_FILE.test(ctx.text)) return {};
+      definesLogger(ctx) || ESLINT_FILE.test(ctx.text)) return {};
     return {
       CallExpression(call) {
         const callee = call.expression;
@@ -173,7 +172,7 @@ export const unstructuredLog = createRule({
         // console.log() / console.log(''): a blank line in console output, no information to move
         const only = call.arguments.length === 1 ? skipOuter(call.arguments[0]) : undefined;
         if (call.arguments.length === 0 || (only && ts.isStringLiteralLike(only) && only.text.trim() === '')) return;
-        if (consoleIsTheChannel(call) || inBrowserSpan(ctx.view, call) || justBeforeExit(call) || consoleAllowedByEslint(ctx.text, call, ctx.sourceFile)) return;
+        if (consoleIsTheChannel(call) || justBeforeExit(call) || consoleAllowedByEslint(ctx.text, call, ctx.sourceFile)) return;
         ctx.report({ node: callee, messageId: 'unstructured', data: { method }, fix: () => buildFixes(call, level, ctx) });
       },
     };

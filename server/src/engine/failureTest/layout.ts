@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { ProjectFacts } from '../project';
 import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, containmentRoots } from '../readSource';
 import { KNOWLEDGE, RUNNER, type RunnerId } from '../../knowledge';
+import { isTestFileName } from '../../workspace/roles';
 
 export type Runner = RunnerId;
 
@@ -25,14 +26,12 @@ export interface TestLayout {
   packageManager: 'npm' | 'pnpm' | 'yarn' | 'bun';
 }
 
-const TEST_FILE = /(^|[./\\])(test|spec)\.[cm]?[jt]sx?$|(^|\/)__tests__\/.+\.[cm]?[jt]sx?$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', 'out', '.git', '.next', '.turbo', '.cache']);
 const MAX_FILES = 2000;
 const MAX_DIRS = 3000;
 
-export function isTestFileName(rel: string): boolean {
-  return TEST_FILE.test(rel);
-}
+/** A file named the way the runner finds tests (workspace/roles.ts, the one classifier). */
+export { isTestFileName };
 
 /** Reads package.json scripts, the lock file and the names of existing test files under `root`. */
 export function readTestLayout(root: string): TestLayout {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { globMatcher } from '../glob';
 import type { ProjectIndex } from './projectIndex';
 import { FRAMEWORK, OPERATIONAL_SEGMENTS } from '../../knowledge';
+import { isTestPath } from '../../workspace/roles';
 
 export interface FeatureConfig {
   paths: string[];
@@ -45,9 +46,9 @@ function isNextRouteFile(rel: string): boolean {
   return NEXT_APP_FILE.test(rel) || NEXT_PAGES_FILE.test(rel);
 }
 
-const TEST_FILE = /(?:^|\/)(?:__tests__|__mocks__|tests?|e2e|spec)\/|\.(?:test|spec|e2e-spec)\.[cm]?[jt]sx?$/;
+/** Test code by its path (workspace/roles.ts, the one classifier). */
 export function isTestFile(rel: string): boolean {
-  return TEST_FILE.test(rel);
+  return isTestPath(rel);
 }
 
 function firstSegment(routePath: string): string | undefined {
