@@ -9,26 +9,15 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as ts from 'typescript';
 import { analyze } from '../../server/src/engine/analyze';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { projectFactsFromPackageJson } from '../../server/src/engine/project';
 import { EMPTY_VIEW, type LoggerConvention, type ProjectView } from '../../server/src/engine/view';
 import { unstructuredLog } from '../../server/src/rules/unstructured-log';
 import { swallowedError } from '../../server/src/rules/swallowed-error';
-import { cleanupTemp, copyProject } from '../workspace/fixtures';
+import { cleanupTemp, copyProject, typeErrors } from '../workspace/fixtures';
 
 after(cleanupTemp);
-
-/** Every diagnostic TypeScript reports for the fixture project, as `file: message`. */
-function typeErrors(root: string): string[] {
-  const configFile = path.join(root, 'tsconfig.json');
-  const read = ts.readConfigFile(configFile, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configFile);
-  const program = ts.createProgram(parsed.fileNames, parsed.options);
-  return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((d) =>
-    `${d.file ? path.relative(root, d.file.fileName) : 'tsconfig'}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-}
 
 interface Run { root: string; file: string; text: string; fix(ruleId: string, title?: RegExp): { title: string; output: string } }
 

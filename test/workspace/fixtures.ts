@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 
 export const PROJECTS = path.join(__dirname, '..', 'fixtures', 'projects');
 
@@ -34,6 +35,16 @@ export function put(root: string, rel: string, text: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
   return file;
+}
+
+/** Every diagnostic TypeScript reports for the project at `root` (its tsconfig.json), as `file: message`. */
+export function typeErrors(root: string): string[] {
+  const configFile = path.join(root, 'tsconfig.json');
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configFile);
+  const program = ts.createProgram(parsed.fileNames, parsed.options);
+  return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].map((d) =>
+    `${d.file ? path.relative(root, d.file.fileName) : 'tsconfig'}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
 /** The source files under `root` (node_modules left out), absolute and sorted. */
