@@ -10,7 +10,9 @@
  *   npx tsx scripts/package-literals.ts            per-file counts and the total
  *   npx tsx scripts/package-literals.ts --list     every literal, file:line:column
  *
- * Importable: `findPackageLiterals()` returns the list (a test can require it to be empty).
+ * Importable: `findPackageLiterals()` returns the list (test/engine/packageLiterals.test.ts requires it to be
+ * empty). A word that only looks like a package name is marked on the line above it with
+ * `// package-literals: not a package (why)`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,6 +43,8 @@ export interface FindOptions {
 }
 
 const DEFAULT_DIRS = ['server/src', 'client/src', 'shared'];
+/** The comment that marks the next line's words as not package names: `// package-literals: not a package (why)`. */
+const NOT_A_PACKAGE = /\/\/\s*package-literals: not a package \(.+\)/;
 const DEFAULT_EXCLUDE = ['server/src/knowledge'];
 const SCOPED = /^@[a-z0-9][\w.-]*\/[a-z0-9][\w.-]*(\/[\w./-]*)?$/;
 
@@ -145,8 +149,11 @@ export function findPackageLiterals(options: FindOptions = {}): PackageLiteral[]
     if (exclude.some((e) => (file + path.sep).startsWith(e) || file.startsWith(e))) continue;
     const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const rel = path.relative(root, file).split(path.sep).join('/');
+    const lines = sf.text.split('\n');
     const add = (node: ts.Node, text: string, module: string, kind: PackageLiteral['kind']) => {
       const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+      // a word that only looks like a package (a method `next`, a file stem `http`), said so on the line above
+      if (line > 0 && NOT_A_PACKAGE.test(lines[line - 1])) return;
       out.push({ file: rel, line: line + 1, column: character + 1, text, module, kind, typePosition: inTypePosition(node) });
     };
     const visit = (node: ts.Node): void => {

@@ -7,6 +7,7 @@
  * package is missing, and where the action is not offered.
  */
 import { describe, it, before, after } from 'node:test';
+import { Commands } from '../../shared/protocol';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -40,7 +41,7 @@ function gen(o: Case) {
   const config = { ...DEFAULT_CONFIG, timeoutMs: 4000 };
   const findings = analyze({ text: o.text, fileName, project, config }).findings;
   const layout: TestLayout = { root, scripts: o.scripts ?? {}, moduleType: o.type ?? 'commonjs', testFiles: o.tests ?? [], packageManager: 'npm' };
-  return failureTestFix({ text: o.text, fileName, project, config, start: at, end: at, findings, layout: () => layout, allowedRoots: [root] });
+  return failureTestFix({ text: o.text, fileName, project, config, start: at, end: at, findings, layout: () => layout, allowedRoots: [root], copyInstallCommand: Commands.copyInstallCommand });
 }
 
 function syntaxErrors(text: string, fileName: string): string[] {

@@ -9,6 +9,7 @@
  * FAILPATH_UPDATE_EXAMPLE_TESTS=1 rewrites the committed tests after a deliberate generator change.
  */
 import { describe, it, before } from 'node:test';
+import { Commands } from '../../shared/protocol';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -70,7 +71,7 @@ function generate(c: Case): { path: string; text: string } {
     const project = new ProjectLoader().forFile(abs);
     const { config } = resolveConfig(new ConfigFileLoader().chainFor(abs, copy), {});
     const findings = analyze({ text, fileName: abs, project, config }).findings;
-    const fix = failureTestFix({ text, fileName: abs, project, config, start: at, end: at, findings, layout: () => readTestLayout(copy), allowedRoots: [copy] });
+    const fix = failureTestFix({ text, fileName: abs, project, config, start: at, end: at, findings, layout: () => readTestLayout(copy), allowedRoots: [copy], copyInstallCommand: Commands.copyInstallCommand });
     assert.ok(fix?.files?.length === 1, `a failure test for ${c.at} in ${c.file}: ${JSON.stringify(fix)}`);
     return { path: path.join(ROOT, path.relative(copy, fix.files[0].path)), text: fix.files[0].text };
   } finally {

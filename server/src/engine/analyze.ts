@@ -50,21 +50,8 @@ export interface AnalyzeResult {
   summary?: FileSummary;
 }
 
-const EXTENSIONS: Record<string, ts.ScriptKind> = {
-  '.ts': ts.ScriptKind.TS, '.mts': ts.ScriptKind.TS, '.cts': ts.ScriptKind.TS,
-  '.tsx': ts.ScriptKind.TSX,
-  '.js': ts.ScriptKind.JS, '.mjs': ts.ScriptKind.JS, '.cjs': ts.ScriptKind.JS,
-  '.jsx': ts.ScriptKind.JSX,
-};
-
-export const SUPPORTED_EXTENSIONS = Object.freeze(Object.keys(EXTENSIONS));
-
-export function scriptKindFor(fileName: string): ts.ScriptKind | undefined {
-  const lower = fileName.toLowerCase();
-  if (lower.endsWith('.d.ts') || lower.endsWith('.d.mts') || lower.endsWith('.d.cts')) return undefined;
-  const dot = lower.lastIndexOf('.');
-  return dot === -1 ? undefined : EXTENSIONS[lower.slice(dot)];
-}
+export { SUPPORTED_EXTENSIONS, scriptKindFor } from './ast';
+import { scriptKindFor } from './ast';
 
 /** Files above this size are skipped: they are bundles or generated data, not hand-written code. */
 export const MAX_FILE_CHARS = 8 * 1024 * 1024;

@@ -170,3 +170,20 @@ export function nearestFunctionName(node: ts.Node): string | undefined {
   return hit ?? undefined;
 }
 const nameCache = new WeakMap<FunctionLike, string | null>();
+
+/** The script kind TypeScript parses a file name with; undefined for declaration files and other extensions. */
+const EXTENSIONS: Record<string, ts.ScriptKind> = {
+  '.ts': ts.ScriptKind.TS, '.mts': ts.ScriptKind.TS, '.cts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+  '.js': ts.ScriptKind.JS, '.mjs': ts.ScriptKind.JS, '.cjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+};
+
+export const SUPPORTED_EXTENSIONS = Object.freeze(Object.keys(EXTENSIONS));
+
+export function scriptKindFor(fileName: string): ts.ScriptKind | undefined {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.d.ts') || lower.endsWith('.d.mts') || lower.endsWith('.d.cts')) return undefined;
+  const dot = lower.lastIndexOf('.');
+  return dot === -1 ? undefined : EXTENSIONS[lower.slice(dot)];
+}

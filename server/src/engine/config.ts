@@ -2,7 +2,7 @@
  * Engine configuration: the merge of user/workspace settings (and later `.failpath.json`).
  * Validation never throws: a bad value is reported as a problem and its default is used.
  */
-import { SEVERITY_SETTINGS, type SeveritySetting } from './types';
+import { SEVERITY_SETTINGS, type SeveritySetting } from './severity';
 import { FLAG_PROVIDER, LOGGER_STYLE, type FlagProviderId } from '../knowledge';
 
 /** The logger styles settings accept (knowledge/ LOGGER_STYLE), and plain console. */

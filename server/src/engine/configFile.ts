@@ -11,11 +11,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node as JsonNode } from 'jsonc-parser';
 import { FORBIDDEN_KEYS, MAX_SETTINGS_DEPTH, forbiddenKeyMessage, normalizeConfig, withoutForbiddenKeys, type EngineConfig, type ConfigProblem } from './config';
-import type { FeatureConfig } from './readiness/features';
 import { globProblem } from './glob';
 import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, rootsOf, type RootsSource } from './readSource';
 
 export const CONFIG_FILE = '.failpath.json';
+
+/** A feature declared in .failpath.json ("features"): its files, flags and owner. */
+export interface FeatureConfig {
+  paths: string[];
+  flags?: string[];
+  owner?: string;
+  /** Absolute folder the `paths` globs are relative to (the .failpath.json's folder); default: the index root. */
+  base?: string;
+}
 
 export interface FlagRegistryEntry {
   owner?: string;

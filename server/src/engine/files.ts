@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { scriptKindFor } from './analyze';
+import { scriptKindFor } from './ast';
 import { boundGitignore } from './glob';
 import { describeFsError } from './fsErrors';
 import { isInside, MAX_MANIFEST_BYTES, readWorkspaceFile } from './readSource';

@@ -14,9 +14,8 @@ import type { Style } from './style';
 export type ChecklistItem = 'monitor' | 'disable' | 'recover' | 'scale' | 'understand';
 export const CHECKLIST_ITEMS: readonly ChecklistItem[] = ['monitor', 'disable', 'recover', 'scale', 'understand'];
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
-export type SeveritySetting = Severity | 'off';
-export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'hint', 'info', 'warning', 'error'];
+export { SEVERITY_SETTINGS, type Severity, type SeveritySetting } from './severity';
+import type { Severity } from './severity';
 
 /** A replacement of text[start, end) by newText. Edits of one fix never overlap. */
 export interface TextEdit {

@@ -52,7 +52,7 @@ export { CLIENT_HOOKS } from './browser';
 export { PAGE_OBJECTS } from './testing';
 export { SHUTDOWN_EVENTS } from './shutdown';
 export { userKnowledge, formatPath, type UserKnowledge, type UserKnowledgeProblem } from './user';
-export { HEALTH_SEGMENTS, HEALTH_PATH, OPERATIONAL_SEGMENTS, TEST_PATH, SCRIPT_PATH, BROWSER_PATH } from './paths';
+export { HEALTH_SEGMENTS, HEALTH_PATH, OPERATIONAL_SEGMENTS, TEST_PATH, SCRIPT_PATH, BROWSER_PATH, TEST_SETUP_FILE, BUILD_CONFIG_FILE } from './paths';
 
 /** Every built-in record. Order matters where a project is matched against several (flag SDKs, runners). */
 export const LIBRARIES: readonly LibraryRecord[] = [

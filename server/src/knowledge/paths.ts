@@ -26,3 +26,9 @@ export const SCRIPT_PATH = /(^|[\\/])\.?(scripts?|bin|cli|ci|migrations?|seeds?|
 
 /** A file in a browser-only folder, or a `.client.ts` module (Remix). */
 export const BROWSER_PATH = /(^|[\\/])(client-only|browser|frontend|public|static)[\\/]|\.client\.[cm]?[jt]sx?$/i;
+
+/** Setup and configuration files of test runners and end-to-end suites (they name the tools). */
+export const TEST_SETUP_FILE = /(^|[\\/])((playwright|vitest|jest|cypress|karma|mocha|ava|wdio)\.config|\.?mocharc|(global|jest|vitest|test)[-_.]?(setup|teardown)|setup[-_]?tests?|e2e[-_.]setup)[\w.-]*\.[cm]?[jt]sx?$/i;
+
+/** Build tooling: bundler and compiler configuration files (they name the tools). */
+export const BUILD_CONFIG_FILE = /(^|[\\/])(vite|webpack|rollup|esbuild|tsup|babel|postcss|tailwind|next|remix|astro|svelte|nuxt|turbo|eslint|prettier|jest-preset|metro|craco)\.config[\w.-]*\.[cm]?[jt]s$|(^|[\\/])(esbuild|build)\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;

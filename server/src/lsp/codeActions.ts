@@ -14,7 +14,7 @@ import { docUrl, type Finding, type Fix, type TextEdit } from '../engine/types';
 import { disableNextLineEdit, flagGuardRefactor } from '../engine/refactors';
 import { fixAll, fixAllFixOf } from '../engine/fixAll';
 import { failureTestFix, readTestLayout, type FailureTestFix, type TestLayout } from '../engine/failureTest';
-import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DocumentationArgs } from '../../../shared/protocol';
+import { Commands, DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DocumentationArgs } from '../../../shared/protocol';
 import type { DocumentAnalysis } from './analysis';
 import { fileUri, fsPathOf, sameRange, touches, workspaceEdit } from './convert';
 import type * as ts from 'typescript';
@@ -110,7 +110,7 @@ export function buildCodeActions(doc: TextDocument, analysis: DocumentAnalysis, 
         text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config,
         start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end), sourceFile: opts.sourceFile(),
         findings: analysis.findings, layout: () => (analysis.project.root ? cachedLayout(analysis.project.root) : undefined),
-        allowedRoots: opts.roots,
+        allowedRoots: opts.roots, copyInstallCommand: Commands.copyInstallCommand,
       });
     } catch {
       fix = undefined; // an unexpected shape of code: the other actions still reach the user

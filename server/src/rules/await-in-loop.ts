@@ -251,6 +251,7 @@ function parallelizableBody(loop: ts.ForOfStatement, ctx: Ctx): ts.Statement[] |
   return stmts;
 }
 
+// package-literals: not a package (method names: iterator.next())
 const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'add', 'delete', 'clear', 'sort', 'reverse', 'fill', 'copyWithin', 'assign', 'next']);
 
 /** No assignments, increments, `delete` or calls to mutating methods anywhere in the body. */

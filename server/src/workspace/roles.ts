@@ -15,7 +15,7 @@
  * module (a Remix route module's default export next to its loader).
  */
 import * as ts from 'typescript';
-import { BROWSER_PATH, KNOWLEDGE, SCRIPT_PATH, TEST_PATH } from '../knowledge';
+import { BROWSER_PATH, BUILD_CONFIG_FILE, KNOWLEDGE, SCRIPT_PATH, TEST_PATH, TEST_SETUP_FILE } from '../knowledge';
 import type { FileRole } from '../engine/view';
 import type { FileKind } from '../engine/types';
 import type { ModuleGraph } from './moduleGraph';
@@ -23,14 +23,10 @@ import type { ModuleGraph } from './moduleGraph';
 /** A file named as a test (`x.test.ts`, `x.spec.js`) or under `__tests__/`: what a test runner picks up by default. */
 const TEST_NAME = /(^|[./\\])(test|spec)\.[cm]?[jt]sx?$|(^|[\\/])__tests__[\\/].+\.[cm]?[jt]sx?$/;
 
-/** Setup and configuration files of test runners and end-to-end suites. */
-const TEST_SETUP = /(^|[\\/])((playwright|vitest|jest|cypress|karma|mocha|ava|wdio)\.config|\.?mocharc|(global|jest|vitest|test)[-_.]?(setup|teardown)|setup[-_]?tests?|e2e[-_.]setup)[\w.-]*\.[cm]?[jt]sx?$/i;
 
 /** Telemetry preload modules by name (`tracing.ts`, `instrumentation.ts`, `otel.js`, `sentry.server.config.ts`). */
 const TELEMETRY_NAME = /(^|[\\/])(instrumentation|tracing|tracer|otel|opentelemetry|telemetry|sentry\.(server|edge)\.config|newrelic)(\.node)?\.[cm]?[jt]s$/i;
 
-/** Build tooling: bundler and compiler configuration. */
-const BUILD_NAME = /(^|[\\/])(vite|webpack|rollup|esbuild|tsup|babel|postcss|tailwind|next|remix|astro|svelte|nuxt|turbo|eslint|prettier|jest-preset|metro|craco)\.config[\w.-]*\.[cm]?[jt]s$|(^|[\\/])(esbuild|build)\.[cm]?[jt]s$|(^|[\\/])(gulpfile|gruntfile|jakefile)\.[cm]?[jt]s$/i;
 
 /** Roles of packages imported for testing only (knowledge roles; an HTTP mock only when the library is not also a client, as undici is). */
 const TEST_PACKAGE_ROLES = ['test-runner', 'test-module', 'http-test-client'] as const;
@@ -38,7 +34,7 @@ const TEST_PACKAGE_ROLES = ['test-runner', 'test-module', 'http-test-client'] as
 /** A test, fixture, mock, story or test-setup file by its path. */
 export function isTestPath(path: string): boolean {
   const p = path.replace(/\\/g, '/');
-  return TEST_PATH.test(p) || TEST_NAME.test(p) || TEST_SETUP.test(p);
+  return TEST_PATH.test(p) || TEST_NAME.test(p) || TEST_SETUP_FILE.test(p);
 }
 
 /** A file named the way test runners find tests (`.test.`/`.spec.`, `__tests__/`): the layout new tests follow. Every such path is a test path. */
@@ -132,7 +128,7 @@ export function localRole(input: LocalRoleInput): LocalRole {
   const testContent = imports.some(isTestPackage) ? { testContent: true as const } : {};
   if (isTestPath(p)) return { role: 'test', reason: 'path', ...testContent };
   if (testContent.testContent) return { role: 'test', reason: 'import', ...testContent };
-  if (BUILD_NAME.test(p)) return { role: 'build', reason: 'path' };
+  if (BUILD_CONFIG_FILE.test(p)) return { role: 'build', reason: 'path' };
   if (TELEMETRY_NAME.test(p) && imports.some((m) => KNOWLEDGE.hasRole(m, 'tracing') || KNOWLEDGE.hasRole(m, 'error-tracking'))) return { role: 'bootstrap', reason: 'path' };
   if (text.shebang) return { role: 'script', reason: 'shebang' };
   if (SCRIPT_PATH.test(p)) return { role: 'script', reason: 'path' };

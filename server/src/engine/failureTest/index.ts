@@ -14,7 +14,6 @@ import type { ProjectFacts } from '../project';
 import type { EngineConfig } from '../config';
 import type { Finding, Fix } from '../types';
 import { detectStyle } from '../style';
-import { Commands, type InstallCommandArgs } from '../../../../shared/protocol';
 import { detectRunner, installCommand, testFileNamer, type TestLayout } from './layout';
 import { allowedRootOf, placeTestFile } from './placement';
 import { chooseStrategy } from './strategy';
@@ -40,6 +39,11 @@ export interface FailureTestInput {
   findings?: readonly Finding[];
   /** The project's test layout; read only when there is a target (it touches the disk). */
   layout: () => TestLayout | undefined;
+  /**
+   * The client command that copies an install command (`{ command, reason }` as its argument),
+   * named by the host: features know no protocol. None: no install-command variant is offered.
+   */
+  copyInstallCommand?: string;
   /**
    * The folders the test may be created in (the workspace folders). The project folder and the
    * test's folder must resolve, through symbolic links, inside one of them. None: never offered.
@@ -89,8 +93,9 @@ export function failureTestFix(input: FailureTestInput): FailureTestFix | undefi
     if (plan.missing.length === 0) return undefined;
     const command = installCommand(layout, plan.missing);
     const title = `Generate failure test for ${target.callee}: needs ${plan.missing.join(', ')} (copy \`${command}\`)`;
-    const args: InstallCommandArgs = { command, reason: `Failpath's failure test for ${target.callee} needs ${plan.missing.join(', ')}` };
-    return { title, kind: 'refactor', edits: [], command: { title, command: Commands.copyInstallCommand, arguments: [args] } };
+    if (!input.copyInstallCommand) return undefined;
+    const args = { command, reason: `Failpath's failure test for ${target.callee} needs ${plan.missing.join(', ')}` };
+    return { title, kind: 'refactor', edits: [], command: { title, command: input.copyInstallCommand, arguments: [args] } };
   }
   const name = testFileNamer(layout, sourceRel, slugOf(target));
   const abs = (rel: string) => path.join(root, ...rel.split('/'));

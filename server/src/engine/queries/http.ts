@@ -12,7 +12,7 @@
  */
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { KNOWLEDGE, type HttpStyle } from '../../knowledge';
+import { IO, KNOWLEDGE, type HttpStyle } from '../../knowledge';
 import { skipOuter, type ClientInstance, type ImportBinding } from '../facts';
 import { findProperty, propertyName } from '../ast';
 import type { HttpWrapper, ProjectView } from '../view';
@@ -115,7 +115,7 @@ export interface CallResolver {
 /** The instance factory of an HTTP library whose instances take a deadline (axios.create), with its style. */
 export function httpInstanceFactory(module: string, path: readonly string[]): { deadlineOptions: readonly string[]; write: string; style?: HttpStyle; label: string } | undefined {
   const f = KNOWLEDGE.clientDeadlineOf(module, path, 'call');
-  if (!f || KNOWLEDGE.ioOf(module)?.kind !== 'http' || f.options !== 0) return undefined;
+  if (!f || KNOWLEDGE.ioOf(module)?.kind !== IO.http || f.options !== 0) return undefined;
   const call = KNOWLEDGE.httpCallsOf(module).find((c) => c.on !== 'module');
   const style = call ? KNOWLEDGE.httpCallOf(module, call.path, true)?.style : undefined;
   return { deadlineOptions: f.deadlineOptions, write: f.write[0]?.option ?? 'timeout', ...(style ? { style } : {}), label: `${KNOWLEDGE.libraryOf(module)?.label ?? module}.${path.join('.')}` };

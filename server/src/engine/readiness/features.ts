@@ -10,13 +10,8 @@ import type { ProjectIndex } from './projectIndex';
 import { FRAMEWORK, OPERATIONAL_SEGMENTS } from '../../knowledge';
 import { isTestPath } from '../../workspace/roles';
 
-export interface FeatureConfig {
-  paths: string[];
-  flags?: string[];
-  owner?: string;
-  /** Absolute folder the `paths` globs are relative to (the .failpath.json's folder); default: the index root. */
-  base?: string;
-}
+import type { FeatureConfig } from '../configFile';
+export type { FeatureConfig };
 
 export interface Feature {
   name: string;
@@ -65,6 +60,7 @@ function firstSegment(routePath: string): string | undefined {
 const ROUTER_SUFFIX = /(?:[._-](?:routes?|router|controller|handlers?|endpoints?|api)|(?:Routes?|Router|Controller|Handlers?))$/;
 const ROUTER_FOLDER = /(?:^|\/)(?:routes|routers|controllers|endpoints|handlers|api)\//;
 const OPERATIONAL = new Set(OPERATIONAL_SEGMENTS);
+// package-literals: not a package (file stems: http.ts is a router module's name)
 const GENERIC_STEMS = new Set(['index', 'routes', 'route', 'router', 'routers', 'app', 'server', 'main', 'api', 'v1', 'v2', 'controller', 'controllers', 'handlers', 'http', 'web']);
 
 const OPERATIONAL_PATH = new RegExp(`^/(?:api/)?(?:v\\d+/)?(?:${[...OPERATIONAL].join('|')})(?:/|$)`);
