@@ -15,6 +15,7 @@ import { isTestFile } from '../../server/src/engine/readiness/features';
 import { isTestFileName as layoutTestFileName } from '../../server/src/engine/failureTest/layout';
 import { analyze, parse } from '../../server/src/engine/analyze';
 import { ProjectLoader } from '../../server/src/engine/project';
+import { TOO_DEEP } from '../../server/src/engine/nesting';
 import { cleanupTemp, copyProject, put, sourceFiles, tempDir } from './fixtures';
 
 after(cleanupTemp);
@@ -174,6 +175,17 @@ describe('roles: one classifier', () => {
 
   // before: `export\s*\{[^}]*\b(loader|action)` read each unclosed `export {` to the end of the
   // text, 70 s for 1 MB (quadratic); the guard is 1,000x the time it takes now
+  it('hostile text: a route module nested 3,000 brackets deep gets no parse from the Session (its guarded parse refuses it) and analyze() skips it with the nesting reason', () => {
+    const root = copyProject('remix-alias');
+    const text = `export async function loader() { return 1; }\nexport default function Deep() { return <div>{${'['.repeat(3000)}${']'.repeat(3000)}}</div>; }\n`;
+    const file = put(root, 'app/routes/deep.tsx', text);
+    // the unguarded parse and the span walk overflow the stack on this text (what the Session used before the merge)
+    assert.throws(() => browserSpans(parse(text, file)), RangeError);
+    const input = sessionOf(root).analysisInput(file, text);
+    assert.deepEqual([input.view.role, input.view.browserSpans, 'sourceFile' in input], ['server', [], false]);
+    assert.equal(analyze({ text, fileName: file, ...input }).skipped, TOO_DEEP);
+  });
+
   it('hostile text: 2 MB of unclosed `export {` lists, comments, directives are classified in linear time', { timeout: 120_000 }, () => {
     assert.equal(localRole({ path: 'app/routes/x.tsx', text: 'export { a, '.repeat(180_000), imports: [] }).role, 'browser');
     assert.equal(localRole({ path: 'app/routes/x.tsx', text: 'export { a, '.repeat(180_000) + 'loader }', imports: [] }).routeModule, true);
