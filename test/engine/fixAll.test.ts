@@ -9,6 +9,7 @@ import { fixAll, selectFixAllEdits, diffEdit } from '../../server/src/engine/fix
 import { applyEdits } from '../../server/src/fixes/edits';
 import { defineRule, type Finding, type Fix } from '../../server/src/engine/types';
 import { missingTimeout } from '../../server/src/rules/missing-timeout';
+import { analyze } from '../../server/src/engine/analyze';
 
 function finding(start: number, fixes: Fix[]): Finding {
   return { ruleId: 'r', start, end: start + 1, message: 'm', severity: 'warning', checklist: 'recover', fixes };
@@ -114,6 +115,17 @@ describe('fixAll', () => {
   it('is idempotent: nothing left to do on its own output', () => {
     const again = fixAll({ text: fixed, fileName: 'src/sync.ts', rules: [missingTimeout] });
     assert.deepEqual(again, { text: fixed, edits: [], fixed: 0, passes: 0 });
+  });
+
+  it('the caller\'s findings of the input text replace the first analysis (the editor passes its own)', () => {
+    const analyzed = analyze({ text: code, fileName: 'src/sync.ts', rules: [missingTimeout] }).findings;
+    assert.deepEqual(fixAll({ text: code, fileName: 'src/sync.ts', rules: [missingTimeout], findings: analyzed }).text, fixed);
+    // the findings given are the ones fixed: only the first of the two, then (all fixed) no second analysis
+    const one = fixAll({ text: code, fileName: 'src/sync.ts', rules: [missingTimeout], findings: analyzed.slice(0, 1) });
+    assert.equal(one.text, fixed.replace("{ method: 'POST', signal: AbortSignal.timeout(10000) }", "{ method: 'POST' }"));
+    assert.equal(one.passes, 1);
+    // no findings given: nothing to fix on the first pass, so the text is left as it is
+    assert.deepEqual(fixAll({ text: code, fileName: 'src/sync.ts', rules: [missingTimeout], findings: [] }), { text: code, edits: [], fixed: 0, passes: 0 });
   });
 
   // a rule whose fixes of nested calls overlap: old(old(1)) → neu(neu(1)) takes two passes
