@@ -9,6 +9,7 @@ import { fixAll, selectFixAllEdits, diffEdit } from '../../server/src/engine/fix
 import { applyEdits } from '../../server/src/fixes/edits';
 import { defineRule, type Finding, type Fix } from '../../server/src/engine/types';
 import { missingTimeout } from '../../server/src/rules/missing-timeout';
+import { analyze } from '../../server/src/engine/analyze';
 
 function finding(start: number, fixes: Fix[]): Finding {
   return { ruleId: 'r', start, end: start + 1, message: 'm', severity: 'warning', checklist: 'recover', fixes };
@@ -116,6 +117,17 @@ describe('fixAll', () => {
     assert.deepEqual(again, { text: fixed, edits: [], fixed: 0, passes: 0 });
   });
 
+  it('the caller\'s findings of the input text replace the first analysis (the editor passes its own)', () => {
+    const analyzed = analyze({ text: code, fileName: 'src/sync.ts', rules: [missingTimeout] }).findings;
+    assert.deepEqual(fixAll({ text: code, fileName: 'src/sync.ts', rules: [missingTimeout], findings: analyzed }).text, fixed);
+    // only the first of the two findings given: the first pass fixes it, the next pass (a real analysis) finds the other
+    const one = fixAll({ text: code, fileName: 'src/sync.ts', rules: [missingTimeout], findings: analyzed.slice(0, 1) });
+    assert.equal(one.text, fixed);
+    assert.equal(one.passes, 2);
+    // no findings given: nothing to fix on the first pass, so the text is left as it is
+    assert.deepEqual(fixAll({ text: code, fileName: 'src/sync.ts', rules: [missingTimeout], findings: [] }), { text: code, edits: [], fixed: 0, passes: 0 });
+  });
+
   // a rule whose fixes of nested calls overlap: old(old(1)) → neu(neu(1)) takes two passes
   const renameOld = defineRule({
     id: 'rename-old',
@@ -141,6 +153,29 @@ describe('fixAll', () => {
     assert.equal(result.fixed, 2);
     assert.deepEqual(result.edits, [{ start: 10, end: 17, newText: 'neu(neu' }]);
     assert.equal(applyEdits(text, result.edits), result.text);
+  });
+
+  it('a fix that makes a new fixable finding gets another pass, though nothing was left out', () => {
+    // old() → mid(), and mid() → neu(): no two fixes overlap, yet the first pass leaves a finding
+    const chain = defineRule({
+      id: 'chain',
+      checklist: 'understand',
+      severity: 'warning',
+      summary: 'test rule: old() → mid() → neu()',
+      fixable: true,
+      visit: {
+        CallExpression(call, ctx) {
+          if (!ts.isIdentifier(call.expression)) return;
+          const next = ({ old: 'mid', mid: 'neu' } as Record<string, string>)[call.expression.text];
+          if (!next) return;
+          const start = call.expression.getStart(ctx.sourceFile);
+          ctx.report({ node: call, message: 'rename', fixes: [{ title: 'rename', edits: [{ start, end: call.expression.end, newText: next }], isPreferred: true, safe: true }] });
+        },
+      },
+    });
+    const result = fixAll({ text: 'old(1);\n', fileName: 'src/a.ts', rules: [chain] });
+    assert.equal(result.text, 'neu(1);\n');
+    assert.equal(result.passes, 2);
   });
 
   it('stops after maxPasses', () => {

@@ -2,7 +2,8 @@
  * Bounded work in the language server (issue 18, "Stalls"): `.failpath.json` globs are matched by
  * the same function as in the CLI (the editor used git's rules for `ignore`, the CLI picomatch's),
  * in time linear in the path; a `.gitignore` line that cannot be matched in bounded time is left
- * out with a log line, and the workspace scan completes.
+ * out with a log line, and the workspace scan completes. A pnpm-lock.yaml with 1 MiB lines is read in
+ * one pass, and the versions it resolves decide the first diagnostics (break 8a).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startServer, workspace, REPO, PUSH_CLIENT, type TestClient } from './helpers';
+import { EXPRESS4_MESSAGE, HANDLER, writeLongLineLockfileWorkspace } from '../harness/longLockfile';
 
 const PROGRESS = { ...PUSH_CLIENT, window: { ...PUSH_CLIENT.window, workDoneProgress: true } };
 
@@ -54,5 +56,31 @@ describe('language server: .failpath.json globs match as in the CLI; a .gitignor
     assert.equal(line.message, `Workspace scan skipped ${path.join(ws.root, '.gitignore')}: line 1 not applied: a pattern with more than 1 "**" before its last segment, or longer than 1000 characters, cannot be matched in bounded time`);
     await client.progress.wait((p) => p.kind === 'end', 'the end of the workspace scan', 30_000);
     assert.equal(client.logs.items.filter((l) => l.message.includes('.gitignore')).length, 1);
+  });
+});
+
+describe('language server: a pnpm-lock.yaml with 1 MiB lines (break 8a: a 146 KB line held the first diagnostics for 31 s)', () => {
+  let client: TestClient;
+  const ws = workspace();
+  before(async () => {
+    writeLongLineLockfileWorkspace(ws.root);
+    client = await startServer({ rootUri: `file://${ws.root}` });
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(ws.root, { recursive: true, force: true });
+  });
+
+  it('the first diagnostics follow the versions read around the long lines: Express 4.21.2 gets the finding, 5.1.0 none', { timeout: 300_000 }, async () => {
+    // both packages declare "express": "*" and hold the same file: only the lockfile tells them apart
+    const shown = async (rel: string) => {
+      client.open(ws.uri(rel), HANDLER);
+      const { diagnostics } = await client.diagnosticsAt(ws.uri(rel), 1, 240_000);
+      return diagnostics.map((d) => [d.code, d.severity, d.range, d.message]);
+    };
+    assert.deepEqual(await shown('src/app.ts'), [['no-fallback', 2, { start: { line: 5, character: 18 }, end: { line: 5, character: 28 } }, `${EXPRESS4_MESSAGE} (reached from GET /u)`]]);
+    assert.deepEqual(await shown('packages/api/src/app.ts'), []);
+    assert.equal(client.child.exitCode, null);
+    assert.equal(client.stderr, '');
   });
 });

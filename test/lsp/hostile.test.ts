@@ -9,6 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, HoverRequest, LSPErrorCodes, type Hover, type Range, type TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -187,6 +188,8 @@ describe('language server on hostile input: what held', () => {
   });
 });
 
+const msg = (k: string) => `"${k}" is not allowed as a key (it names an object's prototype); ignoring it and what it holds`;
+
 describe('language server: editor settings with prototype keys', () => {
   it('{"__proto__": {"enable": false}} and rules.constructor: warned once each, not applied (findings still published)', async () => {
     const ws = workspace();
@@ -198,7 +201,6 @@ describe('language server: editor settings with prototype keys', () => {
       client.open(uri, FETCH);
       const { diagnostics } = await client.diagnosticsAt(uri, 1);
       assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['missing-timeout', 1]]);
-      const msg = (k: string) => `"${k}" is not allowed as a key (it names an object's prototype); ignoring it and what it holds`;
       assert.deepEqual(client.logs.items.map((l) => l.message).filter((m) => m.startsWith('Setting ')), [
         `Setting failpath.__proto__: ${msg('__proto__')}`,
         `Setting failpath.rules.constructor: ${msg('constructor')}`,
@@ -264,6 +266,52 @@ describe('language server: 20,000 edits without a leak', () => {
       assert.equal(doc.getText(), base);
       assert.equal(client.child.exitCode, null, client.stderr);
       assert.deepEqual(published((await client.diagnosticsAt(uri, version)).diagnostics), freshCheck(ws.root, uri, doc));
+    } finally {
+      await client.shutdown();
+      fs.rmSync(ws.root, { recursive: true, force: true });
+    }
+  });
+});
+
+const PROTO_CONFIG = `{
+  "__proto__": { "ignore": ["**"] },
+  "constructor": { "ignore": ["**"] },
+  "prototype": { "enable": false }
+}
+`;
+
+describe('language server: .failpath.json with prototype keys', () => {
+  it('{"__proto__": {"ignore": ["**"]}}, "constructor" and "prototype": errors at each key on the config file, logged once, never applied (findings still published)', async () => {
+    const ws = workspace();
+    fs.writeFileSync(path.join(ws.root, '.failpath.json'), PROTO_CONFIG);
+    // the control: the same ignore, under a key that is allowed, does apply
+    fs.mkdirSync(path.join(ws.root, 'ignored'));
+    fs.writeFileSync(path.join(ws.root, 'ignored', '.failpath.json'), '{ "ignore": ["**"] }\n');
+    const client = await startServer({ rootUri: pathToFileURL(ws.root).href });
+    try {
+      const config = await client.waitForDiagnostics(ws.uri('.failpath.json'));
+      const uri = ws.uri('src/a.ts');
+      client.open(uri, FETCH);
+      const { diagnostics } = await client.diagnosticsAt(uri, 1);
+      const control = ws.uri('ignored/a.ts');
+      client.open(control, FETCH);
+      const ignored = await client.diagnosticsAt(control, 1);
+      assert.deepEqual(config.diagnostics.map((d) => [d.range, d.severity, d.source, d.message]), [
+        [range(1, 2, 1, 13), 1, 'failpath', msg('__proto__')],
+        [range(2, 2, 2, 15), 1, 'failpath', msg('constructor')],
+        [range(3, 2, 3, 13), 1, 'failpath', msg('prototype')],
+      ]);
+      assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.range]), [['missing-timeout', 2, range(1, 9, 1, 14)]]);
+      assert.deepEqual(ignored.diagnostics, []);
+      const file = path.join(ws.root, '.failpath.json');
+      // (a slow machine may add an "Analysing … took N ms" line: only the lines about config files are compared)
+      assert.deepEqual(client.logs.items.filter((l) => l.message.includes('.failpath.json')).map((l) => [l.type, l.message]), [
+        [2, `${file}:2:3: ${msg('__proto__')}`],
+        [2, `${file}:3:3: ${msg('constructor')}`],
+        [2, `${file}:4:3: ${msg('prototype')}`],
+        [3, `Not analysing ${control}: ignored by ${path.join(ws.root, 'ignored', '.failpath.json')}.`],
+      ]);
+      assert.equal(client.diagnostics.items.filter((p) => p.uri === ws.uri('.failpath.json')).length, 1);
     } finally {
       await client.shutdown();
       fs.rmSync(ws.root, { recursive: true, force: true });

@@ -128,7 +128,7 @@ export function buildCodeActions(doc: TextDocument, analysis: DocumentAnalysis, 
   }
 
   if (only && only.length > 0 && wanted(only, FIX_ALL_KIND) && analysis.findings.some((f) => fixAllFixOf(f))) {
-    const result = fixAll({ text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config });
+    const result = fixAll({ text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config, findings: analysis.findings });
     if (result.edits.length > 0) {
       actions.push({ title: 'Fix all safe Failpath problems', kind: FIX_ALL_KIND, edit: edit(result.edits) });
     }
