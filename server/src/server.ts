@@ -391,6 +391,11 @@ connection.onCodeAction(async (params, token) => {
       sourceFile: () => analyzer.sourceFile(doc, analysis.fileName),
       roots,
       disabledSupport: client.disabledCodeActions,
+      inputFor: (text) => {
+        const file = fsPathOf(doc.uri);
+        const session = file ? workspace.sessionFor(file) : undefined;
+        return session && file ? session.analysisInput(file, text) : {};
+      },
     });
   } catch (err) {
     connection.console.error(`Code actions for ${doc.uri} failed: ${stack(err)}`);

@@ -173,9 +173,12 @@ describe('fixAll', () => {
         },
       },
     });
-    const result = fixAll({ text: 'old(1);\n', fileName: 'src/a.ts', rules: [chain] });
+    const seen: string[] = [];
+    const result = fixAll({ text: 'old(1);\n', fileName: 'src/a.ts', rules: [chain], inputFor: (text) => { seen.push(text); return {}; } });
     assert.equal(result.text, 'neu(1);\n');
     assert.equal(result.passes, 2);
+    // each pass's text is handed to the project model (its view's spans are offsets into that text)
+    assert.deepEqual(seen, ['old(1);\n', 'mid(1);\n', 'neu(1);\n']);
   });
 
   it('stops after maxPasses', () => {

@@ -101,8 +101,18 @@ export interface FixAllResult {
  * 20261206: 7 inputs in 42,000 where skipping that analysis left fix-all short of a fixed point). When one pass was
  * enough, `edits` are that pass's own small edits; otherwise one edit covering what changed.
  */
-export function fixAll(input: AnalyzeInput & { findings?: readonly Finding[] }, maxPasses = 10): FixAllResult {
-  const { findings: known, ...rest } = input;
+export interface FixAllInput extends AnalyzeInput {
+  /** The findings of `text` as the caller analysed it (the editor has them): the first pass uses them. */
+  findings?: readonly Finding[];
+  /**
+   * What the project model says about the file at each pass's text (its view: role, browser spans,
+   * conventions; its parse): spans are offsets, so a later pass must not reuse the first one's.
+   */
+  inputFor?: (text: string) => Partial<Pick<AnalyzeInput, 'view' | 'sourceFile'>>;
+}
+
+export function fixAll(input: FixAllInput, maxPasses = 10): FixAllResult {
+  const { findings: known, inputFor, ...rest } = input;
   const original = input.text;
   let text = original;
   let firstPass: TextEdit[] = [];
@@ -110,7 +120,7 @@ export function fixAll(input: AnalyzeInput & { findings?: readonly Finding[] }, 
   let passes = 0;
   while (passes < maxPasses) {
     // the caller's findings of the input text (the editor has them) spare the first analysis
-    const findings = passes === 0 && known ? known : analyze({ ...rest, text }).findings;
+    const findings = passes === 0 && known ? known : analyze({ ...rest, text, ...inputFor?.(text) }).findings;
     const { edits, fixed: now } = selectFixAllEdits(findings);
     if (edits.length === 0) break;
     const next = applyEdits(text, edits);

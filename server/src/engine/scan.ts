@@ -126,8 +126,11 @@ export class Scanner {
     const source = readSourceForFix(file, roots);
     if ('error' in source) return source;
     const only = this.options.only;
-    const { view } = this.viewInput(file, source.text);
-    const r = fixAll({ text: source.text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined, ...(view ? { view } : {}) });
+    const r = fixAll({
+      text: source.text, fileName: file, project: this.projects.forFile(file), config, only: only ? new Set(only) : undefined,
+      // each pass's text gets its own view (browser spans are offsets into that text)
+      inputFor: (text) => this.viewInput(file, text),
+    });
     return { source, fixed: r.text, count: r.fixed };
   }
 }

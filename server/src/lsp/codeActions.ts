@@ -12,7 +12,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { docUrl, type Finding, type Fix, type TextEdit } from '../engine/types';
 import { disableNextLineEdit, flagGuardRefactor } from '../engine/refactors';
-import { fixAll, fixAllFixOf } from '../engine/fixAll';
+import { fixAll, fixAllFixOf, type FixAllInput } from '../engine/fixAll';
 import { failureTestFix, readTestLayout, type FailureTestFix, type TestLayout } from '../engine/failureTest';
 import { Commands, DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DocumentationArgs } from '../../../shared/protocol';
 import type { DocumentAnalysis } from './analysis';
@@ -30,6 +30,8 @@ export interface CodeActionOptions {
   roots: readonly string[];
   /** The client shows code actions with a `disabled` reason (else those are left out). */
   disabledSupport: boolean;
+  /** The project model's view of the document at a given text (fix-all analyses each pass's text with it). */
+  inputFor?: FixAllInput['inputFor'];
 }
 
 /** Whether an action of `kind` is wanted. Source actions only when `only` asks for them. */
@@ -128,7 +130,7 @@ export function buildCodeActions(doc: TextDocument, analysis: DocumentAnalysis, 
   }
 
   if (only && only.length > 0 && wanted(only, FIX_ALL_KIND) && analysis.findings.some((f) => fixAllFixOf(f))) {
-    const result = fixAll({ text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config, findings: analysis.findings });
+    const result = fixAll({ text: doc.getText(), fileName: analysis.fileName, project: analysis.project, config: analysis.config, findings: analysis.findings, inputFor: opts.inputFor });
     if (result.edits.length > 0) {
       actions.push({ title: 'Fix all safe Failpath problems', kind: FIX_ALL_KIND, edit: edit(result.edits) });
     }
