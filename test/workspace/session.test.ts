@@ -505,3 +505,23 @@ describe('Session: the project model', () => {
     assert.deepEqual(rel(throwing.snapshot().graph.unread), ['src/server.ts']);
   });
 });
+
+describe('Session: a package of a monorepo keeps its own logger', () => {
+  after(cleanupTemp);
+  it("a file in a package with its own logger module gets that logger, never a relative import into the root package's", () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'app', dependencies: { pino: '^9.0.0', express: '^4.21.0' } }));
+    put(root, 'src/lib/logger.ts', "import pino from 'pino';\nexport const logger = pino();\n");
+    for (const n of ['a', 'b', 'c']) put(root, `src/${n}.ts`, `import { logger } from './lib/logger';\nexport function ${n}() { logger.info({ n: 1 }, '${n}'); }\n`);
+    put(root, 'catalog/package.json', JSON.stringify({ name: 'catalog', dependencies: { pino: '^9.0.0' } }));
+    put(root, 'catalog/src/logger.ts', "import pino from 'pino';\nexport const logger = pino();\n");
+    put(root, 'catalog/src/jobs.ts', "import { logger } from './logger';\nexport function job() { logger.info({ job: 'x' }, 'done'); }\n");
+    const session = Session.create(root, sourceFiles(root), { projects: new ProjectLoader() });
+    const moduleOf = (rel: string) => {
+      const m = session.viewFor(path.join(root, rel)).logger?.module;
+      return m?.kind === 'file' ? path.relative(root, m.file).split(path.sep).join('/') : m?.kind;
+    };
+    assert.equal(moduleOf('src/a.ts'), 'src/lib/logger.ts');
+    assert.equal(moduleOf('catalog/src/jobs.ts'), 'catalog/src/logger.ts');
+  });
+});

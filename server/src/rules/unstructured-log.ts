@@ -136,12 +136,21 @@ function justBeforeExit(call: ts.CallExpression): boolean {
 }
 
 /** The line above carries `eslint-disable-next-line no-console`, or the line itself `eslint-disable-line no-console`. */
-function consoleAllowedByEslint(text: string, call: ts.CallExpression, sf: ts.SourceFile): boolean {
+/**
+ * `// eslint-disable-next-line no-console` above the call or `// eslint-disable-line no-console`
+ * on its line. Each line is read once per file (`seen`), so a file of thousands of console calls on
+ * one long line stays linear; a file that never says eslint-disable is not read at all.
+ */
+function consoleAllowedByEslint(text: string, call: ts.CallExpression, sf: ts.SourceFile, seen: Map<number, boolean>): boolean {
   const start = call.getStart(sf);
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const cached = seen.get(lineStart);
+  if (cached !== undefined) return cached;
   const prevStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 2) + 1 : lineStart;
   const lineEnd = text.indexOf('\n', start);
-  return (lineStart > 0 && ESLINT_NEXT_LINE.test(text.slice(prevStart, lineStart))) || ESLINT_LINE.test(text.slice(start, lineEnd === -1 ? text.length : lineEnd));
+  const allowed = (lineStart > 0 && ESLINT_NEXT_LINE.test(text.slice(prevStart, lineStart))) || ESLINT_LINE.test(text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd));
+  seen.set(lineStart, allowed);
+  return allowed;
 }
 
 export const unstructuredLog = createRule({
@@ -162,6 +171,8 @@ export const unstructuredLog = createRule({
     // browser code, test helpers and bootstrap files (telemetry/config preload, before any logger exists) are not service logs
     if (ctx.project.service === false || LOGGER_FILE.test(ctx.fileName) || ctx.facts.moduleNames.has('console') || ctx.facts.bindings.has('console') ||
       definesLogger(ctx) || ESLINT_FILE.test(ctx.text)) return {};
+    const eslintSays = ctx.text.includes('eslint-disable');
+    const eslintLines = new Map<number, boolean>();
     return {
       CallExpression(call) {
         const callee = call.expression;
@@ -172,7 +183,7 @@ export const unstructuredLog = createRule({
         // console.log() / console.log(''): a blank line in console output, no information to move
         const only = call.arguments.length === 1 ? skipOuter(call.arguments[0]) : undefined;
         if (call.arguments.length === 0 || (only && ts.isStringLiteralLike(only) && only.text.trim() === '')) return;
-        if (consoleIsTheChannel(call) || justBeforeExit(call) || consoleAllowedByEslint(ctx.text, call, ctx.sourceFile)) return;
+        if (consoleIsTheChannel(call) || justBeforeExit(call) || (eslintSays && consoleAllowedByEslint(ctx.text, call, ctx.sourceFile, eslintLines))) return;
         ctx.report({ node: callee, messageId: 'unstructured', data: { method }, fix: () => buildFixes(call, level, ctx) });
       },
     };

@@ -23,7 +23,8 @@ import { MAX_MANIFEST_BYTES, MAX_SOURCE_BYTES, isInside, readWorkspaceText } fro
 import { ModuleResolver } from './resolver';
 import { buildModuleGraph, scanImports, targetOf, updateModuleGraph, type ModuleGraph } from './moduleGraph';
 import { browserSpans, localRole, preloadTargets, projectRoles, textFacts, type LocalRole, type TextFacts } from './roles';
-import { learnConventions, type Conventions } from './conventions';
+import { learnConventions, learnLoggerOf, type Conventions } from './conventions';
+import type { LoggerConvention } from '../engine/view';
 
 /** Project-wide signals of a scan (process-health): `process.on` events handled anywhere, health routes. */
 export interface ProjectSignals { processEvents: string[]; healthRoutes: number }
@@ -73,6 +74,8 @@ export class Session {
   private fingerprint = '';
   private versionNumber = 0;
   private signalsValue?: ProjectSignals;
+  /** The logger of a package whose files do not share the root's learned logger (monorepos), by package folder. */
+  private packageLoggers = new Map<string, LoggerConvention | undefined>();
 
   private constructor(snapshot: Omit<SessionSnapshot, 'roles' | 'conventions'> & Partial<SessionSnapshot>, private readonly options: SessionOptions) {
     this.root = snapshot.root;
@@ -147,9 +150,30 @@ export class Session {
   }
 
   /** The path a file is classified by (as analyze() does without a Session) and its package's runtime. */
+  private get projects(): Pick<ProjectLoader, 'forFile'> {
+    return (this.projectsInstance ??= this.options.projects ?? new ProjectLoader(undefined, this.options.roots ?? [this.root]));
+  }
+
+  /**
+   * The logger a file's fixes should use: the learned one when it lives in the file's own package
+   * (or its importers reach it by a package name or alias), else the one learned from that package's own files. A package of a
+   * monorepo with its own logger must not get a relative import into a sibling package.
+   */
+  private loggerFor(file: string): LoggerConvention | undefined {
+    const learned = this.conventions!.logger;
+    // a package import (`@acme/logger`, a workspace package) reaches it from any package
+    if (!learned || learned.module.kind !== 'file' || learned.specifiers.some((s) => !s.specifier.startsWith('.'))) return learned;
+    const pkg = this.projects.forFile(file).root;
+    if (!pkg || this.projects.forFile(learned.module.file).root === pkg) return learned;
+    if (!this.packageLoggers.has(pkg)) {
+      const files = this.graph.files.filter((f) => this.projects.forFile(f).root === pkg);
+      this.packageLoggers.set(pkg, learnLoggerOf({ root: pkg, files, graph: this.graph, readText: (f) => this.readText(f) }));
+    }
+    return this.packageLoggers.get(pkg);
+  }
+
   private classification(file: string): { path: string; runtime?: 'browser' | 'server' | 'cli' } {
-    const projects = (this.projectsInstance ??= this.options.projects ?? new ProjectLoader(undefined, this.options.roots ?? [this.root]));
-    const facts = projects.forFile(file);
+    const facts = this.projects.forFile(file);
     return { path: classifyPath(file, facts.root), runtime: facts.runtime };
   }
 
@@ -212,7 +236,10 @@ export class Session {
     const abs = path.resolve(file);
     if (!this.contains(abs)) return;
     const known = this.graph.files.includes(abs);
-    if (from === 'disk') this.conventions = undefined;
+    if (from === 'disk') {
+      this.conventions = undefined;
+      this.packageLoggers.clear();
+    }
     if (known && text !== undefined && this.local[abs] && this.sameImports(abs, text)) {
       const next = this.classifyLocal(abs, text);
       if (JSON.stringify(next) === JSON.stringify(this.local[abs])) return; // same edges, same local role
@@ -265,7 +292,7 @@ export class Session {
     return {
       role,
       browserSpans: spans,
-      ...(conventions.logger ? { logger: conventions.logger } : {}),
+      ...(this.loggerFor(abs) ? { logger: this.loggerFor(abs)! } : {}),
       requestLoggers: conventions.requestLoggers,
       httpWrappers: conventions.httpWrappers,
       flagHelpers: conventions.flagHelpers,

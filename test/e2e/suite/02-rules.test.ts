@@ -38,7 +38,7 @@ const cases: RuleCase[] = [
     file: 'src/charge.ts',
     range: 'console.error',
     message: /^console\.error\(\) writes an unstructured line/,
-    fixTitle: 'Log with logger (pino)',
+    fixTitle: "Log with logger (the project's logger, object-first calls)",
     expected: `import { logger } from './lib/logger';
 
 export function reportChargeFailure(orderId: string, err: unknown) {
@@ -55,7 +55,7 @@ export function reportChargeSuccess(orderId: string) {
     file: 'src/inventory.ts',
     range: 'catch (err)',
     message: /^This empty catch drops the error/,
-    fixTitle: 'Log the error with logger (pino) and continue',
+    fixTitle: "Log the error with logger (the project's logger, object-first calls) and continue",
     expected: `import axios from 'axios';
 import { logger } from './lib/logger';
 
@@ -72,7 +72,7 @@ export async function syncInventory(skus: string[]) {
     file: 'src/rates.ts',
     range: 'axios.get',
     message: /^axios\.get\(\) can fail .* GET \/rates hangs/,
-    fixTitle: 'Wrap in try/catch: log with logger (pino) and respond 502',
+    fixTitle: "Wrap in try/catch: log with logger (the project's logger, object-first calls) and respond 502",
     expected: `import express from 'express';
 import axios from 'axios';
 import { logger } from './lib/logger';

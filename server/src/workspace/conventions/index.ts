@@ -59,3 +59,9 @@ export function learnConventions(input: ConventionsInput): Conventions {
     summaries: attempt(() => learnSummaries(reader), {} as Record<string, Record<string, FunctionSummary>>),
   };
 }
+
+/** The logger convention alone, learned from `input.files` (one package of a monorepo). */
+export function learnLoggerOf(input: ConventionsInput): LoggerConvention | undefined {
+  const reader = attempt(() => new ProjectReader(input), undefined);
+  return reader ? attempt(() => learnLogger(reader), undefined) : undefined;
+}
