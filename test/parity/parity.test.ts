@@ -169,7 +169,7 @@ const CASES: { name: string; root: () => string; expect?: (findings: Seen[]) => 
   { name: 'examples/shop-api', root: () => project(path.join(REPO, 'examples', 'shop-api')), expect: (f) => assert.ok(f.length >= 10, `shop-api has findings (${f.length})`) },
   { name: 'process handlers in another file than listen() (issue 13: 2 warnings in the editor, 0 in the CLI)', root: () => project(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-split-')), SPLIT_PROCESS),
     expect: (f) => assert.deepEqual(f.map((x) => `${x.rule} ${x.file}:${x.line}`), ['missing-timeout src/server.ts:5', 'no-fallback src/server.ts:5']) },
-  { name: '.failpath.json "knowledge": a declared limiter, flag helper and HTTP client', root: () => project(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-declared-')), DECLARED),
+  { name: '.failpath.json "knowledge": a declared limiter, flag helper and HTTP client', root: () => { const from = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-declared-')); made.push(from); return project(from, DECLARED); },
     expect: (f) => assert.deepEqual(f.map((x) => `${x.rule} ${x.file}:${x.line}`), ['missing-timeout src/app.ts:6', 'stale-flag src/app.ts:8']) },
 ];
 
