@@ -1,7 +1,7 @@
 /**
  * An invalid .failpath.json gets diagnostics ON the config file, at the bad spot (bad JSON, wrong
- * types, unknown rule ids, globs leaving the folder), while the defaults are used for the bad values
- * and every other document keeps its diagnostics. Published for the file whether or not it is open:
+ * types, unknown rule ids, globs leaving the folder, a bad "knowledge" entry), while the defaults
+ * are used for the bad values and every other document keeps its diagnostics. Published for the file whether or not it is open:
  * at start-up for a workspace folder's own file, when a document under a nested one is analysed,
  * and again (or cleared) when the file watcher reports a change or a deletion.
  */
@@ -22,7 +22,8 @@ const BROKEN = `{
   "rules": { "missing-timeout": "loud", "no-such-rule": "error" },
   "timeoutMs": "soon",
   "ignore": ["../outside/**"],
-  "colour": true
+  "colour": true,
+  "knowledge": { "loggers": [{ "module": "./log", "style": "loud" }] }
 }
 `;
 
@@ -43,16 +44,18 @@ describe('language server: diagnostics on an invalid .failpath.json', () => {
   it('at start-up, before any document is open: each problem at its spot', async () => {
     const { diagnostics } = await client.waitForDiagnostics(configUri);
     assert.deepEqual(show(diagnostics), [
-      '5:2-5:10 W failpath Unknown key "colour"; expected one of enable, rules, timeoutMs, cacheTtlSeconds, externalModules, logger, features, flags, flagProvider, ignore',
+      '5:2-5:10 W failpath Unknown key "colour"; expected one of enable, rules, timeoutMs, cacheTtlSeconds, externalModules, logger, features, flags, flagProvider, ignore, knowledge',
       '3:15-3:21 E failpath expected a whole number of milliseconds between 1 and 3600000; using 10000',
       `2:32-2:38 E failpath "loud" is not one of off|hint|info|warning|error; using the rule's default`,
       '2:40-2:54 W failpath unknown rule id "no-such-rule"; ignoring',
       '4:13-4:28 E failpath "../outside/**" must stay inside this folder (no absolute paths, no "..")',
+      "6:59-6:65 E failpath knowledge.loggers[0].style: expected the call shape of its methods: one of pino, bunyan, winston, log4js, nestjs (pino/bunyan: logger.error({ err }, 'msg'); winston: logger.error('msg', { error }); log4js: logger.error('msg', err); nestjs: logger.error('msg', stack))",
     ]);
     const text = fs.readFileSync(config, 'utf8').split('\n');
     assert.equal(text[2].slice(32, 38), '"loud"');
     assert.equal(text[2].slice(40, 54), '"no-such-rule"');
     assert.equal(text[3].slice(15, 21), '"soon"');
+    assert.equal(text[6].slice(59, 65), '"loud"');
   });
 
   it('the defaults are used and TypeScript documents keep their diagnostics', async () => {

@@ -137,6 +137,22 @@ const SPLIT_PROCESS = {
   'src/lifecycle.ts': "process.on('SIGTERM', () => process.exit(0));\nprocess.on('unhandledRejection', (err) => { console.error(err); process.exit(1); });\n",
 };
 
+/** A project that declares its own libraries in .failpath.json "knowledge" (test/cli/knowledge.test.ts has the control). */
+const DECLARED = {
+  'package.json': JSON.stringify({ name: 'declared', dependencies: { express: '^4.19.0', '@acme/http': '^1.0.0' } }),
+  '.failpath.json': JSON.stringify({
+    flags: { 'quotes-v2': { expires: '2020-01-01' } },
+    knowledge: {
+      limiters: [{ module: './src/guards', exports: ['shield'] }],
+      flagHelpers: [{ module: './src/rollout', export: 'gate' }],
+      httpClients: [{ module: '@acme/http', factory: 'createClient', timeoutOption: 'timeoutMs', calls: [{ method: 'get', options: 1 }] }],
+    },
+  }),
+  'src/guards.ts': 'export function shield(_req: unknown, _res: unknown, next: () => void): void { next(); }\n',
+  'src/rollout.ts': 'export function gate(key: string): boolean { return key.length > 0; }\n',
+  'src/app.ts': "import express from 'express';\nimport { createClient } from '@acme/http';\nimport { shield } from './guards';\nimport { gate } from './rollout';\nconst app = express();\nconst api = createClient({ baseUrl: 'https://api.example.com' });\napp.get('/healthz', (_req, res) => { res.send('ok'); });\napp.post('/login', shield, async (_req, res) => { res.json(gate('quotes-v2') ? await api.get('/v2') : null); });\nprocess.on('SIGTERM', () => process.exit(0));\nprocess.on('unhandledRejection', (err) => { console.error(err); process.exit(1); });\napp.listen(3000);\n",
+};
+
 const CASES: { name: string; root: () => string; expect?: (findings: Seen[]) => void }[] = [
   { name: 'remix-alias (tsconfig ~/ alias, route modules with components)', root: () => project(path.join(PROJECTS, 'remix-alias'), { 'app/routes/quotes.tsx': REMIX_QUOTES }),
     expect: (f) => {
@@ -153,6 +169,8 @@ const CASES: { name: string; root: () => string; expect?: (findings: Seen[]) => 
   { name: 'examples/shop-api', root: () => project(path.join(REPO, 'examples', 'shop-api')), expect: (f) => assert.ok(f.length >= 10, `shop-api has findings (${f.length})`) },
   { name: 'process handlers in another file than listen() (issue 13: 2 warnings in the editor, 0 in the CLI)', root: () => project(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-split-')), SPLIT_PROCESS),
     expect: (f) => assert.deepEqual(f.map((x) => `${x.rule} ${x.file}:${x.line}`), ['missing-timeout src/server.ts:5', 'no-fallback src/server.ts:5']) },
+  { name: '.failpath.json "knowledge": a declared limiter, flag helper and HTTP client', root: () => { const from = fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-declared-')); made.push(from); return project(from, DECLARED); },
+    expect: (f) => assert.deepEqual(f.map((x) => `${x.rule} ${x.file}:${x.line}`), ['missing-timeout src/app.ts:6', 'stale-flag src/app.ts:8']) },
 ];
 
 describe('parity: the language server and the CLI give the same findings on the same folder', () => {

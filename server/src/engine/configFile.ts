@@ -13,6 +13,7 @@ import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, ty
 import { FORBIDDEN_KEYS, MAX_SETTINGS_DEPTH, forbiddenKeyMessage, normalizeConfig, withoutForbiddenKeys, type EngineConfig, type ConfigProblem } from './config';
 import { globProblem } from './glob';
 import { MAX_MANIFEST_BYTES, readWorkspaceFileOrThrow, rootsOf, type RootsSource } from './readSource';
+import { formatPath, userKnowledge, type LibraryRecord } from '../knowledge';
 
 export const CONFIG_FILE = '.failpath.json';
 
@@ -47,11 +48,16 @@ export interface ParsedConfigFile {
   features?: Record<string, FeatureConfig>;
   flags?: Record<string, FlagRegistryEntry>;
   ignore?: string[];
+  /**
+   * The project's own libraries ("knowledge": its HTTP client, logger, flag helper, limiter) as
+   * table records; the Session applies them to the views of the files under this file's folder.
+   */
+  knowledge?: LibraryRecord[];
   problems: ConfigFileProblem[];
 }
 
 const SETTINGS_KEYS = new Set(['enable', 'rules', 'timeoutMs', 'cacheTtlSeconds', 'externalModules', 'logger']);
-const TOP_KEYS = new Set([...SETTINGS_KEYS, '$schema', 'features', 'flags', 'flagProvider', 'ignore']);
+const TOP_KEYS = new Set([...SETTINGS_KEYS, '$schema', 'features', 'flags', 'flagProvider', 'ignore', 'knowledge']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -97,7 +103,12 @@ export function parseConfigFile(text: string, knownRules?: ReadonlySet<string>):
   for (const e of errors) problems.push({ message: `Invalid JSON: ${printParseErrorCode(e.error)}`, start: e.offset, end: e.offset + Math.max(e.length, 1), severity: 'error' });
   const value = tree && plainValue(tree, (node, message) => problems.push({ message, start: node.offset, end: node.offset + node.length, severity: 'error' }));
   const at = (segments: (string | number)[], preferKey = false): { start: number; end: number } => {
-    const node = tree && findNodeAtLocation(tree, segments);
+    // a missing value (a required field left out) is shown on the nearest value that is there
+    let node = tree && findNodeAtLocation(tree, segments);
+    for (let n = segments.length - 1; tree && !node && n > 0; n--) {
+      node = findNodeAtLocation(tree, segments.slice(0, n));
+      if (node) preferKey = false;
+    }
     if (!node) return tree ? { start: tree.offset, end: tree.offset + 1 } : { start: 0, end: Math.min(1, text.length) };
     const target: JsonNode = preferKey && node.parent?.type === 'property' && node.parent.children?.[0] ? node.parent.children[0] : node;
     return { start: target.offset, end: target.offset + target.length };
@@ -178,6 +189,17 @@ export function parseConfigFile(text: string, knownRules?: ReadonlySet<string>):
       });
       result.ignore = ok;
     }
+  }
+  if (value.knowledge !== undefined) {
+    const known = userKnowledge(value.knowledge);
+    // paths start with "knowledge"; an unknown key is underlined at the key, as at the top level;
+    // in the order of the file, as the CLI prints them
+    const spots = known.problems.map((p) => {
+      const unknownKey = p.message.startsWith('unknown key');
+      return { message: `${formatPath(p.path)}: ${p.message}`, severity: unknownKey ? 'warning' as const : 'error' as const, ...at(p.path, unknownKey) };
+    });
+    problems.push(...spots.sort((a, b) => a.start - b.start));
+    result.knowledge = known.records;
   }
   return result;
 }

@@ -17,7 +17,7 @@ import { MAX_SOURCE_BYTES, readWorkspaceFile, containmentRoots } from './readSou
 import { analyze, type AnalyzeInput } from './analyze';
 import { emptySummary } from './summary';
 import { entryFromResult, indexEntry } from './readiness/build';
-import { Sessions, type SessionSnapshot } from '../workspace/session';
+import { Sessions, type SessionOptions, type SessionSnapshot } from '../workspace/session';
 
 export interface ScanOptions {
   /** Only these rule ids (CLI --rule). */
@@ -66,8 +66,9 @@ export class Scanner {
   }
 
   /** How Sessions of this scan read the disk: within the roots, with this scanner's package.json facts. */
-  sessionOptions(): { roots?: readonly string[]; projects: ProjectLoader } {
-    return { roots: this.roots, projects: this.projects };
+  sessionOptions(): SessionOptions {
+    // the .failpath.json files this scanner's config comes from also give the views their declared knowledge
+    return { roots: this.roots, projects: this.projects, configChain: (file) => this.configs.chainFor(file, this.options.stopAt) };
   }
 
   useSessions(sessions: Sessions): void {

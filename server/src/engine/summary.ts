@@ -11,6 +11,7 @@ import { enclosingFunction, functionName, isFunctionLike, type FunctionLike } fr
 import { FLAG_RECEIVER, FRAMEWORK, FRAMEWORK_INFO, HEALTH_PATH, KNOWLEDGE, ROUTE_VERB_METHODS, SHUTDOWN_EVENTS, loggerOf } from '../knowledge';
 import { skipOuter } from './facts';
 import { routeOf, handlerOf, nextFileKind } from './frameworks';
+import { flagHelperAt } from './queries/projectBindings';
 
 export type EvidenceKind = 'logger' | 'metrics' | 'tracing' | 'flag' | 'limiter' | 'health' | 'shutdown' | 'correlation' | 'errorHandler';
 
@@ -239,6 +240,9 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
           if (key && ts.isStringLiteralLike(key) && (ctx.facts.flagSdk || ctx.project.flagSdk || ctx.config.flags || isFlagReceiver(callee))) {
             evidence('flag', call, key.text);
           }
+        } else if (ctx.view.flagHelpers.length && call.arguments[0] && ts.isStringLiteralLike(call.arguments[0])) {
+          // the project's own helper (learned, or declared in .failpath.json): gate('quotes-v2'), flags.on('x')
+          if (flagHelperAt(ctx.view.flagHelpers, ctx.facts, ctx.fileName, callee)) evidence('flag', call, call.arguments[0].text);
         }
         // app.use((err, req, res, next) => …): an error-handling middleware
         if (method === 'use' && call.arguments.some((a) => isFunctionLike(a) && a.parameters.length === 4)) evidence('errorHandler', call, 'error middleware');

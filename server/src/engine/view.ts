@@ -57,6 +57,26 @@ export interface HttpWrapper {
   setsDeadline: boolean;
   /** The client it wraps, as a knowledge library id. */
   library?: string;
+  /** Declared in .failpath.json ("knowledge.httpClients"): how requests through it are made and which option is their deadline. */
+  declared?: DeclaredHttpClient;
+}
+
+/**
+ * An HTTP client a project declares in .failpath.json: a package or a module of its own whose
+ * calls missing-timeout judges like a known library's. Matched by `file` of its HttpWrapper (an
+ * absolute path, or a package name / specifier when it is not a project file).
+ */
+export interface DeclaredHttpClient {
+  /** The module as .failpath.json names it. */
+  specifier: string;
+  /** The export that makes a client (`createClient`); absent: requests are made on the module's exports. */
+  factory?: string;
+  /** Request calls: the member path below the module (or the client), and the index of the options argument. */
+  calls: readonly { path: readonly string[]; options: number }[];
+  /** The option that sets a request's deadline (the fix writes it); `signal` counts too. */
+  timeoutOption: string;
+  /** The client's own default deadline, when it has one: calls without the option are then fine. */
+  defaultTimeoutMs?: number;
 }
 
 /** A project's own kill-switch helper: `isOn('quotes-v2')`, `flag('x')`, `flags.isEnabled('x')`. */
@@ -72,8 +92,9 @@ export interface FlagHelper {
 
 /** A rate limiter middleware the project holds in a binding (`const limiter = rateLimit(...)`, an array of middlewares). */
 export interface LimiterBinding {
+  /** Absolute path of the module; for a limiter declared in .failpath.json that is no project file, its package name. */
   file: string;
-  /** Exported/local name of the binding (or array) that holds a limiter. */
+  /** Exported/local name of the binding (or array) that holds a limiter; `*`: every export of the module (declared without `exports`). */
   name: string;
 }
 

@@ -30,6 +30,8 @@ export interface UserKnowledge {
 }
 
 const SECTIONS = ['httpClients', 'loggers', 'flagHelpers', 'limiters'] as const;
+/** Entries read per section: a project has a handful; a file with 100,000 is not read to the end (each is resolved for every view). */
+export const MAX_ENTRIES = 500;
 const LOGGER_STYLES: readonly LoggerStyle[] = Object.values(LOGGER_STYLE);
 const HTTP_VERBS: readonly HttpVerb[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -52,6 +54,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function userKnowledge(raw: unknown): UserKnowledge {
   const problems: UserKnowledgeProblem[] = [];
   const records: LibraryRecord[] = [];
+  const ids = new Set<string>();
   const root = ['knowledge'];
   if (raw === undefined) return { records, problems };
   if (!isObject(raw)) {
@@ -65,7 +68,8 @@ export function userKnowledge(raw: unknown): UserKnowledge {
     const list = raw[key];
     if (list === undefined) return;
     if (!Array.isArray(list)) { problems.push({ path: [...root, key], message: 'expected an array' }); return; }
-    list.forEach((entry, i) => {
+    if (list.length > MAX_ENTRIES) problems.push({ path: [...root, key, MAX_ENTRIES], message: `more than ${MAX_ENTRIES} entries; this one and those after it are ignored` });
+    list.slice(0, MAX_ENTRIES).forEach((entry, i) => {
       const at = [...root, key, i];
       if (!isObject(entry)) { problems.push({ path: at, message: 'expected an object' }); return; }
       let ok = true;
@@ -74,8 +78,8 @@ export function userKnowledge(raw: unknown): UserKnowledge {
         problems.push({ path: [...at, ...(Array.isArray(field) ? field : [field])], message });
       };
       const record = build(entry, at, bad);
-      if (ok && record && records.some((r) => r.id === record.id)) bad('module', `${record.label} is already described above`);
-      else if (ok && record) records.push(record);
+      if (ok && record && ids.has(record.id)) bad('module', `${record.label} is already described above`);
+      else if (ok && record) { records.push(record); ids.add(record.id); }
     });
   };
   const known = (entry: Record<string, unknown>, fields: readonly string[], bad: (field: string, message: string) => void) => {

@@ -32,7 +32,8 @@ import { skipOuter, type ClientInstance } from '../engine/facts';
 import { findProperty, hasSpread } from '../engine/ast';
 import { insertProperty, appendArguments } from '../fixes/edits';
 import { KNOWLEDGE, type HttpCall, type HttpStyle } from '../knowledge';
-import { instanceReportedAtFactory, responseBodyIsStreamed, setsDefaultsTimeout, trackHttpInstances, wrapperCall, type InstanceWithoutDeadline } from '../engine/queries/http';
+import { declaredHttpCall, instanceReportedAtFactory, responseBodyIsStreamed, setsDefaultsTimeout, trackHttpInstances, wrapperCall, type DeclaredCall, type InstanceWithoutDeadline } from '../engine/queries/http';
+import type { DeclaredHttpClient } from '../engine/view';
 
 interface Target {
   style: HttpStyle;
@@ -163,12 +164,34 @@ export const missingTimeout = createRule({
       });
     }
 
+    /** `createClient()` of a client declared in .failpath.json, without its deadline option: one finding for every request through it. */
+    function reportDeclaredFactory(call: ts.CallExpression, d: Extract<DeclaredCall, { kind: 'factory' }>): void {
+      const c = d.client;
+      if (c.defaultTimeoutMs !== undefined || call.arguments.some((a) => ts.isSpreadElement(a))) return;
+      const opts = d.options && skipOuter(d.options);
+      if (opts && !ts.isObjectLiteralExpression(opts)) return; // options that cannot be seen
+      if (opts && (hasSpread(opts) || findProperty(opts, c.timeoutOption) || findProperty(opts, 'signal'))) return;
+      if (!opts && call.arguments.length > 0) return;
+      const prop = `${c.timeoutOption}: ${ms}`;
+      ctx.report({
+        node: call.expression, messageId: 'instanceNoTimeout', data: { factory: call.expression.getText(sf), library: c.specifier, where: '', ms },
+        fix: () => [opts
+          ? { title: `Add ${prop}`, edits: [insertProperty(ctx as never, opts, prop)], isPreferred: true, safe: true }
+          : { title: `Add { ${prop} }`, edits: [appendArguments(ctx as never, call, [`{ ${prop} }`])], isPreferred: true, safe: true }],
+      });
+    }
+
     return {
       CallExpression(call) {
         instances.onCall(call);
-        const r = ctx.facts.resolveCall(call);
+        // a client the project declared in .failpath.json (view.httpWrappers[].declared) comes first
+        const declared = declaredHttpCall(ctx.view, ctx.fileName, ctx.facts.bindings, call);
+        if (declared?.kind === 'factory') { reportDeclaredFactory(call, declared); return; }
+        // a request through a client made here: judged at its factory; with the client's own default: fine
+        if (declared && (declared.kind === 'instance' || declared.client.defaultTimeoutMs !== undefined)) return;
+        const r = declared ? { module: declared.client.specifier, path: [] as string[], instance: undefined } : ctx.facts.resolveCall(call);
         if (!r) return;
-        let t = classify(call, r.module, r.path, r.instance);
+        let t = declared?.kind === 'request' ? { style: declaredStyle(declared.client), slot: declared.slot, label: declared.label } : classify(call, r.module, r.path, r.instance);
         let through: { wrapper: string; specifier: string; library: string } | undefined;
         if (!t) {
           // a client the project exports from another module (view.httpWrappers)
@@ -257,6 +280,11 @@ export const missingTimeout = createRule({
     };
   },
 });
+
+/** How a declared client's deadline is seen and written: its own option (or a signal). */
+function declaredStyle(c: DeclaredHttpClient): HttpStyle {
+  return { id: 'custom', deadlineOptions: [c.timeoutOption, 'signal'], write: 'timeout', writeOption: c.timeoutOption };
+}
 
 function isRelativeUrl(arg: ts.Expression): boolean {
   const a = skipOuter(arg);

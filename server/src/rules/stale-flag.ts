@@ -12,7 +12,7 @@
 import * as ts from 'typescript';
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { lineIndentAt } from '../engine/ast';
-import { flagHelperOf } from '../engine/queries/projectBindings';
+import { flagHelperAt } from '../engine/queries/projectBindings';
 import { KNOWLEDGE } from '../knowledge';
 import { reindent } from '../fixes/edits';
 
@@ -31,12 +31,7 @@ function flagKeyOf(call: ts.CallExpression, ctx: Ctx, checkMethods: ReadonlySet<
   if (!method) return undefined;
   const custom = ctx.config.flags?.provider === 'custom' ? ctx.config.flags.name : undefined;
   if (checkMethods.has(method) || method === custom) return key;
-  const helper = ts.isIdentifier(callee)
-    ? flagHelperOf(ctx.view.flagHelpers, ctx.facts, ctx.fileName, { name: callee.text })
-    : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
-      ? flagHelperOf(ctx.view.flagHelpers, ctx.facts, ctx.fileName, { object: callee.expression.text, method })
-      : undefined;
-  return helper ? key : undefined;
+  return flagHelperAt(ctx.view.flagHelpers, ctx.facts, ctx.fileName, callee) ? key : undefined;
 }
 
 export const staleFlag = createRule({

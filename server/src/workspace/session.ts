@@ -15,16 +15,18 @@
  */
 import * as path from 'node:path';
 import type * as ts from 'typescript';
-import { KNOWLEDGE } from '../knowledge';
+import { KNOWLEDGE, type LibraryRecord } from '../knowledge';
 import type { FileRole, FunctionSummary, ProjectView } from '../engine/view';
 import { classifyPath, parseGuarded } from '../engine/analyze';
 import { ProjectLoader } from '../engine/project';
+import { ConfigFileLoader } from '../engine/configFile';
 import { MAX_MANIFEST_BYTES, MAX_SOURCE_BYTES, isInside, readWorkspaceText } from '../engine/readSource';
 import { ModuleResolver } from './resolver';
 import { buildModuleGraph, scanImports, targetOf, updateModuleGraph, type ModuleGraph } from './moduleGraph';
 import { browserSpans, localRole, preloadTargets, projectRoles, textFacts, type LocalRole, type TextFacts } from './roles';
 import { learnConventions, learnLoggerOf, type Conventions } from './conventions';
 import type { LoggerConvention } from '../engine/view';
+import { applyDeclarations, type DeclaredTarget } from './conventions/declared';
 
 /** Project-wide signals of a scan (process-health): `process.on` events handled anywhere, health routes. */
 export interface ProjectSignals { processEvents: string[]; healthRoutes: number }
@@ -46,6 +48,11 @@ export interface SessionOptions {
   projects?: Pick<ProjectLoader, 'forFile'>;
   /** Reads a project file (default: readWorkspaceText within `roots`, 8 MB cap). */
   read?(file: string): string | undefined;
+  /**
+   * The .failpath.json files that apply to a file, outermost first (default: a ConfigFileLoader
+   * within `roots`). Their "knowledge" declarations are applied to the file's view.
+   */
+  configChain?(file: string): readonly { file: string; knowledge?: readonly LibraryRecord[] }[];
 }
 
 const JSX_EXT = /\.[cm]?[jt]sx$/i;
@@ -76,6 +83,10 @@ export class Session {
   private signalsValue?: ProjectSignals;
   /** The logger of a package whose files do not share the root's learned logger (monorepos), by package folder. */
   private packageLoggers = new Map<string, LoggerConvention | undefined>();
+  /** Conventions with the declarations of a .failpath.json chain applied, by the chain's files (valid for `learned`). */
+  private declared = new Map<string, { parts: readonly object[]; value: Conventions }>();
+  private declaredFor?: Conventions;
+  private configLoader?: ConfigFileLoader;
 
   private constructor(snapshot: Omit<SessionSnapshot, 'roles' | 'conventions'> & Partial<SessionSnapshot>, private readonly options: SessionOptions) {
     this.root = snapshot.root;
@@ -159,8 +170,10 @@ export class Session {
    * (or its importers reach it by a package name or alias), else the one learned from that package's own files. A package of a
    * monorepo with its own logger must not get a relative import into a sibling package.
    */
-  private loggerFor(file: string): LoggerConvention | undefined {
-    const learned = this.conventions!.logger;
+  private loggerFor(file: string, conventions: Conventions): LoggerConvention | undefined {
+    // a logger declared in .failpath.json ("knowledge") is the project's word: it wins
+    if (conventions.logger !== this.conventions!.logger) return conventions.logger;
+    const learned = conventions.logger;
     // a package import (`@acme/logger`, a workspace package) reaches it from any package
     if (!learned || learned.module.kind !== 'file' || learned.specifiers.some((s) => !s.specifier.startsWith('.'))) return learned;
     const pkg = this.projects.forFile(file).root;
@@ -283,16 +296,17 @@ export class Session {
   viewFor(file: string, source?: { text: string; sourceFile?: ts.SourceFile }): ProjectView {
     this.derive();
     const abs = path.resolve(file);
-    const conventions = this.conventions!;
+    const conventions = this.conventionsFor(abs);
     let role: FileRole = Object.hasOwn(this.roles!, abs) ? this.roles![abs] : 'server';
     if (!Object.hasOwn(this.roles!, abs) && source) role = this.classifyLocal(abs, source.text, scanImports(source.text)).role;
     const spans = role === 'server' && source?.sourceFile && this.mayHoldBrowserCode(abs) ? browserSpans(source.sourceFile) : [];
     const graph = this.graph;
     const summaries = conventions.summaries;
+    const logger = this.loggerFor(abs, conventions);
     return {
       role,
       browserSpans: spans,
-      ...(this.loggerFor(abs) ? { logger: this.loggerFor(abs)! } : {}),
+      ...(logger ? { logger } : {}),
       requestLoggers: conventions.requestLoggers,
       httpWrappers: conventions.httpWrappers,
       flagHelpers: conventions.flagHelpers,
@@ -305,6 +319,44 @@ export class Session {
         return byExport && Object.hasOwn(byExport, name) ? byExport[name] : undefined;
       },
     };
+  }
+
+  /**
+   * The conventions `file`'s view shows: the learned ones with the "knowledge" declarations of
+   * the .failpath.json files above it applied (workspace/conventions/declared.ts).
+   */
+  private conventionsFor(file: string): Conventions {
+    const learned = this.conventions!;
+    let chain: readonly { file: string; knowledge?: readonly LibraryRecord[] }[];
+    try {
+      chain = this.options.configChain
+        ? this.options.configChain(file)
+        : (this.configLoader ??= new ConfigFileLoader(undefined, this.options.roots ?? [this.root])).chainFor(file);
+    } catch {
+      return learned;
+    }
+    const declaring = chain.filter((c) => c.knowledge && c.knowledge.length > 0);
+    if (declaring.length === 0) return learned;
+    if (this.declaredFor !== learned) {
+      this.declared.clear();
+      this.declaredFor = learned;
+    }
+    const key = declaring.map((c) => c.file).join('\0');
+    const parts = declaring.map((c) => c.knowledge!);
+    const hit = this.declared.get(key);
+    if (hit && hit.parts.length === parts.length && hit.parts.every((p, i) => p === parts[i])) return hit.value;
+    const value = applyDeclarations(learned, declaring.map((c) => ({ dir: path.dirname(c.file), records: c.knowledge! })), (specifier, dir) => this.resolveDeclared(specifier, dir));
+    this.declared.set(key, { parts, value });
+    return value;
+  }
+
+  /** A specifier of a .failpath.json in `dir`, resolved as a module of that folder would import it. */
+  private resolveDeclared(specifier: string, dir: string): DeclaredTarget {
+    const r = this.resolver.resolve(specifier, path.join(dir, 'failpath-knowledge.ts'));
+    if (r?.kind === 'file') return { kind: 'file', file: r.file };
+    if (r?.kind === 'package') return { kind: 'package', name: r.subpath ? `${r.name}/${r.subpath}` : r.name };
+    if (specifier.startsWith('.')) return { kind: 'file', file: path.resolve(dir, specifier) };
+    return { kind: 'package', name: specifier };
   }
 
   /** A server module that can hold components or hooks: JSX by extension, a Remix route module, or one importing a UI library. */

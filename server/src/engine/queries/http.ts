@@ -15,7 +15,8 @@ import * as ts from 'typescript';
 import { IO, KNOWLEDGE, type HttpStyle } from '../../knowledge';
 import { skipOuter, type ClientInstance, type ImportBinding } from '../facts';
 import { findProperty, propertyName } from '../ast';
-import type { HttpWrapper, ProjectView } from '../view';
+import type { DeclaredHttpClient, HttpWrapper, ProjectView } from '../view';
+import { specifierMayName } from './projectBindings';
 
 // ---- options objects ---------------------------------------------------------------------------
 
@@ -316,6 +317,92 @@ export function wrapperCall(view: ProjectView, fileName: string, bindings: Reado
   else { exportName = b.imported; rest = resolvedPath.slice(1); }
   const wrapper = wrapperOf(view, fileName, b, exportName);
   return wrapper ? { wrapper, path: rest, local: e.text } : undefined;
+}
+
+// ---- HTTP clients declared in .failpath.json -----------------------------------------------------
+
+/** A call on a client the project declared ("knowledge.httpClients"), as missing-timeout judges it. */
+export type DeclaredCall =
+  /** `createClient(opts)`: the factory; its options are the deadline of every request through the client. */
+  | { kind: 'factory'; client: DeclaredHttpClient; options?: ts.Expression }
+  /** `http.get(url, opts)`: a request on the module's exports; `slot` is the index of its options argument. */
+  | { kind: 'request'; client: DeclaredHttpClient; slot: number; label: string }
+  /** `api.get(url)` on a client the factory made in this file: judged at the factory. */
+  | { kind: 'instance'; client: DeclaredHttpClient };
+
+/** The declared client a specifier of this file names (exactly as declared, or the same module). */
+function declaredClientOf(view: ProjectView, fileName: string, specifier: string): DeclaredHttpClient | undefined {
+  for (const w of view.httpWrappers) {
+    if (w.declared && (specifier === w.declared.specifier || specifierMayName(specifier, fileName, w.file))) return w.declared;
+  }
+  return undefined;
+}
+
+/** `a.b.c` → root identifier `a` and members ['b', 'c']. */
+function memberChain(e: ts.Expression): { root: ts.Identifier; members: string[] } | undefined {
+  const members: string[] = [];
+  let x = skipOuter(e);
+  while (ts.isPropertyAccessExpression(x)) {
+    members.unshift(x.name.text);
+    x = skipOuter(x.expression);
+  }
+  return ts.isIdentifier(x) ? { root: x, members } : undefined;
+}
+
+/** What an import-rooted callee names on a declared client: the client and the path below its module. */
+function onDeclaredModule(view: ProjectView, fileName: string, bindings: ReadonlyMap<string, ImportBinding>, callee: ts.Expression): { client: DeclaredHttpClient; path: string[] } | undefined {
+  const chain = memberChain(callee);
+  const b = chain && bindings.get(chain.root.text);
+  if (!chain || !b) return undefined;
+  const client = declaredClientOf(view, fileName, b.module);
+  if (!client) return undefined;
+  return { client, path: [...(b.imported === '*' || b.imported === 'default' ? [] : [b.imported]), ...chain.members] };
+}
+
+const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The declared HTTP client `call` goes through, if any: its factory, a request on its module, or a
+ * request on a client its factory made in this file (`const api = createClient(…)`).
+ */
+export function declaredHttpCall(view: ProjectView, fileName: string, bindings: ReadonlyMap<string, ImportBinding>, call: ts.CallExpression): DeclaredCall | undefined {
+  if (!view.httpWrappers.some((w) => w.declared)) return undefined;
+  const onModule = onDeclaredModule(view, fileName, bindings, call.expression);
+  if (onModule) {
+    const { client, path: p } = onModule;
+    if (client.factory) return samePath(p, [client.factory]) ? { kind: 'factory', client, ...(call.arguments[0] ? { options: call.arguments[0] } : {}) } : undefined;
+    const shape = client.calls.find((c) => samePath(c.path, p));
+    if (!shape) return undefined;
+    const text = call.expression.getText();
+    return { kind: 'request', client, slot: shape.options, label: text };
+  }
+  // a request on a client made in this file by a declared factory
+  const chain = memberChain(call.expression);
+  if (!chain || chain.members.length === 0) return undefined;
+  const init = variableInitializer(call.getSourceFile(), chain.root.text);
+  let made = init && skipOuter(init);
+  if (made && ts.isAwaitExpression(made)) made = skipOuter(made.expression);
+  if (!made || !ts.isCallExpression(made)) return undefined;
+  const factory = onDeclaredModule(view, fileName, bindings, made.expression);
+  if (!factory?.client.factory || !samePath(factory.path, [factory.client.factory])) return undefined;
+  return factory.client.calls.some((c) => samePath(c.path, chain.members)) ? { kind: 'instance', client: factory.client } : undefined;
+}
+
+const initializers = new WeakMap<ts.SourceFile, Map<string, ts.Expression>>();
+
+/** The initializer of the first `const|let|var <name> = …` in the file (the file's are collected once). */
+function variableInitializer(sf: ts.SourceFile, name: string): ts.Expression | undefined {
+  let byName = initializers.get(sf);
+  if (!byName) {
+    const found = new Map<string, ts.Expression>();
+    const visit = (n: ts.Node): void => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !found.has(n.name.text)) found.set(n.name.text, n.initializer);
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    initializers.set(sf, (byName = found));
+  }
+  return byName.get(name);
 }
 
 // ---- streamed response bodies ------------------------------------------------------------------

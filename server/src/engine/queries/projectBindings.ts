@@ -7,6 +7,7 @@
  * such as `~/lib/flags` or `@/middleware/limits` names `…/lib/flags.ts` / `…/middleware/limits.ts`).
  */
 import * as path from 'node:path';
+import * as ts from 'typescript';
 import type { FileFacts } from '../facts';
 import type { FlagHelper, LimiterBinding } from '../view';
 
@@ -43,8 +44,10 @@ function sameFile(a: string, b: string): boolean {
 export function limiterNames(limiters: readonly LimiterBinding[], facts: FileFacts, fileName: string): Set<string> {
   const names = new Set<string>();
   if (!limiters.length) return names;
-  for (const l of limiters) if (sameFile(fileName, l.file)) names.add(l.name);
+  for (const l of limiters) if (l.name !== '*' && sameFile(fileName, l.file)) names.add(l.name);
   for (const b of facts.bindings.values()) {
+    // a module declared in .failpath.json without `exports`: every name imported from it is a limiter
+    if (b.imported !== '*' && limiters.some((l) => l.name === '*' && !sameFile(fileName, l.file) && specifierMayName(b.module, fileName, l.file))) { names.add(b.local); continue; }
     if (b.imported === '*' || b.imported === 'default') {
       if (b.imported === 'default' && limiters.some((l) => l.name === 'default' && specifierMayName(b.module, fileName, l.file))) names.add(b.local);
       continue;
@@ -76,5 +79,12 @@ export function flagHelperOf(helpers: readonly FlagHelper[], facts: FileFacts, f
     if (binding.imported === '*' && !h.method && callee.method === h.exportName) return h;
     if (binding.imported === h.exportName && h.method === callee.method) return h;
   }
+  return undefined;
+}
+
+/** The project's flag helper a call's callee names (`gate(…)`, `flags.on(…)`), if any. */
+export function flagHelperAt(helpers: readonly FlagHelper[], facts: FileFacts, fileName: string, callee: ts.Expression): FlagHelper | undefined {
+  if (ts.isIdentifier(callee)) return flagHelperOf(helpers, facts, fileName, { name: callee.text });
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) return flagHelperOf(helpers, facts, fileName, { object: callee.expression.text, method: callee.name.text });
   return undefined;
 }
