@@ -68,6 +68,19 @@ runRuleTests(unboundedRetry, {
       output: `async function getRates() {\n  for (let attempt = 1; ; attempt++) {\n    try {\n      return await fetchRates()\n    } catch (err) {\n      if (attempt >= 5) throw err;\n      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(30000, 100 * 2 ** attempt)));\n    }\n  }\n}\n`,
     },
     {
+      // fuzz campaign seed 20261209 #7276: `if (attempt >= 5) throw e log(e);` in a file whose style says no semicolons
+      name: 'a one-line catch in a file without semicolons: the cap check ends with ; before the next statement',
+      code: `console\nexport async function f() {\n  while (true) {\n    try { return await op(); } catch (e) { log(e); }\n  }\n}\n`,
+      errors: [{ line: 3, column: 3, message: 'retries forever with no delay' }],
+      output: `console\nexport async function f() {\n  for (let attempt = 1; ; attempt++) {\n    try { return await op(); } catch (e) { if (attempt >= 5) throw e; log(e); await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(30000, 100 * 2 ** attempt))) }\n  }\n}\n`,
+    },
+    {
+      name: 'a one-line catch whose last statement has no semicolon: the sleep is not glued to it',
+      code: `export async function f() {\n  while (true) {\n    try { return await op() } catch (e) { log(e) }\n  }\n}\n`,
+      errors: [{ line: 2, column: 3, message: 'retries forever with no delay' }],
+      output: `export async function f() {\n  for (let attempt = 1; ; attempt++) {\n    try { return await op() } catch (e) { if (attempt >= 5) throw e; log(e); await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(30000, 100 * 2 ** attempt))); }\n  }\n}\n`,
+    },
+    {
       name: 'counted loop with a fixed delay: backoff on the existing counter (info)',
       code: `export async function send(msg: Msg) {\n  for (let attempt = 0; attempt < 3; attempt++) {\n    try {\n      return await mailer.send(msg);\n    } catch (err) {\n      await timer(700);\n    }\n  }\n}\n`,
       errors: [{ line: 2, column: 3, message: 'retries at a fixed interval (no backoff, no jitter)' }],

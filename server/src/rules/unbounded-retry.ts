@@ -654,7 +654,14 @@ function appendToBlock(ctx: Ctx, block: ts.Block, line: string, before?: string)
     return { start: at, end: at, newText: multiline ? `${line}${eol}${lineIndentAt(ctx.text, at)}` : `${line} ` };
   }
   if (multiline) return { start: last.getEnd(), end: last.getEnd(), newText: `${eol}${lineIndentAt(ctx.text, last.getStart(sf))}${line}` };
-  return { start: last.getEnd(), end: last.getEnd(), newText: ` ${line}` };
+  // on the same line after a statement written without `;`, ASI would not end it
+  const open = !/[;}]$/.test(ctx.text.slice(last.getStart(sf), last.getEnd()));
+  return { start: last.getEnd(), end: last.getEnd(), newText: `${open ? ';' : ''} ${line}` };
+}
+
+/** `line` ending with `;` (a statement another one follows on the same line). */
+function endStatement(line: string): string {
+  return /[;}]$/.test(line) ? line : `${line};`;
 }
 
 /** Inserts `line` as the first statement of a catch block. */
@@ -665,7 +672,8 @@ function prependToBlock(ctx: Ctx, block: ts.Block, line: string): TextEdit {
   if (sts.length > 0) {
     const first = sts[0];
     const sameLine = !ctx.text.slice(block.getStart(sf), first.getStart(sf)).includes('\n');
-    if (sameLine) return { start: first.getStart(sf), end: first.getStart(sf), newText: `${line} ` };
+    // another statement follows on the same line: ASI does not end this one, a `;` must
+    if (sameLine) return { start: first.getStart(sf), end: first.getStart(sf), newText: `${endStatement(line)} ` };
     return { start: first.getStart(sf), end: first.getStart(sf), newText: `${line}${eol}${lineIndentAt(ctx.text, first.getStart(sf))}` };
   }
   const indent = lineIndentAt(ctx.text, block.getStart(sf));
