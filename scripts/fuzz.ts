@@ -1,7 +1,7 @@
 /**
  * Fuzz campaign runner (issue 18): generated inputs through the engine and every fix on the main
  * thread, through the CLI's scan worker (compared with the main thread), and through the language
- * server. Deterministic from the seed. Not a test: `test/fuzz/campaign.test.ts` runs it small.
+ * server. Deterministic from the seed. Not a test: `test/integration/campaign.test.ts` runs it small.
  *
  *   npm run fuzz:campaign -- --inputs 100000 --seed 1 [--out .fuzz/seed-1] [--worker-share 0.25]
  *     [--server-sessions 3000] [--hang-ms 2000] [--max-depth 6000] [--only 17,42]
