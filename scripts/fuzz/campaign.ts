@@ -11,7 +11,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 import { projectFactsFromPackageJson } from '../../server/src/engine/project';
-import { Scanner, type ScanOptions, type ScannedFile } from '../../server/src/engine/scan';
+import type { ScanOptions, ScannedFile } from '../../server/src/engine/scan';
+import { bundledEngine } from './engine';
 import { loadSeeds, REPO } from '../../test/fuzz/generators';
 import { ensureBuilt } from '../../test/lsp/helpers';
 import { DEFAULT_GENERATE, InputGenerator, Rand, inputSeed, type FuzzInput, type GenerateOptions } from './inputs';
@@ -171,7 +172,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<Summary> {
 
   const watchdog = opts.watchdogMs > 0 ? startWatchdog(opts.watchdogMs, path.join(opts.out, 'stuck.json')) : undefined;
   const scanOptions: ScanOptions = { roots: [work] };
-  const mainScanner = new Scanner(scanOptions);
+  const mainScanner = new (bundledEngine().Scanner)(scanOptions);
   const worker = new ScanWorker(scanOptions, opts.stuckMs);
   const families: Record<string, number> = {};
   const skipped: Record<string, number> = {};

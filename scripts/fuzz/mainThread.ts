@@ -5,9 +5,9 @@
  * parsed with 0 syntax errors the output must too); fix-all likewise, plus its own edits matching
  * its text and a second fix-all changing nothing.
  */
-import { analyze, parse, syntaxErrorCount, type AnalyzeResult } from '../../server/src/engine/analyze';
-import { fixAll, type FixAllResult } from '../../server/src/engine/fixAll';
-import { applyEdits } from '../../server/src/fixes/edits';
+import type { AnalyzeResult } from '../../server/src/engine/analyze';
+import type { FixAllResult } from '../../server/src/engine/fixAll';
+import { bundledEngine } from './engine';
 import type { ProjectFacts } from '../../server/src/engine/project';
 import type { TextEdit } from '../../server/src/engine/types';
 import type { FuzzInput } from './inputs';
@@ -64,6 +64,7 @@ export const MAX_FIXES_PARSED = 60;
 
 export function checkOnMain(input: FuzzInput, project: ProjectFacts, hangMs: number): MainOutcome {
   const { text, fileName } = input;
+  const { analyze, parse, syntaxErrorCount, fixAll, applyEdits } = bundledEngine();
   const problems: Problem[] = [];
   const out: MainOutcome = { syntaxErrors: 0, findings: 0, fixesApplied: 0, fixesOffered: 0, fixAllChanged: false, fixWorsenedBroken: 0, problems };
   const budget = budgetMs(hangMs, text.length);

@@ -55,6 +55,7 @@ runRuleTests(unstructuredLog, {
     { name: 'test helpers without .test in their name', code: `console.log('seeding users');`, filename: '/project/e2e/helpers/seed.ts', view: { role: 'test' } },
     { name: 'bootstrap files: telemetry or config preload before any logger exists', code: `console.error('OTEL exporter url missing');`, filename: '/project/src/instrumentation.ts', view: { role: 'bootstrap' } },
     { name: 'just before process.exit', code: `${pinoFile}if (!config.databaseUrl) {\n  console.error('DATABASE_URL is not set');\n  process.exit(1);\n}` },
+    { name: 'just before process.exit, several console lines in a row', code: `${pinoFile}function fatal(err: Error) {\n  console.error('fatal', err.message);\n  console.error(err.stack);\n  process.exit(1);\n}` },
     { name: 'eslint-disable-next-line no-console', code: `${pinoFile}// eslint-disable-next-line no-console\nconsole.log('listening on', port);` },
     { name: 'eslint-disable-line no-console', code: `${pinoFile}console.log('listening on', port); // eslint-disable-line no-console` },
     { name: 'a file-wide eslint-disable no-console', code: `/* eslint-disable no-console */\n${pinoFile}console.log('listening on', port);` },
@@ -63,6 +64,12 @@ runRuleTests(unstructuredLog, {
     { name: 'the project logger module itself (view.logger)', code: `export const logger = { warning: (m: string) => console.warn(m) };`, filename: '/project/app/services/logger.server.ts', view: withLogger },
   ],
   invalid: [
+    {
+      name: 'process.exit after another statement is not just after the console line',
+      code: `${pinoFile}console.error('shutting down');\nawait server.close();\nconsole.error('closed');\nprocess.exit(0);`,
+      errors: [{ line: 2, column: 1 }],
+      output: `${pinoFile}logger.error('shutting down');\nawait server.close();\nconsole.error('closed');\nprocess.exit(0);`,
+    },
     {
       name: 'pino logger imported in the file: object first',
       code: `${pinoFile}export function charge(orderId: string, err: unknown) {\n  console.error('charge failed', err, orderId);\n}\n`,

@@ -5,7 +5,7 @@
  * that file and reported in `ruleErrors`.
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { FileFacts } from './facts';
 import { EMPTY_PROJECT, type ProjectFacts } from './project';
 import { EMPTY_VIEW, type ProjectView } from './view';
@@ -197,24 +197,25 @@ function analyzeParsed(input: AnalyzeInput, result: AnalyzeResult, sf: ts.Source
         const message = d.message ?? (d.messageId !== undefined && messages?.[d.messageId] !== undefined
           ? formatMessage(messages[d.messageId], d.data)
           : `[${rule.id}] unknown message id "${d.messageId}"`);
-        const finding: Finding = {
-          ruleId: rule.id, start, end, message, ...(d.messageId !== undefined ? { messageId: d.messageId } : {}),
-          severity: d.severity ?? severity, checklist: rule.checklist, fixes: [], fixable: false,
-        };
+        let finding: Finding;
         if (d.fix) {
-          // built on first read (code actions, fix-all, `failpath fix`), never for diagnostics
+          // built on first read (code actions, fix-all, `failpath fix`), never for diagnostics; an
+          // accessor in the literal keeps every finding one shape (defineProperty made each a dictionary)
           const build = d.fix;
           let built: Fix[] | undefined;
-          Object.defineProperty(finding, 'fixes', {
-            enumerable: true,
-            configurable: true,
-            get: () => (built ??= withoutFixesNearSyntaxErrors(finding, build(), sf)),
-            set: (v: Fix[]) => { built = v; },
-          });
-          finding.fixable = true;
+          finding = {
+            ruleId: rule.id, start, end, message, ...(d.messageId !== undefined ? { messageId: d.messageId } : {}),
+            severity: d.severity ?? severity, checklist: rule.checklist,
+            get fixes(): Fix[] { return (built ??= withoutFixesNearSyntaxErrors(finding, build(), sf)); },
+            set fixes(v: Fix[]) { built = v; },
+            fixable: true,
+          };
         } else {
-          finding.fixes = d.fixes ?? [];
-          finding.fixable = finding.fixes.some((x) => x.edits.length > 0);
+          const fixes = d.fixes ?? [];
+          finding = {
+            ruleId: rule.id, start, end, message, ...(d.messageId !== undefined ? { messageId: d.messageId } : {}),
+            severity: d.severity ?? severity, checklist: rule.checklist, fixes, fixable: fixes.some((x) => x.edits.length > 0),
+          };
         }
         result.findings.push(finding);
       },

@@ -6,7 +6,7 @@
  * lookups of one file together cost one step per node: a rule that asks for each call in a file
  * nested 500 levels deep no longer walks 500 levels each time (it was quadratic in nesting).
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 
 export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration |
   ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;

@@ -8,7 +8,7 @@
  * `<…prisma…>.<model>.<findMany|…>` in a project that depends on @prisma/client (Prisma clients
  * are usually created in another file and injected or imported from it).
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { hasModifier, skipOuter, type FileFacts, type Resolved } from './facts';
 import { isFunctionLike, type FunctionLike } from './ast';
 import { moduleInfo, type ModuleKind } from './modules';

@@ -5,7 +5,7 @@
  * (not a tree walk); clients created inside functions are recorded by the walker as it meets
  * their declarations, before rules visit what follows.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { moduleInfo, moduleKey } from './modules';
 import { GLOBAL_MODULE, KNOWLEDGE, LOGGER_STYLE, loggerOf, type LoggerStyle } from '../knowledge';
 import type { FileKind } from './types';

@@ -15,7 +15,7 @@
  *   responseOf(call, facts)     res.status(500).json(x), reply.send(x), c.json(x), NextResponse.json(x) …
  *   nestRouteOf(method, facts)  @Post('login') on a @Controller('auth') method → route, guards, throttling
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { FileFacts } from './facts';
 import { skipOuter } from './facts';
 import { firstUp, isFunctionLike, type FunctionLike } from './ast';

@@ -10,7 +10,7 @@
  */
 import { readWorkspaceText } from './readSource';
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { FLAG_CLIENT_NAMES, FLAG_HELPER_FUNCTIONS, KNOWLEDGE, loggerOf, type LoggerStyle } from '../knowledge';
 import { parseHazard } from './parseGuard';
 import { parseWithinLimits } from './nesting';

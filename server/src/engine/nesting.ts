@@ -18,7 +18,7 @@
  * Real code stays far below the limits: across 7,819 files of node_modules (bundles included)
  * the deepest syntax tree is 180 levels and the most nested brackets 120.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 
 export const MAX_BRACKET_DEPTH = 256;
 export const MAX_SYNTAX_DEPTH = 400;

@@ -14,7 +14,7 @@
  * tokens the parser will read. Above the budget the file is not parsed. `async (…) =>` arrows,
  * `async` declarations and methods take other paths in the parser and are not counted.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 
 /** Token reads the parser may spend beyond one per token (0.3–0.7 µs each: under a second). */
 export const PARSE_WORK_BUDGET = 1_000_000;

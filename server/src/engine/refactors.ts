@@ -33,7 +33,7 @@
  * (`done()`, `cb(err)`) or answers the request and the guard could not answer in its place.
  */
 import { EMPTY_VIEW, type ProjectView } from './view';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { parse } from './analyze';
 import { FileFacts, skipOuter } from './facts';
 import { EMPTY_PROJECT, type ProjectFacts } from './project';

@@ -2,7 +2,7 @@
  * The formatting conventions of a file, read from the file itself, so that inserted code looks
  * like the code around it: quote character, semicolons, indentation unit and line ending.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 
 export interface Style {
   quote: "'" | '"';

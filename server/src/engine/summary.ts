@@ -5,7 +5,7 @@
  * logging, metrics, tracing, flag checks, rate limiters, health routes, shutdown hooks).
  * Collected during the same single walk as the rules.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { Rule, RuleContext } from './types';
 import { enclosingFunction, functionName, isFunctionLike, type FunctionLike } from './ast';
 import { FLAG_RECEIVER, FRAMEWORK, FRAMEWORK_INFO, HEALTH_PATH, KNOWLEDGE, ROUTE_VERB_METHODS, SHUTDOWN_EVENTS, loggerOf } from '../knowledge';

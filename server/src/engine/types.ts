@@ -223,10 +223,25 @@ export function isRuleV2(rule: AnyRule): rule is RuleV2 {
 
 export type AnyRule = Rule | RuleV2;
 
-/** Fills `{{name}}` placeholders; an unknown name is left as written (the catalog test catches it). */
+/**
+ * Fills `{{name}}` placeholders; an unknown name is left visible as `{{name}}` (the catalog test
+ * catches it). Each template is split at its holes once: a file of 50,000 findings formats 50,000 messages.
+ */
+const compiled = new Map<string, readonly string[]>();
 export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
+  let parts = compiled.get(template);
+  if (!parts) {
+    // even indexes: literal text; odd indexes: the name in a hole
+    parts = template.split(/\{\{\s*(\w+)\s*\}\}/);
+    if (compiled.size < 1000) compiled.set(template, parts);
+  }
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i];
+    out += (Object.hasOwn(data, name) ? String(data[name]) : `{{${name}}}`) + parts[i + 1];
+  }
+  return out;
 }
 
 export const DOCS_BASE = 'https://github.com/failpath/failpath/blob/main/docs/rules/';

@@ -2,7 +2,7 @@
  * Format-preserving edit builders shared by every rule's fixes: insert a property into an object
  * literal, add an argument, add an import in the file's own style, apply edits to text.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { RuleContext, TextEdit } from '../engine/types';
 
 /** What an edit needs of a rule's context (both rule APIs' contexts have it). */

@@ -16,7 +16,7 @@
  * package.json).
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { RuleContext, TextEdit } from '../engine/types';
 import type { EditContext } from './edits';
 import type { LoggerConvention } from '../engine/view';

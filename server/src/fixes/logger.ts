@@ -5,7 +5,7 @@
  * log4js `logger.error('msg', err)`, NestJS `this.logger.error('msg', err.stack)`.
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { TextEdit } from '../engine/types';
 import { addImport, insertAfterImports, usesJsExtensions } from './edits';
 import { quoteString, semi } from '../engine/style';

@@ -14,7 +14,7 @@
  * per config file and re-read when the modification time of any file of its chain changes.
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { RootFs, memoized } from './rootFs';
 import { isInside, type ReadOutcome } from '../engine/readSource';
 

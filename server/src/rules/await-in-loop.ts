@@ -22,7 +22,7 @@
  * timing: a `for (const x of xs)` body made only of `await <external call>` statements and
  * `const` declarations, with no break/continue/return/yield. It is never preferred.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { firstUp, isFunctionLike, lineIndentAt } from '../engine/ast';

@@ -38,7 +38,7 @@
  * `expire` on the same key in another function, or a TTL helper (`setTtl(key)`, `refreshExpiry`)
  * called on it in the same function.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter, hasModifier } from '../engine/facts';
 import { enclosingFunction, enclosingStatement, findProperty, functionName, hasSpread, isFunctionLike, lineIndentAt, propertyName, type FunctionLike } from '../engine/ast';

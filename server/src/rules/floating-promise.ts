@@ -29,7 +29,7 @@
  *
  * Prisma and Mongoose queries are lazy: a floating one never runs, and the message says so.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isAsyncFunction, type FunctionLike } from '../engine/ast';

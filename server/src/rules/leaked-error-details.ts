@@ -27,7 +27,7 @@
  * client, Nest's decorator package (`@Catch`), and where an error id comes from (rules-a.ts).
  * Browser code inside a server module (the Session's browser spans) is skipped by analyze(), as for every server-only rule.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContext, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isFunctionLike, lineIndentAt, type FunctionLike } from '../engine/ast';

@@ -22,7 +22,7 @@
  * HTTP client instances (`axios.create()`) are missing-timeout's: a client made without a
  * deadline and the calls through it are one problem, reported there once.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { propertyName } from '../engine/ast';

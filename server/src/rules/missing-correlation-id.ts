@@ -18,7 +18,7 @@
  * in this file, or a per-module factory binding), and the request-scoped loggers its handlers
  * already use (`req.log` through any middleware), which the fix then uses too.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingHandler } from '../engine/frameworks';

@@ -15,7 +15,7 @@
  * id in the call's inputs (`metadata.orderId`, `invoice`…); customer, price or amount are never
  * used (two genuine purchases would collide). No fix is offered when neither exists.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isFunctionLike, type FunctionLike } from '../engine/ast';

@@ -34,7 +34,7 @@
  * this file's imports; in this file, any variable (module level or local) whose value holds a
  * limiter, including arrays and spreads of them.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type Severity, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isAsyncFunction, lineIndentAt } from '../engine/ast';

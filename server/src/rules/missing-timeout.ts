@@ -26,7 +26,7 @@
  * A fetch whose response body is streamed gets no `AbortSignal.timeout()` fix: that signal also
  * aborts the body, so every download longer than the deadline would fail. The finding says so.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter, type ClientInstance } from '../engine/facts';
 import { findProperty, hasSpread } from '../engine/ast';

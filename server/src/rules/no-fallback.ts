@@ -51,7 +51,7 @@
  * reject and does not catch everything; a shared client (`db.query()` on `import { db }`) whose
  * export catches everything is not a failure source.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, firstUp, isAsyncFunction, isFunctionLike, lineIndentAt, functionName, type FunctionLike } from '../engine/ast';

@@ -13,7 +13,7 @@
  * project index is available (`ProjectFacts.signals`, filled by the CLI and the server's
  * workspace scan). Without it, the health-route check is skipped rather than guessed.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isExampleProject } from '../engine/project';

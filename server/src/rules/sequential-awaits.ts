@@ -15,7 +15,7 @@
  * The fix is a refactor, never preferred: with Promise.all every call starts even when one of
  * them fails, and the first rejection is the one thrown (error timing changes).
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, isInsideTryBlock, lineIndentAt, type FunctionLike } from '../engine/ast';

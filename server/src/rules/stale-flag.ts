@@ -9,7 +9,7 @@
  * Registry flags that no code references any more are reported by the project-level check
  * (`failpath check` and the workspace scan), on the registry entry.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { lineIndentAt } from '../engine/ast';
 import { flagHelperAt } from '../engine/queries/projectBindings';

@@ -19,7 +19,7 @@
  * `reject(err)`), promise `.catch` on schemas (zod's `.catch(() => 0)`), and code that runs in a
  * browser page (`page.evaluate(() => …)`).
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { rootIdentifier, skipOuter } from '../engine/facts';
 import { enclosingFunction, functionName, lineIndentAt, isFunctionLike, inPageFunction, nearestFunctionName } from '../engine/ast';

@@ -50,7 +50,7 @@
  * option the object already has, and a capped loop's backoff is bounded so the total wait stays
  * within about twice what it was.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type Severity, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { enclosingFunction, findProperty, functionName, isFunctionLike, lineIndentAt, type FunctionLike } from '../engine/ast';

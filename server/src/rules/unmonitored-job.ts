@@ -44,7 +44,7 @@
  * retries it. Not offered when the body returns values (the success log would be skipped) or
  * when the callback is a function of another file.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContext, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isExampleProject } from '../engine/project';
@@ -424,13 +424,18 @@ function kindOf(libraryId: string, shape: JobShape): JobKind {
   return 'timer';
 }
 
-/** Modules whose scheduler registers jobs with `<client>.<method>(…)` (agenda.define, queue.process). */
+const modulesByMethod = new Map<string, string[]>();
+/** Modules whose scheduler registers jobs with `<client>.<method>(…)` (agenda.define, queue.process); the knowledge table is fixed, so read once per method. */
 function methodModules(method: string): string[] {
+  const known = modulesByMethod.get(method);
+  if (known) return known;
   const out: string[] = [];
   for (const r of KNOWLEDGE.librariesWithRole('queue').concat(KNOWLEDGE.librariesWithRole('scheduler'))) {
     if (r.scheduler?.jobs.some((j) => j.call === 'method' && j.path.length === 1 && j.path[0] === method)) out.push(...r.modules);
   }
-  return [...new Set(out)];
+  const modules = [...new Set(out)];
+  if (modulesByMethod.size < 10_000) modulesByMethod.set(method, modules);
+  return modules;
 }
 
 /** Does an event name report a job failure (`failed`, `fail:sendEmail`, `execution:failed`)? */

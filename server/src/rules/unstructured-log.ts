@@ -16,7 +16,7 @@
  * reach the output there), development-only branches and functions run inside a browser page
  * (`page.evaluate(() => …)`).
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { firstUp, inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
@@ -117,22 +117,38 @@ function channelStep(child: ts.Node, p: ts.Node): ts.Node | undefined {
   return undefined;
 }
 
-/** The statement after the console call's statement (other console lines skipped) is `process.exit(…)`: nothing asynchronous flushes after it. */
-function justBeforeExit(call: ts.CallExpression): boolean {
+/**
+ * The statement after the console call's statement (other console lines skipped) is
+ * `process.exit(…)`: nothing asynchronous flushes after it. Each block is read once, from its end
+ * (`cache`): a block of 30,000 statements is not searched once per console call.
+ */
+function justBeforeExit(call: ts.CallExpression, cache: WeakMap<ts.Node, Set<ts.Statement>>): boolean {
   const st = call.parent;
   const block = st && ts.isExpressionStatement(st) ? st.parent : undefined;
   if (!block || !(ts.isBlock(block) || ts.isSourceFile(block) || ts.isCaseClause(block) || ts.isDefaultClause(block))) return false;
-  const list = block.statements as ts.NodeArray<ts.Statement>;
-  for (let i = list.indexOf(st as ts.Statement) + 1; i < list.length; i++) {
-    const next = list[i];
-    if (!ts.isExpressionStatement(next)) return false;
-    const e = skipOuter(next.expression);
-    if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !ts.isIdentifier(e.expression.expression)) return false;
-    const [obj, method] = [e.expression.expression.text, e.expression.name.text];
-    if (obj === 'process' && (method === 'exit' || method === 'abort')) return true;
-    if (obj !== 'console') return false;
+  let beforeExit = cache.get(block);
+  if (!beforeExit) {
+    beforeExit = new Set();
+    const list = block.statements as ts.NodeArray<ts.Statement>;
+    // walking back: `exitFollows` is whether the statements after list[i] reach process.exit through console lines only
+    let exitFollows = false;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (exitFollows) beforeExit.add(list[i]);
+      const kind = exitOrConsole(list[i]);
+      exitFollows = kind === 'exit' || (kind === 'console' && exitFollows);
+    }
+    cache.set(block, beforeExit);
   }
-  return false;
+  return beforeExit.has(st as ts.Statement);
+}
+
+function exitOrConsole(st: ts.Statement): 'exit' | 'console' | undefined {
+  if (!ts.isExpressionStatement(st)) return undefined;
+  const e = skipOuter(st.expression);
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !ts.isIdentifier(e.expression.expression)) return undefined;
+  const [obj, method] = [e.expression.expression.text, e.expression.name.text];
+  if (obj === 'process' && (method === 'exit' || method === 'abort')) return 'exit';
+  return obj === 'console' ? 'console' : undefined;
 }
 
 /** The line above carries `eslint-disable-next-line no-console`, or the line itself `eslint-disable-line no-console`. */
@@ -173,6 +189,7 @@ export const unstructuredLog = createRule({
       definesLogger(ctx) || ESLINT_FILE.test(ctx.text)) return {};
     const eslintSays = ctx.text.includes('eslint-disable');
     const eslintLines = new Map<number, boolean>();
+    const exitCache = new WeakMap<ts.Node, Set<ts.Statement>>();
     return {
       CallExpression(call) {
         const callee = call.expression;
@@ -183,7 +200,7 @@ export const unstructuredLog = createRule({
         // console.log() / console.log(''): a blank line in console output, no information to move
         const only = call.arguments.length === 1 ? skipOuter(call.arguments[0]) : undefined;
         if (call.arguments.length === 0 || (only && ts.isStringLiteralLike(only) && only.text.trim() === '')) return;
-        if (consoleIsTheChannel(call) || justBeforeExit(call) || (eslintSays && consoleAllowedByEslint(ctx.text, call, ctx.sourceFile, eslintLines))) return;
+        if (consoleIsTheChannel(call) || justBeforeExit(call, exitCache) || (eslintSays && consoleAllowedByEslint(ctx.text, call, ctx.sourceFile, eslintLines))) return;
         ctx.report({ node: callee, messageId: 'unstructured', data: { method }, fix: () => buildFixes(call, level, ctx) });
       },
     };

@@ -30,7 +30,7 @@
  * (DB_RECEIVER, PRISMA_RECEIVER, REPOSITORY_RECEIVER, QUERY_BUILDER_RECEIVER) and whether the
  * installed Express parses nested query objects (`nestedQuery`, by version).
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { createRule, type RuleContext } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { isFunctionLike, type FunctionLike } from '../engine/ast';

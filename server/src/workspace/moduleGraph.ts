@@ -6,7 +6,7 @@
  * Plain data (records and arrays of strings and numbers), so a worker can build it and post it.
  * Records are keyed by absolute file path or package name and made without a prototype.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { ImportMode, Resolution } from './resolver';
 
 export type ImportKind = 'import' | 'export' | 'require' | 'dynamic';

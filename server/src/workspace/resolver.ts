@@ -16,7 +16,7 @@
  */
 import * as path from 'node:path';
 import { isBuiltin } from 'node:module';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { isInside } from '../engine/readSource';
 import { RootFs, memoized, normal } from '../project/rootFs';
 import { TsconfigLoader, type ProjectConfig } from '../project/tsconfig';

@@ -14,7 +14,7 @@
  * Plus function level: `browserSpans(sf)`, the React components and `use*` hooks inside a server
  * module (a Remix route module's default export next to its loader).
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { BROWSER_PATH, BUILD_CONFIG_FILE, KNOWLEDGE, SCRIPT_PATH, TEST_PATH, TEST_SETUP_FILE } from '../knowledge';
 import type { FileRole } from '../engine/view';
 import type { FileKind } from '../engine/types';

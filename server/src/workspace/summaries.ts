@@ -15,7 +15,7 @@
  * Summaries of a file are cached by the file's text: an unchanged file is never read again.
  * Barrels carry the summaries of what they re-export (`export * from`, `export { a as b } from`).
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { FunctionSummary } from '../engine/view';
 import { FileFacts } from '../engine/facts';
 import { externalCall, type ExternalCall } from '../engine/calls';

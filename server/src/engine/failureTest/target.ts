@@ -5,7 +5,7 @@
  * and the degraded behaviour the code promises when the dependency fails. Pure: bounded look-ups
  * from the node at the cursor, like the rules.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { skipOuter, type FileFacts } from '../facts';
 import { externalCall, type ExternalCall } from '../calls';
 import { enclosingFunction, findProperty, functionName, isFunctionLike, type FunctionLike } from '../ast';

@@ -11,7 +11,7 @@
  * gives the same findings as a full run).
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { IO, KNOWLEDGE, type HttpStyle } from '../../knowledge';
 import { skipOuter, type ClientInstance, type ImportBinding } from '../facts';
 import { findProperty, propertyName } from '../ast';

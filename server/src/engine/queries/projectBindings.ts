@@ -7,7 +7,7 @@
  * such as `~/lib/flags` or `@/middleware/limits` names `…/lib/flags.ts` / `…/middleware/limits.ts`).
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { FileFacts } from '../facts';
 import type { FlagHelper, LimiterBinding } from '../view';
 

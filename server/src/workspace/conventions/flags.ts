@@ -14,7 +14,7 @@
  * Bounded: candidate modules come from the graph (flag SDK users, flag-like paths) and a text
  * check for a flag-like export; at most MAX_IMPORTERS_READ importers of each are read.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { FlagHelper } from '../../engine/view';
 import { FLAG_HELPER_FUNCTIONS, KNOWLEDGE } from '../../knowledge';
 import { MAX_IMPORTERS_READ, ProjectReader, constantString, exportsOf, importedNames, literalString, unwrap, walk } from './reader';

@@ -9,7 +9,7 @@
  * Bounded: only files whose text names a health segment (or a constant that could hold one) are
  * parsed; prefixes are looked up in at most MAX_IMPORTERS_READ importers, MAX_PREFIX_DEPTH levels up.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { HEALTH_SEGMENTS } from '../../knowledge';
 import { MAX_IMPORTERS_READ, ProjectReader, constantString, importedNames, nameText, unwrap, walk } from './reader';
 

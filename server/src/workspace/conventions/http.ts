@@ -10,7 +10,7 @@
  * Bounded: only files another file imports and that use an HTTP client (by the graph) or call
  * `fetch(` (by the text) are parsed.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { HttpWrapper } from '../../engine/view';
 import { HTTP_STYLES, IO, KNOWLEDGE, type HttpStyle } from '../../knowledge';
 import { FileAnalysis, isFunctionNode, setsOption, type FunctionFacts } from '../summaries';

@@ -9,7 +9,7 @@
  * Bounded: files that import a limiter package (by the graph), then at most MAX_IMPORTERS_READ
  * importers of each file holding a limiter, per level.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { LimiterBinding } from '../../engine/view';
 import { KNOWLEDGE } from '../../knowledge';
 import { MAX_IMPORTERS_READ, ProjectReader, exportsOf, importedNames, localDeclarations, throughBarrels, walk, type ExportTarget } from './reader';

@@ -17,7 +17,7 @@
  * best few candidates are parsed (at most MAX_IMPORTERS_READ each). Pure: the result is plain
  * data and depends only on the project's files.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import { FRAMEWORK, KNOWLEDGE, LOGGER_SHAPES, LOGGER_STYLE, type LoggerStyle } from '../../knowledge';
 import type { CallShape, ErrorArgument, LoggerConvention } from '../../engine/view';
 import { MAX_IMPORTERS_READ, ProjectReader, bump, importedNames, nameText, top, unwrap, walk } from './reader';

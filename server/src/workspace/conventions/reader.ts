@@ -6,7 +6,7 @@
  *
  * Nothing here throws on odd input: an unreadable, huge or unparsable file is simply absent.
  */
-import * as ts from 'typescript';
+import ts = require('typescript');
 import type { ModuleGraph, ModuleImport } from '../moduleGraph';
 
 /** Files larger than this are not parsed (generated bundles, vendored code). */
