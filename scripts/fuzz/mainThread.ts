@@ -27,6 +27,8 @@ export interface MainOutcome {
   fixAllChanged: boolean;
   /** Fixes that added syntax errors to input that had some already (not a failure; counted). */
   fixWorsenedBroken: number;
+  /** Measures over budget once and within it when timed again (the shared machine's load, not the file). */
+  overBudgetOnce: number;
   problems: Problem[];
 }
 
@@ -59,21 +61,42 @@ export function overBudget(t: { wallMs: number; cpuMs?: number }, budget: number
   return (t.cpuMs ?? t.wallMs) > budget;
 }
 
+/**
+ * Timed again when over budget: a hang is a file over budget twice in a row. One measure on a
+ * shared 2-core machine can double under other load (the same 0.96 MB file: 1.2 s CPU alone,
+ * 2.6 s beside three busy threads); the engine's cost does not change between the two runs.
+ * `counted` tallies the files over budget once only.
+ */
+export function confirmedOver(first: { wallMs: number; cpuMs?: number }, budget: number, again: () => { wallMs: number; cpuMs?: number }, counted: { overBudgetOnce: number }): { wallMs: number; cpuMs?: number }[] | undefined {
+  if (!overBudget(first, budget)) return undefined;
+  const second = again();
+  if (overBudget(second, budget)) return [first, second];
+  counted.overBudgetOnce++;
+  return undefined;
+}
+
+function twice(ms: { wallMs: number; cpuMs?: number }[]): string {
+  return ms.map((t) => `${t.wallMs.toFixed(0)} ms (${t.cpuMs ?? '?'} ms CPU)`).join(', then ');
+}
+
 /** At most this many fixes per input are applied and re-parsed (spread over all of them); each re-parse reads the whole file. */
 export const MAX_FIXES_PARSED = 60;
+
+export { twice };
 
 export function checkOnMain(input: FuzzInput, project: ProjectFacts, hangMs: number): MainOutcome {
   const { text, fileName } = input;
   const { analyze, parse, syntaxErrorCount, fixAll, applyEdits } = bundledEngine();
   const problems: Problem[] = [];
-  const out: MainOutcome = { syntaxErrors: 0, findings: 0, fixesApplied: 0, fixesOffered: 0, fixAllChanged: false, fixWorsenedBroken: 0, problems };
+  const out: MainOutcome = { syntaxErrors: 0, findings: 0, fixesApplied: 0, fixesOffered: 0, fixAllChanged: false, fixWorsenedBroken: 0, overBudgetOnce: 0, problems };
   const budget = budgetMs(hangMs, text.length);
   let result: AnalyzeResult;
   try {
     const t = timed(() => analyze({ text, fileName, project }));
     result = t.value;
     out.analyze = { wallMs: t.wallMs, cpuMs: t.cpuMs };
-    if (overBudget(t, budget)) problems.push({ kind: 'hang', message: `analyze() took ${t.wallMs.toFixed(0)} ms (${t.cpuMs ?? '?'} ms CPU) on the main thread`, ms: { wall: t.wallMs, cpu: t.cpuMs ?? -1 } });
+    const over = confirmedOver(t, budget, () => timed(() => analyze({ text, fileName, project })), out);
+    if (over) problems.push({ kind: 'hang', message: `analyze() took ${twice(over)} on the main thread`, ms: { wall: t.wallMs, cpu: t.cpuMs ?? -1 } });
   } catch (err) {
     problems.push({ kind: 'crash', message: `analyze() threw ${firstLine(err)}` });
     return out;
@@ -123,7 +146,8 @@ export function checkOnMain(input: FuzzInput, project: ProjectFacts, hangMs: num
     all = t.value;
     out.fixAll = { wallMs: t.wallMs, cpuMs: t.cpuMs };
     // fix-all analyses once per pass and once more to find nothing left: a budget per analysis
-    if (overBudget(t, budget * (all.passes + 1))) problems.push({ kind: 'hang', message: `fix-all took ${t.wallMs.toFixed(0)} ms (${t.cpuMs ?? '?'} ms CPU) for ${all.passes} passes on the main thread`, ms: { wall: t.wallMs, cpu: t.cpuMs ?? -1 } });
+    const over = confirmedOver(t, budget * (all.passes + 1), () => timed(() => fixAll({ text, fileName, project })), out);
+    if (over) problems.push({ kind: 'hang', message: `fix-all took ${twice(over)} for ${all.passes} passes on the main thread`, ms: { wall: t.wallMs, cpu: t.cpuMs ?? -1 } });
   } catch (err) {
     problems.push({ kind: 'crash', message: `fix-all threw ${firstLine(err)}` });
     return out;
