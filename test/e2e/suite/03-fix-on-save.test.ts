@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { closeAll, codeOf, openFixture, waitForDiagnostics } from './helpers';
+import { closeAll, codeOf, openFixture, waitForDiagnostics, waitForText } from './helpers';
 
 const FIXED = `import { logger } from './lib/logger';
 
@@ -37,7 +37,9 @@ describe('fix all on save', () => {
     await vscode.commands.executeCommand('workbench.action.files.save');
 
     const expected = FIXED.replace('\n\nexport', '\n// checkout flow\n\nexport');
-    assert.equal(doc.getText(), expected);
+    // the fixes reach this (the extension host's) copy of the document as change events, which
+    // need not arrive before the save command's answer: wait for them, not for a time
+    await waitForText(doc, (t) => t === expected, `the fixed text (dirty: ${doc.isDirty}; on disk:\n${fs.readFileSync(doc.uri.fsPath, 'utf8')})`);
     assert.equal(doc.isDirty, false, 'saved');
     assert.equal(fs.readFileSync(doc.uri.fsPath, 'utf8'), expected, 'the fixed text is what reached the disk');
     await waitForDiagnostics(doc.uri, (ds) => ds.length === 0, 'no Failpath diagnostics');
