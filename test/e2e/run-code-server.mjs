@@ -314,7 +314,27 @@ async function main() {
     const errors = logTail.filter((l) => /^\[(workbench:error|page error)\]/.test(l) && !noise.test(l)).slice(-20);
     if (errors.length) console.log(`[e2e] workbench errors:\n${errors.join('\n')}`);
   }
+  if (failed) printFailpathLogs(userData);
   return finish(failed ? 1 : 0, `${passed} passed, ${failed} failed`);
+}
+
+/** The extension's output channels (the language server's log lines) as VS Code wrote them under the user data's logs folder. */
+function printFailpathLogs(userData) {
+  const found = [];
+  const walk = (dir, depth) => {
+    let entries = [];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory() && depth < 6) walk(p, depth + 1);
+      else if (e.isFile() && /failpath/i.test(e.name) && e.name.endsWith('.log')) found.push(p);
+    }
+  };
+  walk(path.join(userData, 'logs'), 0);
+  for (const f of found) {
+    const lines = fs.readFileSync(f, 'utf8').split('\n');
+    console.log(`[e2e] ${path.relative(userData, f)} (last ${Math.min(lines.length, 80)} of ${lines.length} lines):\n${lines.slice(-80).join('\n')}`);
+  }
 }
 
 main().catch(async (err) => {
