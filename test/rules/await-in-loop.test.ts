@@ -51,8 +51,27 @@ runRuleTests(awaitInLoop, {
     { name: 'sequential-on-purpose job with a try/catch per item', code: `${AXIOS}export async function notifyAll(users: { id: string }[]) {\n  for (const u of users) {\n    try {\n      await axios.post('/notify', { id: u.id });\n    } catch (err) {\n      failures.push(u.id);\n    }\n  }\n}` },
     { name: 'browser code (view.role)', code: `${AXIOS}export async function load(ids: string[]) {\n  for (const id of ids) await axios.get(\`/x/\${id}\`);\n}`, filename: '/project/app/components/list.ts', view: { role: 'browser' } },
     { name: 'test helpers without .test in their name (view.role)', code: `${AXIOS}export async function seed(ids: string[]) {\n  for (const id of ids) await axios.post('/seed', { id });\n}`, filename: '/project/e2e/helpers/seed.ts', view: { role: 'test' } },
+    { name: 'one write per chunk: a loop stepping by a batch size is the batching', code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function saveAll(rows: Row[]) {\n  for (let i = 0; i < rows.length; i += BATCH_SIZE) {\n    const chunk = rows.slice(i, i + BATCH_SIZE);\n    await pool.query(insertSql(chunk), chunk.flat());\n  }\n}` },
+    { name: 'one receive batch of a queue (SQS: at most 10 messages)', code: `import { SQSClient, DeleteMessageCommand } from '@aws-sdk/client-sqs';\nimport type { Message } from '@aws-sdk/client-sqs';\nconst sqs = new SQSClient({});\nexport async function drop(messages: Message[]) {\n  for (const msg of messages) {\n    await sqs.send(new DeleteMessageCommand({ QueueUrl: URL, ReceiptHandle: msg.ReceiptHandle }));\n  }\n}` },
+    { name: 'per-group call that already runs the group in parallel', code: `import { SQSClient, DeleteMessageCommand } from '@aws-sdk/client-sqs';\nimport type { Message } from '@aws-sdk/client-sqs';\nconst sqs = new SQSClient({});\nasync function deleteGroup(group: Entry[]) {\n  await Promise.all(group.map((e) => sqs.send(new DeleteMessageCommand({ QueueUrl: URL, ReceiptHandle: e.handle }))));\n}\nexport async function settle(groups: Entry[][]) {\n  for (const group of groups) {\n    await deleteGroup(group);\n  }\n}` },
   ],
   invalid: [
+    {
+      name: 'a loop stepping by one is not a loop over chunks',
+      code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function saveAll(rows: Row[]) {\n  for (let i = 0; i < rows.length; i += 1) {\n    await pool.query(insertSql(rows[i]), rows[i]);\n  }\n}`,
+      errors: [{ line: 5, column: 5, message: 'once per iteration of this loop (N+1)' }],
+      output: null,
+    },
+    {
+      name: 'a loop over messages of another type is not one receive batch',
+      code: `import { SQSClient, DeleteMessageCommand } from '@aws-sdk/client-sqs';\nimport type { Message } from '@aws-sdk/client-sqs';\nconst sqs = new SQSClient({});\nexport async function drop(messages: StoredMessage[]) {\n  for (const msg of messages) {\n    await sqs.send(new DeleteMessageCommand({ QueueUrl: URL, ReceiptHandle: msg.handle }));\n  }\n}`,
+      errors: [{ line: 6, column: 5, message: 'once per iteration of this loop (N+1)' }],
+    },
+    {
+      name: 'a per-group call that loops inside is not already parallel',
+      code: `import { SQSClient, DeleteMessageCommand } from '@aws-sdk/client-sqs';\nimport type { Message } from '@aws-sdk/client-sqs';\nconst sqs = new SQSClient({});\nasync function deleteGroup(group: Entry[]) {\n  for (const e of group) await sqs.send(new DeleteMessageCommand({ QueueUrl: URL, ReceiptHandle: e.handle }));\n}\nexport async function settle(groups: Entry[][]) {\n  for (const group of groups) {\n    await deleteGroup(group);\n  }\n}`,
+      errors: [{ line: 5, column: 26 }, { line: 9, column: 5 }],
+    },
     {
       name: 'a try/catch per item whose catch is empty is not a sequential-on-purpose job',
       code: `${AXIOS}export async function notifyAll(users: { id: string }[]) {\n  for (const u of users) {\n    try {\n      await axios.post('/notify', { id: u.id });\n    } catch (err) {}\n  }\n}`,

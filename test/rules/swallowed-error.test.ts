@@ -41,6 +41,7 @@ runRuleTests(swallowedError, {
     { name: 'existence probe: fs.access answers with its failure (parse-server fileExists)', code: `async function fileExists(path) {\n  try {\n    await fs.access(path);\n    return true;\n  } catch (e) {\n    return false;\n  }\n}`, filename: 'src/Utils.js' },
     { name: 'existence probe with a sync check (medusa)', code: `let exists = false;\ntry {\n  accessSync(path.resolve(base));\n  exists = true;\n} catch (e) {}` },
     { name: 'a comment in a non-empty catch explains the fallback (outline)', code: `async function check(url) {\n  try {\n    const res = await fetch(url, { method: 'HEAD' });\n    return { embeddable: res.ok };\n  } catch {\n    // On timeout or network error, be optimistic and allow embedding\n    return { embeddable: true, reason: 'timeout' };\n  }\n}` },
+    { name: 'an ignore comment that gives a reason', code: `try { await redis.del(key); } catch {\n  // ignore: the key expires anyway\n}` },
     { name: 'a trailing comment on the empty catch', code: `try { await redis.del(key); } catch {} // the key expires anyway` },
     { name: 'a trailing comment on the .catch line (etherpad)', code: `Promise.resolve(v).catch(() => {}); // Suppress unhandled rejection errors.` },
     { name: 'a comment above the .catch line that speaks of the failure', code: `// best effort: the lock expires on its own\nawait lock.extend(5000).catch(() => {});` },
@@ -72,6 +73,18 @@ runRuleTests(swallowedError, {
     { name: 'cleanup in a finally block', code: `async function probe() {\n  try {\n    await this.set(testKey, 'ok');\n    return true;\n  } finally {\n    try {\n      await this.remove(testKey);\n    } catch {}\n  }\n}` },
     { name: 'cleanup while handling another failure', code: `try {\n  await run();\n} catch (error) {\n  if (browserId) {\n    try { await destroyRemoteBrowser(browserId); } catch {}\n  }\n  throw error;\n}` },
     { name: 'destructured catch binding uses the error', code: `try { await x(); } catch ({ message }) { return message; }` },
+    { name: 'a health check answers false when the dependency fails', code: `class Store {\n  async healthCheck(): Promise<boolean> {\n    try {\n      await this.client.cluster.health();\n      return true;\n    } catch {\n      return false;\n    }\n  }\n}` },
+    { name: 'a readiness probe returns false', code: `async function isReady() {\n  try {\n    await db.raw('SELECT 1');\n  } catch {\n    return false;\n  }\n  return true;\n}` },
+    { name: 'a check function answers with a boolean (an optional file probed over HTTP)', code: `async function checkSitemap(base: string) {\n  try {\n    const res = await http.get(new URL('/sitemap.xml', base));\n    return res.status < 300;\n  } catch {\n    return false;\n  }\n}` },
+    { name: 'a try that only awaits a health probe', code: `async function run() {\n  let healthy: boolean;\n  try {\n    healthy = await this.healthCheck();\n  } catch {\n    healthy = false;\n  }\n  this.update(healthy);\n}` },
+    { name: 'a command-exists discovery check', code: `async function detect() {\n  try {\n    await commandExists('git');\n    this.installed = true;\n  } catch (err) {\n    this.installed = false;\n  }\n}` },
+    { name: 'a guard whose rejection is the answer', code: `async function measure(host: string) {\n  let address: string;\n  try {\n    address = await assertPublicHost(host);\n  } catch {\n    return { connectTime: 0 };\n  }\n  return connect(address);\n}` },
+    { name: "a catch without a binding that logs through logger.warning", code: `async function link() {\n  try {\n    await api.proxy({ endpoint });\n  } catch {\n    logger.warning('Failed to fetch the account id: the scopes may be missing');\n  }\n}` },
+    { name: 'a catch that returns a failure value to its caller', code: `async function getFile(key: string) {\n  try {\n    const res = await s3.send(cmd(key));\n    return { success: true, error: null, body: res.Body };\n  } catch {\n    return { success: false, error: new AppError('file_not_found'), body: null };\n  }\n}` },
+    { name: 'a lock poll: the catch waits and tries again until the deadline', code: `async function tryAcquire(key: string, timeoutMs: number) {\n  const start = Date.now();\n  while (Date.now() - start < timeoutMs) {\n    try {\n      await this.acquire(key);\n      return { key };\n    } catch {\n      await new Promise((resolve) => setTimeout(resolve, 50));\n    }\n  }\n  throw new Error('lock timed out');\n}` },
+    { name: 'a best-effort write to a cache (a failure costs a later miss)', code: `export async function cached(key: string) {\n  const v = await compute();\n  getCache().setex(key, 60, JSON.stringify(v)).catch(() => {\n    // ignore error\n  });\n  return v;\n}` },
+    { name: 'a teardown waits for a pending connection to settle', code: `const destroyClient = async () => {\n  const pending = await connection?.catch(() => undefined);\n  await pending?.disconnect();\n};` },
+    { name: 'a held promise whose own chain already logs its failure', code: `const started = startConsumer()\n  .then((h) => { handle = h; })\n  .catch((err) => { logger.error({ err }, 'consumer failed to start'); });\nstops.push(async () => {\n  await started.catch(() => undefined);\n  await handle?.stop();\n});` },
   ],
   invalid: [
     {
@@ -299,10 +312,10 @@ runRuleTests(swallowedError, {
     },
     {
       name: 'NestJS service without a logger: the fix adds the class logger, Nest-style',
-      code: `import { Injectable } from '@nestjs/common';\n\n@Injectable()\nexport class HealthService {\n  public constructor(private readonly redis: RedisCacheService) {}\n\n  public async isRedisCacheHealthy() {\n    try {\n      return await this.redis.isHealthy();\n    } catch {\n      return false;\n    }\n  }\n}\n`,
+      code: `import { Injectable } from '@nestjs/common';\n\n@Injectable()\nexport class HealthService {\n  public constructor(private readonly redis: RedisCacheService) {}\n\n  public async readCacheStats() {\n    try {\n      return await this.redis.stats();\n    } catch {\n      return null;\n    }\n  }\n}\n`,
       deps: ['@nestjs/common'],
       errors: [{ line: 10, column: 7 }],
-      output: `import { Injectable, Logger } from '@nestjs/common';\n\n@Injectable()\nexport class HealthService {\n  private readonly logger = new Logger(HealthService.name);\n  public constructor(private readonly redis: RedisCacheService) {}\n\n  public async isRedisCacheHealthy() {\n    try {\n      return await this.redis.isHealthy();\n    } catch (err) {\n      this.logger.error('isRedisCacheHealthy failed', err instanceof Error ? err.stack : String(err));\n      return false;\n    }\n  }\n}\n`,
+      output: `import { Injectable, Logger } from '@nestjs/common';\n\n@Injectable()\nexport class HealthService {\n  private readonly logger = new Logger(HealthService.name);\n  public constructor(private readonly redis: RedisCacheService) {}\n\n  public async readCacheStats() {\n    try {\n      return await this.redis.stats();\n    } catch (err) {\n      this.logger.error('readCacheStats failed', err instanceof Error ? err.stack : String(err));\n      return null;\n    }\n  }\n}\n`,
     },
     {
       name: 'an anonymous callback is named by the function around it',
@@ -315,6 +328,11 @@ runRuleTests(swallowedError, {
       name: "usesName: an object key named like the catch variable is not a read (a 500 that logs nothing is silent)",
       code: `app.post('/orders', async (req, res) => {\n  try {\n    await db.insert(req.body);\n  } catch (error) {\n    res.status(500).json({ error: 'Failed' });\n  }\n});`,
       errors: [{ line: 4, column: 5, message: 'The catch never looks at `error`' }],
+    },
+    {
+      name: 'a bare // ignore comment gives no reason',
+      code: `async function sync() {\n  try {\n    await api.sync();\n  } catch (e) {\n    // ignore\n  }\n}`,
+      errors: [{ line: 4, column: 5, message: 'This empty catch drops the error' }],
     },
     {
       name: 'a /* empty */ comment does not explain the silence',
@@ -357,6 +375,46 @@ runRuleTests(swallowedError, {
       deps: ['pino'],
       errors: [{ line: 6, column: 5 }],
       output: `import pino from 'pino'\nconst logger = pino()\nexport async function load() {\n  try {\n    await db.load()\n  } catch (e) {\n    logger.error({ err: e }, 'load failed')\n    failed = true\n  }\n}\n`,
+    },
+    {
+      name: 'a check function that swallows a non-boolean fallback is still reported',
+      code: `async function checkOrders(ids: string[]) {\n  try {\n    return await db.orders.find(ids);\n  } catch {\n    return [];\n  }\n}`,
+      errors: [{ line: 4, column: 5, message: 'This catch has no error binding' }],
+    },
+    {
+      name: 'a try that awaits real work beside the health probe is still reported',
+      code: `async function run() {\n  let healthy: boolean;\n  try {\n    healthy = await this.healthCheck();\n    await this.flush();\n  } catch {\n    healthy = false;\n  }\n}`,
+      errors: [{ line: 6, column: 5, message: 'This catch has no error binding' }],
+    },
+    {
+      name: 'a catch that logs nothing, beside one that logs through logger.warning',
+      code: `async function link() {\n  try {\n    await api.proxy({ endpoint });\n  } catch {\n    logger.warning('account id unavailable');\n  }\n  try {\n    await api.update({ endpoint });\n  } catch {\n    done = false;\n  }\n}`,
+      errors: [{ line: 9, column: 5, message: 'This catch has no error binding' }],
+    },
+    {
+      name: 'a catch that returns a success-shaped value loses the failure',
+      code: `async function getFile(key: string) {\n  try {\n    return { success: true, body: (await s3.send(cmd(key))).Body };\n  } catch {\n    return { success: true, error: null, body: null };\n  }\n}`,
+      errors: [{ line: 4, column: 5 }],
+    },
+    {
+      name: 'a loop whose catch moves on without waiting is still reported (it is not a poll)',
+      code: `async function syncAll(ids: string[]) {\n  for (let i = 0; i < ids.length; i++) {\n    try {\n      await api.sync(ids[i]);\n    } catch {\n      failed = true;\n    }\n  }\n}`,
+      errors: [{ line: 5, column: 7 }],
+    },
+    {
+      name: 'a write to a store that is not a cache, with a bare ignore comment, is still reported',
+      code: `export async function record(key: string, v: string) {\n  store.set(key, v).catch(() => {\n    // ignore error\n  });\n}`,
+      errors: [{ line: 2, column: 21, message: 'swallows the rejection' }],
+    },
+    {
+      name: 'a held promise with no handler of its own is still reported',
+      code: `const started = startConsumer().then((h) => { handle = h; });\nexport async function refresh() {\n  await started.catch(() => undefined);\n}`,
+      errors: [{ line: 3, column: 17, message: 'swallows the rejection' }],
+    },
+    {
+      name: 'a teardown that swallows a call it makes itself (not a pending promise) is still reported',
+      code: `async function shutdown() {\n  await queue.flushPending().catch(() => undefined);\n}`,
+      errors: [{ line: 2, column: 30, message: 'swallows the rejection' }],
     },
   ],
 });

@@ -46,8 +46,26 @@ runRuleTests(unboundedRetry, {
     `import { retry, handleAll, ExponentialBackoff } from 'cockatiel';\nexport const policy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });`,
     // out of scope: tests
     { code: `export async function f() {\n  while (true) { try { return await op(); } catch {} }\n}`, filename: 'src/retry.test.ts' },
+    { name: 'issue 14: a lock poll with a deadline is contention polling, not a retry', code: `export async function tryAcquire(key: string, timeoutMs: number) {\n  const start = Date.now();\n  while (Date.now() - start < timeoutMs) {\n    try {\n      await this.acquire(key);\n      return { key };\n    } catch {\n      await new Promise((resolve) => setTimeout(resolve, 50));\n    }\n  }\n  throw new Error('lock timed out');\n}` },
+    { name: 'issue 14: a capped wait that retries only retryable errors and logs each retry', code: `export async function runJob(job: Job) {\n  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {\n    try {\n      return await runner.exec(job);\n    } catch (error) {\n      if (!isRetryable(error) || attempt === MAX_ATTEMPTS) throw error;\n      logger.warn({ error, attempt }, 'runner not ready yet, retrying');\n      await sleep(2000);\n    }\n  }\n}` },
+    { name: 'issue 14: a small cockatiel retry wrapped with a circuit breaker', code: `import { retry, circuitBreaker, wrap, handleAll, ConstantBackoff, ConsecutiveBreaker } from 'cockatiel';\nconst retryPolicy = retry(handleAll, { maxAttempts: 2, backoff: new ConstantBackoff(100) });\nconst breaker = circuitBreaker(handleAll, { halfOpenAfter: 10000, breaker: new ConsecutiveBreaker(5) });\nexport const policy = wrap(retryPolicy, breaker);` },
   ],
   invalid: [
+    {
+      name: 'issue 14: a capped wait that filters retryable errors but logs nothing is still reported',
+      code: `export async function runJob(job: Job) {\n  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {\n    try {\n      return await runner.exec(job);\n    } catch (error) {\n      if (!isRetryable(error) || attempt === MAX_ATTEMPTS) throw error;\n      await sleep(2000);\n    }\n  }\n}`,
+      errors: [{ line: 2, column: 3, message: 'retries at a fixed interval (no backoff, no jitter)' }],
+    },
+    {
+      name: 'issue 14: a poll that retries a failing request (not a lock) is still reported',
+      code: `export async function fetchUntil(url: string, timeoutMs: number) {\n  const start = Date.now();\n  while (Date.now() - start < timeoutMs) {\n    try {\n      return await http.get(url);\n    } catch {\n      await new Promise((resolve) => setTimeout(resolve, 50));\n    }\n  }\n  throw new Error('timed out');\n}`,
+      errors: [{ line: 3, column: 3, message: 'retries at a fixed interval (no backoff, no jitter)' }],
+    },
+    {
+      name: 'issue 14: a cockatiel retry with no breaker in the file is still reported',
+      code: `import { retry, handleAll, ConstantBackoff } from 'cockatiel';\nexport const policy = retry(handleAll, { maxAttempts: 2, backoff: new ConstantBackoff(100) });`,
+      errors: [{ line: 2, column: 23, message: 'fixed interval' }],
+    },
     {
       name: 'while (true) with a fixed sleep: cap + exponential backoff with full jitter',
       code: `export async function getRates() {\n  while (true) {\n    try {\n      return await fetchRates();\n    } catch (err) {\n      logger.warn({ err }, 'rates failed, retrying');\n      await sleep(1000);\n    }\n  }\n}\n`,

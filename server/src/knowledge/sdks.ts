@@ -21,7 +21,8 @@ export const SDKS: readonly LibraryRecord[] = [
     modules: ['@aws-sdk/client-sqs'],
     roles: ['sdk', 'queue'],
     signal: { dependency: 'service' },
-    io: AWS_IO,
+    // ReceiveMessage's MaxNumberOfMessages is 1–10
+    io: { ...AWS_IO, receiveBatch: { types: ['Message'], max: 10 } },
     note: 'A member of the @aws-sdk family, listed on its own because a queue consumer marks a service.',
   },
   {

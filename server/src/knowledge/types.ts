@@ -146,6 +146,11 @@ export interface IoFacet {
   readonly readCommandPrefixes?: readonly string[];
   /** What a failing driver says, for generated failure tests (message and code per scenario). */
   readonly failures?: DriverFailures;
+  /**
+   * A receive returns at most `max` messages, as arrays of these exported types (SQS `Message[]`, at
+   * most 10): a loop over such an array is over one small batch.
+   */
+  readonly receiveBatch?: { readonly types: readonly string[]; readonly max: number };
 }
 
 export interface DriverFailure {

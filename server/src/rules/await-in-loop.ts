@@ -16,7 +16,10 @@
  * `while`/`do`/other `for` loops (polling, pagination, retries), loops that `break` or `return`
  * (a search), loops that sleep between calls (throttling), loops whose calls read a variable the
  * loop body reassigns (a cursor), loops over an array literal (a fixed handful), and calls inside
- * a transaction or session (they must run in order).
+ * a transaction or session (they must run in order). Issue 14: small bounded collections, one
+ * receive batch of a queue (knowledge io.receiveBatch), loops that step by a chunk size, per-group
+ * batched calls (`…Many`, `in`, or a local function that is one `await Promise.all(…)`), and
+ * sequential-on-purpose jobs with a try/catch per item.
  *
  * The refactor is offered only when it is provably equivalent apart from ordering and error
  * timing: a `for (const x of xs)` body made only of `await <external call>` statements and
@@ -31,7 +34,7 @@ import { hasDependency } from '../engine/project';
 import { dependencyView } from '../engine/dependencies';
 import { addImport, loadsAsEsm } from '../fixes/edits';
 import { semi } from '../engine/style';
-import { IO, LIB, atVersion, isModuleOf, lib, moduleOf } from '../knowledge';
+import { IO, LIB, atVersion, isModuleOf, lib, libraryOf, moduleOf } from '../knowledge';
 
 type Ctx = RuleContextV2<'nPlusOne'>;
 
@@ -86,7 +89,12 @@ function overBatches(loop: Loop): boolean {
   }
   const x = coll && skipOuter(coll);
   const name = x && (ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : undefined);
-  return !!name && /(batch|chunk)(es|s)?$/i.test(name);
+  if (name && /(batch|chunk)(es|s)?$/i.test(name)) return true;
+  // `for (let i = 0; i < xs.length; i += BATCH_SIZE)`: a step other than 1 walks the collection chunk by chunk
+  const inc = ts.isForStatement(loop) && loop.incrementor ? skipOuter(loop.incrementor) : undefined;
+  if (!inc || !ts.isBinaryExpression(inc) || inc.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken) return false;
+  const step = skipOuter(inc.right);
+  return !(ts.isNumericLiteral(step) && Number(step.text) <= 1);
 }
 
 interface BodyFacts {
@@ -439,6 +447,39 @@ function smallBoundedCollection(loop: Loop): boolean {
   return false;
 }
 
+/**
+ * One receive batch of a queue: the loop's collection is declared as an array of a queue library's
+ * message type whose receive returns a few messages at most (knowledge: io.receiveBatch; SQS: 10).
+ */
+function receiveBatch(loop: Loop, ctx: Ctx): boolean {
+  const coll = collectionOf(loop);
+  if (!coll || !ts.isIdentifier(coll)) return false;
+  const decl = findDeclaration(coll.text, loop);
+  let t = decl?.type;
+  if (!t) return false;
+  if (ts.isTypeOperatorNode(t) && t.operator === ts.SyntaxKind.ReadonlyKeyword) t = t.type;
+  const el = ts.isArrayTypeNode(t) ? t.elementType : ts.isTypeReferenceNode(t) && t.typeArguments?.length === 1 && isArrayType(t) ? t.typeArguments[0] : undefined;
+  if (!el || !ts.isTypeReferenceNode(el) || !ts.isIdentifier(el.typeName)) return false;
+  const b = ctx.facts.bindings.get(el.typeName.text);
+  // the specifier as written (a binding's module may be its family's key: `@aws-sdk/*`)
+  const spec = b && ts.isImportDeclaration(b.node) && ts.isStringLiteral(b.node.moduleSpecifier) ? b.node.moduleSpecifier.text : b?.module;
+  const batch = spec && libraryOf(spec)?.io?.receiveBatch;
+  return !!batch && batch.max <= SMALL_MAX && !!b && batch.types.includes(b.imported);
+}
+
+/** A function of this file that already runs its calls for the whole group at once: its body is one `await Promise.all(…)`. */
+function parallelInside(call: ts.CallExpression, ctx: Ctx): boolean {
+  const fn = calledLocalFunction(call, ctx.facts);
+  const body = fn?.body;
+  if (!body || !ts.isBlock(body) || body.statements.length !== 1) return false;
+  const st = body.statements[0];
+  let e = ts.isExpressionStatement(st) ? st.expression : ts.isReturnStatement(st) ? st.expression : undefined;
+  if (e && ts.isAwaitExpression(skipOuter(e))) e = (skipOuter(e) as ts.AwaitExpression).expression;
+  const c = e && skipOuter(e);
+  return !!c && ts.isCallExpression(c) && ts.isPropertyAccessExpression(c.expression) && ts.isIdentifier(c.expression.expression) &&
+    c.expression.expression.text === 'Promise' && /^(all|allSettled)$/.test(c.expression.name.text);
+}
+
 /** The call already works on a whole group: a batch method, or a filter with `in`/`$in`. */
 function batchedCall(call: ts.CallExpression): boolean {
   const callee = skipOuter(call.expression);
@@ -513,7 +554,8 @@ export const awaitInLoop = createRule({
           // a call that reads a variable the body reassigns depends on the previous iteration (a cursor)
           if (f.assigned.size && hits.some((h) => [...referencedNames(h.call)].some((n) => f.assigned.has(n)))) continue;
           // small bounded collections, per-group batched calls, sequential-on-purpose jobs with a try/catch per item
-          if (smallBoundedCollection(loop) || hits.every((h) => batchedCall(h.call)) || hits.every((h) => handledPerItem(h.awaitExpr))) continue;
+          if (smallBoundedCollection(loop) || receiveBatch(loop, ctx) || hits.every((h) => batchedCall(h.call) || parallelInside(h.call, ctx)) ||
+            hits.every((h) => handledPerItem(h.awaitExpr))) continue;
           const first = hits[0];
           const labels = [...new Set(hits.map((h) => `\`${h.label}()\``))];
           const what = labels.length === 1 ? `${labels[0]} is awaited` : `${labels.join(', ')} are awaited`;

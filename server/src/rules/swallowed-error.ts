@@ -17,7 +17,10 @@
  * probes (`try { await fs.access(p); return true } catch { return false }`), try blocks without
  * I/O (parsing, `JSON.parse`), catches that rethrow, log, report or pass the error on (`next(err)`,
  * `reject(err)`), promise `.catch` on schemas (zod's `.catch(() => 0)`), and code that runs in a
- * browser page (`page.evaluate(() => …)`).
+ * browser page (`page.evaluate(() => …)`). Issue 14: probes answering true/false (`healthCheck`,
+ * `isReady`, `commandExists`), `assert…` guards whose rejection is the answer, catches returning a
+ * failure value (`{ success: false }`), polls whose give-up is reported after the loop, teardown
+ * functions, and held promises whose own chain already handles the failure.
  */
 import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';
@@ -34,9 +37,17 @@ type Ctx = RuleContextV2<MessageIds>;
 
 const CLEANUP = /^(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|close|closeSync|destroy|kill|release|end|abort|removeListener|off|clearTimeout|clearInterval|disconnect|quit|unref|delete|cancel|dispose|removeItem|terminate|stop|unsubscribe)$/;
 /** Calls whose failure is the answer: "does it exist?" */
-const PROBES = /^(access|accessSync|stat|statSync|lstat|lstatSync|exists|existsSync|pathExists|pathExistsSync)$/;
+const PROBES = /^(access|accessSync|stat|statSync|lstat|lstatSync|exists|existsSync|which|whichSync|lookpath)$|[a-z]Exists(Sync)?$/;
+/** Functions whose answer is whether something works or exists (`healthCheck`, `isReady`, `checkSitemap`, `ping`): a failure is the answer. */
+const PROBE_FUNCTIONS = /^(is|has|can|check|probe|ping|verify)(?![a-z])|^ping$|health|Exists$|^exists|[a-z]Available$|[a-z]Reachable$/;
+/** Guards whose rejection is the answer (`await assertPublicHostname(h)`): the catch takes the refusal. */
+const GUARDS = /^assert(?![a-z])/;
+/** Functions that tear something down: awaiting a pending promise there only waits for it to settle. */
+const CLEANUP_FUNCTIONS = /^(destroy|close|shutdown|dispose|teardown|tearDown|cleanup|cleanUp|disconnect|terminate|stop|release|unmount)(?![a-z])/;
 /** `.catch` after these is a best-effort wait or cleanup, not lost work. */
 const BEST_EFFORT = /^(wait|waitFor|sleep|delay)/;
+/** Writes to a cache: failing costs a later miss, not lost work (`cache.set(k, v).catch(() => {})`). */
+const CACHE_WRITES = /^(set|setex|setEx|psetex|pSetEx|mset|expire|pexpire|del|unlink|hset|hdel)$/;
 const NOOP_HANDLERS = /^(noop|ignore|ignoreError|identity)$/;
 /** Reading a response body: failing to parse an (error) body is not a lost failure. */
 const BODY_READS = /^(json|text|blob|arrayBuffer|formData)$/;
@@ -52,8 +63,8 @@ const OPTIONAL_READS = /^(readFile|readFileSync|readdir|readdirSync|readJson|rea
 const LOOKUPS = /^(get|head|stat|access|describe|find|fetch|read|exists|lookup|load|open|check)/i;
 /** …and creations a catch makes in answer: "ensure it exists". */
 const CREATES = /^(create|mkdir|make|init|insert|upsert|put|write|add|ensure|provision|register)/i;
-/** A comment that only says the block is empty explains nothing. */
-const EMPTY_MARKER = /^(empty|nothing|nothing to do|do nothing|intentionally empty)\.?$/i;
+/** A comment that only says the block is empty, or only that the error is ignored, gives no reason. */
+const EMPTY_MARKER = /^(empty|nothing|nothing to do|do nothing|intentionally empty|ignored?|ignore (it|this|that|errors?|the errors?)|swallow(ed)?|no-?op)[.!]?$/i;
 const FALLBACK_VALUES = new Set([ts.SyntaxKind.NullKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.UndefinedKeyword]);
 const TODO = /\b(TODO|FIXME|XXX|HACK)\b/;
 /** Tool directives and markers naming this rule are not reasons (a suppression says `-- why`). */
@@ -190,6 +201,122 @@ function onlyFallsBack(block: ts.Block): boolean {
   });
 }
 
+/** The catch only falls back to literal values (`return false`, `ok = false`, `return { a: null }`), and to a boolean when `booleans`. */
+function fallsBackToLiteral(block: ts.Block, booleans: boolean): boolean {
+  if (block.statements.length === 0 || !onlyFallsBack(block)) return false;
+  return block.statements.every((st) => {
+    const e = ts.isReturnStatement(st) ? st.expression : ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) ? st.expression.right : undefined;
+    const v = e && skipOuter(e);
+    if (!v) return !booleans;
+    return booleans ? v.kind === ts.SyntaxKind.TrueKeyword || v.kind === ts.SyntaxKind.FalseKeyword : true;
+  });
+}
+
+/** The names of the calls awaited in `node` (not inside nested functions). */
+function awaitedNames(node: ts.Node): string[] {
+  const names: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (isFunctionLike(n)) return;
+    if (ts.isAwaitExpression(n)) { const c = awaitedCall(n); if (c) names.push(calleeName(c)); }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return names;
+}
+
+/**
+ * A probe whose failure is the answer: a function that answers whether something works or exists
+ * (`healthCheck`, `isReady`, `checkSitemap`) falling back to a boolean, a try that only awaits such
+ * probes (`ok = await this.healthCheck()`), or a guard whose rejection is the answer
+ * (`try { addr = await assertPublicHost(h) } catch { return null }`).
+ */
+function isAnswerProbe(clause: ts.CatchClause, tryBlock: ts.Block): boolean {
+  const block = clause.block;
+  const fn = enclosingFunction(clause);
+  const name = fn && (functionName(fn) ?? nearestFunctionName(fn));
+  if (name && PROBE_FUNCTIONS.test(name) && fallsBackToLiteral(block, true)) return true;
+  if (!fallsBackToLiteral(block, false)) return false;
+  const awaited = awaitedNames(tryBlock);
+  if (awaited.length > 0 && awaited.every((n) => PROBE_FUNCTIONS.test(n))) return true;
+  return tryBlock.statements.length === 1 && awaited.length === 1 && GUARDS.test(awaited[0]);
+}
+
+/** The function around `node` tears something down (`destroy()`, `close()`, `shutdown()`). */
+function inCleanupFunction(node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  const name = fn && functionName(fn);
+  return !!name && CLEANUP_FUNCTIONS.test(name);
+}
+
+/** `await x`/`setTimeout`-promise/`sleep(ms)` in the catch: the failure path waits to try again. */
+function waitsToRetry(block: ts.Block, scope: FileScope): boolean {
+  return block.statements.some((st) => {
+    if (!ts.isExpressionStatement(st) || !ts.isAwaitExpression(skipOuter(st.expression))) return false;
+    const e = skipOuter((skipOuter(st.expression) as ts.AwaitExpression).expression);
+    return (ts.isCallExpression(e) && SLEEPS.test(calleeName(e))) || (ts.isNewExpression(e) && awaitsNoIo(e, scope));
+  });
+}
+
+/**
+ * A poll or retry: the try statement is a statement of a loop body, the catch waits before the
+ * next attempt (without leaving), and the statement after the loop reports the give-up
+ * (`throw new Error('timed out')`). Whether the retry backs off is unbounded-retry's question.
+ */
+function isRetryPoll(clause: ts.CatchClause, scope: FileScope): boolean {
+  const tryStmt = clause.parent as ts.TryStatement;
+  const body = tryStmt.parent;
+  const loop = body && ts.isBlock(body) ? body.parent : body;
+  if (!loop || !(ts.isWhileStatement(loop) || ts.isDoStatement(loop) || ts.isForStatement(loop))) return false;
+  if (clause.block.statements.some((st) => ts.isReturnStatement(st))) return false;
+  // the give-up is reported right after the loop: `throw new Error('timed out')` / `return Err(…)`
+  const outer = loop.parent;
+  const next = outer && ts.isBlock(outer) ? outer.statements[outer.statements.indexOf(loop as ts.Statement) + 1] : undefined;
+  const reports = !!next && (ts.isThrowStatement(next) || (ts.isReturnStatement(next) && !!next.expression && ts.isCallExpression(skipOuter(next.expression))));
+  return reports && waitsToRetry(clause.block, scope);
+}
+
+/** The catch returns a failure value to its caller: `{ success: false, … }`, `{ ok: false }`, `{ error: new AppError(…) }`. */
+function returnsFailureValue(block: ts.Block): boolean {
+  return block.statements.some((st) => {
+    const e = ts.isReturnStatement(st) && st.expression ? skipOuter(st.expression) : undefined;
+    return !!e && ts.isObjectLiteralExpression(e) && e.properties.some((p) => {
+      if (ts.isShorthandPropertyAssignment(p)) return /^(error|err)$/.test(p.name.text);
+      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return false;
+      const v = skipOuter(p.initializer);
+      if (/^(success|ok)$/.test(p.name.text)) return v.kind === ts.SyntaxKind.FalseKeyword;
+      return /^(error|err)$/.test(p.name.text) && v.kind !== ts.SyntaxKind.NullKeyword && !(ts.isIdentifier(v) && v.text === 'undefined');
+    });
+  });
+}
+
+/**
+ * `.catch(…)` on a promise held in a variable whose own chain already handles its failure
+ * (`const started = start().then(…).catch((err) => logger.error(…))`): waiting for it to settle
+ * loses nothing.
+ */
+function heldPromiseHandled(recv: ts.Expression, sf: ts.SourceFile): boolean {
+  const x = skipOuter(recv);
+  if (!ts.isIdentifier(x)) return false;
+  let handled = false;
+  const chainCatches = (e: ts.Expression): boolean => {
+    let c = skipOuter(e);
+    while (ts.isCallExpression(c) && ts.isPropertyAccessExpression(c.expression)) {
+      if (c.expression.name.text === 'catch') return true;
+      c = skipOuter(c.expression.expression);
+    }
+    return false;
+  };
+  let budget = 20000;
+  const visit = (n: ts.Node): void => {
+    if (handled || --budget < 0) return;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === x.text && n.initializer && chainCatches(n.initializer)) { handled = true; return; }
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === x.text && chainCatches(n.right)) { handled = true; return; }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return handled;
+}
+
 /** Names of the calls in `node` (not inside nested functions). */
 function callNames(node: ts.Node): string[] {
   const names: string[] = [];
@@ -233,7 +360,7 @@ function handlesFailure(block: ts.Block, loggers: ReadonlySet<string> = new Set(
       if (/^(next|reject|done|cb|callback|fail|captureException|captureError|notify|report|reportError|track|emit)$/.test(name)) { handled = true; return; }
       // a Result/Either failure value: the caller gets the failure (hoppscotch: return E.left(USER_HISTORY_NOT_FOUND); neverthrow: err(e))
       if (/^(left|Left|err|Err)$/.test(name) && ts.isReturnStatement(n.parent)) { handled = true; return; }
-      if (/^(error|warn|fatal|info|log|debug|trace|exception)$/.test(name) && /log|console|sentry|logger|rollbar|bugsnag/i.test(recv)) { handled = true; return; }
+      if (/^(error|warn|warning|fatal|critical|alert|emerg|notice|info|log|debug|trace|verbose|exception)$/.test(name) && /log|console|sentry|logger|rollbar|bugsnag/i.test(recv)) { handled = true; return; }
       // the project's logger under any name (ctx.view.logger: `audit.warning('…')`, `req.log.error(…)`)
       if (recv && loggers.has(recv)) { handled = true; return; }
       // the project's own log helpers: log(), this.log(), debugLog(), logError(), logger()
@@ -327,6 +454,8 @@ function notALostPromise(call: ts.CallExpression, scope: FileScope): boolean {
   if (ts.isCallExpression(recv)) {
     const name = calleeName(recv);
     if (CLEANUP.test(name) || BEST_EFFORT.test(name) || isPageCall(recv, scope)) return true;
+    // a write-behind cache write: `getRedisCache().setex(key, ttl, v).catch(() => {})` (issue 14)
+    if (CACHE_WRITES.test(name) && ts.isPropertyAccessExpression(recv.expression) && /cache/i.test(recv.expression.expression.getText(scope.ctx.sourceFile))) return true;
     // `.then(() => true).catch(() => false)`: an existence probe answering yes or no
     if (name === 'then' && recv.arguments.length === 1) {
       const h = skipOuter(recv.arguments[0]);
@@ -387,8 +516,10 @@ export const swallowedError = createRule({
         const tryBlock = (clause.parent as ts.TryStatement).tryBlock;
         const empty = block.statements.length === 0;
         if (empty && (isCleanup(tryBlock) || inFailureHandling(clause))) return;
-        if (!empty && ((name && usesName(block, name)) || handlesFailure(block, scope.loggers))) return;
+        if (!empty && ((name && usesName(block, name)) || handlesFailure(block, scope.loggers) || returnsFailureValue(block))) return;
         if (!tryDoesIo(tryBlock, scope) || inPageFunction(clause) || isProbe(tryBlock, block, scope)) return;
+        // failure is the answer (health checks, existence checks, guards), a poll that waits and tries again, cleanup (issue 14)
+        if (isAnswerProbe(clause, tryBlock) || isRetryPoll(clause, scope) || (empty && inCleanupFunction(clause))) return;
         ctx.report({
           start: clause.getStart(ctx.sourceFile),
           // through the `)` of `catch (e)`, where there is one (a file cut short has none)
@@ -420,6 +551,9 @@ export const swallowedError = createRule({
           return;
         }
         if (notALostPromise(call, scope) || inPageFunction(call)) return;
+        // waiting in a teardown for a promise to settle, or for one whose chain already handles its failure (issue 14)
+        const recv = (callee as ts.PropertyAccessExpression).expression;
+        if ((!ts.isCallExpression(skipOuter(recv)) && inCleanupFunction(call)) || heldPromiseHandled(recv, ctx.sourceFile)) return;
         const st = statementOf(call);
         if (explains(ctx.text, ts.getLeadingCommentRanges(ctx.text, st.pos), ABOUT_FAILURE) || explains(ctx.text, ts.getTrailingCommentRanges(ctx.text, st.end))) return;
         ctx.report({

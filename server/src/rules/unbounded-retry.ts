@@ -414,6 +414,51 @@ function waitsForDependency(r: RetryLoop): boolean {
   return found;
 }
 
+/** Calls that take a lock or a lease: failing means "held by someone else", polled until a deadline. */
+const ACQUIRES = /^(try)?(acquire|lock|claim|lease|obtain)/i;
+/** Log calls: `logger.warn(…)`, `console.info(…)`, `log.debug(…)`. */
+const LOG_METHODS = /^(warn|warning|info|log|debug|error|notice|trace)$/;
+
+/**
+ * Contention polling, not a retry against a failing dependency: every call the try awaits takes a
+ * lock or lease (`await this.acquire(key)`), and the loop stops at a deadline or count.
+ */
+function pollsForLock(r: RetryLoop): boolean {
+  const names: string[] = [];
+  forEachLocal(r.tryStmt.tryBlock, (n) => {
+    if (ts.isAwaitExpression(n) && ts.isCallExpression(skipOuter(n.expression))) names.push(calleeName(skipOuter(n.expression) as ts.CallExpression) ?? '');
+    return false;
+  });
+  return names.length > 0 && names.every((n) => ACQUIRES.test(n));
+}
+
+/**
+ * A retry that only retries what may pass next time, and says so: the catch rethrows unless a
+ * test on the error lets it through (`if (!isRetryable(error) || attempt === max) throw error`) and
+ * logs each retry. With a cap and a fixed delay, that is a deliberate wait (issue 14: a startup
+ * wait of 5 × 2 s), not a storm.
+ */
+function filteredAndLogged(r: RetryLoop): boolean {
+  const decl = r.tryStmt.catchClause?.variableDeclaration;
+  const err = decl && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+  if (!err) return false;
+  let filtered = false;
+  let logged = false;
+  for (const st of r.catchBlock.statements) {
+    if (ts.isIfStatement(st) && mentions(st.expression, err)) {
+      const then = st.thenStatement;
+      const first = ts.isBlock(then) ? then.statements[0] : then;
+      if (first && ts.isThrowStatement(first)) filtered = true;
+    }
+    forEachLocal(st, (n) => {
+      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && LOG_METHODS.test(n.expression.name.text) &&
+        /log|console/i.test(n.expression.expression.getText())) logged = true;
+      return logged;
+    });
+  }
+  return filtered && logged;
+}
+
 /** Statements of a failure path that repair before retrying: an awaited non-delay call, or a refresh/reconnect. */
 function correctiveAction(statements: readonly ts.Statement[]): boolean {
   let found = false;
@@ -826,6 +871,8 @@ function checkLoop(loop: Loop, ctx: Ctx, t: Tuning): void {
   if (r.capped && r.delay.kind !== 'dynamic' && (r.singleRetry || handlesConcurrencyError(r.catchBlock, enclosingFunction(loop)))) return;
   // a capped wait for a dependency at startup with a fixed delay: one process, bounded, on purpose (issue 14)
   if (r.capped && r.delay.kind === 'fixed' && waitsForDependency(r)) return;
+  // contention polling for a lock until a deadline; a capped, filtered and logged wait (issue 14)
+  if (r.capped && r.delay.kind === 'fixed' && (pollsForLock(r) || filteredAndLogged(r))) return;
   const d = describe(r.capped, r.delay);
   if (!d) return;
   // report the loop head: `while (true)` / `for (;;)` / `do`
@@ -1115,6 +1162,9 @@ function checkRetryLibrary(call: ts.CallExpression, record: LibraryRecord, modul
     const constant = backoff && ts.isPropertyAssignment(backoff) && ts.isNewExpression(skipOuter(backoff.initializer)) &&
       (skipOuter(backoff.initializer) as ts.NewExpression).expression.getText(sf).endsWith(constantClass);
     const capped = !!max && !inf;
+    // a capped retry in a file that also builds the library's circuit breaker (cockatiel
+    // `wrap(retry(…), circuitBreaker(…))`): the breaker stops the storm once failures pile up (issue 14)
+    if (capped && record.breaker && [...ctx.facts.bindings.values()].some((b) => b.module === module && record.breaker!.create.includes(b.imported))) return;
     const delay: Delay = !backoff ? { kind: 'none' } : constant ? { kind: 'fixed' } : { kind: 'dynamic' };
     const d = describe(capped, delay);
     if (!d) return;
