@@ -3,6 +3,25 @@ import { missingClientTimeout } from '../../server/src/rules/missing-client-time
 
 runRuleTests(missingClientTimeout, {
   valid: [
+    // options held in a const object literal are read (issue 14 recall)
+    { name: 'pg Pool options in a const with a deadline', code: `import { Pool } from 'pg';\nconst config = { connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5000 };\nexport const pool = new Pool(config);` },
+    { name: 'pg Pool options spreading a const with a deadline', code: `import { Pool } from 'pg';\nconst base = { connectionTimeoutMillis: 5000 };\nexport const pool = new Pool({ ...base, max: 10 });` },
+    // postgres.js: connect_timeout is 30 s by default
+    { name: 'postgres.js has a connect deadline by default', code: `import postgres from 'postgres';\nexport const sql = postgres(process.env.DATABASE_URL, { max: 10 });` },
+    // AWS SDK v3 clients with a request handler deadline
+    { name: 'AWS client with the requestHandler shorthand', code: `import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client({ region, requestHandler: { requestTimeout: 10000 } });` },
+    { name: 'AWS client with a NodeHttpHandler deadline', code: `import { SQSClient } from '@aws-sdk/client-sqs';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nexport const sqs = new SQSClient({ requestHandler: new NodeHttpHandler({ connectionTimeout: 3000 }) });` },
+    { name: 'AWS client with a handler that cannot be seen', code: `import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client({ region, requestHandler: makeHandler() });` },
+    { name: 'AWS client from a config variable', code: `import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client(config);` },
+    { name: 'AWS commands are not clients', code: `import { GetObjectCommand } from '@aws-sdk/client-s3';\nexport const cmd = new GetObjectCommand({ Bucket, Key });` },
+    // child_process with a timeout
+    { name: 'execSync with a timeout', code: `import { execSync } from 'node:child_process';\nimport express from 'express';\nexport const app = express();\nexport const rev = () => execSync('git rev-parse HEAD', { timeout: 5000 });` },
+    { name: 'exec with a timeout and a callback', code: `import { exec } from 'child_process';\nimport express from 'express';\nexport const app = express();\nexec(cmd, { timeout: 5000 }, (err, out) => done(err, out));` },
+    { name: 'execFile with args and a timeout', code: `import { execFile } from 'node:child_process';\nimport express from 'express';\nexport const app = express();\nexecFile('convert', ['a.png', 'b.jpg'], { timeout: 30000 }, cb);` },
+    { name: 'spawnSync with options in a const', code: `import { spawnSync } from 'node:child_process';\nimport express from 'express';\nexport const app = express();\nconst opts = { stdio: 'inherit', timeout: 60000 } as const;\nspawnSync('npm', ['ci'], opts);` },
+    { name: 'execFileSync with options that cannot be seen', code: `import { execFileSync } from 'node:child_process';\nimport express from 'express';\nexport const app = express();\nexport const run = (file: string, options: object) => execFileSync(file, options);` },
+    { name: 'a release script off any request path (no web app in the file) is tooling', code: `import { execSync } from 'node:child_process';\nfunction publish(pkg: string) {\n  execSync(\`npm publish \${pkg}\`, { stdio: 'inherit' });\n}\npublish(process.argv[2]);` },
+    { name: 'spawn is long-running by design', code: `import { spawn } from 'node:child_process';\nimport express from 'express';\nexport const app = express();\nexport const worker = spawn('node', ['worker.js']);` },
     // pg with a deadline
     `import { Pool } from 'pg';\nexport const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5000 });`,
     `import pg from 'pg';\nexport const pool = new pg.Pool({ host, statement_timeout: 10000, query_timeout: 12000 });`,
@@ -36,6 +55,54 @@ runRuleTests(missingClientTimeout, {
     `import { Pool } from 'pg';\n// failpath-disable-next-line missing-client-timeout -- pgbouncer enforces query_wait_timeout\nconst pool = new Pool();`,
   ],
   invalid: [
+    {
+      name: 'pg Pool options in a const without a deadline (no fix: the literal may be shared)',
+      code: `import { Pool } from 'pg';\nconst config = { connectionString: process.env.DATABASE_URL, max: 10 };\nexport const pool = new Pool(config);\n`,
+      errors: [{ line: 3, column: 25, message: 'new Pool() has no connectionTimeoutMillis' }],
+      output: null,
+    },
+    {
+      name: 'AWS client without a request handler deadline',
+      code: `import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client({ region: 'eu-west-1' });\n`,
+      errors: [{ line: 2, column: 23, message: 'new S3Client() has no requestHandler.connectionTimeout/requestTimeout' }],
+      output: `import { S3Client } from '@aws-sdk/client-s3';\nexport const s3 = new S3Client({ region: 'eu-west-1', requestHandler: { connectionTimeout: 10000 } });\n`,
+    },
+    {
+      name: 'AWS client without arguments',
+      code: `import { SQSClient } from '@aws-sdk/client-sqs';\nexport const sqs = new SQSClient();\n`,
+      errors: [{ line: 2, column: 24 }],
+      output: `import { SQSClient } from '@aws-sdk/client-sqs';\nexport const sqs = new SQSClient({ requestHandler: { connectionTimeout: 10000 } });\n`,
+    },
+    {
+      name: 'AWS client whose handler sets no timeout (no fix: requestHandler is there already)',
+      code: `import { S3Client } from '@aws-sdk/client-s3';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nexport const s3 = new S3Client({ requestHandler: new NodeHttpHandler({ httpsAgent: agent }) });\n`,
+      errors: [{ line: 3, column: 23 }],
+      output: null,
+    },
+    {
+      name: 'execSync without a timeout',
+      code: `import { execSync } from 'node:child_process';\nimport express from 'express';\nconst app = express();\napp.get('/rev', (req, res) => {\n  res.send(execSync('git rev-parse HEAD'));\n});\n`,
+      errors: [{ line: 5, column: 12, message: 'execSync() has no timeout' }],
+      output: `import { execSync } from 'node:child_process';\nimport express from 'express';\nconst app = express();\napp.get('/rev', (req, res) => {\n  res.send(execSync('git rev-parse HEAD', { timeout: 10000 }));\n});\n`,
+    },
+    {
+      name: 'exec with only a callback',
+      code: `import { exec } from 'child_process';\nimport express from 'express';\nexport const app = express();\nexec(cmd, (err, out) => done(err, out));\n`,
+      errors: [{ line: 4, column: 1 }],
+      output: `import { exec } from 'child_process';\nimport express from 'express';\nexport const app = express();\nexec(cmd, { timeout: 10000 }, (err, out) => done(err, out));\n`,
+    },
+    {
+      name: 'execFile with args and options without a timeout',
+      code: `import { execFile } from 'node:child_process';\nimport Fastify from 'fastify';\nexport const app = Fastify();\nexecFile('convert', ['a.png', 'b.jpg'], { cwd }, cb);\n`,
+      errors: [{ line: 4, column: 1 }],
+      output: `import { execFile } from 'node:child_process';\nimport Fastify from 'fastify';\nexport const app = Fastify();\nexecFile('convert', ['a.png', 'b.jpg'], { cwd, timeout: 10000 }, cb);\n`,
+    },
+    {
+      name: 'spawnSync with an args variable',
+      code: `import { spawnSync } from 'node:child_process';\nimport { Hono } from 'hono';\nexport const app = new Hono();\nexport const run = (args: string[]) => spawnSync('git', args);\n`,
+      errors: [{ line: 4, column: 40 }],
+      output: `import { spawnSync } from 'node:child_process';\nimport { Hono } from 'hono';\nexport const app = new Hono();\nexport const run = (args: string[]) => spawnSync('git', args, { timeout: 10000 });\n`,
+    },
     {
       name: 'pg Pool from a connection string',
       code: `import { Pool } from 'pg';\nexport const pool = new Pool({ connectionString: process.env.DATABASE_URL });\n`,

@@ -30,6 +30,16 @@ runRuleTests(missingTimeout, {
     `import * as http from 'http';\nconst req = http.request(opts, onResponse);\nreq.setTimeout(5000);\nreq.end();`,
     `import { request } from 'undici';\nawait request(url, { headersTimeout: 5000, bodyTimeout: 5000 });`,
     `import { fetch, Agent } from 'undici';\nawait fetch(url, { dispatcher: new Agent({ headersTimeout: 1000 }) });`,
+    // options held in a const object literal in scope are read (issue 14 recall)
+    { name: 'const init object with a signal', code: `export async function send(url: string, body: string) {\n  const opts = { method: 'POST', body, signal: AbortSignal.timeout(5000) };\n  return fetch(url, opts);\n}` },
+    { name: 'spread of a const literal with a signal', code: `const base = { signal: AbortSignal.timeout(5000) };\nexport const send = (url: string) => fetch(url, { ...base, method: 'POST' });` },
+    { name: 'const axios config with a timeout', code: `import axios from 'axios';\nconst config = { headers: {}, timeout: 3000 };\nexport const get = (url: string) => axios.get(url, config);` },
+    { name: 'const request options with a timeout', code: `import https from 'node:https';\nconst options = { host: 'api.example.com', path: '/', timeout: 5000 };\nexport const ping = () => https.request(options, (res) => res.resume()).end();` },
+    { name: 'a const written to later cannot be seen', code: `export async function send(url: string) {\n  const opts: RequestInit = { method: 'POST' };\n  opts.signal = AbortSignal.timeout(5000);\n  return fetch(url, opts);\n}` },
+    { name: 'a parameter shadowing a const cannot be seen', code: `const opts = { method: 'GET' };\nexport const send = (url: string, opts: RequestInit) => fetch(url, opts);` },
+    { name: 'a let cannot be seen', code: `export async function send(url: string) {\n  let opts = { method: 'POST' };\n  return fetch(url, opts);\n}` },
+    // (ssl ? https : http).request(): both modules of node:http
+    { name: 'conditional node:http module with a timeout', code: `import http from 'node:http';\nimport https from 'node:https';\nexport const get = (ssl: boolean, url: string) => (ssl ? https : http).get(url, { timeout: 5000 }, (res) => res.resume());` },
     // opaque options: cannot see, stay silent
     `await fetch(url, init);`,
     `import axios from 'axios';\nawait axios.get(url, config);`,
@@ -70,6 +80,36 @@ runRuleTests(missingTimeout, {
     `// failpath-disable-next-line missing-timeout -- the proxy enforces a 2 s deadline\nawait fetch(url);`,
   ],
   invalid: [
+    {
+      name: 'const init object without a deadline (no fix: the literal may be shared)',
+      code: `export async function send(url: string, body: string) {\n  const opts = { method: 'POST', body };\n  return fetch(url, opts);\n}`,
+      errors: [{ line: 3, column: 10, message: 'fetch() has no timeout' }],
+      output: null,
+    },
+    {
+      name: 'spread of a const literal without a deadline',
+      code: `const base = { headers: { accept: 'application/json' } };\nexport const send = (url: string) => fetch(url, { ...base, method: 'POST' });`,
+      errors: [{ line: 2, column: 38, message: 'fetch() has no timeout' }],
+      output: null,
+    },
+    {
+      name: 'const axios config without a timeout',
+      code: `import axios from 'axios';\nconst config = { headers: {} };\nexport const get = (url: string) => axios.get(url, config);`,
+      errors: [{ line: 3, column: 37, message: 'axios.get() has no timeout' }],
+      output: null,
+    },
+    {
+      name: 'const request options without a timeout',
+      code: `import https from 'node:https';\nconst options = { host: 'api.example.com', path: '/' };\nexport const ping = () => https.request(options, (res) => res.resume()).end();`,
+      errors: [{ line: 3, column: 27 }],
+      output: null,
+    },
+    {
+      name: '(ssl ? https : http).request() is node:http',
+      code: `import http from 'node:http';\nimport https from 'node:https';\nexport const get = (ssl: boolean, url: string) => (ssl ? https : http).get(url, (res) => res.resume());`,
+      errors: [{ line: 3, column: 51 }],
+      output: `import http from 'node:http';\nimport https from 'node:https';\nexport const get = (ssl: boolean, url: string) => (ssl ? https : http).get(url, { signal: AbortSignal.timeout(10000) }, (res) => res.resume());`,
+    },
     {
       code: `export async function load(url: string) {\n  return fetch(url);\n}\n`,
       errors: [{ line: 2, column: 10, endLine: 2, endColumn: 15, message: 'fetch() has no timeout' }],

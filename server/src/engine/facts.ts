@@ -308,6 +308,14 @@ export class FileFacts {
       const base = this.resolve(e.expression);
       return base ? { ...base, path: [...base.path, e.argumentExpression.text] } : undefined;
     }
+    if (ts.isConditionalExpression(e)) {
+      // `(secure ? https : http).request(…)`: two modules of one library, the same member
+      const a = this.resolve(e.whenTrue);
+      const b = this.resolve(e.whenFalse);
+      if (!a || !b || a.instance || b.instance || a.path.join('.') !== b.path.join('.')) return undefined;
+      const lib = KNOWLEDGE.libraryOf(a.module);
+      return lib && lib === KNOWLEDGE.libraryOf(b.module) ? a : undefined;
+    }
     return undefined;
   }
 

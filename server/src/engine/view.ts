@@ -127,6 +127,11 @@ export interface ProjectView {
   readonly healthRoutes: readonly string[];
   /** Summary of `name` as exported by the module `specifier` imports from this file; undefined when unknown. */
   summaryOf(specifier: string, name: string): FunctionSummary | undefined;
+  /**
+   * The project file `specifier` refers to when this file imports it (module graph: relative, alias or
+   * workspace package name); undefined when it is no project file or is not known.
+   */
+  moduleFileOf?(specifier: string): string | undefined;
 }
 
 export const EMPTY_VIEW: ProjectView = {

@@ -129,6 +129,10 @@ export const DATABASES: readonly LibraryRecord[] = [
     modules: ['postgres'],
     roles: ['db'],
     db: { rawSql: ['unsafe'] },
+    // `postgres(url, { connect_timeout })`: 30 s by default (seconds; idle_timeout and max_lifetime are
+    // not deadlines): like mysql2, a client that does not wait forever to connect. There is no
+    // queue/acquire timeout to add, and statement_timeout is a server setting (`connection: {…}`).
+    clientDeadlines: { factories: [], defaultDeadline: { option: 'connect_timeout', ms: 30000 } },
   },
   {
     id: 'mongodb',

@@ -27,6 +27,7 @@ import { QUEUES } from './queues';
 import { RETRY_LIBRARIES } from './retry';
 import { SCHEDULERS } from './schedulers';
 import { SDKS } from './sdks';
+import { PROCESSES } from './processes';
 import { SHUTDOWN_LIBRARIES } from './shutdown';
 import { TELEMETRY } from './telemetry';
 import { TESTING } from './testing';
@@ -58,7 +59,7 @@ export { HEALTH_SEGMENTS, HEALTH_PATH, OPERATIONAL_SEGMENTS, TEST_PATH, SCRIPT_P
 export const LIBRARIES: readonly LibraryRecord[] = [
   ...HTTP_CLIENTS, ...DATABASES, ...CACHES, ...QUEUES, ...SCHEDULERS, ...SDKS, ...PAYMENTS,
   ...LOGGERS, ...FLAG_SDKS, ...LIMITERS, ...RETRY_LIBRARIES, ...VALIDATORS, ...FRAMEWORKS,
-  ...TELEMETRY, ...SHUTDOWN_LIBRARIES, ...TESTING, ...BROWSER_LIBRARIES,
+  ...TELEMETRY, ...SHUTDOWN_LIBRARIES, ...TESTING, ...BROWSER_LIBRARIES, ...PROCESSES,
 ];
 
 /** Stable library ids (the `id` of each record), so that code never needs a package name to name one. */
@@ -111,6 +112,8 @@ export const LIB = {
   react: 'react', reactDom: 'react-dom', vue: 'vue', svelte: 'svelte', angular: 'angular', solid: 'solid', preact: 'preact', remixReact: 'remix-react',
   zustand: 'zustand', jotai: 'jotai', valtio: 'valtio', reactRouterDom: 'react-router-dom', vercelBlobClient: 'vercel-blob-client', reactNative: 'react-native',
   expo: 'expo', reactNavigation: 'react-navigation',
+  // processes.ts
+  childProcess: 'child-process',
 } as const;
 export type LibId = (typeof LIB)[keyof typeof LIB];
 
@@ -356,7 +359,7 @@ export class Knowledge {
   /** Client factories of a module whose options set a deadline (missing-client-timeout). */
   clientDeadlineOf(specifier: string, path: readonly string[], call: 'new' | 'call'): ClientFactoryDeadline | undefined {
     return this.exactLibraryOf(this.moduleKey(specifier))?.clientDeadlines?.factories.find((f) =>
-      f.call === call && f.path.length === path.length && f.path.every((p, i) => p === path[i]));
+      f.call === call && f.path.length === path.length && f.path.every((p, i) => p === path[i] || (p.startsWith('*') && p.length > 1 && path[i].endsWith(p.slice(1)))));
   }
 
   // ---- caches --------------------------------------------------------------------------------------------

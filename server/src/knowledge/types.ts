@@ -54,7 +54,7 @@ export type Role =
   | 'idempotency' | 'async-errors'
   | 'test-runner' | 'test-loader' | 'assertion' | 'http-mock' | 'http-test-client' | 'test-module' | 'browser-automation'
   | 'ui' | 'state-store' | 'browser-sdk' | 'mobile'
-  | 'shutdown' | 'health'
+  | 'shutdown' | 'health' | 'process'
   | 'edge-runtime' | 'chat-bot';
 
 /**
@@ -241,14 +241,20 @@ export interface HttpFacet {
 
 /** A client factory whose options can set a deadline. */
 export interface ClientFactoryDeadline {
-  /** Member path from the module binding: ['Pool'], ['MongoClient', 'connect'], [] for the module itself. */
+  /**
+   * Member path from the module binding: ['Pool'], ['MongoClient', 'connect'], [] for the module
+   * itself. A segment `*Suffix` matches any member ending with Suffix (`*Client`: S3Client, SQSClient).
+   */
   readonly path: readonly string[];
   readonly call: 'new' | 'call';
   /** Index of the options argument; 'last': the last argument when it is an object (ioredis). */
   readonly options: number | 'last';
   /** How many arguments the factory takes at most (more: the shape is not the one described). */
   readonly maxArgs?: number;
-  /** Options that set a deadline. */
+  /**
+   * Options that set a deadline. `a.b`: option `b` inside the object (or the `new X({…})`) that
+   * option `a` holds (`requestHandler.requestTimeout`); an `a` whose value cannot be seen counts.
+   */
   readonly deadlineOptions: readonly string[];
   /** Parameters that set one in a connection string (`?connect_timeout=`). */
   readonly urlParams?: readonly string[];
@@ -257,7 +263,15 @@ export interface ClientFactoryDeadline {
   /** A string argument in the options slot is a connection string; the fix wraps it as this option. */
   readonly stringArgumentAs?: string;
   /** Options a fix adds. `value: 'timeout'` is the configured timeout; `atLeastMs` raises it to a floor. */
-  readonly write: readonly { readonly option: string; readonly atLeastMs?: number }[];
+  readonly write: readonly { readonly option: string; readonly atLeastMs?: number; readonly inner?: readonly string[] }[];
+  /** The deadline options as findings name them, when not the options the fix writes. */
+  readonly label?: string;
+  /** A condition the fix needs (a library version): the fix is then offered, not preferred, and its title says so. */
+  readonly fixNeeds?: string;
+  /** The options slot may hold the completion callback instead (`exec(cmd, cb)`): options go before it. */
+  readonly callback?: true;
+  /** An optional array argument at this index (`execFile(file, args?, options?)`): without it, the options sit there. */
+  readonly optionalArrayAt?: number;
   /** An option value that marks a connection where a deadline is wrong (ioredis `maxRetriesPerRequest: null`: BullMQ's blocking connection). */
   readonly exempt?: { readonly option: string; readonly value: null };
   /** Where the factory is also accepted as a module import without a call (Nest `imports: [HttpModule]`). */
@@ -273,6 +287,11 @@ export interface ClientDeadlinesFacet {
   readonly defaultDeadline?: { readonly option: string; readonly ms: number };
   /** Documents what happens without one. */
   readonly withoutDeadline?: string;
+  /**
+   * Judged on a request's path only: inside a request handler, or in a file that makes a web app.
+   * Elsewhere it is mostly tooling (release and CI scripts), where a person waits and can stop it.
+   */
+  readonly requestPathOnly?: true;
 }
 
 // ---- caches ------------------------------------------------------------------------------------------

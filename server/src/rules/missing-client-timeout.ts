@@ -26,9 +26,10 @@ import ts = require('typescript');
 import { createRule, type Fix, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
 import { propertyName } from '../engine/ast';
+import { enclosingHandler, fileFramework } from '../engine/frameworks';
 import { insertProperty, appendArguments } from '../fixes/edits';
 import { KNOWLEDGE, SUBSCRIBER_NAME, type ClientFactoryDeadline } from '../knowledge';
-import { bindingName, bindingNodeOf, hasAnyKey, httpInstanceFactory, literalText, propValue } from '../engine/queries/http';
+import { bindingName, bindingNodeOf, constObjectLiteral, hasAnyKey, httpInstanceFactory, lastProperty, literalText, optionProperties, propValue, visibleKeys } from '../engine/queries/http';
 
 /** A value that is a connection string (not an options object): literals, env vars, `*Url` names. */
 function isStringish(e: ts.Expression): boolean {
@@ -55,6 +56,35 @@ function urlSetsDeadline(text: string | undefined, params: readonly string[] | u
 
 type EditContext = Parameters<typeof insertProperty>[0];
 
+/** A name that says it holds options, not an args array (`execFile(file, opts)`). */
+const OPTIONS_NAME = /(opt|options|config|settings)$/i;
+
+const isFunction = (e: ts.Expression): boolean => ts.isArrowFunction(e) || ts.isFunctionExpression(e);
+
+/**
+ * Does the options object set one of the deadline options — or may it, through what cannot be
+ * seen? `a.b` looks inside the object (or `new X({…})`) that option `a` holds.
+ */
+function setsDeadline(obj: ts.ObjectLiteralExpression, keys: readonly string[]): boolean {
+  const plain = keys.filter((k) => !k.includes('.'));
+  if (hasAnyKey(obj, plain)) return true;
+  const props = optionProperties(obj);
+  if (props === 'opaque') return true;
+  for (const key of keys) {
+    const dot = key.indexOf('.');
+    if (dot < 0) continue;
+    const holder = lastProperty(props, key.slice(0, dot));
+    if (!holder) continue;
+    if (!ts.isPropertyAssignment(holder)) return true;
+    const v = skipOuter(holder.initializer);
+    const inner = ts.isNewExpression(v) ? v.arguments?.[0] : v;
+    if (!inner) continue; // new Handler(): its defaults
+    const innerProps = optionProperties(inner);
+    if (innerProps === 'opaque' || lastProperty(innerProps, key.slice(dot + 1))) return true;
+  }
+  return false;
+}
+
 export const missingClientTimeout = createRule({
   meta: {
     id: 'missing-client-timeout',
@@ -74,7 +104,11 @@ export const missingClientTimeout = createRule({
     const ms = ctx.config.timeoutMs;
     const edit = ctx as unknown as EditContext; // the edit helpers read sourceFile, text and style only
 
-    const props = (f: ClientFactoryDeadline) => f.write.map((w) => `${w.option}: ${Math.max(ms, w.atLeastMs ?? 0)}`).join(', ');
+    const value = (w: ClientFactoryDeadline['write'][number]) => Math.max(ms, w.atLeastMs ?? 0);
+    const props = (f: ClientFactoryDeadline) => f.write.map((w) => w.inner
+      ? `${w.option}: { ${w.inner.map((k) => `${k}: ${value(w)}`).join(', ')} }`
+      : `${w.option}: ${value(w)}`).join(', ');
+    const names = (f: ClientFactoryDeadline) => f.write.flatMap((w) => w.inner ? w.inner.map((k) => `${w.option}.${k}`) : [w.option]).join('/');
     const whyOf = (module: string) => KNOWLEDGE.libraryOf(module)?.clientDeadlines?.withoutDeadline ?? 'the library sets no deadline by default';
     const insertFix = (obj: ts.ObjectLiteralExpression, text: string): Fix => ({ title: `Add ${text}`, edits: [insertProperty(edit, obj, text)], isPreferred: true, safe: true });
     const appendFix = (call: ts.CallExpression | ts.NewExpression, text: string): Fix => {
@@ -83,12 +117,14 @@ export const missingClientTimeout = createRule({
         : appendArguments(edit, call, [`{ ${text} }`]);
       return { title: `Add { ${text} }`, edits: [e], isPreferred: true, safe: true };
     };
-    const report = (call: ts.CallExpression | ts.NewExpression, module: string, f: ClientFactoryDeadline, fix: () => Fix) => {
+    /** `fix` absent: the options sit in a const literal that other code may share; the finding alone. */
+    const report = (call: ts.CallExpression | ts.NewExpression, module: string, f: ClientFactoryDeadline, fix?: () => Fix) => {
       const label = ts.isNewExpression(call) ? `new ${call.expression.getText(sf)}` : call.expression.getText(sf);
       ctx.report({
         node: call.expression, messageId: 'noDeadline',
-        data: { factory: label, options: f.write.map((w) => w.option).join('/'), why: whyOf(module), ms },
-        fix: () => [fix()],
+        data: { factory: label, options: f.label ?? names(f), why: whyOf(module), ms },
+        // a fix that needs more than the library (a version) is offered, not preferred, and says so
+        ...(fix ? { fix: () => { const x = fix(); return [f.fixNeeds ? { ...x, title: `${x.title} (${f.fixNeeds})`, isPreferred: false } : x]; } } : {}),
       });
     };
 
@@ -105,27 +141,36 @@ export const missingClientTimeout = createRule({
         const name = bindingName(sf, bindingNodeOf(call));
         if (name && SUBSCRIBER_NAME.test(name)) return; // pub/sub: nothing awaits its commands
         let obj: ts.ObjectLiteralExpression | undefined;
+        let held = false;
         for (let i = 0; i < args.length; i++) {
           const x = skipOuter(args[i]);
-          if (ts.isObjectLiteralExpression(x)) {
+          const lit = ts.isIdentifier(x) ? constObjectLiteral(x) : undefined;
+          if (ts.isObjectLiteralExpression(x) || lit) {
             if (i !== args.length - 1) return;
-            obj = x;
+            obj = lit ?? (x as ts.ObjectLiteralExpression);
+            held = !!lit;
           } else if (!isStringish(x) && !isNumberish(x)) {
             return; // new Redis(config): cannot see the options
           }
         }
         if (obj) {
-          if (hasAnyKey(obj, keys)) return;
+          if (setsDeadline(obj, keys)) return;
           if (f.exempt) {
             const v = propValue(obj, f.exempt.option);
             if (v && skipOuter(v).kind === ts.SyntaxKind.NullKeyword) return;
           }
         }
-        report(call, module, f, () => (obj ? insertFix(obj, text) : appendFix(call, text)));
+        report(call, module, f, held ? undefined : () => (obj ? insertFix(obj, text) : appendFix(call, text)));
         return;
       }
 
-      const slot = f.options;
+      let slot = f.options;
+      if (f.optionalArrayAt !== undefined) {
+        // execFile(file, args?, options?, callback?): without the args array, the options come first
+        const a = args[f.optionalArrayAt] && skipOuter(args[f.optionalArrayAt]);
+        if (!a || ts.isObjectLiteralExpression(a) || isFunction(a) || (ts.isIdentifier(a) && constObjectLiteral(a))) slot = f.optionalArrayAt;
+        else if (!ts.isArrayLiteralExpression(a) && (!ts.isIdentifier(a) || OPTIONS_NAME.test(a.text))) return; // cannot tell args from options
+      }
       if (slot > 0) {
         // connect(uri, options?): the first argument is the connection string
         if (args.length < slot) return;
@@ -138,13 +183,22 @@ export const missingClientTimeout = createRule({
         return;
       }
       const x = skipOuter(arg);
-      if (ts.isObjectLiteralExpression(x)) {
-        if (hasAnyKey(x, keys)) return;
+      if (f.callback && isFunction(x)) {
+        // exec(cmd, callback): the options go before the callback
+        report(call, module, f, () => ({ title: `Add { ${text} }`, edits: [{ start: arg.getStart(sf), end: arg.getStart(sf), newText: `{ ${text} }, ` }], isPreferred: true, safe: true }));
+        return;
+      }
+      const lit = ts.isIdentifier(x) ? constObjectLiteral(x) : undefined;
+      const obj = lit ?? (ts.isObjectLiteralExpression(x) ? x : undefined);
+      if (obj) {
+        if (setsDeadline(obj, keys)) return;
         for (const key of f.connectionStringOptions ?? []) {
-          const v = propValue(x, key);
+          const v = propValue(obj, key);
           if (v && urlSetsDeadline(literalText(v), f.urlParams)) return;
         }
-        report(call, module, f, () => insertFix(x, text));
+        // no fix into a const's literal (it may be shared), nor beside an option the fix would write again
+        const clash = f.write.some((w) => visibleKeys(obj) !== 'opaque' && (visibleKeys(obj) as Set<string>).has(w.option));
+        report(call, module, f, lit || clash ? undefined : () => insertFix(obj, text));
         return;
       }
       // a connection string where the options go: new Pool(process.env.DATABASE_URL)
@@ -164,7 +218,10 @@ export const missingClientTimeout = createRule({
       if (!r || r.instance) return;
       if (httpInstanceFactory(r.module, r.path)) return; // axios.create(): missing-timeout's
       const f = KNOWLEDGE.clientDeadlineOf(r.module, r.path, kind);
-      if (f) check(call, r.module, f);
+      if (!f) return;
+      // child processes: on a request's path only (tooling scripts run them too, with a person waiting)
+      if (KNOWLEDGE.libraryOf(r.module)?.clientDeadlines?.requestPathOnly && !fileFramework(ctx.facts) && !enclosingHandler(call, ctx.facts, ctx.project)) return;
+      check(call, r.module, f);
     }
 
     return {

@@ -32,7 +32,7 @@ import { skipOuter, type ClientInstance } from '../engine/facts';
 import { findProperty, hasSpread } from '../engine/ast';
 import { insertProperty, appendArguments } from '../fixes/edits';
 import { KNOWLEDGE, type HttpCall, type HttpStyle } from '../knowledge';
-import { declaredHttpCall, instanceReportedAtFactory, responseBodyIsStreamed, setsDefaultsTimeout, trackHttpInstances, wrapperCall, type DeclaredCall, type InstanceWithoutDeadline } from '../engine/queries/http';
+import { constObjectLiteral, declaredHttpCall, instanceReportedAtFactory, lastProperty, optionProperties, responseBodyIsStreamed, setsDefaultsTimeout, trackHttpInstances, wrapperCall, type DeclaredCall, type InstanceWithoutDeadline } from '../engine/queries/http';
 import type { DeclaredHttpClient } from '../engine/view';
 
 interface Target {
@@ -51,7 +51,7 @@ function classify(call: ts.CallExpression, module: string, path: readonly string
   let slot: number;
   if (shape.options === 'url-or-config') {
     const first = call.arguments[0] && skipOuter(call.arguments[0]);
-    slot = first && ts.isObjectLiteralExpression(first) ? 0 : 1;
+    slot = first && (ts.isObjectLiteralExpression(first) || (ts.isIdentifier(first) && constObjectLiteral(first))) ? 0 : 1;
   } else slot = shape.options;
   return { style, slot, label: labelOf(shape, module, path, inst?.name ?? instanceName) };
 }
@@ -236,25 +236,31 @@ export const missingTimeout = createRule({
         if (style.id === 'fetch' && args[0] && isRelativeUrl(args[0])) return;
         const optArg = t.slot >= 0 ? args[t.slot] : undefined;
         const opts = optArg ? skipOuter(optArg) : undefined;
-        if (opts && !ts.isObjectLiteralExpression(opts)) {
-          // http.get(url, callback): the callback sits in the options slot
-          if (!(style.requestSetTimeout && (ts.isArrowFunction(opts) || ts.isFunctionExpression(opts)))) return; // opaque options
+        // the options: an object literal here, or a const object literal in scope (spreads of those looked through)
+        let props: ts.ObjectLiteralElementLike[] | undefined;
+        if (opts && !(style.requestSetTimeout && (ts.isArrowFunction(opts) || ts.isFunctionExpression(opts)))) {
+          // (http.get(url, callback): the callback sits in the options slot)
+          const seen = optionProperties(opts);
+          if (seen === 'opaque') return; // options that cannot be seen
+          props = seen;
         }
-        const obj = opts && ts.isObjectLiteralExpression(opts) ? opts : undefined;
-        if (obj && hasSpread(obj)) return;
+        const literal = opts && ts.isObjectLiteralExpression(opts) ? opts : undefined;
+        // a fix writes into the call's own literal only (a const's literal may be shared)
+        const obj = literal && !hasSpread(literal) ? literal : undefined;
+        const held = !!props && !obj;
 
         let requestSignal: ts.Expression | undefined;
-        if (obj) {
-          const signal = findProperty(obj, 'signal');
+        if (props) {
+          const signal = lastProperty(props, 'signal');
           if (signal) {
             if (ts.isPropertyAssignment(signal) && isRequestSignal(signal.initializer)) requestSignal = signal.initializer;
             else return;
           }
           if (style.defaultMs !== undefined) {
             // ky: a 10 s default; only `timeout: false` turns it off
-            const to = findProperty(obj, 'timeout');
+            const to = lastProperty(props, 'timeout');
             if (!to || !ts.isPropertyAssignment(to) || to.initializer.kind !== ts.SyntaxKind.FalseKeyword) return;
-          } else if (style.deadlineOptions.some((o) => o !== 'signal' && findProperty(obj, o))) return;
+          } else if (style.deadlineOptions.some((o) => o !== 'signal' && lastProperty(props!, o))) return;
         } else if (style.defaultMs !== undefined) {
           return; // the library's default deadline applies
         }
@@ -271,7 +277,7 @@ export const missingTimeout = createRule({
         const target = t;
         ctx.report({
           node: call.expression, messageId, data: through ? { ...data, ...through } : data,
-          ...(canFix(call, target, obj) ? { fix: () => { const f = buildFix(ctx, call, target, obj, ms, requestSignal); return f ? [f] : []; } } : {}),
+          ...(!held && canFix(call, target, obj) ? { fix: () => { const f = buildFix(ctx, call, target, obj, ms, requestSignal); return f ? [f] : []; } } : {}),
         });
       },
       'SourceFile:exit'() {

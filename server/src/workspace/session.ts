@@ -318,6 +318,10 @@ export class Session {
         const byExport = Object.hasOwn(summaries, to.file) ? summaries[to.file] : undefined;
         return byExport && Object.hasOwn(byExport, name) ? byExport[name] : undefined;
       },
+      moduleFileOf(specifier: string): string | undefined {
+        const to = targetOf(graph, abs, specifier);
+        return to?.kind === 'file' ? to.file : undefined;
+      },
     };
   }
 

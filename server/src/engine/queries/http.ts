@@ -22,27 +22,109 @@ import { specifierMayName } from './projectBindings';
 
 /**
  * The property names an options object literal sets, looking through spreads whose content is
- * visible (`...(cond && { password })`, `...(a ? { x } : {})`); 'opaque' when a spread hides some.
+ * visible (`...(cond && { password })`, `...(a ? { x } : {})`, `...base` of a const literal);
+ * 'opaque' when a spread hides some.
  */
 export function visibleKeys(obj: ts.ObjectLiteralExpression): Set<string> | 'opaque' {
-  const keys = new Set<string>();
-  const add = (e: ts.Expression): boolean => {
-    const x = skipOuter(e);
-    if (ts.isObjectLiteralExpression(x)) {
-      for (const p of x.properties) {
-        if (ts.isSpreadAssignment(p)) { if (!add(p.expression)) return false; continue; }
-        const name = p.name && propertyName(p.name);
-        if (name === undefined) return false; // computed key
-        keys.add(name);
-      }
-      return true;
+  const props = optionProperties(obj);
+  return props === 'opaque' ? 'opaque' : new Set(props.map((p) => propertyName(p.name!)!));
+}
+
+/**
+ * The object literal a `const` of an enclosing scope holds (`const opts = { … }; fetch(url, opts)`),
+ * when the nearest declaration of the name is that const, it comes before the use, and nothing in
+ * its scope writes to it (`opts.x = …`, `opts[k] = …`, `delete opts.x`, `Object.assign(opts, …)`).
+ * Undefined otherwise: the options cannot be seen.
+ */
+export function constObjectLiteral(id: ts.Identifier): ts.ObjectLiteralExpression | undefined {
+  const name = id.text;
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n) && n.parameters.some((p) => bindsName(p.name, name))) return undefined;
+    if (ts.isCatchClause(n) && n.variableDeclaration && bindsName(n.variableDeclaration.name, name)) return undefined;
+    if ((ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isForStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) &&
+      n.initializer.declarations.some((d) => bindsName(d.name, name))) return undefined;
+    if (!(ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n))) continue;
+    for (const st of n.statements) {
+      if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === name) return undefined;
+      if (!ts.isVariableStatement(st)) continue;
+      const d = st.declarationList.declarations.find((x) => bindsName(x.name, name));
+      if (!d) continue;
+      if (!(st.declarationList.flags & ts.NodeFlags.Const) || !ts.isIdentifier(d.name) || !d.initializer || d.end > id.pos) return undefined;
+      const init = skipOuter(d.initializer);
+      return ts.isObjectLiteralExpression(init) && !writtenTo(n, name) ? init : undefined;
     }
-    if (ts.isBinaryExpression(x) && (x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)) return add(x.right);
-    if (ts.isConditionalExpression(x)) return add(x.whenTrue) && add(x.whenFalse);
-    if (x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined')) return true;
-    return false;
+  }
+  return undefined;
+}
+
+function bindsName(b: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(b)) return b.text === name;
+  return b.elements.some((e) => !ts.isOmittedExpression(e) && bindsName(e.name, name));
+}
+
+/** Does `scope` write a member of `name`, delete one, or hand it to Object.assign as the target? */
+function writtenTo(scope: ts.Node, name: string): boolean {
+  const rootIs = (e: ts.Expression): boolean => {
+    let x = skipOuter(e);
+    while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
+    return ts.isIdentifier(x) && x.text === name;
   };
-  return add(obj) ? keys : 'opaque';
+  const member = (e: ts.Expression) => (ts.isPropertyAccessExpression(skipOuter(e)) || ts.isElementAccessExpression(skipOuter(e))) && rootIs(e);
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && member(n.left)) found = true;
+    else if (ts.isDeleteExpression(n) && member(n.expression)) found = true;
+    else if (ts.isCallExpression(n) && n.arguments[0] && ts.isIdentifier(skipOuter(n.arguments[0])) && rootIs(n.arguments[0]) &&
+      ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'assign') found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return found;
+}
+
+/**
+ * The properties an options object sets, in order, looking through spreads of object literals and
+ * of `const` object literals (`{ ...base, method: 'POST' }`), and conditional spreads (both
+ * branches: the key may be set). 'opaque' when a spread, or the value itself, cannot be seen.
+ */
+export function optionProperties(e: ts.Expression, depth = 0): ts.ObjectLiteralElementLike[] | 'opaque' {
+  const x = skipOuter(e);
+  if (depth > 4) return 'opaque';
+  if (ts.isIdentifier(x)) {
+    if (x.text === 'undefined') return [];
+    const lit = constObjectLiteral(x);
+    return lit ? optionProperties(lit, depth + 1) : 'opaque';
+  }
+  if (x.kind === ts.SyntaxKind.NullKeyword) return [];
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return optionProperties(x.right, depth + 1);
+  if (ts.isConditionalExpression(x)) {
+    const a = optionProperties(x.whenTrue, depth + 1);
+    const b = optionProperties(x.whenFalse, depth + 1);
+    return a === 'opaque' || b === 'opaque' ? 'opaque' : [...a, ...b];
+  }
+  if (!ts.isObjectLiteralExpression(x)) return 'opaque';
+  const out: ts.ObjectLiteralElementLike[] = [];
+  for (const p of x.properties) {
+    if (ts.isSpreadAssignment(p)) {
+      const inner = optionProperties(p.expression, depth + 1);
+      if (inner === 'opaque') return 'opaque';
+      out.push(...inner);
+    } else {
+      if (!p.name || propertyName(p.name) === undefined) return 'opaque'; // computed key
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** The last of `props` named `name` (a later key wins). */
+export function lastProperty(props: readonly ts.ObjectLiteralElementLike[], name: string): ts.ObjectLiteralElementLike | undefined {
+  for (let i = props.length - 1; i >= 0; i--) {
+    const p = props[i];
+    if (p.name && propertyName(p.name) === name) return p;
+  }
+  return undefined;
 }
 
 /** True when the object sets one of `keys` — or may, through a spread we cannot see. */
@@ -282,8 +364,11 @@ export function wrapperOf(view: ProjectView, fileName: string, binding: Pick<Imp
   if (view.httpWrappers.length === 0) return undefined;
   const candidates = view.httpWrappers.filter((w) => w.exportName === exportName);
   if (candidates.length === 0) return undefined;
-  const stem = (f: string) => f.replace(/\\/g, '/').replace(EXTENSION, '').replace(/\/index$/, '');
   const spec = binding.module;
+  // the module graph knows where the specifier leads (a workspace package's name included)
+  const known = view.moduleFileOf?.(spec);
+  if (known) return candidates.find((w) => path.resolve(w.file) === path.resolve(known));
+  const stem = (f: string) => f.replace(/\\/g, '/').replace(EXTENSION, '').replace(/\/index$/, '');
   if (spec.startsWith('.')) {
     const target = stem(path.resolve(path.dirname(path.resolve(fileName)), spec));
     return candidates.find((w) => stem(path.resolve(w.file)) === target);
