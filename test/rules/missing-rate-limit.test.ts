@@ -71,6 +71,50 @@ export default router;`,
       deps: EXPRESS_RL7,
     },
     {
+      name: 'issue 14: a `let` chain set by a ternary of arrays that all hold the project limiter, reassigned to another that holds it',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+let sessionChain = useSso
+  ? [ssoAuth, sessionAuth, requestLimiter]
+  : useBasic
+    ? [basicAuth, requestLimiter]
+    : [noAuth, requestLimiter];
+if (isTest) {
+  sessionChain = [testAuth, requestLimiter];
+}
+router.route('/account/login').post(requestLimiter, login);
+router.route('/account/mfa').get(sessionChain, mfaStatus).delete(sessionChain, disableMfa);
+router.route('/user/password').put(sessionChain, changePassword);
+router.route('/billing/payment_methods').post(sessionChain, addPaymentMethod);
+export default router;`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'issue 14: a chain that holds the limiter in one branch only: not reported (which runs is not visible), no second limiter',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+const chain = strict ? [sessionAuth, requestLimiter] : [sessionAuth];
+router.post('/login', requestLimiter, login);
+router.put('/user/password', chain, changePassword);
+export default router;`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'issue 14: a provider webhook whose inline middleware says it must not be rate limited',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+router.post('/billing/webhooks', requestLimiter, billingWebhook);
+router.post('/payments/webhooks', (_req, _res, next) => {
+  // Skip rate limiting of these webhooks: 429s make the provider disable the endpoint.
+  next();
+}, paymentsWebhook);
+export default router;`,
+      deps: EXPRESS_RL7,
+    },
+    {
       name: 'a configured limiter name (option `limiters`)',
       code: `import express from 'express';
 import { shield } from './security';
@@ -357,6 +401,56 @@ const router = Router();
 router.post('/login', limiter, login);
 router.post('/register', limiter, register);
 export default router;`,
+    },
+    {
+      name: 'issue 14: beside a chain holding the limiter (ternary + reassignment), a route without it is still reported',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+let sessionChain = useSso ? [ssoAuth, requestLimiter] : [noAuth, requestLimiter];
+if (isTest) sessionChain = [testAuth, requestLimiter];
+router.route('/user/password').put(sessionChain, changePassword);
+router.route('/user/reset-password').post(resetPassword);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 7, column: 43, message: 'POST /user/reset-password is a sensitive route without the rate limiter that PUT /user/password gets in this file' }],
+      output: null,
+    },
+    {
+      name: 'issue 14: a chain reassigned to an array without the limiter no longer counts as limited',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+let sessionChain = [sessionAuth];
+if (isTest) sessionChain = [testAuth];
+router.post('/login', requestLimiter, login);
+router.put('/user/password', sessionChain, changePassword);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 7, column: 12, message: 'PUT /user/password is a sensitive route without the rate limiter that POST /login gets in this file' }],
+      output: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+let sessionChain = [sessionAuth];
+if (isTest) sessionChain = [testAuth];
+router.post('/login', requestLimiter, login);
+router.put('/user/password', requestLimiter, sessionChain, changePassword);
+export default router;`,
+    },
+    {
+      name: 'issue 14: an inline middleware whose comment is not about limiting does not silence a webhook',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+router.post('/billing/webhooks', requestLimiter, billingWebhook);
+router.post('/payments/webhooks', (req, _res, next) => {
+  // keep the raw body for the signature check; do not parse it
+  next();
+}, paymentsWebhook);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 5, column: 13, message: 'POST /payments/webhooks is a sensitive route without the rate limiter that POST /billing/webhooks gets in this file' }],
+      output: null,
     },
     {
       name: 'issue 14: a webhook route left out of per-route limiting is reported without a limiter fix',
