@@ -5,6 +5,8 @@ const EXPRESS = { express: '^4.18.2' };
 const EXPRESS_RL7 = { express: '^4.18.2', 'express-rate-limit': '^7.1.5' };
 /** The Session found a limiter held in an exported middleware array (ctx.view.limiters). */
 const MIDDLEWARE_ARRAY_VIEW = { limiters: [{ file: '/project/src/middleware/index.ts', name: 'commonMiddleware' }, { file: '/project/src/middleware/limits.ts', name: 'limiter' }] };
+/** 60 chains, each holding the previous one twice in its initializer and again in a reassignment: 2^60 paths unless each name is read once. */
+const DEEP_CHAINS = Array.from({ length: 60 }, (_, i) => (i === 0 ? 'let c0 = [requestLimiter];' : `let c${i} = flag${i} ? [c${i - 1}, c${i - 1}] : [...c${i - 1}];\nc${i} = [c${i - 1}, auth];`)).join('\n');
 const APP_WITH_IMPORTED_ARRAY = `import express from 'express';
 import { commonMiddleware } from './middleware';
 const app = express();
@@ -450,6 +452,19 @@ router.post('/payments/webhooks', (req, _res, next) => {
 export default router;`,
       deps: EXPRESS_RL7,
       errors: [{ line: 5, column: 13, message: 'POST /payments/webhooks is a sensitive route without the rate limiter that POST /billing/webhooks gets in this file' }],
+      output: null,
+    },
+    {
+      name: 'issue 14: chains of chains are each read once (60 levels, every value holding the limiter)',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+${DEEP_CHAINS}
+router.put('/user/password', c59, changePassword);
+router.post('/user/reset-password', resetPassword);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 124, column: 13, message: 'POST /user/reset-password is a sensitive route without the rate limiter that PUT /user/password gets in this file' }],
       output: null,
     },
     {

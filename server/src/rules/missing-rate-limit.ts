@@ -122,6 +122,8 @@ interface Limits {
   project: ReadonlySet<string>;
   /** Values of this file's variables by name (module level and local: initializer and assignments), read once. */
   values(): Map<string, ts.Expression[]>;
+  /** What each variable name of the file holds, computed once. */
+  held: Map<string, Held>;
 }
 
 /** Does the file import a limiter package, a project limiter, or a configured limiter? */
@@ -188,10 +190,13 @@ function limiterHeld(e: ts.Expression, l: Limits, seen: Set<string>): Held {
   // `const apiLimits = rateLimit({...})`, `const publicChain = [limiter, auth]` in this file, and a
   // `let chain = …` reassigned later (`chain = [testAuth, limiter]`): its initializer and every assignment
   if (root && ts.isIdentifier(x) && !seen.has(root)) {
+    const known = l.held.get(root);
+    if (known !== undefined) return known;
     seen.add(root);
     const values = (l.values().get(root) ?? []).filter((v) => v !== x);
     const held = combine(values.map((v) => limiterHeld(v, l, seen)));
     seen.delete(root);
+    l.held.set(root, held); // each name once: chains of names referring to each other stay linear
     return held;
   }
   return Held.None;
@@ -374,6 +379,7 @@ export const missingRateLimit = createRule({
       modules: new Set(KNOWLEDGE.limiterModules()),
       project: limiterNames(ctx.view.limiters, ctx.facts, ctx.fileName),
       values: () => (values ??= collectValues(ctx.sourceFile)),
+      held: new Map(),
     };
     const s: State = { apps: [], routes: [], opaque: new Set(), listens: new Set(), closes: [], nest: [] };
     return {
