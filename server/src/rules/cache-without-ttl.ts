@@ -115,12 +115,15 @@ function returnedUnnamed(expr: ts.Expression): boolean {
   return !!p && (ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === n));
 }
 
-/** Variables of the file that hold what the function returning `expr` returns: `const cache = makeCache()`. */
-function factoryResults(expr: ts.Expression): Set<string> {
-  const out = new Set<string>();
+/** The function a returned cache comes from, by name (`makeCache` for `function makeCache() { return new NodeCache() }`). */
+function factoryName(expr: ts.Expression): string | undefined {
   const fn = enclosingFunction(expr);
-  const name = fn && functionName(fn);
-  if (!name) return out;
+  return fn && functionName(fn);
+}
+
+/** Variables of the file by the name of the function whose call initialises them: `const cache = makeCache()` → makeCache → {cache}. Read once. */
+function callResults(sf: ts.SourceFile): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
   const visit = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
       let init = skipOuter(n.initializer);
@@ -128,12 +131,12 @@ function factoryResults(expr: ts.Expression): Set<string> {
       if (ts.isCallExpression(init)) {
         const callee = skipOuter(init.expression);
         const called = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-        if (called === name) out.add(n.name.text);
+        if (called) out.set(called, (out.get(called) ?? new Set()).add(n.name.text));
       }
     }
     ts.forEachChild(n, visit);
   };
-  visit(expr.getSourceFile());
+  visit(sf);
   return out;
 }
 
@@ -580,9 +583,11 @@ export const cacheWithoutTtl = createRule({
           const readThrough = w.key !== undefined && reads.some((r) => r.scope === w.scope && r.key === w.key && r.at < w.call.getStart(sf));
           if (w.named || readThrough) ctx.report({ node: w.call.expression, messageId: w.messageId, data: w.data, ...(w.fix ? { fix: w.fix } : {}) });
         }
+        let results: Map<string, Set<string>> | undefined;
         for (const c of nodeCaches) {
           // a factory's cache, kept in this file by `const cache = makeCache()`
-          const receivers = c.receiver !== undefined ? new Set([c.receiver]) : returnedUnnamed(c.newExpr) ? factoryResults(c.newExpr) : new Set<string>();
+          const factory = c.receiver === undefined && returnedUnnamed(c.newExpr) ? factoryName(c.newExpr) : undefined;
+          const receivers = c.receiver !== undefined ? new Set([c.receiver]) : (factory && (results ??= callResults(sf)).get(factory)) || new Set<string>();
           for (const set of nodeCacheSets) {
             if (!receivers.has(set.receiver)) continue;
             c.sets++;
