@@ -181,6 +181,23 @@ export default function statusRoutes<T extends AnonymousRouter>(...[router, tena
     assert.deepEqual(projectSignals([status]), { processEvents: [], healthRoutes: 1 });
     assert.deepEqual(projectSignals([cache]), { processEvents: [], healthRoutes: 0 });
   });
+
+  it('issue 14: NestJS enableShutdownHooks() in a setup function of another file counts as SIGTERM/SIGINT handling', () => {
+    const project = projectFactsFromPackageJson({ dependencies: { '@nestjs/core': '^10.0.0', '@nestjs/common': '^10.0.0' } }, '/p');
+    const setup = indexEntry({ fileName: '/p/src/app-setup.ts', project, text: `import type { INestApplication } from '@nestjs/common';
+
+export async function configureApp(app: INestApplication): Promise<void> {
+  app.useGlobalPipes(validation);
+  app.enableShutdownHooks();
+}
+` });
+    const other = indexEntry({ fileName: '/p/src/lib/shutdown.ts', project, text: `export function stop(hooks) {
+  return hooks.disableShutdownHooks();
+}
+` });
+    assert.deepEqual(projectSignals([setup]), { processEvents: ['SIGINT', 'SIGTERM'], healthRoutes: 0 });
+    assert.deepEqual(projectSignals([other]), { processEvents: [], healthRoutes: 0 });
+  });
 });
 
 describe('feature names a reader of the codebase recognises', () => {

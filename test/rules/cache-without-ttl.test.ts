@@ -63,6 +63,9 @@ runRuleTests(cacheWithoutTtl, {
     `const cache = new WeakMap<object, string>();\nexport function put(k: object, v: string) { cache.set(k, v); }`,
     // tests and browser code are out of scope
     { code: `${IOREDIS}await redis.set('k', 'v');`, filename: 'src/cache.test.ts' },
+    { name: 'issue 14: a factory returning a NodeCache without stdTTL: its callers own the writes (and may pass their own TTL)', code: `const NodeCache = require('node-cache');\nmodule.exports = {\n  init() {\n    return new NodeCache();\n  },\n};\n`, filename: 'src/core/cache.js' },
+    { name: 'issue 14: an arrow factory returning a NodeCache', code: `import NodeCache from 'node-cache';\nexport const createCache = () => new NodeCache({ checkperiod: 60 });\n` },
+    { name: 'issue 14: memo keyed by a configuration object (one agent per configured policy), key built by a helper', code: `const agentCache = new Map<string, Agent>();\nexport function agentFor(policy: OutboundPolicy): Agent {\n  const key = policyCacheKey(policy);\n  let agent = agentCache.get(key);\n  if (!agent) {\n    agent = new Agent({ lookup: lookupFor(policy), keepAlive: true });\n    agentCache.set(key, agent);\n  }\n  return agent;\n}` },
   ],
   invalid: [
     {
@@ -148,6 +151,13 @@ runRuleTests(cacheWithoutTtl, {
       output: `import NodeCache from 'node-cache';\nexport const cache = new NodeCache({ stdTTL: 300 });\n`,
     },
     {
+      name: 'issue 14: a factory that returns a NodeCache but writes to it here without TTL is still reported',
+      code: `const NodeCache = require('node-cache');\nfunction makeCache() {\n  return new NodeCache();\n}\nconst cache = makeCache();\nfunction put(k, v) { cache.set(k, v); }\nmodule.exports = { makeCache, put };\n`,
+      filename: 'src/cache.js',
+      errors: [{ line: 3, column: 14, message: 'NodeCache without stdTTL or maxKeys keeps every entry forever' }],
+      output: `const NodeCache = require('node-cache');\nfunction makeCache() {\n  return new NodeCache({ stdTTL: 300 });\n}\nconst cache = makeCache();\nfunction put(k, v) { cache.set(k, v); }\nmodule.exports = { makeCache, put };\n`,
+    },
+    {
       name: 'NodeCache options without stdTTL, one set without TTL',
       code: `const NodeCache = require('node-cache');\nconst cache = new NodeCache({ checkperiod: 120 });\nfunction put(k, v) { cache.set(k, v); }\nfunction put2(k, v) { cache.set(k, v, 10); }`,
       filename: 'src/cache.js',
@@ -189,6 +199,16 @@ runRuleTests(cacheWithoutTtl, {
       deps: { 'lru-cache': '^7.18.0' },
       errors: [{ line: 1, column: 7 }],
       output: `const LRU = require('lru-cache');\nconst memo = new LRU({ max: 1000, ttl: 300000 });\nmodule.exports.slug = (text) => {\n  if (!memo.has(text)) memo.set(text, text.toLowerCase());\n  return memo.get(text);\n};\n`,
+    },
+    {
+      name: 'issue 14: a memo whose key is built from request data (ids) in a local const is still reported',
+      code: `const routeCache = new Map<string, string>();\nexport async function storeFor(ctx: { connectionId: string; model: string }) {\n  const cacheKey = \`\${ctx.connectionId}:\${ctx.model}\`;\n  const hit = routeCache.get(cacheKey);\n  if (hit) return hit;\n  const store = await pick(ctx);\n  routeCache.set(cacheKey, store);\n  return store;\n}`,
+      errors: [{ line: 1, column: 7, message: 'Module-level Map "routeCache" is used as a cache but only ever grows' }],
+    },
+    {
+      name: 'issue 14: a key built by a helper from a user id is still an identity key',
+      code: `const profileCache = new Map<string, Profile>();\nexport async function profile(userId: string) {\n  const key = cacheKeyFor(userId);\n  const hit = profileCache.get(key);\n  if (hit) return hit;\n  const p = await loadProfile(userId);\n  profileCache.set(key, p);\n  return p;\n}`,
+      errors: [{ line: 1, column: 7, message: 'Module-level Map "profileCache" is used as a cache but only ever grows' }],
     },
     {
       name: 'expiresAt-style map: an unrelated expiresAt elsewhere in the file does not silence a growing map',

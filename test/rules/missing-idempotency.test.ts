@@ -204,6 +204,20 @@ app.post('/charge', async (request, reply) => {
       output: null,
     },
     {
+      name: 'issue 14: beside invoices.pay on one invoice, a payment intent without a key is still reported',
+      code: STRIPE + `export const settle = (invoiceId: string) => stripe.invoices.pay(invoiceId);
+export const charge = (amount: number) => stripe.paymentIntents.create({ amount, currency: 'usd' });`,
+      errors: [{ line: 4, column: 43, message: 'stripe.paymentIntents.create() has no idempotencyKey' }],
+      output: null,
+    },
+    {
+      name: 'issue 14: a helper in another file that sets no key (view.summaryOf) does not silence an order POST',
+      code: `import express from 'express';\nimport { createOrder } from './orders/create';\nconst app = express();\napp.post('/orders', async (req, res) => {\n  res.status(201).json(await createOrder(req.body));\n});`,
+      deps: ['express'],
+      view: { summaryOf: (specifier: string, name: string) => (specifier === './orders/create' && name === 'createOrder' ? { setsDeadline: true, catchesAll: false, canReject: true, idempotent: false } : undefined) },
+      errors: [{ line: 4, column: 10, message: 'POST /orders creates an order or payment without an Idempotency-Key' }],
+    },
+    {
       name: 'an order POST without an Idempotency-Key (Express)',
       code: `import express from 'express';
 const app = express();

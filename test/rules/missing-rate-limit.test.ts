@@ -5,6 +5,8 @@ const EXPRESS = { express: '^4.18.2' };
 const EXPRESS_RL7 = { express: '^4.18.2', 'express-rate-limit': '^7.1.5' };
 /** The Session found a limiter held in an exported middleware array (ctx.view.limiters). */
 const MIDDLEWARE_ARRAY_VIEW = { limiters: [{ file: '/project/src/middleware/index.ts', name: 'commonMiddleware' }, { file: '/project/src/middleware/limits.ts', name: 'limiter' }] };
+/** 60 chains, each holding the previous one twice in its initializer and again in a reassignment: 2^60 paths unless each name is read once. */
+const DEEP_CHAINS = Array.from({ length: 60 }, (_, i) => (i === 0 ? 'let c0 = [requestLimiter];' : `let c${i} = flag${i} ? [c${i - 1}, c${i - 1}] : [...c${i - 1}];\nc${i} = [c${i - 1}, auth];`)).join('\n');
 const APP_WITH_IMPORTED_ARRAY = `import express from 'express';
 import { commonMiddleware } from './middleware';
 const app = express();
@@ -67,6 +69,50 @@ const router = Router();
 router.post('/login', loginLimiter, login);
 // No rate limit here: Stripe retries deliveries and the limiter would disable the webhook.
 router.post('/webhooks/stripe', express.raw({ type: 'application/json' }), stripeWebhook);
+export default router;`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'issue 14: a `let` chain set by a ternary of arrays that all hold the project limiter, reassigned to another that holds it',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+let sessionChain = useSso
+  ? [ssoAuth, sessionAuth, requestLimiter]
+  : useBasic
+    ? [basicAuth, requestLimiter]
+    : [noAuth, requestLimiter];
+if (isTest) {
+  sessionChain = [testAuth, requestLimiter];
+}
+router.route('/account/login').post(requestLimiter, login);
+router.route('/account/mfa').get(sessionChain, mfaStatus).delete(sessionChain, disableMfa);
+router.route('/user/password').put(sessionChain, changePassword);
+router.route('/billing/payment_methods').post(sessionChain, addPaymentMethod);
+export default router;`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'issue 14: a chain that holds the limiter in one branch only: not reported (which runs is not visible), no second limiter',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+const chain = strict ? [sessionAuth, requestLimiter] : [sessionAuth];
+router.post('/login', requestLimiter, login);
+router.put('/user/password', chain, changePassword);
+export default router;`,
+      deps: EXPRESS_RL7,
+    },
+    {
+      name: 'issue 14: a provider webhook whose inline middleware says it must not be rate limited',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+router.post('/billing/webhooks', requestLimiter, billingWebhook);
+router.post('/payments/webhooks', (_req, _res, next) => {
+  // Skip rate limiting of these webhooks: 429s make the provider disable the endpoint.
+  next();
+}, paymentsWebhook);
 export default router;`,
       deps: EXPRESS_RL7,
     },
@@ -357,6 +403,69 @@ const router = Router();
 router.post('/login', limiter, login);
 router.post('/register', limiter, register);
 export default router;`,
+    },
+    {
+      name: 'issue 14: beside a chain holding the limiter (ternary + reassignment), a route without it is still reported',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+let sessionChain = useSso ? [ssoAuth, requestLimiter] : [noAuth, requestLimiter];
+if (isTest) sessionChain = [testAuth, requestLimiter];
+router.route('/user/password').put(sessionChain, changePassword);
+router.route('/user/reset-password').post(resetPassword);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 7, column: 43, message: 'POST /user/reset-password is a sensitive route without the rate limiter that PUT /user/password gets in this file' }],
+      output: null,
+    },
+    {
+      name: 'issue 14: a chain reassigned to an array without the limiter no longer counts as limited',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+let sessionChain = [sessionAuth];
+if (isTest) sessionChain = [testAuth];
+router.post('/login', requestLimiter, login);
+router.put('/user/password', sessionChain, changePassword);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 7, column: 12, message: 'PUT /user/password is a sensitive route without the rate limiter that POST /login gets in this file' }],
+      output: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+let sessionChain = [sessionAuth];
+if (isTest) sessionChain = [testAuth];
+router.post('/login', requestLimiter, login);
+router.put('/user/password', requestLimiter, sessionChain, changePassword);
+export default router;`,
+    },
+    {
+      name: 'issue 14: an inline middleware whose comment is not about limiting does not silence a webhook',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+router.post('/billing/webhooks', requestLimiter, billingWebhook);
+router.post('/payments/webhooks', (req, _res, next) => {
+  // keep the raw body for the signature check; do not parse it
+  next();
+}, paymentsWebhook);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 5, column: 13, message: 'POST /payments/webhooks is a sensitive route without the rate limiter that POST /billing/webhooks gets in this file' }],
+      output: null,
+    },
+    {
+      name: 'issue 14: chains of chains are each read once (60 levels, every value holding the limiter)',
+      code: `import { Router } from 'express';
+import { requestLimiter } from './middleware/limits';
+const router = Router();
+${DEEP_CHAINS}
+router.put('/user/password', c59, changePassword);
+router.post('/user/reset-password', resetPassword);
+export default router;`,
+      deps: EXPRESS_RL7,
+      errors: [{ line: 124, column: 13, message: 'POST /user/reset-password is a sensitive route without the rate limiter that PUT /user/password gets in this file' }],
+      output: null,
     },
     {
       name: 'issue 14: a webhook route left out of per-route limiting is reported without a limiter fix',

@@ -233,6 +233,11 @@ export function createSummaryCollector(summary: FileSummary, recognize: RouteRec
           const ev = call.arguments[0];
           if (ev && ts.isStringLiteralLike(ev) && SHUTDOWN_EVENT.has(ev.text)) evidence('shutdown', call, ev.text);
         }
+        // NestJS `app.enableShutdownHooks()` (often in a setup function of another file) listens to SIGTERM/SIGINT itself
+        if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'enableShutdownHooks') {
+          evidence('shutdown', call, 'SIGTERM');
+          evidence('shutdown', call, 'SIGINT');
+        }
         // flag checks: client.getBooleanValue('key', …), ld.variation('key', …), isEnabled('key')
         const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
         if (method && FLAG_METHODS.has(method)) {

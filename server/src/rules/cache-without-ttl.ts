@@ -36,7 +36,9 @@
  * Not findings (issue 14): a Map whose entries carry their own expiry (`{ value, expiresAt }`
  * written, or an expiry field compared on read), and a key whose TTL is set elsewhere — an
  * `expire` on the same key in another function, or a TTL helper (`setTtl(key)`, `refreshExpiry`)
- * called on it in the same function.
+ * called on it in the same function. A key computed in the function (`const key = policyKey(policy)`)
+ * is judged by its inputs (a config-keyed memo is bounded); a NodeCache returned by a factory is
+ * judged by the writes this file makes to what the factory returns, and left alone without any.
  */
 import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
@@ -104,6 +106,39 @@ interface NodeCacheCandidate {
 type Ctx = RuleContextV2<string>;
 type EditContext = Parameters<typeof insertProperty>[0];
 const edit = (ctx: Ctx) => ctx as unknown as EditContext; // the edit helpers read sourceFile, text, style and facts only
+
+/** `return new X()` / `() => new X()`: the value leaves the function without a name in this file. */
+function returnedUnnamed(expr: ts.Expression): boolean {
+  let n: ts.Node = expr;
+  while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isSatisfiesExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  return !!p && (ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === n));
+}
+
+/** The function a returned cache comes from, by name (`makeCache` for `function makeCache() { return new NodeCache() }`). */
+function factoryName(expr: ts.Expression): string | undefined {
+  const fn = enclosingFunction(expr);
+  return fn && functionName(fn);
+}
+
+/** Variables of the file by the name of the function whose call initialises them: `const cache = makeCache()` → makeCache → {cache}. Read once. */
+function callResults(sf: ts.SourceFile): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
+      let init = skipOuter(n.initializer);
+      if (ts.isAwaitExpression(init)) init = skipOuter(init.expression);
+      if (ts.isCallExpression(init)) {
+        const callee = skipOuter(init.expression);
+        const called = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+        if (called) out.set(called, (out.get(called) ?? new Set()).add(n.name.text));
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
 
 function scopeOf(node: ts.Node): ts.Node {
   return enclosingFunction(node) ?? node.getSourceFile();
@@ -173,13 +208,40 @@ function receiverOf(expr: ts.NewExpression): string | undefined {
 function namesIdentity(key: ts.Expression): boolean {
   let found = false;
   let budget = 50;
+  const fn = enclosingFunction(key);
+  const followed = new Set<string>();
   const visit = (n: ts.Node): void => {
     if (found || --budget < 0) return;
-    if (ts.isIdentifier(n) && IDENTITY_KEY.test(n.text)) { found = true; return; }
+    if (ts.isIdentifier(n)) {
+      // a key computed in this function (`const key = cacheKeyOf(policy)`): judged by what it is built from
+      const init = fn && !followed.has(n.text) ? localConstInit(fn, n.text) : undefined;
+      if (init) { followed.add(n.text); visit(init); return; }
+      if (IDENTITY_KEY.test(n.text)) found = true;
+      return;
+    }
+    // the name of the function that builds the key (`policyCacheKey(policy)`) says nothing about its inputs
+    if (ts.isCallExpression(n)) {
+      const callee = skipOuter(n.expression);
+      if (ts.isPropertyAccessExpression(callee)) visit(callee.expression);
+      else if (!ts.isIdentifier(callee)) visit(callee);
+      n.arguments.forEach(visit);
+      return;
+    }
     ts.forEachChild(n, visit);
   };
   visit(key);
   return found;
+}
+
+/** The initializer of a `const name = …` declared directly in `fn`'s body (not a parameter). */
+function localConstInit(fn: FunctionLike, name: string): ts.Expression | undefined {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  for (const st of body.statements) {
+    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) return d.initializer;
+  }
+  return undefined;
 }
 
 /** A value written with its own expiry: `{ value, expiresAt: Date.now() + ttl }`. */
@@ -394,6 +456,9 @@ export const cacheWithoutTtl = createRule({
 
     function reportNodeCache(c: NodeCacheCandidate): void {
       if (c.sets > 0 && c.setsWithoutTtl === 0) return; // every set() passes its own TTL
+      // a factory that returns the cache (`init() { return new NodeCache() }`): its callers own the
+      // writes, which may each pass a TTL; unless this file keeps one and writes to it, none is visible to judge by
+      if (c.sets === 0 && c.receiver === undefined && returnedUnnamed(c.newExpr)) return;
       const node = c.newExpr;
       const option = c.facet.ttlOption?.name ?? 'stdTTL';
       const prop = `${option}: ${ttl}`;
@@ -518,9 +583,13 @@ export const cacheWithoutTtl = createRule({
           const readThrough = w.key !== undefined && reads.some((r) => r.scope === w.scope && r.key === w.key && r.at < w.call.getStart(sf));
           if (w.named || readThrough) ctx.report({ node: w.call.expression, messageId: w.messageId, data: w.data, ...(w.fix ? { fix: w.fix } : {}) });
         }
+        let results: Map<string, Set<string>> | undefined;
         for (const c of nodeCaches) {
+          // a factory's cache, kept in this file by `const cache = makeCache()`
+          const factory = c.receiver === undefined && returnedUnnamed(c.newExpr) ? factoryName(c.newExpr) : undefined;
+          const receivers = c.receiver !== undefined ? new Set([c.receiver]) : (factory && (results ??= callResults(sf)).get(factory)) || new Set<string>();
           for (const set of nodeCacheSets) {
-            if (set.receiver !== c.receiver) continue;
+            if (!receivers.has(set.receiver)) continue;
             c.sets++;
             if (!set.hasTtl) c.setsWithoutTtl++;
           }

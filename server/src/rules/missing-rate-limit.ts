@@ -32,12 +32,13 @@
  * packages and labels. From the project (ctx.view.limiters): limiters held in variables, arrays
  * or exports of other files (`router.post('/login', ...publicMiddleware, login)`), matched to
  * this file's imports; in this file, any variable (module level or local) whose value holds a
- * limiter, including arrays and spreads of them.
+ * limiter, including arrays and spreads of them, ternaries (every branch) and later assignments
+ * (every one). A variable holding a limiter in some of its values only is opaque: not reported.
  */
 import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type Severity, type TextEdit } from '../engine/types';
 import { skipOuter } from '../engine/facts';
-import { enclosingFunction, isAsyncFunction, lineIndentAt } from '../engine/ast';
+import { enclosingFunction, isAsyncFunction, isFunctionLike, lineIndentAt } from '../engine/ast';
 import { addImport } from '../fixes/edits';
 import { quoteString, semi } from '../engine/style';
 import { isProjectModule } from '../engine/summary';
@@ -119,8 +120,10 @@ interface Limits {
   modules: ReadonlySet<string>;
   /** Names of this file that hold a project limiter (ctx.view.limiters, through imports). */
   project: ReadonlySet<string>;
-  /** Initializers of this file's variables by name (module level and local), read once. */
-  initializers(): Map<string, ts.Expression>;
+  /** Values of this file's variables by name (module level and local: initializer and assignments), read once. */
+  values(): Map<string, ts.Expression[]>;
+  /** What each variable name of the file holds, computed once. */
+  held: Map<string, Held>;
 }
 
 /** Does the file import a limiter package, a project limiter, or a configured limiter? */
@@ -147,38 +150,70 @@ function calleeNames(e: ts.Expression): string[] {
   return out;
 }
 
-/** Is a middleware/guard expression a rate limiter (or a collection holding one)? */
-function isLimiter(e: ts.Expression, l: Limits, seen: Set<string> = new Set()): boolean {
+/** How much of an expression's possible values hold a rate limiter. */
+const enum Held { None = 0, Some = 1, All = 2 }
+
+/** Every value holds one → All; none → None; a mix (one branch of a ternary, one of several assignments) → Some. */
+function combine(parts: Held[]): Held {
+  if (parts.length === 0) return Held.None;
+  if (parts.every((p) => p === Held.All)) return Held.All;
+  return parts.every((p) => p === Held.None) ? Held.None : Held.Some;
+}
+
+/** Is a middleware/guard expression a rate limiter (or a collection holding one) whatever branch runs? */
+function isLimiter(e: ts.Expression, l: Limits): boolean {
+  return limiterHeld(e, l, new Set()) === Held.All;
+}
+
+function limiterHeld(e: ts.Expression, l: Limits, seen: Set<string>): Held {
   const x = ts.isSpreadElement(e) ? skipOuter(e.expression) : skipOuter(e);
-  if (ts.isArrayLiteralExpression(x)) return x.elements.some((el) => isLimiter(el, l, seen));
+  if (ts.isArrayLiteralExpression(x)) {
+    const parts = x.elements.map((el) => limiterHeld(el, l, seen));
+    return parts.includes(Held.All) ? Held.All : parts.includes(Held.Some) ? Held.Some : Held.None;
+  }
+  // `flag ? [session, auth, limiter] : [noAuth, limiter]`: every branch must hold it
+  if (ts.isConditionalExpression(x)) return combine([limiterHeld(x.whenTrue, l, seen), limiterHeld(x.whenFalse, l, seen)]);
   // register(import('@fastify/rate-limit')) / register(require('@fastify/rate-limit'))
   if (ts.isCallExpression(x) && (x.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(x.expression) && x.expression.text === 'require'))) {
     const spec = x.arguments[0];
-    return !!spec && ts.isStringLiteralLike(spec) && l.modules.has(spec.text);
+    return spec && ts.isStringLiteralLike(spec) && l.modules.has(spec.text) ? Held.All : Held.None;
   }
   const names = calleeNames(x);
   for (const n of names) {
-    if (LIMITER_NAME.test(n) || l.options.limiters.includes(n)) return true;
+    if (LIMITER_NAME.test(n) || l.options.limiters.includes(n)) return Held.All;
     const b = l.ctx.facts.bindings.get(n);
-    if (b && l.modules.has(b.module)) return true;
+    if (b && l.modules.has(b.module)) return Held.All;
   }
   // a project limiter held elsewhere: `...publicMiddleware`, `middlewares.api`
   const root = names[names.length - 1];
-  if (root && l.project.has(root)) return true;
-  // `const apiLimits = rateLimit({...})`, `const publicChain = [limiter, auth]` in this file
+  if (root && l.project.has(root)) return Held.All;
+  // `const apiLimits = rateLimit({...})`, `const publicChain = [limiter, auth]` in this file, and a
+  // `let chain = …` reassigned later (`chain = [testAuth, limiter]`): its initializer and every assignment
   if (root && ts.isIdentifier(x) && !seen.has(root)) {
+    const known = l.held.get(root);
+    if (known !== undefined) return known;
     seen.add(root);
-    const init = l.initializers().get(root);
-    if (init && init !== x && isLimiter(init, l, seen)) return true;
+    const values = (l.values().get(root) ?? []).filter((v) => v !== x);
+    const held = combine(values.map((v) => limiterHeld(v, l, seen)));
+    seen.delete(root);
+    l.held.set(root, held); // each name once: chains of names referring to each other stay linear
+    return held;
   }
-  return false;
+  return Held.None;
 }
 
-/** Every variable initializer of the file by name (the first declaration wins), read once. */
-function collectInitializers(sf: ts.SourceFile): Map<string, ts.Expression> {
-  const out = new Map<string, ts.Expression>();
+/** Every value a variable of the file is given by name: its initializer (the first declaration) and its plain assignments, read once. */
+function collectValues(sf: ts.SourceFile): Map<string, ts.Expression[]> {
+  const out = new Map<string, ts.Expression[]>();
+  const declared = new Set<string>();
+  const add = (name: string, e: ts.Expression) => { const list = out.get(name) ?? []; list.push(e); out.set(name, list); };
   const visit = (n: ts.Node): void => {
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !out.has(n.name.text)) out.set(n.name.text, n.initializer);
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !declared.has(n.name.text)) {
+      declared.add(n.name.text);
+      add(n.name.text, n.initializer);
+    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left)) {
+      add(n.left.text, n.right);
+    }
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -193,13 +228,14 @@ function collectInitializers(sf: ts.SourceFile): Map<string, ts.Expression> {
  */
 function opaqueMiddleware(r: RouteRegistration, l: Limits): boolean {
   return r.handlers.slice(0, -1).some((h) => {
+    // a limiter in some of its values only (`let chain = flag ? [auth, limiter] : [auth]`): which one runs is not visible here
+    if (limiterHeld(h, l, new Set()) === Held.Some) return true;
     const x = skipOuter(ts.isSpreadElement(h) ? h.expression : h);
     if (ts.isArrayLiteralExpression(x)) return x.elements.some((el) => opaqueRef(el, l));
     if (opaqueRef(h, l)) return true;
     // a local collection: `const chain = [...publicMiddleware, json()]`
-    const init = ts.isIdentifier(x) ? l.initializers().get(x.text) : undefined;
-    const i = init && skipOuter(init);
-    return !!i && ts.isArrayLiteralExpression(i) && i.elements.some((el) => opaqueRef(el, l));
+    const inits = ts.isIdentifier(x) ? l.values().get(x.text) ?? [] : [];
+    return inits.some((init) => { const i = skipOuter(init); return ts.isArrayLiteralExpression(i) && i.elements.some((el) => opaqueRef(el, l)); });
   });
 }
 
@@ -224,7 +260,25 @@ function routeComments(r: RouteRegistration, ctx: Ctx): string {
 /** The route's comment says limiting it is off on purpose or breaks it ("no rate limit: Stripe retries"). */
 function limitingDeclined(r: RouteRegistration, ctx: Ctx): boolean {
   const c = routeComments(r, ctx);
-  return LIMIT_WORD.test(c) && LIMIT_DECISION.test(c);
+  if (LIMIT_WORD.test(c) && LIMIT_DECISION.test(c)) return true;
+  // an inline middleware that stands where the limiter would: `(req, res, next) => { // skip rate limiting: … next(); }`
+  return r.handlers.slice(0, -1).some((h) => {
+    const x = skipOuter(h);
+    return isFunctionLike(x) && commentsIn(ctx.text, x).some((t) => LIMIT_WORD.test(t) && LIMIT_DECISION.test(t));
+  });
+}
+
+/** The comments inside a node (before each of its parts, and before a block's closing brace), in order. */
+function commentsIn(text: string, node: ts.Node): string[] {
+  const seen = new Map<number, string>();
+  const add = (ranges: ts.CommentRange[] | undefined) => { for (const c of ranges ?? []) seen.set(c.pos, text.slice(c.pos, c.end)); };
+  const visit = (n: ts.Node): void => {
+    if (n !== node) add(ts.getLeadingCommentRanges(text, n.pos));
+    if (ts.isBlock(n)) add(ts.getLeadingCommentRanges(text, n.statements.length ? n.statements[n.statements.length - 1].end : n.getStart() + 1));
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return [...seen.entries()].sort((x, y) => x[0] - y[0]).map(([, t]) => t);
 }
 
 function isWebhook(path: string | undefined): boolean {
@@ -319,12 +373,13 @@ export const missingRateLimit = createRule({
       windowMs: positiveInt(raw.windowMs, 60000),
       limit: positiveInt(raw.limit, 100),
     };
-    let initializers: Map<string, ts.Expression> | undefined;
+    let values: Map<string, ts.Expression[]> | undefined;
     const l: Limits = {
       ctx, options,
       modules: new Set(KNOWLEDGE.limiterModules()),
       project: limiterNames(ctx.view.limiters, ctx.facts, ctx.fileName),
-      initializers: () => (initializers ??= collectInitializers(ctx.sourceFile)),
+      values: () => (values ??= collectValues(ctx.sourceFile)),
+      held: new Map(),
     };
     const s: State = { apps: [], routes: [], opaque: new Set(), listens: new Set(), closes: [], nest: [] };
     return {
@@ -545,36 +600,45 @@ function reportSiblings(l: Limits, s: State): void {
       if (r.limited || !isSensitive(r.route.path, r.route.method) || behindAuth(r.route)) continue;
       // the route's comment says limiting is off on purpose or breaks it; its middleware may hold one we cannot see
       if (limitingDeclined(r.route, ctx) || opaqueMiddleware(r.route, l)) continue;
-      const model = nearest(limited, r);
-      const limiter = model.route.handlers.find((h) => isLimiter(h, l));
+      const byDistance = nearest(limited, r);
+      const model = byDistance[0];
+      // the limiter to copy: the nearest sibling's own limiter, never a chain that also holds auth or parsers
+      const source = byDistance.map((m) => ({ m, limiter: m.route.handlers.find((h) => isLimiter(h, l) && siblingFixText(l, h) !== undefined) })).find((x) => x.limiter);
       // a limiter in front of a provider's webhook drops its retries: never offered as a fix
-      const fixable = !!limiter && r.route.handlers.length > 0 && !r.route.options && !isWebhook(r.route.path) && siblingFixText(ctx, limiter) !== undefined;
+      const fixable = !!source && r.route.handlers.length > 0 && !r.route.options && !isWebhook(r.route.path);
       const pathArg = r.route.call.arguments[0];
       ctx.report({
         node: pathArg ?? r.route.call,
         messageId: 'sibling',
         data: { route: `${r.route.method} ${r.route.path}`, model: `${model.route.method} ${model.route.path}` },
-        ...(fixable ? { fix: () => [siblingFix(ctx, r, model, limiter!)] } : {}),
+        ...(fixable ? { fix: () => [siblingFix(l, r, source.m, source.limiter!)] } : {}),
       });
     }
   }
 }
 
-function nearest(list: RouteRec[], r: RouteRec): RouteRec {
+/** The limited routes, nearest first. */
+function nearest(list: RouteRec[], r: RouteRec): RouteRec[] {
   const at = r.route.call.getStart();
-  return [...list].sort((a, b) => Math.abs(a.route.call.getStart() - at) - Math.abs(b.route.call.getStart() - at))[0];
+  return [...list].sort((a, b) => Math.abs(a.route.call.getStart() - at) - Math.abs(b.route.call.getStart() - at));
 }
 
-/** The limiter's text to reuse: a named limiter, or an inline one on one line (copied: its own counter). */
-function siblingFixText(ctx: Ctx, limiter: ts.Expression): string | undefined {
+/**
+ * The limiter's text to reuse: a named limiter, or an inline one on one line (copied: its own
+ * counter). Not a collection (`[auth, limiter]`, a variable holding one, a ternary): copying it
+ * would add its other middleware too.
+ */
+function siblingFixText(l: Limits, limiter: ts.Expression): string | undefined {
   const x = ts.isSpreadElement(limiter) ? limiter : skipOuter(limiter);
-  if (ts.isArrayLiteralExpression(x) || ts.isSpreadElement(x)) return undefined;
-  const text = limiter.getText(ctx.sourceFile);
+  if (ts.isArrayLiteralExpression(x) || ts.isSpreadElement(x) || ts.isConditionalExpression(x)) return undefined;
+  if (ts.isIdentifier(x) && (l.values().get(x.text) ?? []).some((v) => { const i = skipOuter(v); return ts.isArrayLiteralExpression(i) || ts.isConditionalExpression(i); })) return undefined;
+  const text = limiter.getText(l.ctx.sourceFile);
   return text.includes('\n') ? undefined : text;
 }
 
-function siblingFix(ctx: Ctx, r: RouteRec, model: RouteRec, limiter: ts.Expression): Fix {
-  const text = siblingFixText(ctx, limiter)!;
+function siblingFix(l: Limits, r: RouteRec, model: RouteRec, limiter: ts.Expression): Fix {
+  const { ctx } = l;
+  const text = siblingFixText(l, limiter)!;
   const first = r.route.handlers[0];
   const at = first.getStart(ctx.sourceFile);
   return {
