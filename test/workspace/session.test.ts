@@ -236,6 +236,33 @@ describe('roles: one classifier', () => {
       'Card = () => <div/>', 'Memo = memo(function Inner() { return <span/>; })', 'useThing = () => 1', 'export default () => <main/>;',
     ]);
   });
+  it('a package inside the workspace\'s scripts folder (one package per one-off, in a `scripts` workspace package) holds scripts; the service package next to it stays server', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*', 'scripts'] }));
+    put(root, 'scripts/package.json', JSON.stringify({ name: '@mono/scripts', devDependencies: { pg: '^8.0.0' } }));
+    put(root, 'scripts/one-off/backfill/package.json', JSON.stringify({ name: 'backfill', dependencies: { pg: '^8.0.0' } }));
+    put(root, 'scripts/one-off/backfill/run.ts', "import pg from 'pg';\nconst db = new pg.Pool();\nconsole.log(await db.query('select 1'));\n");
+    put(root, 'packages/api/package.json', JSON.stringify({ name: '@mono/api', dependencies: { express: '^4.0.0', pg: '^8.0.0' } }));
+    put(root, 'packages/api/src/server.ts', "import express from 'express';\nexport const app = express();\n");
+    put(root, 'packages/api/src/one-off/report.ts', "export const report = () => 1;\n");
+    assert.deepEqual(rolesOf(sessionOf(root)), {
+      'packages/api/src/one-off/report.ts': 'server',
+      'packages/api/src/server.ts': 'server',
+      'scripts/one-off/backfill/run.ts': 'script',
+    });
+  });
+
+  it('development-only functions: an exported function every caller calls only under a NODE_ENV/dev guard is in its file\'s view.devOnly; one also called unguarded is not', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'worker', dependencies: { express: '^4.0.0' } }));
+    put(root, 'src/debug.ts', "import type { Express } from 'express';\nexport function mountDebugRoutes(app: Express) { app.get('/debug', (req, res) => res.end()); }\nexport const mountMetrics = (app: Express) => { app.get('/metrics', (req, res) => res.end()); };\nexport function mountAdmin(app: Express) { app.get('/admin', (req, res) => res.end()); }\n");
+    put(root, 'src/index.ts', "import express from 'express';\nimport { mountDebugRoutes, mountMetrics, mountAdmin } from './debug';\nconst app = express();\nif (process.env.NODE_ENV !== 'production') {\n  mountDebugRoutes(app);\n  mountAdmin(app);\n}\nisLocalDev && mountMetrics(app);\napp.listen(3000);\n");
+    put(root, 'src/admin.ts', "import express from 'express';\nimport { mountAdmin } from './debug';\nmountAdmin(express());\n");
+    const session = sessionOf(root);
+    assert.deepEqual(session.viewFor(path.join(root, 'src/debug.ts')).devOnly, ['mountDebugRoutes', 'mountMetrics']);
+    assert.equal(session.viewFor(path.join(root, 'src/index.ts')).devOnly, undefined);
+  });
+
 });
 
 describe('Session: the project model', () => {

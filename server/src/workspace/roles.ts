@@ -78,6 +78,13 @@ export interface LocalRoleInput {
   imports: Iterable<string>;
   /** 'browser'/'cli' when the file's package is a frontend package / a command-line tool (ProjectFacts.runtime). */
   runtime?: 'browser' | 'server' | 'cli';
+  /**
+   * With a Session: the folder of the file's package relative to the workspace root (`scripts/one-off/backfill`),
+   * when the package is nested inside it. A package inside a scripts/tools folder of the repository (or a workspace
+   * package that is itself the `scripts` folder, with a package per one-off) holds scripts, whatever its own
+   * folder is called.
+   */
+  packagePath?: string;
 }
 
 const ROUTE_EXPORT = /\bexport\s+(?:async\s+)?function\s+(?:loader|action|clientLoader|clientAction)\b|\bexport\s+(?:const|let|var)\s+(?:loader|action)\b/;
@@ -132,6 +139,7 @@ export function localRole(input: LocalRoleInput): LocalRole {
   if (TELEMETRY_NAME.test(p) && imports.some((m) => KNOWLEDGE.hasRole(m, 'tracing') || KNOWLEDGE.hasRole(m, 'error-tracking'))) return { role: 'bootstrap', reason: 'path' };
   if (text.shebang) return { role: 'script', reason: 'shebang' };
   if (SCRIPT_PATH.test(p)) return { role: 'script', reason: 'path' };
+  if (input.packagePath && SCRIPT_PATH.test(`${input.packagePath.replace(/\\/g, '/')}/`)) return { role: 'script', reason: 'path' };
   // a command-line program: reads its arguments and serves nothing
   if (text.argv && !imports.some((m) => KNOWLEDGE.importSignal(m) === 'server')) return { role: 'script', reason: 'argv' };
   const withRuntime = (r: LocalRole): LocalRole =>

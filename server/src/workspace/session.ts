@@ -185,9 +185,11 @@ export class Session {
     return this.packageLoggers.get(pkg);
   }
 
-  private classification(file: string): { path: string; runtime?: 'browser' | 'server' | 'cli' } {
+  private classification(file: string): { path: string; runtime?: 'browser' | 'server' | 'cli'; packagePath?: string } {
     const facts = this.projects.forFile(file);
-    return { path: classifyPath(file, facts.root), runtime: facts.runtime };
+    // the package's folder inside the workspace: a package under the repository's scripts/ folder holds scripts
+    const packagePath = facts.root && isInside(facts.root, this.root) && facts.root !== this.root ? path.relative(this.root, facts.root) : undefined;
+    return { path: classifyPath(file, facts.root), runtime: facts.runtime, ...(packagePath ? { packagePath } : {}) };
   }
 
   private classifyLocal(file: string, text: string | TextFacts, imports = Object.hasOwn(this.graph.imports, file) ? this.graph.imports[file] : []): LocalRole {
@@ -312,6 +314,7 @@ export class Session {
       flagHelpers: conventions.flagHelpers,
       limiters: conventions.limiters,
       healthRoutes: conventions.healthRoutes,
+      ...devOnlyOf(conventions, abs),
       summaryOf(specifier: string, name: string): FunctionSummary | undefined {
         const to = targetOf(graph, abs, specifier);
         if (to?.kind !== 'file') return undefined;
@@ -420,4 +423,10 @@ export function buildSessions(roots: readonly string[], files: readonly string[]
     if (root) byRoot.get(root)!.push(path.resolve(f));
   }
   return new Sessions(folders.filter((r) => byRoot.get(r)!.length > 0).map((r) => Session.create(r, byRoot.get(r)!, options)));
+}
+
+/** The functions of `file` the project calls only in development (view.devOnly), when there are any. */
+function devOnlyOf(conventions: Conventions, file: string): { devOnly?: string[] } {
+  const names = (conventions.devOnly ?? []).filter((d) => d.file === file).map((d) => d.name);
+  return names.length > 0 ? { devOnly: names } : {};
 }
