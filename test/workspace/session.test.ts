@@ -252,6 +252,24 @@ describe('roles: one classifier', () => {
     });
   });
 
+  it('an isomorphic workspace library (imported by browser code of the front end and by the back end, no server framework of its own) is view.shared; the back end and a server-only library are not', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'mono', private: true, workspaces: ['commons', 'backend', 'frontend', 'db'] }));
+    put(root, 'commons/package.json', JSON.stringify({ name: '@mono/commons', main: 'src/index.ts', dependencies: { yjs: '^13.0.0' } }));
+    put(root, 'commons/src/index.ts', "export function encode(m: unknown) { console.error('encoding', m); return JSON.stringify(m); }\n");
+    put(root, 'db/package.json', JSON.stringify({ name: '@mono/db', main: 'src/index.ts', dependencies: { pg: '^8.0.0' } }));
+    put(root, 'db/src/index.ts', "import pg from 'pg';\nexport const pool = new pg.Pool();\n");
+    put(root, 'backend/package.json', JSON.stringify({ name: '@mono/backend', dependencies: { express: '^4.0.0', '@mono/commons': 'workspace:*', '@mono/db': 'workspace:*' } }));
+    put(root, 'backend/src/app.ts', "import express from 'express';\nimport { encode } from '@mono/commons';\nimport { pool } from '@mono/db';\nexport const app = express();\napp.get('/', (req, res) => res.send(encode(pool)));\n");
+    put(root, 'frontend/package.json', JSON.stringify({ name: '@mono/frontend', dependencies: { react: '^18.0.0', next: '^14.0.0', '@mono/commons': 'workspace:*' } }));
+    put(root, 'frontend/src/components/Note.tsx', "import { encode } from '@mono/commons';\nexport function Note() { return <pre>{encode({})}</pre>; }\n");
+    const session = sessionOf(root);
+    assert.equal(session.viewFor(path.join(root, 'commons/src/index.ts')).shared, true);
+    assert.equal(session.roleOf(path.join(root, 'commons/src/index.ts')), 'server');
+    assert.equal(session.viewFor(path.join(root, 'backend/src/app.ts')).shared, undefined);
+    assert.equal(session.viewFor(path.join(root, 'db/src/index.ts')).shared, undefined);
+  });
+
   it('development-only functions: an exported function every caller calls only under a NODE_ENV/dev guard is in its file\'s view.devOnly; one also called unguarded is not', () => {
     const root = tempDir();
     put(root, 'package.json', JSON.stringify({ name: 'worker', dependencies: { express: '^4.0.0' } }));

@@ -159,7 +159,8 @@ export const unstructuredLog = createRule({
   create(ctx) {
     // a library or tool package (no server, database, queue or logger among its dependencies) talks to its user through the console;
     // browser code, test helpers and bootstrap files (telemetry/config preload, before any logger exists) are not service logs
-    if (ctx.project.service === false || LOGGER_FILE.test(ctx.fileName) || ctx.facts.moduleNames.has('console') || ctx.facts.bindings.has('console') ||
+    // an isomorphic workspace library (view.shared: imported by browser and server code) cannot use the back end's logger
+    if (ctx.project.service === false || ctx.view.shared || LOGGER_FILE.test(ctx.fileName) || ctx.facts.moduleNames.has('console') || ctx.facts.bindings.has('console') ||
       definesLogger(ctx) || ESLINT_FILE.test(ctx.text)) return {};
     const eslintSays = ctx.text.includes('eslint-disable');
     const eslintLines = new Map<number, boolean>();

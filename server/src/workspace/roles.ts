@@ -267,6 +267,38 @@ export function projectRoles(input: ProjectRolesInput): Record<string, FileRole>
   return roles;
 }
 
+/**
+ * The files of isomorphic workspace libraries: a package of the workspace (not the file's whole
+ * project) whose files are imported (value imports) both by browser code and by server code of
+ * other packages, and that depends on no server framework itself (a `commons`/`shared` package
+ * used by a React front end and by the back end). Its code runs in both places, so it cannot use
+ * the back end's logger; it keeps its role (a missing deadline there still hurts the server).
+ * `packageOf` is the folder of a file's package (undefined: none); `serverPackage` says whether a
+ * package depends on a server framework.
+ */
+export function sharedLibraryFiles(graph: ModuleGraph, roles: Readonly<Record<string, FileRole>>, packageOf: (file: string) => string | undefined, serverPackage: (dir: string) => boolean): string[] {
+  const users = new Map<string, Set<FileRole>>();
+  const pkgOf = new Map<string, string | undefined>();
+  const pkg = (f: string) => {
+    if (!pkgOf.has(f)) pkgOf.set(f, packageOf(f));
+    return pkgOf.get(f);
+  };
+  for (const f of graph.files) {
+    const from = pkg(f);
+    const role = Object.hasOwn(roles, f) ? roles[f] : undefined;
+    if (role !== 'browser' && role !== 'server') continue;
+    for (const to of fileImports(graph, f)) {
+      const target = pkg(to);
+      if (!target || target === from) continue;
+      if (!users.has(target)) users.set(target, new Set());
+      users.get(target)!.add(role);
+    }
+  }
+  const shared = new Set([...users].filter(([dir, r]) => r.has('browser') && r.has('server') && !serverPackage(dir)).map(([dir]) => dir));
+  if (shared.size === 0) return [];
+  return graph.files.filter((f) => shared.has(pkg(f)!) && roles[f] === 'server').sort();
+}
+
 /** Package.json scripts' preload targets: `node -r ./tracing.js`, `--require=…`, `--import ./otel.mjs`, in NODE_OPTIONS too. */
 export function preloadTargets(scripts: Readonly<Record<string, string>>): string[] {
   const out = new Set<string>();
