@@ -236,6 +236,29 @@ describe('roles: one classifier', () => {
       'Card = () => <div/>', 'Memo = memo(function Inner() { return <span/>; })', 'useThing = () => 1', 'export default () => <main/>;',
     ]);
   });
+  it('a module that uses the page (window.open, document.querySelector, localStorage) is browser code; one that asks typeof window, drives a headless page or builds a DOM on the server is not', () => {
+    const role = (text: string, imports: string[] = []) => localRole({ path: 'app/src/utils/popup.ts', text, imports }).role;
+    assert.equal(role("export function openPopup(url: string) { return window.open(url, 'auth', 'width=600'); }\n"), 'browser');
+    assert.equal(role("export const token = () => localStorage.getItem('token');\n"), 'browser');
+    assert.equal(role("export const isBrowser = typeof window !== 'undefined';\nexport const go = (u: string) => { if (isBrowser) window.location.assign(u); };\n"), 'server');
+    assert.equal(role("export const title = (page: any) => page.evaluate(() => document.querySelector('h1')?.textContent);\n"), 'server');
+    assert.equal(role("export const text = (dom: any) => dom.window.document.body.textContent;\n"), 'server');
+    assert.equal(role("import express from 'express';\nexport const r = express.Router();\nr.get('/', (req, res) => res.send('<script>window.location.reload()</script>'));\n", ['express']), 'server');
+  });
+
+  it('DOM use is weaker than the graph: a helper server code imports stays server; the same helper imported by nothing is browser', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'svc', dependencies: { express: '^4.0.0' } }));
+    put(root, 'src/lib/utils.ts', "export const pageSize = 20;\nexport const cookies = () => document.cookie.split('; ');\n");
+    put(root, 'src/routes/mail.ts', "import express from 'express';\nimport { pageSize } from '../lib/utils';\nexport const r = express.Router();\nr.get('/', (req, res) => res.json({ pageSize }));\n");
+    put(root, 'src/lib/popup.ts', "export const open = (u: string) => window.open(u);\n");
+    assert.deepEqual(rolesOf(sessionOf(root)), {
+      'src/lib/popup.ts': 'browser',
+      'src/lib/utils.ts': 'server',
+      'src/routes/mail.ts': 'server',
+    });
+  });
+
   it('a package inside the workspace\'s scripts folder (one package per one-off, in a `scripts` workspace package) holds scripts; the service package next to it stays server', () => {
     const root = tempDir();
     put(root, 'package.json', JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*', 'scripts'] }));

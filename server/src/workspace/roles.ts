@@ -56,7 +56,7 @@ export function kindOfRole(role: FileRole): FileKind {
 }
 
 /** Why `localRole` said what it said: graph refinements may override weak reasons only. */
-export type RoleReason = 'path' | 'shebang' | 'argv' | 'directive' | 'import' | 'extension' | 'runtime' | 'default';
+export type RoleReason = 'path' | 'shebang' | 'argv' | 'directive' | 'import' | 'dom' | 'extension' | 'runtime' | 'default';
 
 export interface LocalRole {
   role: FileRole;
@@ -119,10 +119,21 @@ export interface TextFacts {
   directives: string[];
   /** Exports a Remix `loader`/`action`. */
   routeData: boolean;
+  /** Uses the page's DOM (`window.location`, `document.querySelector`, `localStorage.getItem`) and never asks `typeof window`: browser code. */
+  dom?: true;
 }
 
+/**
+ * Uses of the page that only a browser has. Not when the module asks `typeof window` (it runs on
+ * both sides), hands code to a headless browser (`page.evaluate(() => document…)`, `$eval`) or
+ * builds a DOM on the server (`new JSDOM(…)`, `dom.window.document`).
+ */
+const DOM_USE = /\bwindow\.(?:location|open|navigator|screen|localStorage|sessionStorage|document|addEventListener|history|innerWidth|innerHeight|scrollTo|matchMedia)\b|\bdocument\.(?:getElementById|querySelector(?:All)?|createElement|cookie|body|documentElement|addEventListener)\b|\b(?:localStorage|sessionStorage)\.(?:getItem|setItem|removeItem)\b/;
+const DOM_CHECK = /\btypeof\s+(?:window|document|localStorage)\b|\$?\$?eval(?:uate)?(?:Handle|All)?\s*\(|\bJSDOM\b|\.window\.document\b/;
+
 export function textFacts(text: string): TextFacts {
-  return { shebang: text.startsWith('#!'), argv: text.includes('process.argv'), directives: [...leadingDirectives(text)], routeData: exportsRouteData(text) };
+  const dom = DOM_USE.test(text) && !DOM_CHECK.test(text);
+  return { shebang: text.startsWith('#!'), argv: text.includes('process.argv'), directives: [...leadingDirectives(text)], routeData: exportsRouteData(text), ...(dom ? { dom: true as const } : {}) };
 }
 
 /** The role of one file from its path, text and imports (no graph). */
@@ -149,6 +160,7 @@ export function localRole(input: LocalRoleInput): LocalRole {
   if (directive.has('use client')) return { role: 'browser', reason: 'directive' };
   if (BROWSER_PATH.test(p)) return { role: 'browser', reason: 'path' };
   if (imports.some((m) => KNOWLEDGE.importSignal(m) === 'browser')) return { role: 'browser', reason: 'import' };
+  if (text.dom && !serverOnly.serverOnly && !imports.some((m) => KNOWLEDGE.importSignal(m) === 'server')) return { role: 'browser', reason: 'dom' };
   if (/\.[jt]sx$/.test(p) && !/(^|\/)(api|server)\//.test(p) && !/(^|\/)route\.[jt]sx?$/.test(p)) {
     // a Remix route module: the loader/action are server code, the component is browser code (browserSpans)
     if (text.routeData) return withRuntime({ role: 'server', reason: 'default', routeModule: true, ...serverOnly });
@@ -203,7 +215,8 @@ function fileImports(graph: ModuleGraph, file: string): string[] {
  * 2. test: a file that imports a test helper (a file that imports a test package, or imports such a
  *    helper) is test code, whatever its name;
  * 3. browser: a module whose every importer is browser code (and that is not marked server-only,
- *    and has at least one importer) is browser code.
+ *    and has at least one importer) is browser code;
+ * 4. a module browser by its DOM use alone that server code imports is server code.
  * Deterministic: depends only on the inputs, never on the order files were read.
  */
 export function projectRoles(input: ProjectRolesInput): Record<string, FileRole> {
@@ -263,6 +276,11 @@ export function projectRoles(input: ProjectRolesInput): Record<string, FileRole>
         changed = true;
       }
     }
+  }
+
+  // 4. DOM use is weaker than the graph: a module server code imports runs on the server (a helper that also reads document.cookie)
+  for (const f of graph.files) {
+    if (local[f]?.reason === 'dom' && roles[f] === 'browser' && importersOf(f).some((i) => roles[i] === 'server' || roles[i] === 'bootstrap')) roles[f] = 'server';
   }
   return roles;
 }
