@@ -2,9 +2,25 @@ import { runRuleTests } from '../harness/ruleTester';
 import { leakedErrorDetails } from '../../server/src/rules/leaked-error-details';
 
 const EXPRESS = ['express'];
+const DEBUG_ROUTES = `import type { Express } from 'express';
+export function mountDebugRoutes(app: Express) {
+  app.post('/debug/run', async (req, res) => {
+    try { res.json(await runJob(req.body)); } catch (err) {
+      res.status(500).json({ error: err.message });
+    }
+  });
+}
+`;
+
 
 runRuleTests(leakedErrorDetails, {
   valid: [
+    {
+      name: 'routes registered by a function the project calls only in development (view.devOnly: mounted under a NODE_ENV guard in another file)',
+      code: DEBUG_ROUTES,
+      deps: EXPRESS,
+      view: { devOnly: ['mountDebugRoutes'] },
+    },
     {
       name: 'browser code inside a server module (view.browserSpans) is not a response to a client',
       code: `export async function GET(request: Request) {
@@ -177,6 +193,13 @@ router.get('/x', async (ctx) => {
     },
   ],
   invalid: [
+    {
+      name: 'the same routes, with another function of the file development-only: still a production route',
+      code: DEBUG_ROUTES,
+      deps: EXPRESS,
+      view: { devOnly: ['seedDevData'] },
+      errors: [{ line: 5, column: 37, endLine: 5, endColumn: 48, message: '`err.message` is sent to the client' }],
+    },
     {
       name: 'the classic: err.message in a 500',
       code: `import express from 'express';

@@ -30,9 +30,22 @@ runRuleTests(missingCorrelationId, {
     { name: 'project logger: unknown without the view', code: `${ownLogger}app.get('/a', (req, res) => {\n  appLogger.info('a');\n  res.end();\n});`, deps: ['express'] },
     { name: 'project logger: a same-named binding from another module is not it', code: `import express from 'express';\nimport { appLogger } from './vendor/other';\nconst app = express();\napp.get('/a', (req, res) => {\n  appLogger.info('a');\n  res.end();\n});`, deps: ['express'], view: { logger: projectLogger } },
     { name: 'project logger with a request id field', code: `${ownLogger}app.get('/a', (req, res) => {\n  appLogger.info('a', { requestId: req.id });\n  res.end();\n});`, deps: ['express'], view: { logger: projectLogger } },
+    {
+      name: 'a handler registered only in development (view.devOnly: a debug router mounted under a NODE_ENV guard elsewhere)',
+      code: `${ex}export function mountDebugRoutes() {\n  app.get('/users/:id', async (req, res) => {\n    logger.warn({ id: req.params.id }, 'user not cached');\n    res.end();\n  });\n}\n`,
+      deps: ['express', 'pino', 'pino-http'], view: { devOnly: ['mountDebugRoutes'] },
+    },
     { name: 'console calls belong to unstructured-log', code: `${ex}app.get('/a', (req, res) => { console.log('a'); res.end(); });`, deps: ['express'] },
   ],
   invalid: [
+    {
+      name: 'a handler in a function that is not development-only (view.devOnly names another) is reported',
+      code: `${ex}export function mountRoutes() {\n  app.get('/users/:id', async (req, res) => {\n    logger.warn({ id: req.params.id }, 'user not cached');\n    res.end();\n  });\n}\n`,
+      deps: ['express', 'pino', 'pino-http'],
+      view: { devOnly: ['mountDebugRoutes'] },
+      errors: [{ line: 6, column: 5 }],
+      output: `${ex}export function mountRoutes() {\n  app.get('/users/:id', async (req, res) => {\n    req.log.warn({ id: req.params.id }, 'user not cached');\n    res.end();\n  });\n}\n`,
+    },
     {
       name: 'Fastify: use request.log',
       code: `${fa}app.post('/orders', async (request, reply) => {\n  logger.info({ orderId: 1 }, 'order created');\n  return reply.code(201).send();\n});\n`,

@@ -53,6 +53,10 @@ runRuleTests(unstructuredLog, {
     { name: 'browser code: a module the Session classifies as browser', code: `console.log('clicked');`, filename: '/project/app/components/Button.ts', view: { role: 'browser' } },
     { name: 'browser code: a React component span inside a server route module', code: `export function loader() { return null; }\nexport default function Page() {\n  console.log('render');\n  return null;\n}`, filename: '/project/app/routes/orders.ts', view: { browserSpans: [{ pos: 43, end: 112 }] } },
     { name: 'test helpers without .test in their name', code: `console.log('seeding users');`, filename: '/project/e2e/helpers/seed.ts', view: { role: 'test' } },
+    { name: 'a one-off in a package under the workspace scripts folder (the Session says script)', code: `import pg from 'pg';\nconsole.log('backfilled', await new pg.Pool().query('select 1'));`, filename: '/project/scripts/one-off/backfill/run.ts', deps: ['pg'], view: { role: 'script' } },
+    { name: 'an isomorphic workspace library (view.shared: browser and server code both import it)', code: `import * as Y from 'yjs';\nexport function apply(doc: Y.Doc, u: Uint8Array) { try { Y.applyUpdate(doc, u); } catch (e) { console.error('bad update', e); } }`, filename: '/project/commons/src/sync.ts', deps: ['yjs', 'express'], view: { shared: true } },
+    { name: 'a console line inside a dev-guarded branch named isLocalDev', code: `import express from 'express';\nif (isLocalDev) console.log('routes', express);`, deps: ['express'] },
+    { name: 'a console line inside a !isProduction branch', code: `import express from 'express';\nif (!isProduction) { console.log('routes', express); }`, deps: ['express'] },
     { name: 'bootstrap files: telemetry or config preload before any logger exists', code: `console.error('OTEL exporter url missing');`, filename: '/project/src/instrumentation.ts', view: { role: 'bootstrap' } },
     { name: 'just before process.exit', code: `${pinoFile}if (!config.databaseUrl) {\n  console.error('DATABASE_URL is not set');\n  process.exit(1);\n}` },
     { name: 'just before process.exit, several console lines in a row', code: `${pinoFile}function fatal(err: Error) {\n  console.error('fatal', err.message);\n  console.error(err.stack);\n  process.exit(1);\n}` },
@@ -64,6 +68,18 @@ runRuleTests(unstructuredLog, {
     { name: 'the project logger module itself (view.logger)', code: `export const logger = { warning: (m: string) => console.warn(m) };`, filename: '/project/app/services/logger.server.ts', view: withLogger },
   ],
   invalid: [
+    {
+      name: 'the same console line in a library only the back end imports (view.shared absent) is a service log',
+      code: `import * as Y from 'yjs';\nexport function apply(doc: Y.Doc, u: Uint8Array) { try { Y.applyUpdate(doc, u); } catch (e) { console.error('bad update', e); } }`,
+      filename: '/project/commons/src/sync.ts', deps: ['yjs', 'express'],
+      errors: [{ line: 2, column: 95, endColumn: 108, message: 'console.error() writes an unstructured line' }],
+    },
+    {
+      name: 'a script role is decided by the Session: the same one-off in a service package is a service log',
+      code: `import pg from 'pg';\nconsole.log('backfilled', await new pg.Pool().query('select 1'));`,
+      filename: '/project/packages/api/src/backfill.ts', deps: ['pg'], view: { role: 'server' },
+      errors: [{ line: 2, column: 1, endColumn: 12, message: 'console.log() writes an unstructured line' }],
+    },
     {
       name: 'process.exit after another statement is not just after the console line',
       code: `${pinoFile}console.error('shutting down');\nawait server.close();\nconsole.error('closed');\nprocess.exit(0);`,

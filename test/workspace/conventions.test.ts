@@ -17,6 +17,7 @@ describe('learnConventions', () => {
     const l = fixture('express-winston');
     const got = relative(learnConventions({ root: l.root, files: l.files, graph: l.graph, readText: l.readText }), l.root);
     assert.deepEqual(got, {
+      devOnly: [],
       logger: {
         module: { kind: 'file', file: 'src/lib/logger.ts' },
         exportName: 'default',
@@ -82,16 +83,16 @@ describe('learnConventions', () => {
     garbage.forEach((t, i) => { files[`src/g${i}.ts`] = `import { logger } from './logger';\n${t}`; });
     const l = inline(files);
     const got = learnConventions({ root: l.root, files: l.files, graph: l.graph, readText: l.readText });
-    assert.deepEqual(Object.keys(got).sort(), ['flagHelpers', 'healthRoutes', 'httpWrappers', 'limiters', 'requestLoggers', 'summaries', ...(got.logger ? ['logger'] : [])].sort());
+    assert.deepEqual(Object.keys(got).sort(), ['devOnly', 'flagHelpers', 'healthRoutes', 'httpWrappers', 'limiters', 'requestLoggers', 'summaries', ...(got.logger ? ['logger'] : [])].sort());
     assert.deepEqual(structuredClone(got), got);
 
     const throwing = learnConventions({ root: l.root, files: l.files, graph: l.graph, readText: () => { throw new Error('EACCES'); } });
-    assert.deepEqual(throwing, { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {} });
+    assert.deepEqual(throwing, { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {}, devOnly: [] });
 
     const bad = { root: 1, files: null, imports: { x: [null, { specifier: 3, to: { kind: 'file' } }] }, importers: { y: 'z' }, packages: null, packageUsers: [] } as unknown as ModuleGraph;
     const odd = learnConventions({ root: l.root, files: [l.files[0], 42 as unknown as string, '', '/nope'], graph: bad, readText: l.readText });
-    assert.deepEqual(odd, { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {} });
-    assert.deepEqual(learnConventions({ root: '', files: [], graph: emptyModuleGraph(''), readText: () => undefined }), { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {} });
-    assert.deepEqual(learnConventions(undefined as unknown as Parameters<typeof learnConventions>[0]), { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {} });
+    assert.deepEqual(odd, { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {}, devOnly: [] });
+    assert.deepEqual(learnConventions({ root: '', files: [], graph: emptyModuleGraph(''), readText: () => undefined }), { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {}, devOnly: [] });
+    assert.deepEqual(learnConventions(undefined as unknown as Parameters<typeof learnConventions>[0]), { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {}, devOnly: [] });
   });
 });

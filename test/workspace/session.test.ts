@@ -236,6 +236,74 @@ describe('roles: one classifier', () => {
       'Card = () => <div/>', 'Memo = memo(function Inner() { return <span/>; })', 'useThing = () => 1', 'export default () => <main/>;',
     ]);
   });
+  it('a module that uses the page (window.open, document.querySelector, localStorage) is browser code; one that asks typeof window, drives a headless page or builds a DOM on the server is not', () => {
+    const role = (text: string, imports: string[] = []) => localRole({ path: 'app/src/utils/popup.ts', text, imports }).role;
+    assert.equal(role("export function openPopup(url: string) { return window.open(url, 'auth', 'width=600'); }\n"), 'browser');
+    assert.equal(role("export const token = () => localStorage.getItem('token');\n"), 'browser');
+    assert.equal(role("export const isBrowser = typeof window !== 'undefined';\nexport const go = (u: string) => { if (isBrowser) window.location.assign(u); };\n"), 'server');
+    assert.equal(role("export const title = (page: any) => page.evaluate(() => document.querySelector('h1')?.textContent);\n"), 'server');
+    assert.equal(role("export const text = (dom: any) => dom.window.document.body.textContent;\n"), 'server');
+    assert.equal(role("import express from 'express';\nexport const r = express.Router();\nr.get('/', (req, res) => res.send('<script>window.location.reload()</script>'));\n", ['express']), 'server');
+  });
+
+  it('DOM use is weaker than the graph: a helper server code imports stays server; the same helper imported by nothing is browser', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'svc', dependencies: { express: '^4.0.0' } }));
+    put(root, 'src/lib/utils.ts', "export const pageSize = 20;\nexport const cookies = () => document.cookie.split('; ');\n");
+    put(root, 'src/routes/mail.ts', "import express from 'express';\nimport { pageSize } from '../lib/utils';\nexport const r = express.Router();\nr.get('/', (req, res) => res.json({ pageSize }));\n");
+    put(root, 'src/lib/popup.ts', "export const open = (u: string) => window.open(u);\n");
+    assert.deepEqual(rolesOf(sessionOf(root)), {
+      'src/lib/popup.ts': 'browser',
+      'src/lib/utils.ts': 'server',
+      'src/routes/mail.ts': 'server',
+    });
+  });
+
+  it('a package inside the workspace\'s scripts folder (one package per one-off, in a `scripts` workspace package) holds scripts; the service package next to it stays server', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*', 'scripts'] }));
+    put(root, 'scripts/package.json', JSON.stringify({ name: '@mono/scripts', devDependencies: { pg: '^8.0.0' } }));
+    put(root, 'scripts/one-off/backfill/package.json', JSON.stringify({ name: 'backfill', dependencies: { pg: '^8.0.0' } }));
+    put(root, 'scripts/one-off/backfill/run.ts', "import pg from 'pg';\nconst db = new pg.Pool();\nconsole.log(await db.query('select 1'));\n");
+    put(root, 'packages/api/package.json', JSON.stringify({ name: '@mono/api', dependencies: { express: '^4.0.0', pg: '^8.0.0' } }));
+    put(root, 'packages/api/src/server.ts', "import express from 'express';\nexport const app = express();\n");
+    put(root, 'packages/api/src/one-off/report.ts', "export const report = () => 1;\n");
+    assert.deepEqual(rolesOf(sessionOf(root)), {
+      'packages/api/src/one-off/report.ts': 'server',
+      'packages/api/src/server.ts': 'server',
+      'scripts/one-off/backfill/run.ts': 'script',
+    });
+  });
+
+  it('an isomorphic workspace library (imported by browser code of the front end and by the back end, no server framework of its own) is view.shared; the back end and a server-only library are not', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'mono', private: true, workspaces: ['commons', 'backend', 'frontend', 'db'] }));
+    put(root, 'commons/package.json', JSON.stringify({ name: '@mono/commons', main: 'src/index.ts', dependencies: { yjs: '^13.0.0' } }));
+    put(root, 'commons/src/index.ts', "export function encode(m: unknown) { console.error('encoding', m); return JSON.stringify(m); }\n");
+    put(root, 'db/package.json', JSON.stringify({ name: '@mono/db', main: 'src/index.ts', dependencies: { pg: '^8.0.0' } }));
+    put(root, 'db/src/index.ts', "import pg from 'pg';\nexport const pool = new pg.Pool();\n");
+    put(root, 'backend/package.json', JSON.stringify({ name: '@mono/backend', dependencies: { express: '^4.0.0', '@mono/commons': 'workspace:*', '@mono/db': 'workspace:*' } }));
+    put(root, 'backend/src/app.ts', "import express from 'express';\nimport { encode } from '@mono/commons';\nimport { pool } from '@mono/db';\nexport const app = express();\napp.get('/', (req, res) => res.send(encode(pool)));\n");
+    put(root, 'frontend/package.json', JSON.stringify({ name: '@mono/frontend', dependencies: { react: '^18.0.0', next: '^14.0.0', '@mono/commons': 'workspace:*' } }));
+    put(root, 'frontend/src/components/Note.tsx', "import { encode } from '@mono/commons';\nexport function Note() { return <pre>{encode({})}</pre>; }\n");
+    const session = sessionOf(root);
+    assert.equal(session.viewFor(path.join(root, 'commons/src/index.ts')).shared, true);
+    assert.equal(session.roleOf(path.join(root, 'commons/src/index.ts')), 'server');
+    assert.equal(session.viewFor(path.join(root, 'backend/src/app.ts')).shared, undefined);
+    assert.equal(session.viewFor(path.join(root, 'db/src/index.ts')).shared, undefined);
+  });
+
+  it('development-only functions: an exported function every caller calls only under a NODE_ENV/dev guard is in its file\'s view.devOnly; one also called unguarded is not', () => {
+    const root = tempDir();
+    put(root, 'package.json', JSON.stringify({ name: 'worker', dependencies: { express: '^4.0.0' } }));
+    put(root, 'src/debug.ts', "import type { Express } from 'express';\nexport function mountDebugRoutes(app: Express) { app.get('/debug', (req, res) => res.end()); }\nexport const mountMetrics = (app: Express) => { app.get('/metrics', (req, res) => res.end()); };\nexport function mountAdmin(app: Express) { app.get('/admin', (req, res) => res.end()); }\n");
+    put(root, 'src/index.ts', "import express from 'express';\nimport { mountDebugRoutes, mountMetrics, mountAdmin } from './debug';\nconst app = express();\nif (process.env.NODE_ENV !== 'production') {\n  mountDebugRoutes(app);\n  mountAdmin(app);\n}\nisLocalDev && mountMetrics(app);\napp.listen(3000);\n");
+    put(root, 'src/admin.ts', "import express from 'express';\nimport { mountAdmin } from './debug';\nmountAdmin(express());\n");
+    const session = sessionOf(root);
+    assert.deepEqual(session.viewFor(path.join(root, 'src/debug.ts')).devOnly, ['mountDebugRoutes', 'mountMetrics']);
+    assert.equal(session.viewFor(path.join(root, 'src/index.ts')).devOnly, undefined);
+  });
+
 });
 
 describe('Session: the project model', () => {

@@ -125,6 +125,18 @@ export interface ProjectView {
   readonly limiters: readonly LimiterBinding[];
   /** Health route paths the project registers (through constants and prefixes resolved). */
   readonly healthRoutes: readonly string[];
+  /**
+   * Functions of this file (by their declared name) that the project calls only inside
+   * development-only branches (`if (NODE_ENV !== 'production') mountDebugRoutes(app)` in another
+   * file): the routes they register are not production routes. Absent: none known.
+   */
+  readonly devOnly?: readonly string[];
+  /**
+   * The file belongs to an isomorphic workspace library: browser code and server code of other
+   * packages both import it (a `commons` package shared by a React front end and the back end).
+   * Its role stays what it is; the back end's logger cannot be used there. Absent: no.
+   */
+  readonly shared?: true;
   /** Summary of `name` as exported by the module `specifier` imports from this file; undefined when unknown. */
   summaryOf(specifier: string, name: string): FunctionSummary | undefined;
   /**

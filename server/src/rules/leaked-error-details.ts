@@ -37,6 +37,7 @@ import { quoteString, semi } from '../engine/style';
 import { enclosingHandler, handlerOf, koaBodyAssignment, responseOf, type ResponseSend } from '../engine/frameworks';
 import { FRAMEWORK, KNOWLEDGE } from '../knowledge';
 import { ERROR_ID_SOURCE, ROLE } from '../knowledge/rules-a';
+import { inDevOnlyFunction } from '../engine/queries/devGuard';
 
 type MessageIds = 'leak' | 'leakEvery5xx' | 'graphqlLeak';
 type Ctx = RuleContextV2<MessageIds>;
@@ -529,6 +530,8 @@ function report(ctx: Ctx, s: State, send: ResponseSend, sink: ts.Node, resName?:
   const leak = findLeak(send.payload[0], ctx, s);
   if (!leak) return;
   if (guarded(sink, leak.error.scope) || typedAsKnown(leak.error.declaredType)) return;
+  // a route registered by a function the project calls only in development (a debug router mounted under a NODE_ENV guard)
+  if (inDevOnlyFunction(sink, ctx.view.devOnly)) return;
   const what = describe(leak, ctx);
   const dynamic = status !== undefined && kind !== 'server';
   const fixable = !dynamic && canFix(ctx, s, send, leak, sink);
@@ -555,7 +558,7 @@ function graphql(node: ts.NewExpression, ctx: Ctx, s: State): void {
   const arg = node.arguments?.[0];
   if (!arg) return;
   const leak = findLeak(arg, ctx, s);
-  if (!leak || guarded(node, leak.error.scope)) return;
+  if (!leak || guarded(node, leak.error.scope) || inDevOnlyFunction(node, ctx.view.devOnly)) return;
   ctx.report({ node: leak.node, messageId: 'graphqlLeak', data: { what: describe(leak, ctx) } });
 }
 

@@ -24,6 +24,7 @@ import { skipOuter } from '../engine/facts';
 import { enclosingHandler } from '../engine/frameworks';
 import { hasDependency } from '../engine/project';
 import { specifierMayName } from '../engine/queries/projectBindings';
+import { inDevOnlyFunction } from '../engine/queries/devGuard';
 import { FRAMEWORK, FRAMEWORK_INFO, KNOWLEDGE, LIB, LOGGER_STYLE, REQUEST_LOGGER, fill } from '../knowledge';
 
 const LEVELS = new Set(['info', 'warn', 'error', 'debug', 'trace', 'fatal', 'log', 'verbose']);
@@ -103,7 +104,8 @@ export const missingCorrelationId = createRule({
     return {
       CallExpression(call) {
         const logger = moduleLogger(call, ctx, projectLoggers);
-        if (!logger || carriesId(call)) return;
+        // a handler registered only in development (ProjectView.devOnly) serves no production request
+        if (!logger || carriesId(call) || inDevOnlyFunction(call, ctx.view.devOnly)) return;
         const h = enclosingHandler(call, ctx.facts, ctx.project);
         if (!h || h.info.guessed || (h.info.kind !== 'route' && h.info.kind !== 'controller' && h.info.kind !== 'middleware')) return;
         const req = h.info.reqName;

@@ -22,6 +22,7 @@ import { skipOuter } from '../engine/facts';
 import { firstUp, inPageFunction, isFunctionLike, nearestFunctionName, propertyName } from '../engine/ast';
 import { chooseLogger, logCallExpr, type Level, type LoggerChoice } from '../fixes/logger';
 import { isLoggerModule } from '../fixes/logCall';
+import { isDevBranch } from '../engine/queries/devGuard';
 import { KNOWLEDGE, type LoggerStyle } from '../knowledge';
 
 type Ctx = RuleContextV2<'unstructured'>;
@@ -33,10 +34,6 @@ const LOGGER_FILE = /(^|[\\/])(logger|logging|log|logs)([\\/]|(\.[\w-]+)?\.[cm]?
 const MESSAGE_NAMES = /^(msg|message|text|line|banner)$/;
 /** Property names that say little on their own: `rows.length` becomes `rowsLength`. */
 const GENERIC_PROPS = new Set(['id', 'name', 'type', 'data', 'value', 'length', 'size', 'count', 'message', 'code', 'status', 'statusCode', 'result', 'key', 'url']);
-/** Flags that gate diagnostic output: DEBUG, verbose, isDev, isLocalDev, IS_DEV_ENV, ENABLE_LOGGING, debugMode… */
-const DEV_FLAGS = /debug|verbose|^(is_?)?(local_?)?dev(elopment)?(_?(mode|env|environment))?$|enable_?logging|log(ging)?_?enabled/i;
-/** `!isProd`, `!IS_PRODUCTION`: a development guard written the other way round. */
-const PROD_FLAGS = /^(is_?)?prod(uction)?(_?(mode|env))?$/i;
 /** `// eslint-disable-next-line no-console` above, or `// eslint-disable-line no-console` after: the author chose the console. */
 const ESLINT_NEXT_LINE = /eslint-disable-next-line\b[^\n]*\bno-console\b/;
 const ESLINT_LINE = /eslint-disable-line\b[^\n]*\bno-console\b/;
@@ -74,28 +71,6 @@ function isCliCondition(cond: ts.Expression): boolean {
   return (isPropertyPath(c.left, 'require', 'main') && isModule(c.right)) || (isPropertyPath(c.right, 'require', 'main') && isModule(c.left));
 }
 
-/** `process.env.NODE_ENV !== 'production'`, `=== 'development'`, a `debug`/`verbose` flag. */
-function isDevCondition(cond: ts.Expression): boolean {
-  const c = skipOuter(cond);
-  if (ts.isIdentifier(c)) return DEV_FLAGS.test(c.text);
-  if (ts.isPropertyAccessExpression(c)) return DEV_FLAGS.test(c.name.text);
-  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) {
-    const x = skipOuter(c.operand);
-    return PROD_FLAGS.test(ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : '');
-  }
-  if (!ts.isBinaryExpression(c)) return false;
-  const op = c.operatorToken.kind;
-  if (op === ts.SyntaxKind.AmpersandAmpersandToken) return isDevCondition(c.left) || isDevCondition(c.right);
-  const env = (e: ts.Expression) => { const x = skipOuter(e); return ts.isPropertyAccessExpression(x) && x.name.text === 'NODE_ENV'; };
-  const [side, lit] = env(c.left) ? [c.left, skipOuter(c.right)] : env(c.right) ? [c.right, skipOuter(c.left)] : [undefined, undefined];
-  if (!side || !lit || !ts.isStringLiteralLike(lit)) return false;
-  const dev = /^(dev|development|local|test)$/.test(lit.text);
-  const prod = lit.text === 'production' || lit.text === 'prod';
-  if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken) return dev;
-  if (op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) return prod;
-  return false;
-}
-
 /**
  * Where console output is the intended channel: the CLI entry block, a development-only branch,
  * a `process.on('exit')` handler (the event loop is gone: asynchronous logger transports never
@@ -106,8 +81,7 @@ function consoleIsTheChannel(call: ts.CallExpression): boolean {
 }
 const channelCache = new WeakMap<ts.Node, ts.Node | null>();
 function channelStep(child: ts.Node, p: ts.Node): ts.Node | undefined {
-  if (ts.isIfStatement(p) && p.thenStatement === child && (isCliCondition(p.expression) || isDevCondition(p.expression))) return p;
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && p.right === child && isDevCondition(p.left)) return p;
+  if ((ts.isIfStatement(p) && p.thenStatement === child && isCliCondition(p.expression)) || isDevBranch(child, p)) return p;
   if (isFunctionLike(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.arguments.includes(p as ts.Expression)) {
     const c = p.parent;
     const ev = c.arguments[0] && skipOuter(c.arguments[0]);
@@ -185,7 +159,8 @@ export const unstructuredLog = createRule({
   create(ctx) {
     // a library or tool package (no server, database, queue or logger among its dependencies) talks to its user through the console;
     // browser code, test helpers and bootstrap files (telemetry/config preload, before any logger exists) are not service logs
-    if (ctx.project.service === false || LOGGER_FILE.test(ctx.fileName) || ctx.facts.moduleNames.has('console') || ctx.facts.bindings.has('console') ||
+    // an isomorphic workspace library (view.shared: imported by browser and server code) cannot use the back end's logger
+    if (ctx.project.service === false || ctx.view.shared || LOGGER_FILE.test(ctx.fileName) || ctx.facts.moduleNames.has('console') || ctx.facts.bindings.has('console') ||
       definesLogger(ctx) || ESLINT_FILE.test(ctx.text)) return {};
     const eslintSays = ctx.text.includes('eslint-disable');
     const eslintLines = new Map<number, boolean>();

@@ -56,7 +56,7 @@ export function kindOfRole(role: FileRole): FileKind {
 }
 
 /** Why `localRole` said what it said: graph refinements may override weak reasons only. */
-export type RoleReason = 'path' | 'shebang' | 'argv' | 'directive' | 'import' | 'extension' | 'runtime' | 'default';
+export type RoleReason = 'path' | 'shebang' | 'argv' | 'directive' | 'import' | 'dom' | 'extension' | 'runtime' | 'default';
 
 export interface LocalRole {
   role: FileRole;
@@ -78,6 +78,13 @@ export interface LocalRoleInput {
   imports: Iterable<string>;
   /** 'browser'/'cli' when the file's package is a frontend package / a command-line tool (ProjectFacts.runtime). */
   runtime?: 'browser' | 'server' | 'cli';
+  /**
+   * With a Session: the folder of the file's package relative to the workspace root (`scripts/one-off/backfill`),
+   * when the package is nested inside it. A package inside a scripts/tools folder of the repository (or a workspace
+   * package that is itself the `scripts` folder, with a package per one-off) holds scripts, whatever its own
+   * folder is called.
+   */
+  packagePath?: string;
 }
 
 const ROUTE_EXPORT = /\bexport\s+(?:async\s+)?function\s+(?:loader|action|clientLoader|clientAction)\b|\bexport\s+(?:const|let|var)\s+(?:loader|action)\b/;
@@ -112,10 +119,21 @@ export interface TextFacts {
   directives: string[];
   /** Exports a Remix `loader`/`action`. */
   routeData: boolean;
+  /** Uses the page's DOM (`window.location`, `document.querySelector`, `localStorage.getItem`) and never asks `typeof window`: browser code. */
+  dom?: true;
 }
 
+/**
+ * Uses of the page that only a browser has. Not when the module asks `typeof window` (it runs on
+ * both sides), hands code to a headless browser (`page.evaluate(() => document…)`, `$eval`) or
+ * builds a DOM on the server (`new JSDOM(…)`, `dom.window.document`).
+ */
+const DOM_USE = /\bwindow\.(?:location|open|navigator|screen|localStorage|sessionStorage|document|addEventListener|history|innerWidth|innerHeight|scrollTo|matchMedia)\b|\bdocument\.(?:getElementById|querySelector(?:All)?|createElement|cookie|body|documentElement|addEventListener)\b|\b(?:localStorage|sessionStorage)\.(?:getItem|setItem|removeItem)\b/;
+const DOM_CHECK = /\btypeof\s+(?:window|document|localStorage)\b|\$?\$?eval(?:uate)?(?:Handle|All)?\s*\(|\bJSDOM\b|\.window\.document\b/;
+
 export function textFacts(text: string): TextFacts {
-  return { shebang: text.startsWith('#!'), argv: text.includes('process.argv'), directives: [...leadingDirectives(text)], routeData: exportsRouteData(text) };
+  const dom = DOM_USE.test(text) && !DOM_CHECK.test(text);
+  return { shebang: text.startsWith('#!'), argv: text.includes('process.argv'), directives: [...leadingDirectives(text)], routeData: exportsRouteData(text), ...(dom ? { dom: true as const } : {}) };
 }
 
 /** The role of one file from its path, text and imports (no graph). */
@@ -132,6 +150,7 @@ export function localRole(input: LocalRoleInput): LocalRole {
   if (TELEMETRY_NAME.test(p) && imports.some((m) => KNOWLEDGE.hasRole(m, 'tracing') || KNOWLEDGE.hasRole(m, 'error-tracking'))) return { role: 'bootstrap', reason: 'path' };
   if (text.shebang) return { role: 'script', reason: 'shebang' };
   if (SCRIPT_PATH.test(p)) return { role: 'script', reason: 'path' };
+  if (input.packagePath && SCRIPT_PATH.test(`${input.packagePath.replace(/\\/g, '/')}/`)) return { role: 'script', reason: 'path' };
   // a command-line program: reads its arguments and serves nothing
   if (text.argv && !imports.some((m) => KNOWLEDGE.importSignal(m) === 'server')) return { role: 'script', reason: 'argv' };
   const withRuntime = (r: LocalRole): LocalRole =>
@@ -141,6 +160,7 @@ export function localRole(input: LocalRoleInput): LocalRole {
   if (directive.has('use client')) return { role: 'browser', reason: 'directive' };
   if (BROWSER_PATH.test(p)) return { role: 'browser', reason: 'path' };
   if (imports.some((m) => KNOWLEDGE.importSignal(m) === 'browser')) return { role: 'browser', reason: 'import' };
+  if (text.dom && !serverOnly.serverOnly && !imports.some((m) => KNOWLEDGE.importSignal(m) === 'server')) return { role: 'browser', reason: 'dom' };
   if (/\.[jt]sx$/.test(p) && !/(^|\/)(api|server)\//.test(p) && !/(^|\/)route\.[jt]sx?$/.test(p)) {
     // a Remix route module: the loader/action are server code, the component is browser code (browserSpans)
     if (text.routeData) return withRuntime({ role: 'server', reason: 'default', routeModule: true, ...serverOnly });
@@ -195,7 +215,8 @@ function fileImports(graph: ModuleGraph, file: string): string[] {
  * 2. test: a file that imports a test helper (a file that imports a test package, or imports such a
  *    helper) is test code, whatever its name;
  * 3. browser: a module whose every importer is browser code (and that is not marked server-only,
- *    and has at least one importer) is browser code.
+ *    and has at least one importer) is browser code;
+ * 4. a module browser by its DOM use alone that server code imports is server code.
  * Deterministic: depends only on the inputs, never on the order files were read.
  */
 export function projectRoles(input: ProjectRolesInput): Record<string, FileRole> {
@@ -256,7 +277,44 @@ export function projectRoles(input: ProjectRolesInput): Record<string, FileRole>
       }
     }
   }
+
+  // 4. DOM use is weaker than the graph: a module server code imports runs on the server (a helper that also reads document.cookie)
+  for (const f of graph.files) {
+    if (local[f]?.reason === 'dom' && roles[f] === 'browser' && importersOf(f).some((i) => roles[i] === 'server' || roles[i] === 'bootstrap')) roles[f] = 'server';
+  }
   return roles;
+}
+
+/**
+ * The files of isomorphic workspace libraries: a package of the workspace (not the file's whole
+ * project) whose files are imported (value imports) both by browser code and by server code of
+ * other packages, and that depends on no server framework itself (a `commons`/`shared` package
+ * used by a React front end and by the back end). Its code runs in both places, so it cannot use
+ * the back end's logger; it keeps its role (a missing deadline there still hurts the server).
+ * `packageOf` is the folder of a file's package (undefined: none); `serverPackage` says whether a
+ * package depends on a server framework.
+ */
+export function sharedLibraryFiles(graph: ModuleGraph, roles: Readonly<Record<string, FileRole>>, packageOf: (file: string) => string | undefined, serverPackage: (dir: string) => boolean): string[] {
+  const users = new Map<string, Set<FileRole>>();
+  const pkgOf = new Map<string, string | undefined>();
+  const pkg = (f: string) => {
+    if (!pkgOf.has(f)) pkgOf.set(f, packageOf(f));
+    return pkgOf.get(f);
+  };
+  for (const f of graph.files) {
+    const from = pkg(f);
+    const role = Object.hasOwn(roles, f) ? roles[f] : undefined;
+    if (role !== 'browser' && role !== 'server') continue;
+    for (const to of fileImports(graph, f)) {
+      const target = pkg(to);
+      if (!target || target === from) continue;
+      if (!users.has(target)) users.set(target, new Set());
+      users.get(target)!.add(role);
+    }
+  }
+  const shared = new Set([...users].filter(([dir, r]) => r.has('browser') && r.has('server') && !serverPackage(dir)).map(([dir]) => dir));
+  if (shared.size === 0) return [];
+  return graph.files.filter((f) => shared.has(pkg(f)!) && roles[f] === 'server').sort();
 }
 
 /** Package.json scripts' preload targets: `node -r ./tracing.js`, `--require=…`, `--import ./otel.mjs`, in NODE_OPTIONS too. */

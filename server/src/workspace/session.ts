@@ -23,7 +23,7 @@ import { ConfigFileLoader } from '../engine/configFile';
 import { MAX_MANIFEST_BYTES, MAX_SOURCE_BYTES, isInside, readWorkspaceText } from '../engine/readSource';
 import { ModuleResolver } from './resolver';
 import { buildModuleGraph, scanImports, targetOf, updateModuleGraph, type ModuleGraph } from './moduleGraph';
-import { browserSpans, localRole, preloadTargets, projectRoles, textFacts, type LocalRole, type TextFacts } from './roles';
+import { browserSpans, localRole, preloadTargets, projectRoles, sharedLibraryFiles, textFacts, type LocalRole, type TextFacts } from './roles';
 import { learnConventions, learnLoggerOf, type Conventions } from './conventions';
 import type { LoggerConvention } from '../engine/view';
 import { applyDeclarations, type DeclaredTarget } from './conventions/declared';
@@ -75,6 +75,8 @@ export class Session {
   private readonly local: Record<string, LocalRole>;
   private preloads: string[];
   private roles?: Record<string, FileRole>;
+  /** Files of isomorphic workspace libraries (roles.ts sharedLibraryFiles), derived with the roles. */
+  private shared?: ReadonlySet<string>;
   private conventions?: Conventions;
   private resolverInstance?: ModuleResolver;
   private projectsInstance?: Pick<ProjectLoader, 'forFile'>;
@@ -185,9 +187,11 @@ export class Session {
     return this.packageLoggers.get(pkg);
   }
 
-  private classification(file: string): { path: string; runtime?: 'browser' | 'server' | 'cli' } {
+  private classification(file: string): { path: string; runtime?: 'browser' | 'server' | 'cli'; packagePath?: string } {
     const facts = this.projects.forFile(file);
-    return { path: classifyPath(file, facts.root), runtime: facts.runtime };
+    // the package's folder inside the workspace: a package under the repository's scripts/ folder holds scripts
+    const packagePath = facts.root && isInside(facts.root, this.root) && facts.root !== this.root ? path.relative(this.root, facts.root) : undefined;
+    return { path: classifyPath(file, facts.root), runtime: facts.runtime, ...(packagePath ? { packagePath } : {}) };
   }
 
   private classifyLocal(file: string, text: string | TextFacts, imports = Object.hasOwn(this.graph.imports, file) ? this.graph.imports[file] : []): LocalRole {
@@ -273,6 +277,7 @@ export class Session {
       }
     }
     this.roles = undefined;
+    this.shared = undefined;
   }
 
   /** Whether `text` imports what the graph has for `file` (same specifiers, kinds, in order). */
@@ -312,6 +317,8 @@ export class Session {
       flagHelpers: conventions.flagHelpers,
       limiters: conventions.limiters,
       healthRoutes: conventions.healthRoutes,
+      ...devOnlyOf(conventions, abs),
+      ...(this.sharedFiles().has(abs) ? { shared: true as const } : {}),
       summaryOf(specifier: string, name: string): FunctionSummary | undefined {
         const to = targetOf(graph, abs, specifier);
         if (to?.kind !== 'file') return undefined;
@@ -323,6 +330,22 @@ export class Session {
         return to?.kind === 'file' ? to.file : undefined;
       },
     };
+  }
+
+  /** Files of workspace libraries that browser and server code of other packages both import. */
+  private sharedFiles(): ReadonlySet<string> {
+    if (!this.shared) {
+      const packageOf = (f: string) => {
+        const root = this.projects.forFile(f).root;
+        return root && root !== this.root && isInside(root, this.root) ? root : undefined;
+      };
+      const serverPackage = (dir: string) => {
+        const deps = this.projects.forFile(path.join(dir, 'package.json')).dependencies;
+        return SERVER_DEPENDENCIES.some((d) => deps.has(d));
+      };
+      this.shared = new Set(sharedLibraryFiles(this.graph, this.roles!, packageOf, serverPackage));
+    }
+    return this.shared;
   }
 
   /**
@@ -424,4 +447,13 @@ export function buildSessions(roots: readonly string[], files: readonly string[]
     if (root) byRoot.get(root)!.push(path.resolve(f));
   }
   return new Sessions(folders.filter((r) => byRoot.get(r)!.length > 0).map((r) => Session.create(r, byRoot.get(r)!, options)));
+}
+
+/** Packages whose presence makes a package a server (knowledge: `signal.dependency`). */
+const SERVER_DEPENDENCIES = KNOWLEDGE.serverDependencies();
+
+/** The functions of `file` the project calls only in development (view.devOnly), when there are any. */
+function devOnlyOf(conventions: Conventions, file: string): { devOnly?: string[] } {
+  const names = (conventions.devOnly ?? []).filter((d) => d.file === file).map((d) => d.name);
+  return names.length > 0 ? { devOnly: names } : {};
 }

@@ -18,6 +18,7 @@ import { learnFlagHelpers } from './flags';
 import { learnLimiters } from './limiters';
 import { learnHealthRoutes } from './health';
 import { learnSummaries } from '../summaries';
+import { learnDevOnly, type DevOnlyFunction } from './devOnly';
 
 export interface Conventions {
   logger?: LoggerConvention;
@@ -28,6 +29,8 @@ export interface Conventions {
   healthRoutes: string[];
   /** Absolute file → export name → summary (barrels carry the summaries of what they re-export). */
   summaries: Record<string, Record<string, FunctionSummary>>;
+  /** Exported functions called only inside development-only branches (a debug router mounted under a NODE_ENV guard elsewhere). */
+  devOnly: DevOnlyFunction[];
 }
 
 export interface ConventionsInput {
@@ -47,7 +50,7 @@ function attempt<T>(part: () => T, fallback: T): T {
 
 export function learnConventions(input: ConventionsInput): Conventions {
   const reader = attempt(() => new ProjectReader(input), undefined);
-  if (!reader) return { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {} };
+  if (!reader) return { requestLoggers: [], httpWrappers: [], flagHelpers: [], limiters: [], healthRoutes: [], summaries: {}, devOnly: [] };
   const logger = attempt(() => learnLogger(reader), undefined);
   return {
     ...(logger ? { logger } : {}),
@@ -57,6 +60,7 @@ export function learnConventions(input: ConventionsInput): Conventions {
     limiters: attempt(() => learnLimiters(reader), []),
     healthRoutes: attempt(() => learnHealthRoutes(reader), []),
     summaries: attempt(() => learnSummaries(reader), {} as Record<string, Record<string, FunctionSummary>>),
+    devOnly: attempt(() => learnDevOnly(reader), []),
   };
 }
 
