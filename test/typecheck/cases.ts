@@ -286,4 +286,42 @@ export async function checkout(cart: string[]): Promise<number> {
 `,
     },
   },
+  {
+    name: 'libs: retry and cache libraries (unbounded-retry on axios-retry and p-retry, cache-without-ttl on node-redis and a Map)',
+    fixture: 'libs',
+    check: ['src/clients.ts'],
+    files: {
+      'src/logger.ts': WINSTON_LOGGER,
+      'src/clients.ts': `import axios from 'axios';
+import axiosRetry from 'axios-retry';
+import pRetry from 'p-retry';
+import { createClient } from 'redis';
+
+export const http = axios.create({ baseURL: 'https://users.example.com', timeout: 5000 });
+axiosRetry(http, { retries: 3 });
+
+export const ping = () => pRetry(() => http.get('/ping'), { retries: 10, forever: true });
+
+export const redis = createClient({ url: process.env.REDIS_URL ?? 'redis://localhost:6379' });
+
+export async function cachedProfile(id: string): Promise<string> {
+  const hit = await redis.get(\`profile:\${id}\`);
+  if (hit !== null) return hit;
+  const { data } = await http.get<string>(\`/profiles/\${id}\`);
+  await redis.set(\`profile:\${id}\`, data);
+  return data;
+}
+
+const nameCache = new Map<string, string>();
+
+export async function userName(userId: string): Promise<string> {
+  const hit = nameCache.get(userId);
+  if (hit !== undefined) return hit;
+  const { data } = await http.get<{ name: string }>(\`/users/\${userId}\`);
+  nameCache.set(userId, data.name);
+  return data.name;
+}
+`,
+    },
+  },
 ];

@@ -99,6 +99,16 @@ const EXPECTED: Record<string, Expected[]> = {
     { file: "src/checkout.ts", rule: "stale-flag", title: "Remove flag 'checkout-v2': keep the disabled branch", preferred: false, safe: false,
       hunk: "@9\n-  if (await flags.getBooleanValue('checkout-v2', false)) {\n-    return newCheckout(cart);\n-  } else {\n-    return oldCheckout(cart);\n-  }\n+  return oldCheckout(cart);" },
   ],
+  "libs: retry and cache libraries (unbounded-retry on axios-retry and p-retry, cache-without-ttl on node-redis and a Map)": [
+    { file: "src/clients.ts", rule: "unbounded-retry", title: "Add retryDelay: axiosRetry.exponentialDelay", preferred: true, safe: true,
+      hunk: "@7\n-axiosRetry(http, { retries: 3 });\n+axiosRetry(http, { retries: 3, retryDelay: axiosRetry.exponentialDelay });" },
+    { file: "src/clients.ts", rule: "unbounded-retry", title: "Remove forever: true (retries: 10 applies)", preferred: true, safe: false,
+      hunk: "@9\n-export const ping = () => pRetry(() => http.get('/ping'), { retries: 10, forever: true });\n+export const ping = () => pRetry(() => http.get('/ping'), { retries: 10 });" },
+    { file: "src/clients.ts", rule: "cache-without-ttl", title: "Add { EX: 300 }", preferred: true, safe: true,
+      hunk: "@17\n-  await redis.set(`profile:\${id}`, data);\n+  await redis.set(`profile:\${id}`, data, { EX: 300 });" },
+    { file: "src/clients.ts", rule: "cache-without-ttl", title: "Replace the Map with LRUCache from lru-cache (max 1000, ttl 300000 ms)", preferred: true, safe: false,
+      hunk: "@5\n+import { LRUCache } from 'lru-cache';\n@21\n-const nameCache = new Map<string, string>();\n+const nameCache = new LRUCache<string, string>({ max: 1000, ttl: 300000 });" },
+  ],
 };
 
 const covered = new Set<string>();
