@@ -106,6 +106,9 @@ function diagnostics(dir: string, roots: string[], overrides: Map<string, string
 /** Writes the project, analyses each of `check`, applies each fix alone and type-checks the result. */
 export function checkFixes(project: Project, check: readonly string[]): CheckedFile {
   const fixtureDir = FIXTURES[project.fixture];
+  if (!fs.existsSync(path.join(fixtureDir, 'node_modules'))) {
+    throw new Error(`${path.relative(REPO, fixtureDir)} has no node_modules: run \`npm ci --prefix ${path.relative(REPO, fixtureDir)}\` (npm run test:typecheck does)`);
+  }
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-fixcheck-')));
   try {
     const files: Record<string, string> = { 'package.json': fs.readFileSync(path.join(fixtureDir, 'package.json'), 'utf8'), ...project.files };
