@@ -1,4 +1,6 @@
-import { runRuleTests } from '../harness/ruleTester';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runRule, runRuleTests } from '../harness/ruleTester';
 import type { LoggerConvention } from '../../server/src/engine/view';
 import { missingCorrelationId } from '../../server/src/rules/missing-correlation-id';
 
@@ -54,9 +56,9 @@ runRuleTests(missingCorrelationId, {
       output: `${fa}app.post('/orders', async (request, reply) => {\n  request.log.info({ orderId: 1 }, 'order created');\n  return reply.code(201).send();\n});\n`,
     },
     {
-      name: 'Express with pino-http: use req.log',
+      name: 'Express with pino-http imported by the project (view.requestLoggers): use req.log',
       code: `${ex}app.get('/users/:id', async (req, res) => {\n  logger.warn({ id: req.params.id }, 'user not cached');\n  res.end();\n});\n`,
-      deps: ['express', 'pino', 'pino-http'],
+      deps: ['express', 'pino', 'pino-http'], view: { requestLoggers: ['req.log'] },
       errors: [{ line: 5, column: 3 }],
       output: `${ex}app.get('/users/:id', async (req, res) => {\n  req.log.warn({ id: req.params.id }, 'user not cached');\n  res.end();\n});\n`,
     },
@@ -70,7 +72,7 @@ runRuleTests(missingCorrelationId, {
     {
       name: 'router handler, named request parameter',
       code: `import { Router } from 'express';\nimport { logger } from './lib/logger';\nexport const r = Router();\nr.post('/pay', async (request, response) => {\n  logger.info({ amount: 1 }, 'paying');\n  response.end();\n});`,
-      deps: ['express', 'pino', 'pino-http'],
+      deps: ['express', 'pino', 'pino-http'], view: { requestLoggers: ['req.log'] },
       errors: [{ line: 5, column: 3 }],
       output: `import { Router } from 'express';\nimport { logger } from './lib/logger';\nexport const r = Router();\nr.post('/pay', async (request, response) => {\n  request.log.info({ amount: 1 }, 'paying');\n  response.end();\n});`,
     },
@@ -153,4 +155,25 @@ runRuleTests(missingCorrelationId, {
       output: `const fastify = require('fastify')();\nconst { logger } = require('./log');\nfastify.get('/a', async (req) => {\n  req.log.info('a');\n  return 1;\n});`,
     },
   ],
+});
+
+/** The fixes offered, in order, with their flags: P = preferred, S = safe. */
+function offered(code: string, deps: string[]): string[] {
+  const [f] = runRule(missingCorrelationId, { code, deps });
+  assert.ok(f, 'expected a finding');
+  return f.fixes.map((x) => `${x.isPreferred ? 'P' : '-'}${x.safe ? 'S' : '-'} ${x.title}`);
+}
+
+describe('missing-correlation-id: req.log only where it exists (issue 14, fix type-check)', () => {
+  const route = `app.get('/users/:id', async (req, res) => {\n  logger.warn({ id: req.params.id }, 'user not cached');\n  res.end();\n});\n`;
+  it('a pino-http dependency no file imports: no req.log fix, the message says to mount it', () => {
+    // unmounted, req.log is undefined at run time and "Property 'log' does not exist" for tsc
+    const [f] = runRule(missingCorrelationId, { code: `${ex}${route}`, deps: ['express', 'pino', 'pino-http'] });
+    assert.deepEqual(f.fixes, []);
+    assert.equal(f.message, "logger.warn() in a request handler carries no request or trace id: under load this line cannot be tied to its request. Use req.log once pino-http is mounted (app.use(pinoHttp())): no file of this project imports it.");
+  });
+  it('pino-http mounted in this file: req.log is preferred and safe', () => {
+    const code = `import express from 'express';\nimport pinoHttp from 'pino-http';\nimport { logger } from './lib/logger';\nconst app = express();\napp.use(pinoHttp({ logger }));\n${route}`;
+    assert.deepEqual(offered(code, ['express', 'pino', 'pino-http']), ['PS Log through req.log (carries the request id)']);
+  });
 });

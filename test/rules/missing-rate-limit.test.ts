@@ -1,5 +1,8 @@
-import { runRuleTests } from '../harness/ruleTester';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runRule, runRuleTests } from '../harness/ruleTester';
 import { missingRateLimit } from '../../server/src/rules/missing-rate-limit';
+import { applyEdits } from '../../server/src/fixes/edits';
 
 const EXPRESS = { express: '^4.18.2' };
 const EXPRESS_RL7 = { express: '^4.18.2', 'express-rate-limit': '^7.1.5' };
@@ -856,4 +859,19 @@ export class UsersController {
 }`,
     },
   ],
+});
+
+describe('missing-rate-limit: an app-wide limiter over a webhook is never preferred (issue 14)', () => {
+  const code = `import express from 'express';\nconst app = express();\napp.post('/login', login);\napp.post('/webhooks/stripe', express.raw({ type: 'application/json' }), stripeWebhook);\napp.listen(3000);`;
+  it('offered with a title that names the webhook, not preferred, not safe; the edit is the usual mount', () => {
+    const [f] = runRule(missingRateLimit, { code, deps: EXPRESS_RL7 });
+    assert.deepEqual(f.fixes.map((x) => [x.title, !!x.isPreferred, !!x.safe]), [
+      ["Mount express-rate-limit on `app` (100 requests per 60 s): it also limits POST /webhooks/stripe, whose provider's deliveries it can drop", false, false],
+    ]);
+    assert.equal(applyEdits(code, f.fixes[0].edits), `import express from 'express';\nimport rateLimit from 'express-rate-limit';\nconst app = express();\napp.use(rateLimit({ windowMs: 60 * 1000, limit: 100 }));\napp.post('/login', login);\napp.post('/webhooks/stripe', express.raw({ type: 'application/json' }), stripeWebhook);\napp.listen(3000);`);
+  });
+  it('without a webhook route the mount stays preferred', () => {
+    const [f] = runRule(missingRateLimit, { code: code.replace("app.post('/webhooks/stripe', express.raw({ type: 'application/json' }), stripeWebhook);\n", "app.post('/signup', signup);\n"), deps: EXPRESS_RL7 });
+    assert.deepEqual(f.fixes.map((x) => [x.title, !!x.isPreferred]), [['Mount express-rate-limit on `app` (100 requests per 60 s)', true]]);
+  });
 });

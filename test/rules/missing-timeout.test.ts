@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runRuleTests } from '../harness/ruleTester';
+import { runRule, runRuleTests } from '../harness/ruleTester';
 import { missingTimeout } from '../../server/src/rules/missing-timeout';
 import { analyze } from '../../server/src/engine/analyze';
 import type { HttpWrapper, ProjectView } from '../../server/src/engine/view';
@@ -353,24 +353,48 @@ runRuleTests(missingTimeout, {
       name: 'streamed response body: res.body piped to an importer gets no AbortSignal.timeout fix',
       code: `export async function importFeed(url: string) {\n  const res = await fetch(url);\n  await importer.load(Readable.fromWeb(res.body));\n}`,
       errors: [{ line: 2, column: 21, message: 'its response body is streamed: AbortSignal.timeout() would also abort the body' }],
-      output: null,
+      output: `export async function importFeed(url: string) {\n  const headersDeadline = new AbortController();\n  const headersTimer = setTimeout(() => headersDeadline.abort(), 10000);\n  const res = await fetch(url, { signal: headersDeadline.signal }).finally(() => clearTimeout(headersTimer));\n  await importer.load(Readable.fromWeb(res.body));\n}`,
     },
     {
       name: 'streamed response body: for await over res.body',
       code: `export async function download(url: string) {\n  const res = await fetch(url, { method: 'GET' });\n  for await (const chunk of res.body) write(chunk);\n}`,
       errors: [{ line: 2, column: 21, message: 'its response body is streamed' }],
-      output: null,
+      output: `export async function download(url: string) {\n  const headersDeadline = new AbortController();\n  const headersTimer = setTimeout(() => headersDeadline.abort(), 10000);\n  const res = await fetch(url, { method: 'GET', signal: headersDeadline.signal }).finally(() => clearTimeout(headersTimer));\n  for await (const chunk of res.body) write(chunk);\n}`,
     },
     {
       name: 'streamed response body: res.body.pipeTo / getReader',
       code: `export async function proxy(url: string, out: WritableStream) {\n  const res = await fetch(url);\n  await res.body.pipeTo(out);\n}`,
       errors: [{ line: 2, column: 21, message: 'its response body is streamed' }],
-      output: null,
+      output: `export async function proxy(url: string, out: WritableStream) {\n  const headersDeadline = new AbortController();\n  const headersTimer = setTimeout(() => headersDeadline.abort(), 10000);\n  const res = await fetch(url, { signal: headersDeadline.signal }).finally(() => clearTimeout(headersTimer));\n  await res.body.pipeTo(out);\n}`,
     },
     {
       name: 'streamed response body: undici request body destructured and piped',
       code: `import { request } from 'undici';\nexport async function get(url: string) {\n  const { body } = await request(url);\n  await pipeline(body, createWriteStream('out'));\n}`,
       errors: [{ line: 3, column: 26, message: 'its response body is streamed' }],
+      output: `import { request } from 'undici';\nexport async function get(url: string) {\n  const headersDeadline = new AbortController();\n  const headersTimer = setTimeout(() => headersDeadline.abort(), 10000);\n  const { body } = await request(url, { signal: headersDeadline.signal }).finally(() => clearTimeout(headersTimer));\n  await pipeline(body, createWriteStream('out'));\n}`,
+    },
+    {
+      name: 'issue 14: streamed body with the request signal: no AbortSignal.any([…, AbortSignal.timeout()]), a headers deadline combined with it',
+      code: `export async function GET(request: Request) {\n  const upstream = await fetch(source, { signal: request.signal });\n  return new Response(upstream.body, { headers: upstream.headers });\n}`,
+      errors: [{ line: 2, column: 26, message: 'its response body is streamed' }],
+      output: `export async function GET(request: Request) {\n  const headersDeadline = new AbortController();\n  const headersTimer = setTimeout(() => headersDeadline.abort(), 10000);\n  const upstream = await fetch(source, { signal: AbortSignal.any([request.signal, headersDeadline.signal]) }).finally(() => clearTimeout(headersTimer));\n  return new Response(upstream.body, { headers: upstream.headers });\n}`,
+    },
+    {
+      name: 'issue 14: streamed body read with getReader(), no semicolons',
+      code: `export async function read(url: string) {\n  const res = await fetch(url)\n  const reader = res.body.getReader()\n  return reader.read()\n}`,
+      errors: [{ line: 2, column: 21, message: 'its response body is streamed' }],
+      output: `export async function read(url: string) {\n  const headersDeadline = new AbortController();\n  const headersTimer = setTimeout(() => headersDeadline.abort(), 10000);\n  const res = await fetch(url, { signal: headersDeadline.signal }).finally(() => clearTimeout(headersTimer))\n  const reader = res.body.getReader()\n  return reader.read()\n}`,
+    },
+    {
+      name: 'issue 14: streamed body, the refactor\'s names already taken: no fix',
+      code: `const headersTimer = 1;\nexport async function save(url: string) {\n  const res = await fetch(url);\n  await pipeline(res.body, createWriteStream('x'));\n}`,
+      errors: [{ line: 3, column: 21, message: 'its response body is streamed' }],
+      output: null,
+    },
+    {
+      name: 'issue 14: streamed body used in place ((await fetch(url)).body.pipeTo): no statement to hold the timer, no fix',
+      code: `export const stream = async (url: string) => (await fetch(url)).body.pipeTo(sink);`,
+      errors: [{ line: 1, column: 53, message: 'its response body is streamed' }],
       output: null,
     },
     {
@@ -397,5 +421,15 @@ describe('missing-timeout on its own (--rule missing-timeout)', () => {
   it('and missing-client-timeout no longer reports the axios instance (one finding for one problem)', () => {
     const other = analyze({ text, fileName: 'src/payments.ts' }).findings.filter((f) => f.ruleId === 'missing-client-timeout');
     assert.deepEqual(other, []);
+  });
+});
+
+describe('missing-timeout: the streamed-body refactor is never preferred (issue 14)', () => {
+  it('offered as a refactor, not preferred, not safe: fix-all and `failpath fix` never apply it', () => {
+    const code = `export async function importFeed(url: string) {\n  const res = await fetch(url);\n  await pipeline(Readable.fromWeb(res.body), out);\n}`;
+    const [f] = runRule(missingTimeout, { code });
+    assert.deepEqual(f.fixes.map((x) => [x.title, !!x.isPreferred, !!x.safe, x.kind]), [
+      ['Give the connection and headers a 10000 ms deadline (a timer cleared once the headers arrive; the streamed body is not cut)', false, false, 'refactor.rewrite'],
+    ]);
   });
 });

@@ -149,3 +149,21 @@ describe('request-scoped loggers', () => {
     assert.deepEqual(learnRequestLoggers(l.reader), ['req.log', 'req.logger']);
   });
 });
+
+describe('request loggers: a request-logger middleware imported by the project (issue 14)', () => {
+  it('pino-http mounted in app.ts: the handlers of every file have req.log (the correlation fix may use it)', () => {
+    const l = inline({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.21.2', 'pino-http': '^10.4.0' } }),
+      'src/app.ts': "import express from 'express';\nimport pinoHttp from 'pino-http';\nexport const app = express();\napp.use(pinoHttp());\n",
+      'src/routes.ts': "import { Router } from 'express';\nexport const r = Router();\nr.get('/a', (req, res) => res.end());\n",
+    });
+    assert.deepEqual(learnRequestLoggers(l.reader), ['req.log']);
+  });
+  it('pino-http only listed in package.json, imported nowhere: no request logger', () => {
+    const l = inline({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.21.2', 'pino-http': '^10.4.0' } }),
+      'src/app.ts': "import express from 'express';\nexport const app = express();\napp.get('/a', (req, res) => res.end());\n",
+    });
+    assert.deepEqual(learnRequestLoggers(l.reader), []);
+  });
+});

@@ -64,7 +64,15 @@ function moduleLogger(call: ts.CallExpression, ctx: Ctx, projectLoggers: Readonl
   return undefined;
 }
 
-interface Group { calls: ts.CallExpression[]; logger: string; requestLogger?: string }
+const PINO_HTTP = KNOWLEDGE.lib(LIB.pinoHttp);
+
+/**
+ * `requestLogger` and whether it is known to exist (`seen`): the framework's own, a request logger
+ * the project's handlers use or its middleware gives (ctx.view.requestLoggers: a file imports
+ * pino-http), or pino-http imported in this file. A pino-http dependency alone is no proof:
+ * unmounted, `req.log` is undefined at run time and does not type-check, so no fix is offered.
+ */
+interface Group { calls: ts.CallExpression[]; logger: string; requestLogger?: string; seen?: boolean }
 
 function carriesId(call: ts.CallExpression): boolean {
   for (const a of call.arguments) {
@@ -97,6 +105,7 @@ export const missingCorrelationId = createRule({
     if (KNOWLEDGE.modulesWithRole('log-injector').some((m) => hasDependency(ctx.project, m))) return {};
     const projectLoggers = projectLoggerNames(ctx);
     const pinoHttp = hasDependency(ctx.project, KNOWLEDGE.moduleOf(LIB.pinoHttp));
+    const pinoHttpMountedHere = [...ctx.facts.bindings.values()].some((b) => b.module === KNOWLEDGE.moduleOf(LIB.pinoHttp));
     /** The project's request loggers by property (`log`, `logger`), when its handlers use one. */
     const usedRequestLogger = ctx.view.requestLoggers.map((r) => REQUEST_SCOPED.exec(r)?.[1]).find((x) => x !== undefined);
     // one finding per handler (one missing middleware is one problem, however many lines log)
@@ -110,26 +119,31 @@ export const missingCorrelationId = createRule({
         if (!h || h.info.guessed || (h.info.kind !== 'route' && h.info.kind !== 'controller' && h.info.kind !== 'middleware')) return;
         const req = h.info.reqName;
         let requestLogger: string | undefined;
+        let seen = true;
         const template = h.info.framework ? FRAMEWORK_INFO[h.info.framework]?.requestLogger : undefined;
         if (template && req) requestLogger = fill(template, { req });
-        else if (h.info.framework === FRAMEWORK.express && req && pinoHttp) requestLogger = fill(REQUEST_LOGGER, { req });
+        else if (h.info.framework === FRAMEWORK.express && req && pinoHttp) {
+          requestLogger = fill(REQUEST_LOGGER, { req });
+          seen = pinoHttpMountedHere || usedRequestLogger === 'log';
+        }
         if (ctx.facts.logger?.style === LOGGER_STYLE.winston) requestLogger = undefined;
         // the project's handlers already log through a request logger: use it here too
         if (!requestLogger && req && usedRequestLogger && h.info.framework === FRAMEWORK.express) requestLogger = `${req}.${usedRequestLogger}`;
         let g = groups.get(h.fn);
-        if (!g) groups.set(h.fn, (g = { calls: [], logger, requestLogger }));
+        if (!g) groups.set(h.fn, (g = { calls: [], logger, requestLogger, seen }));
         g.calls.push(call);
       },
       'SourceFile:exit'() {
-        for (const { calls, logger, requestLogger } of groups.values()) {
+        for (const { calls, logger, requestLogger, seen } of groups.values()) {
           const first = calls[0];
           const level = (first.expression as ts.PropertyAccessExpression).name.text;
-          const advice = requestLogger ? `Use ${requestLogger}.` : 'Log through a child logger with the request id (e.g. pino-http\'s req.log).';
+          const advice = !requestLogger ? 'Log through a child logger with the request id (e.g. pino-http\'s req.log).'
+            : seen ? `Use ${requestLogger}.` : `Use ${requestLogger} once ${PINO_HTTP.label} is mounted (${fill(PINO_HTTP.middleware?.mount ?? '', { app: 'app' })}): no file of this project imports it.`;
           const more = calls.length - 1;
           ctx.report({
             node: first.expression,
             ...(more ? { messageId: 'many' as const, data: { logger, level, more, s: more > 1 ? 's' : '', advice } } : { messageId: 'one' as const, data: { logger, level, advice } }),
-            ...(requestLogger ? {
+            ...(requestLogger && seen ? {
               fix: () => [{
                 title: `Log through ${requestLogger} (carries the request id)${calls.length > 1 ? ` — ${calls.length} calls in this handler` : ''}`,
                 edits: calls.map((c) => {

@@ -2,18 +2,20 @@
  * missing-idempotency — money-moving calls without an idempotency key, and POST handlers that
  * create orders or payments without honouring an `Idempotency-Key` header.
  *
- * Before:  app.post('/charge', async (req, res) => {
- *            const intent = await stripe.paymentIntents.create({ amount, currency: 'usd', customer });
- * After:     const intent = await stripe.paymentIntents.create({ amount, currency: 'usd', customer }, { idempotencyKey: req.get('Idempotency-Key') });
+ * Before:  app.post('/orders', async (req, res) => {
+ *            const intent = await stripe.paymentIntents.create({ amount, currency: 'usd', metadata: { orderId } });
+ * After:     const intent = await stripe.paymentIntents.create({ amount, currency: 'usd', metadata: { orderId } }, { idempotencyKey: `payment-intent-${orderId}` });
  *
  * Before:  await stripe.refunds.create({ payment_intent: pi, metadata: { refundRequestId: request.id } });
  * After:   await stripe.refunds.create({ payment_intent: pi, metadata: { refundRequestId: request.id } }, { idempotencyKey: `refund-${request.id}` });
  *
  * Stripe calls are recognised through the file's facts (`new Stripe()`, `this.stripe: Stripe`)
  * or, for a client imported from the project, by a receiver named like `stripe`. The key comes
- * from the request's `Idempotency-Key` header when a request is in scope, else from a business
- * id in the call's inputs (`metadata.orderId`, `invoice`…); customer, price or amount are never
- * used (two genuine purchases would collide). No fix is offered when neither exists.
+ * from a business id in the call's inputs (`metadata.orderId`, `invoice`…), or from the request's
+ * `Idempotency-Key` header only when the handler already takes it (Nest `@Headers('idempotency-key')
+ * key: string`): a header its callers never send would make the key always undefined, and
+ * `req.get(…)` is `string | undefined`, which fails `exactOptionalPropertyTypes`. Customer, price
+ * or amount are never used (two genuine purchases would collide). No fix when neither exists.
  */
 import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2 } from '../engine/types';

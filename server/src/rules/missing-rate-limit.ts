@@ -495,12 +495,14 @@ function reportApps(l: Limits, s: State): void {
       // an app-wide limiter would also limit a route whose comment says limiting breaks it (a provider's webhook)
       const declined = visible.some((r) => limitingDeclined(r.route, ctx));
       const fixable = !declined && appFixPlan(l, app) !== undefined;
+      // an app-wide limiter would also count a provider's webhook deliveries: offered, never preferred
+      const webhooks = visible.filter((r) => isWebhook(r.route.path)).map((r) => `${r.route.method} ${r.route.path}`);
       ctx.report({
         node: app.creation,
         severity,
         messageId: 'appNotMounted',
         data: { label, app: app.name, count: visible.length, s: visible.length > 1 ? 's' : '', installed: installed[0], sensitive: sensitiveNote },
-        ...(fixable ? { fix: () => { const f = buildAppFix(l, app); return f ? [f] : []; } } : {}),
+        ...(fixable ? { fix: () => { const f = buildAppFix(l, app, webhooks); return f ? [f] : []; } } : {}),
       });
       continue;
     }
@@ -563,7 +565,7 @@ function appFixPlan(l: Limits, app: AppRec) {
   return { statement: app.statement, mount, module, spec };
 }
 
-function buildAppFix(l: Limits, app: AppRec): Fix | undefined {
+function buildAppFix(l: Limits, app: AppRec, webhooks: readonly string[] = []): Fix | undefined {
   const plan = appFixPlan(l, app);
   if (!plan) return undefined;
   const { ctx, options: { windowMs, limit } } = l;
@@ -578,7 +580,9 @@ function buildAppFix(l: Limits, app: AppRec): Fix | undefined {
   const importEdit: TextEdit | undefined = addImport(ctx, spec.kind === 'default' ? { module, default: spec.binding } : { module, named: spec.binding });
   const edits: TextEdit[] = [{ start: at, end: at, newText: `${ctx.style.eol}${indent}${line}` }];
   if (importEdit) edits.push(importEdit);
-  return { title: `Mount ${module} on \`${app.name}\` (${limit} requests per ${windowMs / 1000} s)`, edits, isPreferred: true, safe: false };
+  const title = `Mount ${module} on \`${app.name}\` (${limit} requests per ${windowMs / 1000} s)`;
+  if (webhooks.length) return { title: `${title}: it also limits ${webhooks.join(', ')}, whose provider's deliveries it can drop`, edits, isPreferred: false, safe: false };
+  return { title, edits, isPreferred: true, safe: false };
 }
 
 // ---- sensitive routes left out of per-route limiting -----------------------------------------

@@ -24,12 +24,15 @@
  * create is reported in its own file), naming the wrapper.
  *
  * A fetch whose response body is streamed gets no `AbortSignal.timeout()` fix: that signal also
- * aborts the body, so every download longer than the deadline would fail. The finding says so.
+ * aborts the body, so every download longer than the deadline would fail. The finding says so, and
+ * when the call is awaited in its own declaration it offers a refactor, never preferred: a deadline
+ * for the connection and headers only, a timer cleared once the response (its headers) arrives.
  */
 import ts = require('typescript');
 import { createRule, type Fix, type RuleContextV2, type TextEdit } from '../engine/types';
 import { skipOuter, type ClientInstance } from '../engine/facts';
-import { findProperty, hasSpread } from '../engine/ast';
+import { findProperty, hasSpread, lineIndentAt } from '../engine/ast';
+import { semi } from '../engine/style';
 import { insertProperty, appendArguments } from '../fixes/edits';
 import { KNOWLEDGE, type HttpCall, type HttpStyle } from '../knowledge';
 import { constObjectLiteral, declaredHttpCall, instanceReportedAtFactory, lastProperty, optionProperties, responseBodyIsStreamed, setsDefaultsTimeout, trackHttpInstances, wrapperCall, type DeclaredCall, type InstanceWithoutDeadline } from '../engine/queries/http';
@@ -268,9 +271,11 @@ export const missingTimeout = createRule({
 
         const data = { call: t.label, ms };
         const writesSignal = (style.writeOption ?? style.write) === 'signal';
-        if (writesSignal && !requestSignal && responseBodyIsStreamed(call)) {
-          // a whole-request abort would cut the streamed body: no AbortSignal.timeout fix here
-          ctx.report({ node: call.expression, messageId: 'streamedBody', data });
+        if (writesSignal && responseBodyIsStreamed(call)) {
+          // a whole-request abort would cut the streamed body: no AbortSignal.timeout fix here,
+          // not even combined with the request's own signal (AbortSignal.any aborts the body too)
+          const headers = headersDeadlineFix(ctx, call, t, obj, ms, requestSignal);
+          ctx.report({ node: call.expression, messageId: 'streamedBody', data, ...(headers ? { fix: () => [headers] } : {}) });
           return;
         }
         const messageId: Messages = through ? 'wrapperNoTimeout' : requestSignal ? 'requestSignalOnly' : style.defaultMs !== undefined ? 'timeoutDisabled' : 'noTimeout';
@@ -360,4 +365,46 @@ function buildFix(ctx: RuleContextV2<string>, call: ts.CallExpression, t: Target
     return { title, edits: [appendArguments(edits, call, [...fill, `{ ${prop} }`])], isPreferred: true, safe: true };
   }
   return { title, edits: [appendArguments(edits, call, [`{ ${prop} }`])], isPreferred: true, safe: true };
+}
+
+/**
+ * The streamed-body refactor (issue 14): `const res = await fetch(url)` becomes
+ *   const headersDeadline = new AbortController();
+ *   const headersTimer = setTimeout(() => headersDeadline.abort(), 10000);
+ *   const res = await fetch(url, { signal: headersDeadline.signal }).finally(() => clearTimeout(headersTimer));
+ * The promise settles when the headers arrive, so the timer is gone before the body is read.
+ * Only for a call awaited as a declaration's initializer in a block, with names free in the file.
+ */
+function headersDeadlineFix(ctx: RuleContextV2<string>, call: ts.CallExpression, t: Target, obj: ts.ObjectLiteralExpression | undefined,
+  ms: number, requestSignal: ts.Expression | undefined): Fix | undefined {
+  const aw = call.parent;
+  const decl = aw && ts.isAwaitExpression(aw) ? aw.parent : undefined;
+  const list = decl && ts.isVariableDeclaration(decl) && decl.initializer === aw ? decl.parent : undefined;
+  const statement = list && ts.isVariableDeclarationList(list) && list.declarations.length === 1 ? list.parent : undefined;
+  if (!statement || !ts.isVariableStatement(statement) || !(ts.isBlock(statement.parent) || ts.isSourceFile(statement.parent))) return undefined;
+  if (/\b(headersDeadline|headersTimer)\b/.test(ctx.text)) return undefined;
+  const sf = ctx.sourceFile;
+  const signal = requestSignal ? `AbortSignal.any([${requestSignal.getText(sf)}, headersDeadline.signal])` : 'headersDeadline.signal';
+  let optionsEdit: TextEdit;
+  if (requestSignal && obj) {
+    const p = findProperty(obj, 'signal') as ts.PropertyAssignment;
+    optionsEdit = { start: p.initializer.getStart(sf), end: p.initializer.getEnd(), newText: signal };
+  } else if (obj) optionsEdit = insertProperty(ctx as never, obj, `signal: ${signal}`);
+  else if (call.arguments.length === t.slot && t.slot > 0) optionsEdit = appendArguments(ctx as never, call, [`{ signal: ${signal} }`]);
+  else return undefined;
+  const indent = lineIndentAt(ctx.text, statement.getStart(sf));
+  const eol = ctx.style.eol;
+  const end = semi(ctx.style);
+  const at = statement.getStart(sf);
+  return {
+    title: `Give the connection and headers a ${ms} ms deadline (a timer cleared once the headers arrive; the streamed body is not cut)`,
+    edits: [
+      { start: at, end: at, newText: `const headersDeadline = new AbortController()${end}${eol}${indent}const headersTimer = setTimeout(() => headersDeadline.abort(), ${ms})${end}${eol}${indent}` },
+      optionsEdit,
+      { start: call.getEnd(), end: call.getEnd(), newText: '.finally(() => clearTimeout(headersTimer))' },
+    ],
+    kind: 'refactor.rewrite',
+    isPreferred: false,
+    safe: false,
+  };
 }

@@ -18,7 +18,7 @@
  * data and depends only on the project's files.
  */
 import ts = require('typescript');
-import { FRAMEWORK, KNOWLEDGE, LOGGER_SHAPES, LOGGER_STYLE, type LoggerStyle } from '../../knowledge';
+import { FRAMEWORK, KNOWLEDGE, LOGGER_SHAPES, LOGGER_STYLE, REQUEST_LOGGER as REQUEST_LOGGER_OF, fill, type LoggerStyle } from '../../knowledge';
 import type { CallShape, ErrorArgument, LoggerConvention } from '../../engine/view';
 import { MAX_IMPORTERS_READ, ProjectReader, bump, importedNames, nameText, top, unwrap, walk } from './reader';
 
@@ -368,6 +368,8 @@ export function learnRequestLoggers(reader: ProjectReader): string[] {
   };
   for (const file of reader.files) {
     if (!reader.packagesOf(file).some(isRelevant)) continue;
+    // a file imports a request-logger middleware (pino-http): the project's handlers have `req.log`
+    if (reader.packagesOf(file).some((p) => KNOWLEDGE.hasRole(p, 'request-logger') && KNOWLEDGE.libraryOf(p)?.middleware)) bump(files, fill(REQUEST_LOGGER_OF, { req: 'req' }));
     const text = reader.text(file);
     if (!text || !/\.(?:log|logger|get)\b/.test(text)) continue;
     const seen = new Set<string>();
