@@ -129,6 +129,20 @@ describe('logger convention: call shapes', () => {
     ]);
   });
 
+  it("tests are not the service: a test helper's mock logger imported by more files than the real one is not learned", () => {
+    const tests = Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [
+      `__tests__/${n}.ts`, `import { createMockLogger } from './helpers';\nconst logger = createMockLogger();\nexport function t${n}(err: Error) { logger.error({ err }, 'x'); }\n`,
+    ]));
+    const l = inline({
+      '__tests__/helpers.ts': "import pino from 'pino';\nexport const createMockLogger = () => pino({ enabled: false });\n",
+      ...tests,
+      'src/logger.ts': "import pino from 'pino';\nexport const logger = pino();\n",
+      'src/a.ts': "import { logger } from './logger';\nexport function a(err: Error) { logger.error({ err }, 'a failed'); }\n",
+    });
+    const got = learnLogger(l.reader)!;
+    assert.deepEqual([relative(got, l.root)?.module, got.exportName, got.evidence.files], [{ kind: 'file', file: 'src/logger.ts' }, 'logger', 1]);
+  });
+
   it('no logger: a project without one, and a logger module nobody calls', () => {
     assert.equal(learnLogger(inline({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': "import { a } from './a';\nconsole.log(a);\n" }).reader), undefined);
     assert.equal(learnLogger(inline({ 'src/logger.ts': 'export const version = 1;\n', 'src/b.ts': "import { version } from './logger';\nconsole.log(version);\n" }).reader), undefined);

@@ -164,6 +164,20 @@ describe('roles: one classifier', () => {
     assert.deepEqual(plain(projectRoles({ graph, local })), { [files[0]]: 'server', [files[1]]: 'server', [files[2]]: 'server', [files[3]]: 'server' });
   });
 
+  it('bootstrap stops at a module that imports the logger: it runs with a logger, and so does what it leads to', () => {
+    const root = tempDir();
+    const files = ['src/config.ts', 'src/logger.ts', 'src/clients.ts', 'src/util.ts'].map((f) => path.join(root, f));
+    const imports = (to: string[]) => to.map((t) => ({ specifier: t, kind: 'import' as const, pos: 0, to: { kind: 'file' as const, file: path.join(root, t) } }));
+    // the logger module imports config and (for a helper) clients; clients imports the logger and util
+    const graph = {
+      root, files, unread: [], packages: {}, packageUsers: {},
+      imports: { [files[0]]: [], [files[1]]: imports(['src/config.ts', 'src/clients.ts']), [files[2]]: imports(['src/logger.ts', 'src/util.ts']), [files[3]]: [] },
+      importers: { [files[0]]: [files[1]], [files[1]]: [files[2]], [files[2]]: [files[1]], [files[3]]: [files[2]] },
+    };
+    const local = Object.fromEntries(files.map((f) => [f, { role: 'server' as const, reason: 'default' as const }]));
+    assert.deepEqual(plain(projectRoles({ graph, local, loggerModule: files[1] })), { [files[0]]: 'bootstrap', [files[1]]: 'server', [files[2]]: 'server', [files[3]]: 'server' });
+  });
+
   it("a monorepo's scripts package is script code (classified by the path inside its package)", () => {
     const root = copyProject('monorepo');
     put(root, 'packages/scripts/package.json', JSON.stringify({ name: '@acme/scripts', private: true }));

@@ -239,12 +239,15 @@ export function projectRoles(input: ProjectRolesInput): Record<string, FileRole>
     }
   }
   if (input.loggerModule && Object.hasOwn(roles, input.loggerModule)) {
-    const seen = new Set<string>([input.loggerModule]);
-    const queue = fileImports(graph, input.loggerModule);
+    const logger = input.loggerModule;
+    const seen = new Set<string>([logger]);
+    const queue = fileImports(graph, logger);
     while (queue.length) {
       const dep = queue.pop()!;
       if (seen.has(dep) || !Object.hasOwn(roles, dep)) continue;
       seen.add(dep);
+      // a module that imports the logger itself runs with a logger: not bootstrap, and neither is what it leads to
+      if (fileImports(graph, dep).includes(logger)) continue;
       boot.add(dep);
       queue.push(...fileImports(graph, dep));
     }
