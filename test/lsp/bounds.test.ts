@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CodeActionKind, CodeActionRequest, type CodeAction } from 'vscode-languageserver-protocol/node';
 import { startServer, workspace, REPO, PUSH_CLIENT, type TestClient } from './helpers';
 import { EXPRESS4_MESSAGE, HANDLER, writeLongLineLockfileWorkspace } from '../harness/longLockfile';
 
@@ -82,5 +83,33 @@ describe('language server: a pnpm-lock.yaml with 1 MiB lines (break 8a: a 146 KB
     assert.deepEqual(await shown('packages/api/src/app.ts'), []);
     assert.equal(client.child.exitCode, null);
     assert.equal(client.stderr, '');
+  });
+});
+
+describe('language server: a code-action request over thousands of findings builds fixes for at most 50 of them (fuzz seed 20261211 #25566: 20,516 actions, 21 MB, 20 s of CPU)', () => {
+  let client: TestClient;
+  const ws = workspace();
+  before(async () => {
+    fs.writeFileSync(path.join(ws.root, 'package.json'), JSON.stringify({ name: 'svc', dependencies: { express: '^4.21.0' } }));
+    client = await startServer({ rootUri: `file://${ws.root}` });
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(ws.root, { recursive: true, force: true });
+  });
+
+  it('the quick fixes of the first 50 findings in the range, in document order; documentation once per rule', async () => {
+    const uri = `file://${ws.root}/src/many.ts`;
+    const lines = Array.from({ length: 400 }, (_, i) => `export const f${i} = () => fetch(\`https://api.test/${i}\`);`);
+    client.open(uri, `${lines.join('\n')}\n`);
+    const published = await client.waitForDiagnostics(uri);
+    assert.equal(published.diagnostics.length, 400);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 400, character: 0 } },
+      context: { diagnostics: published.diagnostics, only: [CodeActionKind.QuickFix] },
+    })) as CodeAction[];
+    const fixed = new Set(actions.filter((a) => a.edit).flatMap((a) => (a.diagnostics ?? []).map((d) => d.range.start.line)));
+    assert.deepEqual([...fixed].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(actions.filter((a) => a.command).map((a) => a.title), ['Show documentation for missing-timeout']);
   });
 });

@@ -56,10 +56,8 @@ export function sameRange(a: Range, b: Range): boolean {
 }
 
 /** True when [a1,a2] and [b1,b2] share a point (touching counts: a cursor at a range's end). */
-export function touches(doc: TextDocument, range: Range, start: number, end: number): boolean {
-  const s = doc.offsetAt(range.start);
-  const e = doc.offsetAt(range.end);
-  return s <= end && start <= e;
+export function touches(rangeStart: number, rangeEnd: number, start: number, end: number): boolean {
+  return rangeStart <= end && start <= rangeEnd;
 }
 
 const LANGUAGE_EXTENSION: Record<string, string> = {
