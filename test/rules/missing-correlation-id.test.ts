@@ -44,7 +44,7 @@ runRuleTests(missingCorrelationId, {
       name: 'a handler in a function that is not development-only (view.devOnly names another) is reported',
       code: `${ex}export function mountRoutes() {\n  app.get('/users/:id', async (req, res) => {\n    logger.warn({ id: req.params.id }, 'user not cached');\n    res.end();\n  });\n}\n`,
       deps: ['express', 'pino', 'pino-http'],
-      view: { devOnly: ['mountDebugRoutes'] },
+      view: { devOnly: ['mountDebugRoutes'], requestLoggers: ['req.log'] },
       errors: [{ line: 6, column: 5 }],
       output: `${ex}export function mountRoutes() {\n  app.get('/users/:id', async (req, res) => {\n    req.log.warn({ id: req.params.id }, 'user not cached');\n    res.end();\n  });\n}\n`,
     },
