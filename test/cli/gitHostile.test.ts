@@ -90,7 +90,8 @@ before(() => {
   for (const h of HOOKS) fs.writeFileSync(path.join(hooks, h), `#!/bin/sh\n: > "${markers}/hook-${h}"\n`, { mode: 0o755 });
 
   // the branch: one committed change (warehouse.ts), one unstaged (the new route in orders.ts)
-  fs.cpSync(path.join(REPO, 'examples/shop-api'), repo, { recursive: true });
+  // without node_modules: a symlinked one would let the planted git below land in the real folder
+  fs.cpSync(path.join(REPO, 'examples/shop-api'), repo, { recursive: true, filter: (p) => path.basename(p) !== 'node_modules' });
   fs.writeFileSync(path.join(repo, '.gitattributes'), '* filter=evil diff=evil\n');
   sh(repo, 'init', '-q', '-b', 'main');
   sh(repo, 'add', '.');

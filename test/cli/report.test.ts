@@ -36,7 +36,7 @@ before(() => {
     assert.equal(b.status, 0, b.stderr);
   }
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'failpath-report-')));
-  fs.cpSync(path.join(repo, 'examples/shop-api'), dir, { recursive: true });
+  fs.cpSync(path.join(repo, 'examples/shop-api'), dir, { recursive: true, filter: (p) => path.basename(p) !== 'node_modules' });
   sh('git', ['init', '-q', '-b', 'main']);
   sh('git', ['add', '.']);
   sh('git', ['commit', '-q', '-m', 'base']);
