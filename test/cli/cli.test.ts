@@ -44,17 +44,30 @@ describe('failpath check', () => {
     assert.deepEqual([out.summary.files, out.summary.findings, out.summary.skipped, out.skipped], [3, 3, 0, []]);
     assert.equal(typeof out.summary.ms, 'number');
     assert.deepEqual(out.findings.map((f: Record<string, unknown>) => Object.keys(f)), out.findings.map(() => ['rule', 'file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'message', 'checklist', 'fixable']));
+    // missing-timeout ships at info (docs/precision.md)
     assert.deepEqual(out.findings.map((f: Record<string, unknown>) => `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.rule} ${f.severity} ${f.checklist} ${f.fixable}`), [
-      'src/client.ts:4:21-4:26 missing-timeout warning recover true',
-      'src/client.ts:9:26-9:35 missing-timeout warning recover true',
-      'src/nested/crlf.ts:2:10-2:15 missing-timeout warning recover true',
+      'src/client.ts:4:21-4:26 missing-timeout info recover true',
+      'src/client.ts:9:26-9:35 missing-timeout info recover true',
+      'src/nested/crlf.ts:2:10-2:15 missing-timeout info recover true',
     ]);
   });
 
   it('exits 1 when a finding reaches --error-on, 0 otherwise', () => {
+    // the fixture's findings are missing-timeout, at info by default: below warning, at info
     assert.equal(run(['check', 'src', '--format', 'json']).code, 0);
-    assert.equal(run(['check', 'src', '--format', 'json', '--error-on', 'warning']).code, 1);
-    assert.equal(run(['check', 'src/nested/clean.ts', '--error-on', 'warning']).code, 0);
+    assert.equal(run(['check', 'src', '--format', 'json', '--error-on', 'warning']).code, 0);
+    assert.equal(run(['check', 'src', '--format', 'json', '--error-on', 'info']).code, 1);
+    assert.equal(run(['check', 'src/nested/clean.ts', '--error-on', 'info']).code, 0);
+    // a warning reaches --error-on warning: missing-timeout set to warning in this folder's .failpath.json
+    const config = path.join(dir, '.failpath.json');
+    fs.writeFileSync(config, '{"rules": {"missing-timeout": "warning"}}\n');
+    try {
+      assert.equal(run(['check', 'src', '--format', 'json', '--error-on', 'warning']).code, 1);
+      assert.equal(run(['check', 'src', '--format', 'json', '--error-on', 'error']).code, 0);
+      assert.equal(run(['check', 'src/nested/clean.ts', '--error-on', 'warning']).code, 0);
+    } finally {
+      fs.rmSync(config);
+    }
   });
 
   it('filters with --rule and rejects unknown rules, options and paths with exit 2', () => {
@@ -84,8 +97,8 @@ describe('failpath check', () => {
     const r = run(['check', 'src']);
     const lines = r.out.split('\n');
     assert.equal(lines[0], 'src/client.ts');
-    assert.match(lines[1], /^ {2}4:21 +warning fetch\(\) has no timeout: .*\[missing-timeout\]$/);
-    assert.match(r.out, /\n3 findings \(0 errors, 3 warnings, 0 info\) in 3 files, \d+ ms\n/);
+    assert.match(lines[1], /^ {2}4:21 +info +fetch\(\) has no timeout: .*\[missing-timeout\]$/);
+    assert.match(r.out, /\n3 findings \(0 errors, 0 warnings, 3 info\) in 3 files, \d+ ms\n/);
   });
 
   it('writes SARIF 2.1.0 with rule metadata, help URIs and stable fingerprints', () => {
@@ -173,7 +186,7 @@ describe('failpath rules / --help / --version', () => {
   it('lists every rule with its checklist item', () => {
     const r = run(['rules']);
     assert.equal(r.code, 0);
-    assert.match(r.out, /^missing-timeout +recover +warning +fixable +An outbound HTTP call/m);
+    assert.match(r.out, /^missing-timeout +recover +info +fixable +An outbound HTTP call/m);
     assert.ok(r.out.split('\n').filter(Boolean).length >= 18);
   });
   it('prints usage and version', () => {

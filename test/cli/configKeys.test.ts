@@ -43,7 +43,7 @@ describe('failpath check: prototype keys in .failpath.json are reported and neve
       code: 0,
       err: `failpath: .failpath.json:2:3: error: ${MSG('__proto__')}\n`,
       files: 2,
-      findings: ['src/a.ts missing-timeout warning', 'src/orders/b.ts missing-timeout warning'],
+      findings: ['src/a.ts missing-timeout info', 'src/orders/b.ts missing-timeout info'],
     });
   });
 

@@ -94,9 +94,9 @@ describe('failpath check: skipped files are listed, never counted clean', () => 
       '  could not read: permission denied',
       '',
       'src/ok.ts',
-      `  1:25     warning ${TIMEOUT_MESSAGE}  [missing-timeout]`,
+      `  1:25     info    ${TIMEOUT_MESSAGE}  [missing-timeout]`, // missing-timeout ships at info (docs/precision.md)
       '',
-      '1 finding (0 errors, 1 warning, 0 info) in 1 file, 5 skipped, N ms',
+      '1 finding (0 errors, 0 warnings, 1 info) in 1 file, 5 skipped, N ms',
       '1 can be fixed with `failpath fix` or the editor\'s quick fixes.',
       '',
     ].join('\n'));
@@ -112,7 +112,7 @@ describe('failpath check: skipped files are listed, never counted clean', () => 
     assert.deepEqual(out, {
       findings: [{
         rule: 'missing-timeout', file: 'src/ok.ts', line: 1, column: 25, endLine: 1, endColumn: 30,
-        severity: 'warning', message: TIMEOUT_MESSAGE, checklist: 'recover', fixable: true,
+        severity: 'info', message: TIMEOUT_MESSAGE, checklist: 'recover', fixable: true,
       }],
       skipped: skippedList(),
       summary: { files: 1, findings: 1, skipped: 5 },
@@ -154,7 +154,7 @@ describe('failpath check: skipped files are listed, never counted clean', () => 
   it('a project with nothing skipped: empty list, no count in the text summary, executionSuccessful', () => {
     const json = JSON.parse(run(clean, ['check', '--format', 'json']).out);
     assert.deepEqual([json.skipped, json.summary.skipped, json.summary.files], [[], 0, 1]);
-    assert.match(run(clean, ['check']).out, /\n1 finding \(0 errors, 1 warning, 0 info\) in 1 file, \d+ ms\n/);
+    assert.match(run(clean, ['check']).out, /\n1 finding \(0 errors, 0 warnings, 1 info\) in 1 file, \d+ ms\n/);
     assert.deepEqual(JSON.parse(run(clean, ['check', '--format', 'sarif']).out).runs[0].invocations, [{ executionSuccessful: true, toolExecutionNotifications: [] }]);
   });
 });
@@ -163,7 +163,8 @@ describe('--error-on skipped', () => {
   it('exits 1 when anything was skipped, 0 otherwise; combines with a severity', () => {
     const code = (cwd: string, ...args: string[]) => run(cwd, ['check', '--format', 'json', ...args], { unprivileged: true }).code;
     assert.deepEqual([code(proj), code(proj, '--error-on', 'skipped'), code(proj, '--error-on', 'error,skipped')], [0, 1, 1]);
-    assert.deepEqual([code(clean, '--error-on', 'skipped'), code(clean, '--error-on', 'warning,skipped'), code(clean, '--error-on', 'skipped', '--error-on', 'warning')], [0, 1, 1]);
+    // clean's one finding is missing-timeout, at info by default (docs/precision.md): below warning, at info
+    assert.deepEqual([code(clean, '--error-on', 'skipped'), code(clean, '--error-on', 'warning,skipped'), code(clean, '--error-on', 'info,skipped'), code(clean, '--error-on', 'skipped', '--error-on', 'info')], [0, 0, 1, 1]);
     // a link out alone is enough (a discovery problem, not a file)
     const linkOnly = path.join(dir, 'link-only');
     fs.mkdirSync(linkOnly);

@@ -58,6 +58,9 @@ describe('rule catalog', () => {
       it('has a doc page with the outage, bad/good examples and the fix', () => {
         const doc = fs.readFileSync(path.join(repo, 'docs/rules', `${rule.id}.md`), 'utf8');
         assert.match(doc, new RegExp(`^# ${rule.id}\\b`));
+        // the doc states the default severity the rule ships with (issue 14: a rule below the bar ships at info and says why)
+        assert.match(doc, new RegExp(`\\*\\*Default severity:\\*\\* ${rule.severity}\\b`));
+        if (rule.severity === 'info' && /\(\[why\]\(#why-info\)\)/.test(doc)) assert.ok(doc.includes('## Why info'), 'the why link has its section');
         for (const heading of ['## The outage it prevents', '## Bad', '## Good']) assert.ok(doc.includes(heading), `missing "${heading}"`);
         if (rule.fixable) assert.ok(doc.includes('## Fix'), 'fixable rule documents its fix');
       });

@@ -52,7 +52,8 @@ describe('readiness on examples/shop-api', () => {
     assert.deepEqual(timeouts.map((f) => path.relative(root, f.file)), ['src/clients/payments.ts', 'src/clients/warehouse.ts']);
     const timeout = timeouts[1];
     assert.deepEqual(timeout.routes.map((r) => `${r.method} ${r.path}`), ['POST /orders']);
-    assert.equal(recover.status, 'fail');
+    // missing-timeout ships at info (docs/precision.md, issue 14 review): its findings make the answer warn, not fail
+    assert.equal(recover.status, 'warn');
     assert.match(recover.why, /2 missing-timeout/);
     assert.doesNotMatch(recover.why, /missing-client-timeout/);
   });

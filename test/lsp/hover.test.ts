@@ -37,7 +37,7 @@ describe('hover on a finding', () => {
     assert.deepEqual(h.range, { start: { line: 1, character: 20 }, end: { line: 1, character: 25 } });
     assert.equal((h.contents as MarkupContent).kind, 'markdown');
     assert.equal((h.contents as MarkupContent).value, [
-      '**Failpath: missing-timeout** (warning)',
+      '**Failpath: missing-timeout** (info)',
       '',
       'fetch() has no timeout: if the remote service hangs, this call waits forever and holds the caller, its socket and memory. ' +
         'An outbound HTTP call with no deadline hangs as long as the remote side does, holding sockets, memory and the caller.',

@@ -133,7 +133,8 @@ describe('workspace index over LSP', () => {
       '8: GET /orders/:id · ⚠ recover: no-fallback → failpath.readiness.revealFeature(orders)',
       // (payments.ts's axios.create() without a timeout, now missing-timeout's, is at module level: no function reaches it)
       '17: POST /orders · ⚠ recover: missing-timeout, missing-idempotency · ⚠ understand: swallowed-error · ⚠ monitor: unstructured-log → failpath.readiness.revealFeature(orders)',
-      '29: GET /orders/:id/tracking · ✖ recover: missing-timeout, no-fallback → failpath.readiness.revealFeature(orders)',
+      // missing-timeout (info, weight 0.5) + no-fallback (warning, 2) = 2.5 < 4: warn, not fail
+      '29: GET /orders/:id/tracking · ⚠ recover: missing-timeout, no-fallback → failpath.readiness.revealFeature(orders)',
     ]);
     // failpath.codeLens.enabled: false
     client.changeSettings({ codeLens: { enabled: false } });

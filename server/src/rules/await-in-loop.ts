@@ -512,7 +512,7 @@ export const awaitInLoop = createRule({
   meta: {
     id: 'await-in-loop',
     checklist: 'scale',
-    severity: 'warning',
+    severity: 'info',
     summary: 'An external call awaited once per loop iteration (N+1) makes latency grow with the data: 1,000 items cost 1,000 round trips in a row.',
     fixable: true,
     fileKinds: ['server'],

@@ -387,7 +387,7 @@ export const leakedErrorDetails = createRule({
   meta: {
     id: 'leaked-error-details',
     checklist: 'understand',
-    severity: 'warning',
+    severity: 'info',
     summary: 'Error messages, stacks and raw error objects sent to clients tell attackers how the service is built and tell users nothing they can act on.',
     fixable: true,
     fileKinds: ['server'],

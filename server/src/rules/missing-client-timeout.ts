@@ -89,7 +89,7 @@ export const missingClientTimeout = createRule({
   meta: {
     id: 'missing-client-timeout',
     checklist: 'recover',
-    severity: 'warning',
+    severity: 'info',
     summary: 'A database, cache or HTTP client created without a deadline makes every call through it wait forever when the dependency stalls.',
     fixable: true,
     fileKinds: ['server'],

@@ -107,7 +107,7 @@ export const missingTimeout = createRule({
   meta: {
     id: 'missing-timeout',
     checklist: 'recover',
-    severity: 'warning',
+    severity: 'info',
     summary: 'An outbound HTTP call with no deadline hangs as long as the remote side does, holding sockets, memory and the caller.',
     fixable: true,
     fileKinds: ['server'],

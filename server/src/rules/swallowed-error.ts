@@ -486,7 +486,7 @@ export const swallowedError = createRule({
   meta: {
     id: 'swallowed-error',
     checklist: 'understand',
-    severity: 'warning',
+    severity: 'info',
     summary: 'An error caught and dropped leaves no trace: the request fails or returns wrong data and nobody can tell why.',
     fixable: true,
     fileKinds: ['server'],

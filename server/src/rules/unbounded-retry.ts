@@ -1221,7 +1221,7 @@ export const unboundedRetry = createRule({
   meta: {
     id: RULE_ID,
     checklist: 'recover',
-    severity: 'warning',
+    severity: 'info',
     summary: 'A retry that never gives up, or retries without backoff, turns a dependency blip into a retry storm that keeps it down and never surfaces the error.',
     fixable: true,
     fileKinds: ['server'],

@@ -147,7 +147,7 @@ export const unstructuredLog = createRule({
   meta: {
     id: 'unstructured-log',
     checklist: 'monitor',
-    severity: 'warning',
+    severity: 'info',
     summary: 'console output in server code has no level, no fields and no request context: it cannot be queried, alerted on or correlated.',
     fixable: true,
     fileKinds: ['server'],
