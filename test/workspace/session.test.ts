@@ -187,6 +187,15 @@ describe('roles: one classifier', () => {
     assert.equal(roles['apps/api/src/routes/orders.ts'], 'server');
   });
 
+  it("req.log is a package's own: a sibling package that mounts pino-http does not give it to the others", () => {
+    const root = copyProject('monorepo');
+    put(root, 'packages/web/package.json', JSON.stringify({ name: '@acme/web', private: true, dependencies: { express: '^4.21.0', 'pino-http': '^10.4.0' } }));
+    put(root, 'packages/web/src/app.ts', "import express from 'express';\nimport pinoHttp from 'pino-http';\nexport const app = express();\napp.use(pinoHttp());\n");
+    const session = sessionOf(root);
+    assert.deepEqual(session.viewFor(path.join(root, 'packages/web/src/app.ts')).requestLoggers, ['req.log']);
+    assert.deepEqual(session.viewFor(path.join(root, 'apps/api/src/routes/orders.ts')).requestLoggers, []);
+  });
+
   // before: `export\s*\{[^}]*\b(loader|action)` read each unclosed `export {` to the end of the
   // text, 70 s for 1 MB (quadratic); the guard is 1,000x the time it takes now
   it('hostile text: a route module nested 3,000 brackets deep gets no parse from the Session (its guarded parse refuses it) and analyze() skips it with the nesting reason', () => {

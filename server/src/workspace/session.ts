@@ -24,7 +24,7 @@ import { MAX_MANIFEST_BYTES, MAX_SOURCE_BYTES, isInside, readWorkspaceText } fro
 import { ModuleResolver } from './resolver';
 import { buildModuleGraph, scanImports, targetOf, updateModuleGraph, type ModuleGraph } from './moduleGraph';
 import { browserSpans, localRole, preloadTargets, projectRoles, sharedLibraryFiles, textFacts, type LocalRole, type TextFacts } from './roles';
-import { learnConventions, learnLoggerOf, type Conventions } from './conventions';
+import { learnConventions, learnLoggerOf, learnRequestLoggersOf, type Conventions } from './conventions';
 import type { LoggerConvention } from '../engine/view';
 import { applyDeclarations, type DeclaredTarget } from './conventions/declared';
 
@@ -85,6 +85,7 @@ export class Session {
   private signalsValue?: ProjectSignals;
   /** The logger of a package whose files do not share the root's learned logger (monorepos), by package folder. */
   private packageLoggers = new Map<string, LoggerConvention | undefined>();
+  private packageRequestLoggers = new Map<string, string[]>();
   /** Conventions with the declarations of a .failpath.json chain applied, by the chain's files (valid for `learned`). */
   private declared = new Map<string, { parts: readonly object[]; value: Conventions }>();
   private declaredFor?: Conventions;
@@ -187,6 +188,24 @@ export class Session {
     return this.packageLoggers.get(pkg);
   }
 
+  /**
+   * The request-scoped loggers of a file's own package: `req.log` exists where that package mounts
+   * pino-http, not where a sibling package of the monorepo does. One package: the learned list.
+   */
+  private requestLoggersFor(file: string, conventions: Conventions): string[] {
+    // declared in .failpath.json ("knowledge"): the project's word
+    if (conventions.requestLoggers !== this.conventions!.requestLoggers) return conventions.requestLoggers;
+    const pkg = this.projects.forFile(file).root;
+    if (!pkg) return conventions.requestLoggers;
+    if (!this.packageRequestLoggers.has(pkg)) {
+      const files = this.graph.files.filter((f) => this.projects.forFile(f).root === pkg);
+      this.packageRequestLoggers.set(pkg, files.length === this.graph.files.length
+        ? conventions.requestLoggers
+        : learnRequestLoggersOf({ root: pkg, files, graph: this.graph, readText: (f) => this.readText(f) }));
+    }
+    return this.packageRequestLoggers.get(pkg)!;
+  }
+
   private classification(file: string): { path: string; runtime?: 'browser' | 'server' | 'cli'; packagePath?: string } {
     const facts = this.projects.forFile(file);
     // the package's folder inside the workspace: a package under the repository's scripts/ folder holds scripts
@@ -256,6 +275,7 @@ export class Session {
     if (from === 'disk') {
       this.conventions = undefined;
       this.packageLoggers.clear();
+      this.packageRequestLoggers.clear();
     }
     if (known && text !== undefined && this.local[abs] && this.sameImports(abs, text)) {
       const next = this.classifyLocal(abs, text);
@@ -312,7 +332,7 @@ export class Session {
       role,
       browserSpans: spans,
       ...(logger ? { logger } : {}),
-      requestLoggers: conventions.requestLoggers,
+      requestLoggers: this.requestLoggersFor(abs, conventions),
       httpWrappers: conventions.httpWrappers,
       flagHelpers: conventions.flagHelpers,
       limiters: conventions.limiters,

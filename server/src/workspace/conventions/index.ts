@@ -64,6 +64,12 @@ export function learnConventions(input: ConventionsInput): Conventions {
   };
 }
 
+/** The request-scoped loggers alone, learned from `input.files` (one package of a monorepo). */
+export function learnRequestLoggersOf(input: ConventionsInput): string[] {
+  const reader = attempt(() => new ProjectReader(input), undefined);
+  return reader ? attempt(() => learnRequestLoggers(reader), []) : [];
+}
+
 /** The logger convention alone, learned from `input.files` (one package of a monorepo). */
 export function learnLoggerOf(input: ConventionsInput): LoggerConvention | undefined {
   const reader = attempt(() => new ProjectReader(input), undefined);
