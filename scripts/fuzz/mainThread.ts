@@ -75,14 +75,12 @@ export function confirmedOver(first: { wallMs: number; cpuMs?: number }, budget:
   return undefined;
 }
 
-function twice(ms: { wallMs: number; cpuMs?: number }[]): string {
+export function twice(ms: { wallMs: number; cpuMs?: number }[]): string {
   return ms.map((t) => `${t.wallMs.toFixed(0)} ms (${t.cpuMs ?? '?'} ms CPU)`).join(', then ');
 }
 
 /** At most this many fixes per input are applied and re-parsed (spread over all of them); each re-parse reads the whole file. */
 export const MAX_FIXES_PARSED = 60;
-
-export { twice };
 
 export function checkOnMain(input: FuzzInput, project: ProjectFacts, hangMs: number): MainOutcome {
   const { text, fileName } = input;

@@ -24,7 +24,7 @@ import { MAX_MANIFEST_BYTES, MAX_SOURCE_BYTES, isInside, readWorkspaceText } fro
 import { ModuleResolver } from './resolver';
 import { buildModuleGraph, scanImports, targetOf, updateModuleGraph, type ModuleGraph } from './moduleGraph';
 import { browserSpans, localRole, preloadTargets, projectRoles, sharedLibraryFiles, textFacts, type LocalRole, type TextFacts } from './roles';
-import { learnConventions, learnLoggerOf, learnRequestLoggersOf, type Conventions } from './conventions';
+import { learnConventions, PackageConventions, type Conventions } from './conventions';
 import type { LoggerConvention } from '../engine/view';
 import { applyDeclarations, type DeclaredTarget } from './conventions/declared';
 
@@ -83,9 +83,8 @@ export class Session {
   private fingerprint = '';
   private versionNumber = 0;
   private signalsValue?: ProjectSignals;
-  /** The logger of a package whose files do not share the root's learned logger (monorepos), by package folder. */
-  private packageLoggers = new Map<string, LoggerConvention | undefined>();
-  private packageRequestLoggers = new Map<string, string[]>();
+  /** What a package of a monorepo learns from its own files (its logger, its req.log), by package folder. */
+  private packages = new Map<string, { files: number; learned: PackageConventions }>();
   /** Conventions with the declarations of a .failpath.json chain applied, by the chain's files (valid for `learned`). */
   private declared = new Map<string, { parts: readonly object[]; value: Conventions }>();
   private declaredFor?: Conventions;
@@ -181,11 +180,17 @@ export class Session {
     if (!learned || learned.module.kind !== 'file' || learned.specifiers.some((s) => !s.specifier.startsWith('.'))) return learned;
     const pkg = this.projects.forFile(file).root;
     if (!pkg || this.projects.forFile(learned.module.file).root === pkg) return learned;
-    if (!this.packageLoggers.has(pkg)) {
+    return this.packageConventions(pkg).learned.learnedLogger;
+  }
+
+  private packageConventions(pkg: string): { files: number; learned: PackageConventions } {
+    let hit = this.packages.get(pkg);
+    if (!hit) {
       const files = this.graph.files.filter((f) => this.projects.forFile(f).root === pkg);
-      this.packageLoggers.set(pkg, learnLoggerOf({ root: pkg, files, graph: this.graph, readText: (f) => this.readText(f) }));
+      hit = { files: files.length, learned: new PackageConventions({ root: pkg, files, graph: this.graph, readText: (f) => this.readText(f) }) };
+      this.packages.set(pkg, hit);
     }
-    return this.packageLoggers.get(pkg);
+    return hit;
   }
 
   /**
@@ -197,13 +202,8 @@ export class Session {
     if (conventions.requestLoggers !== this.conventions!.requestLoggers) return conventions.requestLoggers;
     const pkg = this.projects.forFile(file).root;
     if (!pkg) return conventions.requestLoggers;
-    if (!this.packageRequestLoggers.has(pkg)) {
-      const files = this.graph.files.filter((f) => this.projects.forFile(f).root === pkg);
-      this.packageRequestLoggers.set(pkg, files.length === this.graph.files.length
-        ? conventions.requestLoggers
-        : learnRequestLoggersOf({ root: pkg, files, graph: this.graph, readText: (f) => this.readText(f) }));
-    }
-    return this.packageRequestLoggers.get(pkg)!;
+    const own = this.packageConventions(pkg);
+    return own.files === this.graph.files.length ? conventions.requestLoggers : own.learned.requestLoggers;
   }
 
   private classification(file: string): { path: string; runtime?: 'browser' | 'server' | 'cli'; packagePath?: string } {
@@ -274,8 +274,7 @@ export class Session {
     const known = this.graph.files.includes(abs);
     if (from === 'disk') {
       this.conventions = undefined;
-      this.packageLoggers.clear();
-      this.packageRequestLoggers.clear();
+      this.packages.clear();
     }
     if (known && text !== undefined && this.local[abs] && this.sameImports(abs, text)) {
       const next = this.classifyLocal(abs, text);

@@ -64,14 +64,25 @@ export function learnConventions(input: ConventionsInput): Conventions {
   };
 }
 
-/** The request-scoped loggers alone, learned from `input.files` (one package of a monorepo). */
-export function learnRequestLoggersOf(input: ConventionsInput): string[] {
-  const reader = attempt(() => new ProjectReader(input), undefined);
-  return reader ? attempt(() => learnRequestLoggers(reader), []) : [];
-}
+/**
+ * One package of a monorepo, for the conventions learned per package: its files read once, each
+ * convention learned from the same reader on first use (texts and parses are shared).
+ */
+export class PackageConventions {
+  private readonly reader: ProjectReader | undefined;
+  private logger?: { value: LoggerConvention | undefined };
+  private requestLoggersValue?: string[];
 
-/** The logger convention alone, learned from `input.files` (one package of a monorepo). */
-export function learnLoggerOf(input: ConventionsInput): LoggerConvention | undefined {
-  const reader = attempt(() => new ProjectReader(input), undefined);
-  return reader ? attempt(() => learnLogger(reader), undefined) : undefined;
+  constructor(input: ConventionsInput) {
+    this.reader = attempt(() => new ProjectReader(input), undefined);
+  }
+
+  get learnedLogger(): LoggerConvention | undefined {
+    this.logger ??= { value: this.reader ? attempt(() => learnLogger(this.reader!), undefined) : undefined };
+    return this.logger.value;
+  }
+
+  get requestLoggers(): string[] {
+    return (this.requestLoggersValue ??= this.reader ? attempt(() => learnRequestLoggers(this.reader!), []) : []);
+  }
 }
