@@ -16,7 +16,7 @@ import { fixAll, fixAllFixOf, type FixAllInput } from '../engine/fixAll';
 import { failureTestFix, readTestLayout, type FailureTestFix, type TestLayout } from '../engine/failureTest';
 import { Commands, DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DocumentationArgs } from '../../../shared/protocol';
 import type { DocumentAnalysis } from './analysis';
-import { fileUri, fsPathOf, sameRange, touches, workspaceEdit } from './convert';
+import { fileUri, fsPathOf, touches, workspaceEdit } from './convert';
 import type * as ts from 'typescript';
 
 export interface CodeActionOptions {
@@ -52,7 +52,9 @@ export const MAX_FINDINGS_PER_REQUEST = 50;
  * document order, at most MAX_FINDINGS_PER_REQUEST.
  */
 function findingsFor(doc: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams): { finding: Finding; diagnostic: Diagnostic }[] {
-  const ours = (params.context?.diagnostics ?? []).filter((d) => d && d.source === DIAGNOSTIC_SOURCE && d.range);
+  // the client's diagnostics by rule and range, read once: a selection can name thousands of them
+  const rangeKey = (code: unknown, r: Diagnostic['range']) => `${String(code)}@${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+  const ours = new Set((params.context?.diagnostics ?? []).filter((d) => d && d.source === DIAGNOSTIC_SOURCE && d.range?.start && d.range.end).map((d) => rangeKey(d.code, d.range)));
   const named: { finding: Finding; diagnostic: Diagnostic }[] = [];
   const atRange: { finding: Finding; diagnostic: Diagnostic }[] = [];
   const start = doc.offsetAt(params.range.start);
@@ -60,7 +62,7 @@ function findingsFor(doc: TextDocument, analysis: DocumentAnalysis, params: Code
   analysis.findings.forEach((finding, i) => {
     if (named.length >= MAX_FINDINGS_PER_REQUEST) return;
     const diagnostic = analysis.diagnostics[i];
-    if (ours.length > 0 && ours.some((d) => d.code === finding.ruleId && sameRange(d.range, diagnostic.range))) named.push({ finding, diagnostic });
+    if (ours.size > 0 && ours.has(rangeKey(finding.ruleId, diagnostic.range))) named.push({ finding, diagnostic });
     else if (atRange.length < MAX_FINDINGS_PER_REQUEST && touches(start, end, finding.start, finding.end)) atRange.push({ finding, diagnostic });
   });
   return [...named, ...atRange].slice(0, MAX_FINDINGS_PER_REQUEST);

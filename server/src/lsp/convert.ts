@@ -50,11 +50,6 @@ export function workspaceEdit(doc: TextDocument, edits: readonly TextEdit[], doc
   return { changes: { [doc.uri]: lsp } };
 }
 
-export function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character &&
-    a.end.line === b.end.line && a.end.character === b.end.character;
-}
-
 /** True when [a1,a2] and [b1,b2] share a point (touching counts: a cursor at a range's end). */
 export function touches(rangeStart: number, rangeEnd: number, start: number, end: number): boolean {
   return rangeStart <= end && start <= rangeEnd;
